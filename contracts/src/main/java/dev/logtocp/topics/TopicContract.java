@@ -1,0 +1,33 @@
+package dev.logtocp.topics;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The topics the processor reads and writes, in one place: the local stack, tests and operators create them from
+ * here. Outcome and audit topics have as many partitions as the command topic so that a user's outcomes stay in
+ * one partition, in order, like the user's commands.
+ */
+public record TopicContract(String commands, String outcomes, String audit, String deadLetters, int partitions,
+                            short replicationFactor) {
+
+    public static final String DEFAULT_COMMANDS = "logto.commands";
+    public static final String DEFAULT_OUTCOMES = "logto.command-outcomes";
+    public static final String DEFAULT_AUDIT = "logto.audit";
+    public static final String DEFAULT_DEAD_LETTERS = "logto.commands.dlq";
+
+    public static TopicContract defaults(int partitions, short replicationFactor) {
+        return new TopicContract(DEFAULT_COMMANDS, DEFAULT_OUTCOMES, DEFAULT_AUDIT, DEFAULT_DEAD_LETTERS, partitions, replicationFactor);
+    }
+
+    public List<TopicSpec> topics() {
+        String minIsr = Integer.toString(Math.max(1, replicationFactor - 1));
+        Map<String, String> durable = Map.of("min.insync.replicas", minIsr);
+        return List.of(
+                new TopicSpec("commands", commands, partitions, replicationFactor, durable),
+                new TopicSpec("outcomes", outcomes, partitions, replicationFactor, durable),
+                // Audit records are evidence: kept until an operator decides otherwise.
+                new TopicSpec("audit", audit, partitions, replicationFactor, Map.of("min.insync.replicas", minIsr, "retention.ms", "-1")),
+                new TopicSpec("dead-letters", deadLetters, 1, replicationFactor, Map.of("min.insync.replicas", minIsr, "retention.ms", "-1")));
+    }
+}

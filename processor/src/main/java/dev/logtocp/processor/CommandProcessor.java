@@ -1,0 +1,161 @@
+package dev.logtocp.processor;
+
+import dev.logtocp.processor.command.CommandExecutor;
+import dev.logtocp.processor.command.HandlerRegistry;
+import dev.logtocp.processor.command.RetryPolicy;
+import dev.logtocp.processor.command.UserResolver;
+import dev.logtocp.processor.config.EngineSettings;
+import dev.logtocp.processor.config.KafkaSettings;
+import dev.logtocp.processor.config.LogtoSettings;
+import dev.logtocp.processor.config.ProcessorConfig;
+import dev.logtocp.processor.kafka.CommandLoop;
+import dev.logtocp.processor.kafka.ProcessorStats;
+import dev.logtocp.processor.logto.LogtoClient;
+import dev.logtocp.processor.logto.TokenProvider;
+import dev.logtocp.schema.wire.WireFormatDeserializer;
+import dev.logtocp.schema.wire.WireFormatSerializer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running processor instance: wires configuration, the Logto client, the handlers, the scheduler and the
+ * consumer loop together, and takes them down in order. Start it with {@link #start}; {@link #close} drains
+ * in-flight work (up to {@code SHUTDOWN_TIMEOUT_MS}) and commits it before returning.
+ */
+public final class CommandProcessor implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(CommandProcessor.class);
+
+    private final Vertx vertx;
+    private final CommandLoop loop;
+    private final Thread loopThread;
+    private final ProcessorStats stats;
+    private final ProcessorConfig config;
+
+    private CommandProcessor(ProcessorConfig config) {
+        this.config = config;
+        this.vertx = Vertx.vertx();
+        this.stats = new ProcessorStats();
+        Clock clock = Clock.systemUTC();
+        LogtoSettings logto = config.logto();
+        EngineSettings engine = config.engine();
+        WebClient web = WebClient.create(vertx,
+                new WebClientOptions().setKeepAlive(true).setUserAgent("logto-command-processor")
+                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, logto.requestTimeout().toMillis())),
+                new PoolOptions().setHttp1MaxSize(logto.maxConnections()));
+        TokenProvider tokens = new TokenProvider(web, logto, clock);
+        LogtoClient client = new LogtoClient(web, tokens, logto.baseUrl(), logto.requestTimeout());
+        CommandExecutor executor = new CommandExecutor(vertx, client, new UserResolver(client),
+                new RetryPolicy(engine.maxAttempts(), engine.retryBaseDelay(), engine.retryMaxDelay()), clock);
+        // One context runs the scheduler and every handler: per-key state needs no locks, and one event loop
+        // easily drives thousands of concurrent HTTP calls.
+        Context context = vertx.getOrCreateContext();
+        KafkaSettings kafka = config.kafka();
+        this.loop = new CommandLoop(new KafkaConsumer<>(consumerProperties(kafka)),
+                new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), valueDeserializer(kafka),
+                HandlerRegistry.standard(), executor, context, kafka, engine, stats, clock);
+        this.loopThread = new Thread(loop, "command-loop");
+    }
+
+    public static CommandProcessor start(ProcessorConfig config) {
+        CommandProcessor processor = new CommandProcessor(config);
+        processor.loopThread.start();
+        LOGGER.info("processor started: group={} instance={} topics={}", config.kafka().groupId(),
+                config.kafka().instanceId(), config.kafka().commandTopics());
+        return processor;
+    }
+
+    public ProcessorStats stats() {
+        return stats;
+    }
+
+    /** True while the consumer loop runs; false after {@link #close} or a fatal error. */
+    public boolean isRunning() {
+        return loopThread.isAlive();
+    }
+
+    public Throwable failure() {
+        return loop.failure();
+    }
+
+    /** Blocks until the loop stopped on its own (a fatal error) or the timeout passed. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return loop.awaitStopped(timeout);
+    }
+
+    @Override
+    public void close() {
+        loop.stop();
+        try {
+            loop.awaitStopped(config.engine().shutdownTimeout().plusSeconds(15));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+        LOGGER.info("processor stopped");
+    }
+
+    static Map<String, Object> consumerProperties(KafkaSettings kafka) {
+        Map<String, Object> p = new HashMap<>(kafka.clientOverrides());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, kafka.transactionalId() + "-consumer");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Commands published in an aborted upstream transaction must never run.
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return p;
+    }
+
+    static Map<String, Object> producerProperties(KafkaSettings kafka) {
+        Map<String, Object> p = new HashMap<>(kafka.clientOverrides());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, kafka.transactionalId() + "-producer");
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, kafka.transactionalId());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return p;
+    }
+
+    static Map<String, Object> serdeProperties(KafkaSettings kafka) {
+        Map<String, Object> p = new HashMap<>(kafka.serdeOverrides());
+        p.put("schema.registry.url", kafka.schemaRegistryUrl());
+        p.putIfAbsent("auto.register.schemas", "true");
+        p.putIfAbsent("specific.avro.reader", "true");
+        return p;
+    }
+
+    private static Serializer<Object> valueSerializer(KafkaSettings kafka) {
+        WireFormatSerializer serializer = new WireFormatSerializer();
+        serializer.configure(serdeProperties(kafka), false);
+        return serializer;
+    }
+
+    private static Deserializer<Object> valueDeserializer(KafkaSettings kafka) {
+        WireFormatDeserializer deserializer = new WireFormatDeserializer();
+        deserializer.configure(serdeProperties(kafka), false);
+        return deserializer;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.logtocp.processor.command;
+
+import dev.logtocp.commands.CommandMeta;
+import dev.logtocp.outcomes.FieldError;
+import dev.logtocp.outcomes.OutcomeStatus;
+import dev.logtocp.processor.logto.LogtoClient;
+import dev.logtocp.processor.logto.LogtoException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one command to its end: validate, then execute its handler, retrying transient failures with backoff until
+ * it succeeds, fails permanently, runs out of attempts or passes its deadline. Always completes with an
+ * {@link ExecutionResult}, never with a failure, so that every command gets exactly one outcome.
+ *
+ * <p>Called on the Vert.x event loop; never blocks (backoff uses timers).
+ */
+public final class CommandExecutor {
+    private static final Logger LOGGER = LoggerFactory.getLogger(CommandExecutor.class);
+
+    private final Vertx vertx;
+    private final LogtoClient logto;
+    private final UserResolver users;
+    private final RetryPolicy retry;
+    private final Clock clock;
+
+    public CommandExecutor(Vertx vertx, LogtoClient logto, UserResolver users, RetryPolicy retry, Clock clock) {
+        this.vertx = vertx;
+        this.logto = logto;
+        this.users = users;
+        this.retry = retry;
+        this.clock = clock;
+    }
+
+    public <C extends SpecificRecord> Future<ExecutionResult> execute(CommandHandler<C> handler, C command) {
+        CommandMeta meta = handler.meta(command);
+        List<FieldError> problems = handler.validate(command);
+        if (!problems.isEmpty()) {
+            return Future.succeededFuture(rejected("validation_failed", "the command has invalid fields", problems));
+        }
+        Instant startedAt = clock.instant();
+        if (pastDeadline(meta)) {
+            return Future.succeededFuture(failed("deadline_exceeded", "the command's deadline passed before it started", null, 0, startedAt));
+        }
+        Promise<ExecutionResult> done = Promise.promise();
+        attempt(handler, command, meta, 1, startedAt, done);
+        return done.future();
+    }
+
+    private <C extends SpecificRecord> void attempt(CommandHandler<C> handler, C command, CommandMeta meta, int attempt,
+                                                   Instant startedAt, Promise<ExecutionResult> done) {
+        ExecutionContext context = new ExecutionContext(logto, users, scopedKey(meta), attempt);
+        Future<HandlerResult> execution;
+        try {
+            execution = handler.execute(command, context);
+        } catch (RuntimeException e) {
+            execution = Future.failedFuture(e);
+        }
+        execution.onComplete(ar -> {
+            if (ar.succeeded()) {
+                HandlerResult r = ar.result();
+                done.complete(new ExecutionResult(r.status(), r.userId(), r.errorCode(), r.errorMessage(), r.httpStatus(),
+                        List.of(), r.details(), attempt, startedAt, clock.instant()));
+                return;
+            }
+            Throwable error = ar.cause();
+            if (error instanceof CommandFailure failure) {
+                done.complete(failed(failure.code(), failure.getMessage(), failure.httpStatus(), attempt, startedAt));
+            } else if (error instanceof LogtoException logtoError && logtoError.retryable()) {
+                retryOrGiveUp(handler, command, meta, attempt, startedAt, done, logtoError);
+            } else if (error instanceof LogtoException logtoError) {
+                done.complete(failed(logtoError.outcomeCode(), logtoError.getMessage(),
+                        logtoError.httpStatus().orElse(null), attempt, startedAt));
+            } else {
+                // A bug, not a Logto answer: end the command visibly rather than loop on it. Only the class name
+                // is kept; messages of unexpected exceptions may carry request data.
+                LOGGER.error("handler {} failed unexpectedly: commandId={} error={}", handler.action(),
+                        meta.getCommandId(), error.getClass().getName());
+                LOGGER.debug("unexpected handler failure", error);
+                done.complete(failed("internal_error", error.getClass().getSimpleName(), null, attempt, startedAt));
+            }
+        });
+    }
+
+    private <C extends SpecificRecord> void retryOrGiveUp(CommandHandler<C> handler, C command, CommandMeta meta, int attempt,
+                                                         Instant startedAt, Promise<ExecutionResult> done, LogtoException error) {
+        Duration delay = retry.delayBefore(attempt + 1, error.retryAfter());
+        boolean deadlineHit = meta.getDeadline() != null && clock.instant().plus(delay).isAfter(meta.getDeadline());
+        if (!retry.mayRetry(attempt) || deadlineHit) {
+            String code = deadlineHit ? "deadline_exceeded" : "retries_exhausted";
+            done.complete(failed(code, error.outcomeCode() + ": " + error.getMessage(), error.httpStatus().orElse(null), attempt, startedAt));
+            return;
+        }
+        LOGGER.debug("retrying commandId={} attempt={} in {} ms after {}", meta.getCommandId(), attempt + 1, delay.toMillis(), error.outcomeCode());
+        vertx.setTimer(Math.max(1, delay.toMillis()), id -> attempt(handler, command, meta, attempt + 1, startedAt, done));
+    }
+
+    private boolean pastDeadline(CommandMeta meta) {
+        return meta.getDeadline() != null && clock.instant().isAfter(meta.getDeadline());
+    }
+
+    /** (issuer, key) scope: two issuers using the same key never share an idempotency identity. */
+    static String scopedKey(CommandMeta meta) {
+        return meta.getIssuer() + ":" + meta.getIdempotencyKey();
+    }
+
+    private ExecutionResult rejected(String code, String message, List<FieldError> problems) {
+        Instant now = clock.instant();
+        return new ExecutionResult(OutcomeStatus.REJECTED, null, code, message, null, problems, Map.of(), 0, null, now);
+    }
+
+    private ExecutionResult failed(String code, String message, Integer httpStatus, int attempts, Instant startedAt) {
+        return new ExecutionResult(OutcomeStatus.FAILED, null, code, message, httpStatus, List.of(), Map.of(), attempts,
+                startedAt, clock.instant());
+    }
+}

@@ -1,0 +1,36 @@
+package dev.logtocp.processor.command;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+
+/** Finds the handler for a decoded command's class. Immutable after construction; thread-safe. */
+public final class HandlerRegistry {
+    private final Map<Class<?>, CommandHandler<?>> byType;
+
+    public HandlerRegistry(List<CommandHandler<?>> handlers) {
+        Map<Class<?>, CommandHandler<?>> map = new HashMap<>();
+        for (CommandHandler<?> handler : handlers) {
+            if (map.put(handler.commandType(), handler) != null) {
+                throw new IllegalArgumentException("two handlers for " + handler.commandType().getSimpleName());
+            }
+        }
+        this.byType = Map.copyOf(map);
+    }
+
+    /** Every command type this processor executes. */
+    public static HandlerRegistry standard() {
+        return new HandlerRegistry(List.of(new UserCreateHandler(), new RoleAssignHandler(), new SessionRevokeHandler()));
+    }
+
+    @SuppressWarnings("unchecked")
+    public <C extends SpecificRecord> Optional<CommandHandler<C>> find(Class<C> type) {
+        return Optional.ofNullable((CommandHandler<C>) byType.get(type));
+    }
+
+    public boolean handles(Class<?> type) {
+        return byType.containsKey(type);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.logtocp.processor.command;
+
+import dev.logtocp.commands.UserRef;
+import dev.logtocp.processor.logto.LogtoClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import java.util.Map;
+
+/**
+ * Turns a {@link UserRef} into a Logto user id. Username and email references are looked up with exact,
+ * case-sensitive matching; an id is taken as given (the write that follows proves it, see
+ * {@link ResolvedUser#verified()}). A reference that matches nobody fails with {@code user_not_found} before any
+ * write call.
+ *
+ * <p>Called on the event loop; never blocks.
+ */
+public final class UserResolver {
+    public static final String USER_NOT_FOUND = "user_not_found";
+
+    private final LogtoClient logto;
+
+    public UserResolver(LogtoClient logto) {
+        this.logto = logto;
+    }
+
+    public Future<ResolvedUser> resolve(UserRef ref) {
+        return switch (ref.getKind()) {
+            case ID -> Future.succeededFuture(new ResolvedUser(ref.getValue(), false));
+            case USERNAME -> search("username", ref);
+            case PRIMARY_EMAIL -> search("primaryEmail", ref);
+            case EXTERNAL_ID -> Future.failedFuture(new CommandFailure("unsupported_user_ref",
+                    "EXTERNAL_ID references are not supported by this version; use ID, USERNAME or PRIMARY_EMAIL", null));
+        };
+    }
+
+    /** Confirms that a user id exists, for operations whose 404 cannot tell "gone" from "never existed". */
+    public Future<Boolean> exists(String userId) {
+        return logto.get("user.get", "/api/users/" + PathSegments.encode(userId), Map.of()).map(response -> {
+            if (response.status() == 200) {
+                return true;
+            }
+            if (response.status() == 404) {
+                return false;
+            }
+            throw response.toException("user.get");
+        });
+    }
+
+    private Future<ResolvedUser> search(String field, UserRef ref) {
+        Map<String, String> query = Map.of(
+                "search." + field, ref.getValue(),
+                "mode." + field, "exact",
+                "isCaseSensitive", "true",
+                "page_size", "2");
+        return logto.get("user.search", "/api/users", query).map(response -> {
+            if (response.status() != 200) {
+                throw response.toException("user.search");
+            }
+            JsonArray users = response.jsonArray();
+            if (users.isEmpty()) {
+                throw new CommandFailure(USER_NOT_FOUND, "no user with that " + field, null);
+            }
+            if (users.size() > 1) {
+                throw new CommandFailure("user_ref_ambiguous", "more than one user with that " + field, null);
+            }
+            return new ResolvedUser(users.getJsonObject(0).getString("id"), true);
+        });
+    }
+
+    /**
+     * @param verified true when Logto confirmed the user exists during resolution
+     */
+    public record ResolvedUser(String id, boolean verified) {
+        public String path() {
+            return "/api/users/" + PathSegments.encode(id);
+        }
+    }
+}

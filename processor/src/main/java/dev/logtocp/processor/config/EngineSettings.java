@@ -1,0 +1,50 @@
+package dev.logtocp.processor.config;
+
+import java.time.Duration;
+
+/**
+ * How hard the processor works and how it retries.
+ *
+ * @param maxInFlight         {@code MAX_IN_FLIGHT}: commands executing at once across all users (default 256);
+ *                            also the global limit of concurrent Logto calls
+ * @param maxBufferedRecords  {@code MAX_BUFFERED_RECORDS}: records read but not finished before partitions are
+ *                            paused (default 10000); bounds the heap whatever the backlog
+ * @param maxAttempts         {@code MAX_ATTEMPTS}: executions per command, first included, on transient
+ *                            failures (default 6)
+ * @param retryBaseDelay      {@code RETRY_BASE_DELAY_MS}: first backoff ceiling (default 200)
+ * @param retryMaxDelay       {@code RETRY_MAX_DELAY_MS}: backoff ceiling cap (default 10000)
+ * @param maxCommandBytes     {@code MAX_COMMAND_BYTES}: larger records are dead-lettered unread (default 1048576)
+ * @param commitInterval      {@code COMMIT_INTERVAL_MS}: longest a finished command waits for its transaction
+ *                            (default 50)
+ * @param shutdownTimeout     {@code SHUTDOWN_TIMEOUT_MS}: how long SIGTERM waits for in-flight work (default 20000)
+ */
+public record EngineSettings(
+        int maxInFlight,
+        int maxBufferedRecords,
+        int maxAttempts,
+        Duration retryBaseDelay,
+        Duration retryMaxDelay,
+        int maxCommandBytes,
+        Duration commitInterval,
+        Duration shutdownTimeout) {
+
+    public EngineSettings {
+        if (maxInFlight < 1) {
+            throw new ConfigException("MAX_IN_FLIGHT", "must be at least 1");
+        }
+        if (maxBufferedRecords < maxInFlight) {
+            throw new ConfigException("MAX_BUFFERED_RECORDS", "must be at least MAX_IN_FLIGHT (" + maxInFlight + ")");
+        }
+        if (maxAttempts < 1) {
+            throw new ConfigException("MAX_ATTEMPTS", "must be at least 1");
+        }
+        if (retryMaxDelay.compareTo(retryBaseDelay) < 0) {
+            throw new ConfigException("RETRY_MAX_DELAY_MS", "must not be below RETRY_BASE_DELAY_MS");
+        }
+    }
+
+    public static EngineSettings defaults() {
+        return new EngineSettings(256, 10_000, 6, Duration.ofMillis(200), Duration.ofSeconds(10), 1 << 20,
+                Duration.ofMillis(50), Duration.ofSeconds(20));
+    }
+}

@@ -1,0 +1,511 @@
+package dev.logtocp.processor.kafka;
+
+import dev.logtocp.commands.CommandMeta;
+import dev.logtocp.outcomes.CommandOutcome;
+import dev.logtocp.outcomes.OutcomeStatus;
+import dev.logtocp.outcomes.SourcePosition;
+import dev.logtocp.processor.audit.OutcomeFactory;
+import dev.logtocp.processor.command.CommandExecutor;
+import dev.logtocp.processor.command.CommandHandler;
+import dev.logtocp.processor.command.ExecutionResult;
+import dev.logtocp.processor.command.HandlerRegistry;
+import dev.logtocp.processor.config.EngineSettings;
+import dev.logtocp.processor.config.KafkaSettings;
+import dev.logtocp.processor.schedule.KeyedScheduler;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer thread: reads command records, hands them to the scheduler, and publishes finished work.
+ *
+ * <p>It owns the {@code KafkaConsumer} and the transactional producer, and never waits on Logto. Each finished
+ * command's outcome, audit event (or dead letter) and the consumer offsets up to the lowest unfinished offset of
+ * each partition are published in one Kafka transaction, so a {@code read_committed} reader sees exactly one
+ * outcome per command, and a crash re-runs at most the unfinished work (which the handlers' natural idempotency
+ * makes safe). A fenced producer means another instance owns our partitions: this instance stops publishing.
+ */
+public final class CommandLoop implements Runnable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(CommandLoop.class);
+    private static final Duration IDLE_POLL = Duration.ofMillis(100);
+    private static final Duration BUSY_POLL = Duration.ofMillis(5);
+    private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration REVOKE_DRAIN_LIMIT = Duration.ofSeconds(10);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
+    private final Serializer<Object> valueSerializer;
+    private final CommandDecoder decoder;
+    private final HandlerRegistry handlers;
+    private final CommandExecutor executor;
+    private final KeyedScheduler scheduler;
+    private final Context schedulerContext;
+    private final KafkaSettings kafka;
+    private final EngineSettings engine;
+    private final Clock clock;
+
+    private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    private final Map<TopicPartition, Instant> decodeBackoff = new HashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ProcessorStats stats;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+    private boolean pausedForBackpressure;
+    private Instant oldestUnpublished;
+
+    public CommandLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, Serializer<Object> valueSerializer,
+                       org.apache.kafka.common.serialization.Deserializer<Object> valueDeserializer, HandlerRegistry handlers,
+                       CommandExecutor executor, Context schedulerContext, KafkaSettings kafka, EngineSettings engine,
+                       ProcessorStats stats, Clock clock) {
+        this.consumer = consumer;
+        this.producer = producer;
+        this.valueSerializer = valueSerializer;
+        this.handlers = handlers;
+        this.decoder = new CommandDecoder(valueDeserializer, handlers, engine.maxCommandBytes());
+        this.executor = executor;
+        this.scheduler = new KeyedScheduler(engine.maxInFlight());
+        this.schedulerContext = schedulerContext;
+        this.kafka = kafka;
+        this.engine = engine;
+        this.stats = stats;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run() {
+        try {
+            producer.initTransactions();
+            consumer.subscribe(kafka.commandTopics(), new Rebalance());
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = poll(inFlight.get() > 0 || !completions.isEmpty() ? BUSY_POLL : IDLE_POLL);
+                dispatch(records);
+                publish(false);
+                applyBackpressure();
+            }
+            drainOnShutdown();
+        } catch (FatalPublishException e) {
+            failure = e.getCause();
+            LOGGER.error("stopping: this instance can no longer publish ({}); another instance owns its partitions",
+                    e.getCause().getClass().getSimpleName());
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            LOGGER.error("command loop failed: {}", e.toString(), e);
+        } finally {
+            partitions.values().forEach(PartitionState::deactivate);
+            closeQuietly();
+            stopped.countDown();
+        }
+    }
+
+    /** Asks the loop to drain in-flight work (up to the shutdown timeout), publish it, and stop. */
+    public void stop() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Why the loop stopped on its own, if it did. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    private ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+        try {
+            return consumer.poll(timeout);
+        } catch (WakeupException e) {
+            return ConsumerRecords.empty();
+        }
+    }
+
+    private void dispatch(ConsumerRecords<byte[], byte[]> records) {
+        if (records.isEmpty()) {
+            resumeAfterDecodeBackoff();
+            return;
+        }
+        Instant receivedAt = clock.instant();
+        List<Runnable> work = new ArrayList<>();
+        for (TopicPartition tp : records.partitions()) {
+            PartitionState state = partitions.get(tp);
+            if (state == null) {
+                continue;
+            }
+            for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                DecodeResult decoded = decoder.decode(record);
+                if (decoded instanceof DecodeResult.Retry retry) {
+                    // Read this record again once the registry may be back; nothing after it is dispatched meanwhile,
+                    // so the partition keeps its order.
+                    LOGGER.warn("schema registry unavailable, pausing {} for {} ms: {}", tp, REGISTRY_BACKOFF.toMillis(), retry.reason());
+                    consumer.seek(tp, record.offset());
+                    consumer.pause(List.of(tp));
+                    decodeBackoff.put(tp, clock.instant().plus(REGISTRY_BACKOFF));
+                    break;
+                }
+                state.track(record.offset());
+                if (decoded instanceof DecodeResult.Command command) {
+                    inFlight.incrementAndGet();
+                    work.add(() -> schedule(state, record, command.command(), receivedAt));
+                } else if (decoded instanceof DecodeResult.Poison poison) {
+                    completions.add(deadLetter(state, record, poison, receivedAt));
+                    stats.deadLettered();
+                }
+            }
+        }
+        if (!work.isEmpty()) {
+            schedulerContext.runOnContext(v -> work.forEach(Runnable::run));
+        }
+    }
+
+    /** Runs on the scheduler's context. */
+    private void schedule(PartitionState state, ConsumerRecord<byte[], byte[]> record, SpecificRecord command, Instant receivedAt) {
+        scheduler.submit(orderingKey(record, command), () -> {
+            if (!state.active()) {
+                // The partition moved to another instance (or was rewound); its new owner runs this command.
+                inFlight.decrementAndGet();
+                return Future.succeededFuture();
+            }
+            return execute(state, record, command, receivedAt).onComplete(ar -> inFlight.decrementAndGet());
+        });
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Future<Void> execute(PartitionState state, ConsumerRecord<byte[], byte[]> record, SpecificRecord command, Instant receivedAt) {
+        CommandHandler handler = handlers.find(command.getClass()).orElseThrow();
+        CommandMeta meta = handler.meta(command);
+        OutcomeFactory.Subject subject = new OutcomeFactory.Subject(meta, command.getSchema().getName(), handler.action(),
+                (dev.logtocp.commands.UserRef) handler.target(command).orElse(null), handler.changedFields(command),
+                position(record), receivedAt, traceparent(record));
+        Future<ExecutionResult> result = executor.execute(handler, command);
+        return result.map(r -> {
+            CommandOutcome outcome = OutcomeFactory.outcome(subject, r);
+            stats.finished(outcome.getStatus());
+            completions.add(new Completion(state, record.offset(), List.of(
+                    new Completion.Output(kafka.outcomeTopic(), outputKey(record, meta), outcome, passThroughHeaders(record)),
+                    new Completion.Output(kafka.auditTopic(), outputKey(record, meta), OutcomeFactory.audit(subject, outcome), passThroughHeaders(record)))));
+            return null;
+        });
+    }
+
+    private Completion deadLetter(PartitionState state, ConsumerRecord<byte[], byte[]> record, DecodeResult.Poison poison, Instant receivedAt) {
+        LOGGER.warn("dead-lettering {}-{}@{}: {} {}", record.topic(), record.partition(), record.offset(), poison.errorClass(), poison.reason());
+        List<Header> headers = new ArrayList<>();
+        record.headers().forEach(headers::add);
+        headers.add(header(DeadLetterHeaders.TOPIC, record.topic()));
+        headers.add(header(DeadLetterHeaders.PARTITION, Integer.toString(record.partition())));
+        headers.add(header(DeadLetterHeaders.OFFSET, Long.toString(record.offset())));
+        headers.add(header(DeadLetterHeaders.TIMESTAMP, Long.toString(record.timestamp())));
+        headers.add(header(DeadLetterHeaders.ERROR_CLASS, poison.errorClass()));
+        headers.add(header(DeadLetterHeaders.REASON, poison.reason()));
+        List<Completion.Output> outputs = new ArrayList<>();
+        outputs.add(new Completion.Output(kafka.deadLetterTopic(), record.key(), record.value(), headers));
+        if (poison.meta() != null) {
+            CommandMeta meta = poison.meta();
+            String type = poison.typeName() == null ? "unknown" : poison.typeName().substring(poison.typeName().lastIndexOf('.') + 1);
+            OutcomeFactory.Subject subject = new OutcomeFactory.Subject(meta, type, "command.reject", null, List.of(),
+                    position(record), receivedAt, traceparent(record));
+            Instant now = clock.instant();
+            CommandOutcome outcome = OutcomeFactory.outcome(subject, new ExecutionResult(OutcomeStatus.REJECTED, null,
+                    "unsupported_command_type", poison.reason(), null, List.of(), Map.of(), 0, null, now));
+            stats.finished(OutcomeStatus.REJECTED);
+            outputs.add(new Completion.Output(kafka.outcomeTopic(), outputKey(record, meta), outcome, passThroughHeaders(record)));
+            outputs.add(new Completion.Output(kafka.auditTopic(), outputKey(record, meta), OutcomeFactory.audit(subject, outcome), passThroughHeaders(record)));
+        }
+        return new Completion(state, record.offset(), outputs);
+    }
+
+    /**
+     * Publishes finished work with the offsets it allows, in one transaction. Waits up to the commit interval to
+     * batch completions unless {@code force}.
+     */
+    private void publish(boolean force) {
+        if (completions.isEmpty()) {
+            oldestUnpublished = null;
+            return;
+        }
+        Instant now = clock.instant();
+        if (oldestUnpublished == null) {
+            oldestUnpublished = now;
+        }
+        if (!force && Duration.between(oldestUnpublished, now).compareTo(engine.commitInterval()) < 0) {
+            return;
+        }
+        List<Completion> batch = new ArrayList<>();
+        for (Completion c; (c = completions.poll()) != null; ) {
+            if (c.partition().active()) {
+                batch.add(c);
+            }
+        }
+        oldestUnpublished = null;
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<ProducerRecord<byte[], byte[]>> records;
+        try {
+            records = serialize(batch);
+        } catch (KafkaException e) {
+            // Most likely the registry is unreachable for a first-time schema: keep the batch and try again.
+            LOGGER.warn("cannot serialize outcomes yet ({}); retrying", e.getClass().getSimpleName());
+            completions.addAll(batch);
+            return;
+        }
+        Set<PartitionState> touched = new HashSet<>();
+        for (Completion c : batch) {
+            c.partition().finish(c.offset());
+            touched.add(c.partition());
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (PartitionState state : touched) {
+            state.takeCommittable().ifPresent(offset -> offsets.put(state.partition(), new OffsetAndMetadata(offset)));
+        }
+        try {
+            producer.beginTransaction();
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                producer.send(r);
+            }
+            if (!offsets.isEmpty()) {
+                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            }
+            producer.commitTransaction();
+            stats.published(batch.size());
+        } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
+                 | OutOfOrderSequenceException | AuthorizationException e) {
+            throw new FatalPublishException(e);
+        } catch (KafkaException e) {
+            LOGGER.warn("transaction failed ({}), aborting and re-reading the affected partitions", e.toString());
+            try {
+                producer.abortTransaction();
+            } catch (ProducerFencedException | InvalidProducerEpochException fenced) {
+                throw new FatalPublishException(fenced);
+            }
+            rewind(touched);
+        }
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> serialize(List<Completion> batch) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(batch.size() * 2);
+        for (Completion c : batch) {
+            for (Completion.Output o : c.outputs()) {
+                byte[] value = o.value() instanceof byte[] raw ? raw : valueSerializer.serialize(o.topic(), o.value());
+                out.add(new ProducerRecord<>(o.topic(), null, o.key(), value, o.headers()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * After an aborted transaction, forget everything in flight for these partitions and read them again from
+     * their committed offsets. Work already running finishes into a deactivated state and is dropped; the re-read
+     * commands queue behind it per key, so per-user order holds.
+     */
+    private void rewind(Set<PartitionState> states) {
+        Set<TopicPartition> tps = new HashSet<>();
+        for (PartitionState state : states) {
+            state.deactivate();
+            tps.add(state.partition());
+            partitions.put(state.partition(), new PartitionState(state.partition()));
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(tps);
+        for (TopicPartition tp : tps) {
+            OffsetAndMetadata position = committed.get(tp);
+            if (position != null) {
+                consumer.seek(tp, position.offset());
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+            }
+        }
+    }
+
+    private void applyBackpressure() {
+        int unfinished = 0;
+        for (PartitionState state : partitions.values()) {
+            unfinished += state.unfinished();
+        }
+        stats.buffered(unfinished);
+        if (!pausedForBackpressure && unfinished >= engine.maxBufferedRecords()) {
+            consumer.pause(consumer.assignment());
+            pausedForBackpressure = true;
+        } else if (pausedForBackpressure && unfinished <= engine.maxBufferedRecords() / 2) {
+            List<TopicPartition> resumable = consumer.assignment().stream().filter(tp -> !decodeBackoff.containsKey(tp)).toList();
+            consumer.resume(resumable);
+            pausedForBackpressure = false;
+        }
+    }
+
+    private void resumeAfterDecodeBackoff() {
+        if (decodeBackoff.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<TopicPartition> due = new ArrayList<>();
+        decodeBackoff.entrySet().removeIf(e -> {
+            if (e.getValue().isBefore(now)) {
+                due.add(e.getKey());
+                return true;
+            }
+            return false;
+        });
+        if (!pausedForBackpressure) {
+            consumer.resume(due.stream().filter(partitions::containsKey).toList());
+        }
+    }
+
+    private void drainOnShutdown() {
+        consumer.pause(consumer.assignment());
+        Instant deadline = clock.instant().plus(engine.shutdownTimeout());
+        while (inFlight.get() > 0 && clock.instant().isBefore(deadline)) {
+            poll(BUSY_POLL);
+            publish(true);
+        }
+        publish(true);
+        if (inFlight.get() > 0) {
+            LOGGER.warn("shutdown timeout: {} commands unfinished; they will run again after restart", inFlight.get());
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        } catch (RuntimeException e) {
+            LOGGER.debug("consumer close failed", e);
+        }
+        try {
+            producer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOGGER.debug("producer close failed", e);
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            // Give in-flight work of these partitions a bounded chance to finish and be committed while we still
+            // own them; whatever remains is abandoned and re-run by the new owner.
+            Instant deadline = clock.instant().plus(REVOKE_DRAIN_LIMIT.compareTo(engine.shutdownTimeout()) < 0
+                    ? REVOKE_DRAIN_LIMIT : engine.shutdownTimeout());
+            while (unfinished(revoked) > 0 && clock.instant().isBefore(deadline) && running) {
+                sleepBriefly();
+                publish(true);
+            }
+            publish(true);
+            drop(revoked);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            for (TopicPartition tp : assigned) {
+                partitions.put(tp, new PartitionState(tp));
+            }
+            if (pausedForBackpressure) {
+                consumer.pause(assigned);
+            }
+            LOGGER.info("assigned {}", assigned);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            drop(lost);
+        }
+
+        private void drop(Collection<TopicPartition> tps) {
+            for (TopicPartition tp : tps) {
+                PartitionState state = partitions.remove(tp);
+                if (state != null) {
+                    state.deactivate();
+                }
+                decodeBackoff.remove(tp);
+            }
+        }
+
+        private int unfinished(Collection<TopicPartition> tps) {
+            int n = 0;
+            for (TopicPartition tp : tps) {
+                PartitionState state = partitions.get(tp);
+                n += state == null ? 0 : state.unfinished();
+            }
+            return n;
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String orderingKey(ConsumerRecord<byte[], byte[]> record, SpecificRecord command) {
+        if (record.key() != null) {
+            return new String(record.key(), StandardCharsets.UTF_8);
+        }
+        // Unkeyed commands still serialize per partition, which is all the order Kafka gave them.
+        return "\u0000partition-" + record.topic() + "-" + record.partition();
+    }
+
+    private static byte[] outputKey(ConsumerRecord<byte[], byte[]> record, CommandMeta meta) {
+        return record.key() != null ? record.key() : meta.getCommandId().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static SourcePosition position(ConsumerRecord<byte[], byte[]> record) {
+        return new SourcePosition(record.topic(), record.partition(), record.offset(), Instant.ofEpochMilli(Math.max(0, record.timestamp())));
+    }
+
+    private static String traceparent(ConsumerRecord<byte[], byte[]> record) {
+        Header h = record.headers().lastHeader("traceparent");
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.US_ASCII);
+    }
+
+    private static List<Header> passThroughHeaders(ConsumerRecord<byte[], byte[]> record) {
+        Header h = record.headers().lastHeader("traceparent");
+        return h == null ? List.of() : List.of(new RecordHeader("traceparent", h.value()));
+    }
+
+    private static Header header(String name, String value) {
+        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The producer was fenced or lost its authority: nothing more may be published by this instance. */
+    private static final class FatalPublishException extends RuntimeException {
+        FatalPublishException(Throwable cause) {
+            super(cause);
+        }
+    }
+}

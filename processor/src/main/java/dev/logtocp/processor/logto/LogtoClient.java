@@ -1,0 +1,82 @@
+package dev.logtocp.processor.logto;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Calls the Logto Management API with the M2M bearer token. Every write carries an {@code Idempotency-Key}
+ * header (Logto ignores it today, gateways in front of it may honour it, and it ties Logto's logs to the
+ * command). A 401 refreshes the token once and repeats the call.
+ *
+ * <p>Thread-safe; never blocks; callbacks run on the caller's Vert.x context.
+ */
+public final class LogtoClient {
+    public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+
+    private final WebClient client;
+    private final TokenProvider tokens;
+    private final String baseUrl;
+    private final long timeoutMillis;
+
+    public LogtoClient(WebClient client, TokenProvider tokens, String baseUrl, Duration requestTimeout) {
+        this.client = client;
+        this.tokens = tokens;
+        this.baseUrl = baseUrl;
+        this.timeoutMillis = requestTimeout.toMillis();
+    }
+
+    /** A read: GET with query parameters. */
+    public Future<LogtoResponse> get(String operation, String path, Map<String, String> query) {
+        return send(operation, HttpMethod.GET, path, query, null, null, true);
+    }
+
+    /**
+     * A write. {@code idempotencyKey} is mandatory: a write without one is a programming error.
+     *
+     * @param body JSON body, or null for none
+     */
+    public Future<LogtoResponse> write(String operation, HttpMethod method, String path, Map<String, String> query,
+                                       JsonObject body, String idempotencyKey) {
+        if (idempotencyKey == null || idempotencyKey.isBlank()) {
+            throw new IllegalArgumentException("every Logto write needs an idempotency key");
+        }
+        return send(operation, method, path, query, body, idempotencyKey, true);
+    }
+
+    private Future<LogtoResponse> send(String operation, HttpMethod method, String path, Map<String, String> query,
+                                       JsonObject body, String idempotencyKey, boolean mayRefresh) {
+        return tokens.token().compose(token -> {
+            HttpRequest<Buffer> request = client.requestAbs(method, baseUrl + path)
+                    .timeout(timeoutMillis)
+                    .bearerTokenAuthentication(token.value());
+            if (query != null) {
+                query.forEach(request::addQueryParam);
+            }
+            if (idempotencyKey != null) {
+                request.putHeader(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
+            }
+            Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendJsonObject(body);
+            return sent.<LogtoResponse>transform(ar -> {
+                if (ar.failed()) {
+                    // Without an answer a write may or may not have been applied: say so, so that the retry is
+                    // settled by the operation's natural idempotency.
+                    return Future.failedFuture(new LogtoTransportException(operation, ar.cause(), idempotencyKey != null));
+                }
+                HttpResponse<Buffer> response = ar.result();
+                if (response.statusCode() == 401 && mayRefresh) {
+                    tokens.invalidate(token);
+                    return send(operation, method, path, query, body, idempotencyKey, false);
+                }
+                return Future.succeededFuture(new LogtoResponse(response.statusCode(), response.body(),
+                        response.getHeader("Retry-After"), response.getHeader("Total-Number")));
+            });
+        });
+    }
+}

@@ -1,0 +1,78 @@
+package dev.logtocp.processor.schedule;
+
+import io.vertx.core.Future;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Runs work strictly one at a time and in submission order per key, and in parallel across keys up to a global
+ * limit. A key waiting for its turn, or its running item waiting on a retry timer, holds up only that key.
+ * Keys that became runnable while the limit was reached start in the order they became runnable, and a key with
+ * more work goes to the back of that line, so one busy user cannot starve the others.
+ *
+ * <p>Not thread-safe by design: every method must be called on the one Vert.x context that owns the scheduler,
+ * and the work it starts completes on that context.
+ */
+public final class KeyedScheduler {
+    private final int maxInFlight;
+    private final Map<String, ArrayDeque<Supplier<Future<?>>>> queues = new HashMap<>();
+    private final ArrayDeque<String> runnable = new ArrayDeque<>();
+    private int inFlight;
+
+    public KeyedScheduler(int maxInFlight) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1");
+        }
+        this.maxInFlight = maxInFlight;
+    }
+
+    public void submit(String key, Supplier<Future<?>> work) {
+        ArrayDeque<Supplier<Future<?>>> queue = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
+        queue.addLast(work);
+        if (queue.size() == 1) {
+            runnable.addLast(key);
+            drain();
+        }
+    }
+
+    public int inFlight() {
+        return inFlight;
+    }
+
+    /** Keys with work queued or running. */
+    public int activeKeys() {
+        return queues.size();
+    }
+
+    private void drain() {
+        while (inFlight < maxInFlight && !runnable.isEmpty()) {
+            start(runnable.pollFirst());
+        }
+    }
+
+    private void start(String key) {
+        Supplier<Future<?>> work = queues.get(key).peekFirst();
+        inFlight++;
+        Future<?> running;
+        try {
+            running = work.get();
+        } catch (RuntimeException e) {
+            running = Future.failedFuture(e);
+        }
+        running.onComplete(ignored -> finished(key));
+    }
+
+    private void finished(String key) {
+        inFlight--;
+        ArrayDeque<Supplier<Future<?>>> queue = queues.get(key);
+        queue.pollFirst();
+        if (queue.isEmpty()) {
+            queues.remove(key);
+        } else {
+            runnable.addLast(key);
+        }
+        drain();
+    }
+}

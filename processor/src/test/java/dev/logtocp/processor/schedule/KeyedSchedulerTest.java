@@ -1,0 +1,77 @@
+package dev.logtocp.processor.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KeyedSchedulerTest {
+    private final List<String> started = new ArrayList<>();
+    private final List<Promise<Void>> running = new ArrayList<>();
+
+    private java.util.function.Supplier<Future<?>> work(String name) {
+        return () -> {
+            started.add(name);
+            Promise<Void> p = Promise.promise();
+            running.add(p);
+            return p.future();
+        };
+    }
+
+    @Test
+    void runsOneItemPerKeyAtATimeInSubmissionOrder() {
+        KeyedScheduler scheduler = new KeyedScheduler(10);
+        scheduler.submit("u1", work("u1-a"));
+        scheduler.submit("u1", work("u1-b"));
+        scheduler.submit("u2", work("u2-a"));
+
+        assertThat(started).containsExactly("u1-a", "u2-a");
+        running.get(0).complete();
+        assertThat(started).containsExactly("u1-a", "u2-a", "u1-b");
+    }
+
+    @Test
+    void neverExceedsTheGlobalLimitAndStartsWaitingKeysInOrder() {
+        KeyedScheduler scheduler = new KeyedScheduler(2);
+        scheduler.submit("a", work("a"));
+        scheduler.submit("b", work("b"));
+        scheduler.submit("c", work("c"));
+        scheduler.submit("d", work("d"));
+
+        assertThat(started).containsExactly("a", "b");
+        assertThat(scheduler.inFlight()).isEqualTo(2);
+        running.get(1).complete();
+        assertThat(started).containsExactly("a", "b", "c");
+        assertThat(scheduler.inFlight()).isEqualTo(2);
+    }
+
+    @Test
+    void aBusyKeyGoesToTheBackOfTheLineSoOthersAreNotStarved() {
+        KeyedScheduler scheduler = new KeyedScheduler(1);
+        scheduler.submit("hot", work("hot-1"));
+        scheduler.submit("hot", work("hot-2"));
+        scheduler.submit("cold", work("cold-1"));
+
+        running.get(0).complete();
+        assertThat(started).containsExactly("hot-1", "cold-1");
+        running.get(1).complete();
+        assertThat(started).containsExactly("hot-1", "cold-1", "hot-2");
+    }
+
+    @Test
+    void aFailingItemReleasesItsKey() {
+        KeyedScheduler scheduler = new KeyedScheduler(1);
+        scheduler.submit("k", () -> {
+            throw new IllegalStateException("boom");
+        });
+        scheduler.submit("k", work("after"));
+
+        assertThat(started).containsExactly("after");
+        running.get(0).complete();
+        assertThat(scheduler.activeKeys()).isZero();
+        assertThat(scheduler.inFlight()).isZero();
+    }
+}
