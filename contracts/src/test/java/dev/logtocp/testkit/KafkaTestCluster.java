@@ -1,0 +1,239 @@
+package dev.logtocp.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.BrokerServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * An in-JVM KRaft Kafka cluster built on Apache Kafka's own {@link KafkaClusterTestKit}: combined mode,
+ * one controller, {@code n} brokers, internal topics sized for {@code n}. Temp directories are deleted on
+ * close (and by the kit's shutdown hook otherwise).
+ *
+ * <p>Most tests should use {@link #shared()}, one lazily started single-broker cluster per JVM, so that
+ * every IT of a module (failsafe runs them in one JVM) pays the ~2 s start-up once.
+ *
+ * <p>Note: the kit pre-binds listener sockets on the wildcard address (its {@code PreboundSocketFactory});
+ * clients connect through {@code localhost}.
+ *
+ * <p>Thread-safe: the admin client is thread-safe, {@link #consumeAll} builds a private consumer per call,
+ * and {@link #restartBroker} is synchronized.
+ */
+public final class KafkaTestCluster implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static volatile KafkaTestCluster shared;
+
+    private final KafkaClusterTestKit kit;
+    private final int brokers;
+    private final Admin admin;
+
+    private KafkaTestCluster(KafkaClusterTestKit kit, int brokers) {
+        this.kit = kit;
+        this.brokers = brokers;
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()));
+    }
+
+    /** Starts a cluster of {@code brokers} brokers and blocks until every broker is registered and unfenced. */
+    public static KafkaTestCluster start(int brokers) {
+        if (brokers < 1) {
+            throw new IllegalArgumentException("need at least one broker");
+        }
+        String replication = Integer.toString(Math.min(3, brokers));
+        KafkaClusterTestKit kit = null;
+        try {
+            TestKitNodes nodes = new TestKitNodes.Builder()
+                    .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+                    .setCombined(true)
+                    .setNumControllerNodes(1)
+                    .setNumBrokerNodes(brokers)
+                    .build();
+            kit = new KafkaClusterTestKit.Builder(nodes)
+                    .setConfigProp("offsets.topic.replication.factor", replication)
+                    .setConfigProp("offsets.topic.num.partitions", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", replication)
+                    .setConfigProp("transaction.state.log.min.isr", Integer.toString(Math.min(2, brokers)))
+                    .setConfigProp("transaction.state.log.num.partitions", "1")
+                    .setConfigProp("share.coordinator.state.topic.replication.factor", replication)
+                    .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("default.replication.factor", replication)
+                    .setConfigProp("auto.create.topics.enable", "false")
+                    .setConfigProp("log.cleaner.backoff.ms", "1000")
+                    .build();
+            kit.format();
+            kit.startup();
+            kit.waitForReadyBrokers();
+            KafkaTestCluster cluster = new KafkaTestCluster(kit, brokers);
+            cluster.awaitBrokers(READY_TIMEOUT);
+            return cluster;
+        } catch (Exception e) {
+            if (kit != null) {
+                try {
+                    kit.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw new IllegalStateException("in-JVM Kafka cluster did not start", e);
+        }
+    }
+
+    /** One single-broker cluster per JVM, started on first use and closed by a shutdown hook. */
+    public static KafkaTestCluster shared() {
+        KafkaTestCluster cluster = shared;
+        if (cluster == null) {
+            synchronized (KafkaTestCluster.class) {
+                cluster = shared;
+                if (cluster == null) {
+                    cluster = start(1);
+                    KafkaTestCluster toClose = cluster;
+                    Runtime.getRuntime().addShutdownHook(new Thread(toClose::close, "kafka-test-cluster-close"));
+                    shared = cluster;
+                }
+            }
+        }
+        return cluster;
+    }
+
+    public String bootstrapServers() {
+        return kit.bootstrapServers();
+    }
+
+    /** The shared admin client; do not close it. */
+    public Admin admin() {
+        return admin;
+    }
+
+    public int brokerCount() {
+        return brokers;
+    }
+
+    /** Creates a topic (replication min(3, brokers)) and waits until every broker knows it; idempotent. */
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
+        NewTopic topic = new NewTopic(name, partitions, (short) Math.min(3, brokers)).configs(configs);
+        try {
+            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + name, e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating topic " + name, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out creating topic " + name, e);
+        }
+        waitUntil(Duration.ofSeconds(30), "topic " + name + " visible on every broker", () ->
+                kit.brokers().values().stream().allMatch(b -> b.metadataCache().contains(name)));
+    }
+
+    /** Client properties with {@code bootstrap.servers} only. */
+    public Properties clientProperties() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers());
+        return props;
+    }
+
+    /**
+     * Reads {@code topic} from the beginning with a {@code read_committed} consumer until
+     * {@code expectedCount} records arrived or {@code timeout} passed; returns what it got (possibly fewer).
+     */
+    public <K, V> List<ConsumerRecord<K, V>> consumeAll(String topic, Deserializer<K> keyDeserializer,
+                                                      Deserializer<V> valueDeserializer, int expectedCount,
+                                                      Duration timeout) {
+        Properties props = clientProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "testkit-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keyDeserializer, valueDeserializer)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (records.size() < expectedCount && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /**
+     * Stops and restarts one broker (same port, same data); blocks until the cluster sees it again. In
+     * combined mode the controller of node 0 keeps running, only the broker role restarts.
+     */
+    public synchronized void restartBroker(int brokerId) {
+        BrokerServer broker = kit.brokers().get(brokerId);
+        if (broker == null) {
+            throw new IllegalArgumentException("no broker " + brokerId + "; brokers are " + kit.brokers().keySet());
+        }
+        broker.shutdown();
+        broker.awaitShutdown();
+        broker.startup();
+        try {
+            kit.waitForReadyBrokers();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("broker " + brokerId + " did not come back", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted restarting broker " + brokerId, e);
+        }
+        awaitBrokers(READY_TIMEOUT);
+    }
+
+    private void awaitBrokers(Duration timeout) {
+        waitUntil(timeout, brokers + " brokers visible to clients", () -> {
+            try {
+                return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == brokers;
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            }
+        });
+    }
+
+    private interface Condition {
+        boolean holds() throws InterruptedException;
+    }
+
+    private static void waitUntil(Duration timeout, String what, Condition condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (!condition.holds()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("timed out waiting for " + what);
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for " + what, e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        admin.close(Duration.ofSeconds(5));
+        try {
+            kit.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("in-JVM Kafka cluster did not close cleanly", e);
+        }
+    }
+}
