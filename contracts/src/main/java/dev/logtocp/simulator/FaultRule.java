@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
 public record FaultRule(Kind kind, double rate, String pathRegex, String method, Duration latency,
                         Duration latencyMax, double sigma, int retryAfterSeconds) {
 
+  // Records cannot hold derived fields, so compiled path patterns are shared here instead of per request.
+  private static final java.util.concurrent.ConcurrentHashMap<String, Pattern> PATTERNS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** What the fault does. */
   public enum Kind {
     FIXED_LATENCY("fixedLatency"),
@@ -127,7 +131,7 @@ public record FaultRule(Kind kind, double rate, String pathRegex, String method,
 
   boolean appliesTo(String requestMethod, String path) {
     return (method == null || method.equals(requestMethod))
-        && (pathRegex == null || Pattern.compile(pathRegex).matcher(path).find());
+        && (pathRegex == null || PATTERNS.computeIfAbsent(pathRegex, Pattern::compile).matcher(path).find());
   }
 
   JsonObject toJson() {
