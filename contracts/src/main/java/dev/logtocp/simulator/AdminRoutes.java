@@ -1,0 +1,50 @@
+package dev.logtocp.simulator;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code /__admin/*}: fault configuration and counters for runs where the simulator is a separate process.
+ * Never subject to faults or authentication. Event loop only.
+ */
+final class AdminRoutes {
+
+  private final FaultPlan faults;
+  private final Store store;
+
+  AdminRoutes(FaultPlan faults, Store store) {
+    this.faults = faults;
+    this.store = store;
+  }
+
+  void mount(Router router) {
+    router.get("/__admin/faults").handler(ctx -> Http.send(ctx, Reply.ok(faults.toJson())));
+    router.put("/__admin/faults").handler(ctx -> withJson(ctx, json -> faults.applyJson(json)));
+    router.post("/__admin/faults").handler(ctx -> withJson(ctx, json -> faults.add(FaultRule.fromJson(json))));
+    router.delete("/__admin/faults").handler(ctx -> {
+      faults.clear();
+      Http.send(ctx, Reply.noContent());
+    });
+    router.get("/__admin/stats").handler(ctx -> Http.send(ctx, Reply.ok(new JsonObject()
+        .put("requests", store.requestCount())
+        .put("users", store.userCount())
+        .put("mutations", store.mutations().size())
+        .put("operations", new JsonObject(new java.util.HashMap<>(store.countsByOperation())))
+        .put("faultsInjected", new JsonObject(new java.util.HashMap<>(faults.injectedCounts()))))));
+    router.post("/__admin/reset").handler(ctx -> {
+      store.reset();
+      Http.send(ctx, Reply.noContent());
+    });
+  }
+
+  private void withJson(RoutingContext ctx, java.util.function.Consumer<JsonObject> action) {
+    try {
+      action.accept(ctx.body().asJsonObject());
+      Http.send(ctx, Reply.ok(faults.toJson()));
+    } catch (DecodeException | IllegalArgumentException | ClassCastException | NullPointerException e) {
+      Http.send(ctx, Reply.of(400, new JsonObject().put("message", "Invalid fault configuration: " + e.getMessage())));
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.logtocp.simulator;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Read access to what the simulator holds and what it has applied, for assertions in tests.
+ *
+ * <p>Threading: safe to call from any thread at any time; every answer is a snapshot copy taken under the
+ * simulator's store lock, so it never changes after it is returned.
+ */
+public final class SimulatorState {
+
+  private final Store store;
+
+  SimulatorState(Store store) {
+    this.store = store;
+  }
+
+  /** Every applied mutation in application order. */
+  public List<Mutation> mutations() {
+    return store.mutations();
+  }
+
+  public List<Mutation> mutationsForUser(String userId) {
+    return store.mutationsForUser(userId);
+  }
+
+  /** How many mutations of one operation (e.g. {@code user.create}) were applied. */
+  public long count(String operation) {
+    return store.count(operation);
+  }
+
+  /** Mutations per {@code Idempotency-Key} header value; a key counted twice means a duplicate was applied. */
+  public Map<String, Long> countsByIdempotencyKey() {
+    return store.countsByIdempotencyKey();
+  }
+
+  /** The user as the API would show it (never with password material), or empty. */
+  public Optional<JsonObject> user(String id) {
+    return Optional.ofNullable(store.user(id));
+  }
+
+  /** Exact, case-sensitive username lookup. */
+  public Optional<JsonObject> findUserByUsername(String username) {
+    return Optional.ofNullable(store.findByUsername(username));
+  }
+
+  public int userCount() {
+    return store.userCount();
+  }
+
+  /** Role ids assigned to the user (empty for an unknown user). */
+  public Set<String> rolesOf(String userId) {
+    return store.roleIdsOf(userId);
+  }
+
+  /** The user's sessions as {@code GET /api/users/{id}/sessions} lists them. */
+  public JsonArray sessionsOf(String userId) {
+    return store.sessionsOf(userId);
+  }
+
+  /** Requests received on the simulated API and token endpoint, including ones answered with a fault. */
+  public long requestCount() {
+    return store.requestCount();
+  }
+
+  /** Forgets all users, roles, sessions, tokens, mutations and counters. Issued access tokens stay valid. */
+  public void reset() {
+    store.reset();
+  }
+}

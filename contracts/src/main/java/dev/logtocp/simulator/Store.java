@@ -1,0 +1,659 @@
+package dev.logtocp.simulator;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * All simulated Logto data and the log of applied mutations.
+ *
+ * <p>Threading: every method is {@code synchronized}. Routes call it from the simulator's single event loop, so
+ * the lock is uncontended on the hot path; it exists so that tests may read snapshots (and seed fixtures) from
+ * their own threads. Everything returned is a copy.
+ */
+final class Store {
+
+  private final Clock clock;
+  private final Map<String, UserRecord> users = new LinkedHashMap<>();
+  private final Map<String, String> idByUsername = new HashMap<>();
+  private final Map<String, String> idByEmail = new HashMap<>();
+  private final Map<String, String> idByPhone = new HashMap<>();
+  private final Map<String, Role> roles = new LinkedHashMap<>();
+  private final Map<String, Set<String>> rolesByUser = new HashMap<>();
+  private final Map<String, Map<String, JsonObject>> sessions = new HashMap<>();
+  private final Map<String, Map<String, JsonObject>> grants = new HashMap<>();
+  private final Map<String, Map<String, JsonObject>> mfa = new HashMap<>();
+  private final Map<String, Map<String, JsonObject>> tokens = new HashMap<>();
+  private final List<Mutation> mutations = new ArrayList<>();
+  private final Map<String, Long> operationCounts = new HashMap<>();
+  private long requests;
+
+  Store(Clock clock) {
+    this.clock = clock;
+  }
+
+  // ---- bookkeeping ---------------------------------------------------------------------------------------------
+
+  synchronized void countRequest() {
+    requests++;
+  }
+
+  synchronized long requestCount() {
+    return requests;
+  }
+
+  private void record(String userId, String operation, String idempotencyKey) {
+    mutations.add(new Mutation(mutations.size() + 1L, userId, operation, idempotencyKey, clock.instant()));
+    operationCounts.merge(operation, 1L, Long::sum);
+  }
+
+  synchronized List<Mutation> mutations() {
+    return List.copyOf(mutations);
+  }
+
+  synchronized List<Mutation> mutationsForUser(String userId) {
+    return mutations.stream().filter(m -> userId.equals(m.userId())).toList();
+  }
+
+  synchronized long count(String operation) {
+    return operationCounts.getOrDefault(operation, 0L);
+  }
+
+  synchronized Map<String, Long> countsByOperation() {
+    return Map.copyOf(operationCounts);
+  }
+
+  synchronized Map<String, Long> countsByIdempotencyKey() {
+    Map<String, Long> counts = new HashMap<>();
+    for (Mutation m : mutations) {
+      if (m.idempotencyKey() != null) {
+        counts.merge(m.idempotencyKey(), 1L, Long::sum);
+      }
+    }
+    return Map.copyOf(counts);
+  }
+
+  synchronized void reset() {
+    users.clear();
+    idByUsername.clear();
+    idByEmail.clear();
+    idByPhone.clear();
+    roles.clear();
+    rolesByUser.clear();
+    sessions.clear();
+    grants.clear();
+    mfa.clear();
+    tokens.clear();
+    mutations.clear();
+    operationCounts.clear();
+    requests = 0;
+  }
+
+  private long now() {
+    return clock.millis();
+  }
+
+  // ---- users ---------------------------------------------------------------------------------------------------
+
+  private UserRecord requireUser(String id) {
+    UserRecord user = users.get(id);
+    if (user == null) {
+      throw ApiError.userNotFound();
+    }
+    return user;
+  }
+
+  synchronized JsonObject user(String id) {
+    UserRecord user = users.get(id);
+    return user == null ? null : user.toJson();
+  }
+
+  synchronized JsonObject getUser(String id) {
+    return requireUser(id).toJson();
+  }
+
+  synchronized JsonObject findByUsername(String username) {
+    String id = idByUsername.get(username);
+    return id == null ? null : users.get(id).toJson();
+  }
+
+  synchronized int userCount() {
+    return users.size();
+  }
+
+  /** Users newest first, as Logto lists them, filtered and paged; the total is the filtered count. */
+  synchronized Page searchUsers(Predicate<UserRecord> filter, int page, int pageSize) {
+    List<UserRecord> all = new ArrayList<>(users.values());
+    Collections.reverse(all);
+    JsonArray out = new JsonArray();
+    long total = 0;
+    long skip = (long) (page - 1) * pageSize;
+    for (UserRecord user : all) {
+      if (filter.test(user)) {
+        if (total >= skip && out.size() < pageSize) {
+          out.add(user.toJson());
+        }
+        total++;
+      }
+    }
+    return new Page(out, total);
+  }
+
+  record Page(JsonArray items, long total) {
+  }
+
+  /** Creates a user from an already guarded body. */
+  synchronized JsonObject createUser(JsonObject body, String idempotencyKey) {
+    String username = body.getString("username");
+    String email = body.getString("primaryEmail");
+    String phone = body.getString("primaryPhone");
+    assertIdentifiersFree(null, username, email, phone);
+    String id;
+    do {
+      id = Ids.next(12);
+    } while (users.containsKey(id));
+    UserRecord user = new UserRecord(id, now());
+    user.username = username;
+    user.primaryEmail = email;
+    user.primaryPhone = phone;
+    user.name = body.getString("name");
+    user.avatar = body.getString("avatar");
+    if (body.getValue("customData") instanceof JsonObject data) {
+      user.customData = data.copy();
+    }
+    if (body.getValue("profile") instanceof JsonObject profile) {
+      user.profile = profile.copy();
+    }
+    if (body.getValue("password") instanceof String password) {
+      user.passwordMarker = Passwords.hash(password);
+    } else if (body.getValue("passwordDigest") instanceof String digest) {
+      user.passwordMarker = Passwords.imported(body.getString("passwordAlgorithm", ""), digest);
+    }
+    users.put(id, user);
+    index(user);
+    record(id, "user.create", idempotencyKey);
+    return user.toJson();
+  }
+
+  private void assertIdentifiersFree(String selfId, String username, String email, String phone) {
+    // Usernames are unique as written; emails are unique regardless of letter case (as measured on Logto).
+    if (username != null && isTakenByOther(idByUsername.get(username), selfId)) {
+      throw ApiError.of(422, "user.username_already_in_use", "This username is already in use.");
+    }
+    if (email != null && isTakenByOther(idByEmail.get(email.toLowerCase(Locale.ROOT)), selfId)) {
+      throw ApiError.of(422, "user.email_already_in_use", "This email is associated with an existing account.");
+    }
+    if (phone != null && isTakenByOther(idByPhone.get(phone), selfId)) {
+      throw ApiError.of(422, "user.phone_already_in_use", "This phone number is associated with an existing account.");
+    }
+  }
+
+  private static boolean isTakenByOther(String ownerId, String selfId) {
+    return ownerId != null && !ownerId.equals(selfId);
+  }
+
+  private void index(UserRecord user) {
+    if (user.username != null) {
+      idByUsername.put(user.username, user.id);
+    }
+    if (user.primaryEmail != null) {
+      idByEmail.put(user.primaryEmail.toLowerCase(Locale.ROOT), user.id);
+    }
+    if (user.primaryPhone != null) {
+      idByPhone.put(user.primaryPhone, user.id);
+    }
+  }
+
+  private void unindex(UserRecord user) {
+    if (user.username != null) {
+      idByUsername.remove(user.username, user.id);
+    }
+    if (user.primaryEmail != null) {
+      idByEmail.remove(user.primaryEmail.toLowerCase(Locale.ROOT), user.id);
+    }
+    if (user.primaryPhone != null) {
+      idByPhone.remove(user.primaryPhone, user.id);
+    }
+  }
+
+  /** Applies a guarded PATCH body containing at least one known field. */
+  synchronized JsonObject updateUser(String id, JsonObject body, String idempotencyKey) {
+    UserRecord user = requireUser(id);
+    String username = body.containsKey("username") ? body.getString("username") : user.username;
+    String email = body.containsKey("primaryEmail") ? body.getString("primaryEmail") : user.primaryEmail;
+    String phone = body.containsKey("primaryPhone") ? body.getString("primaryPhone") : user.primaryPhone;
+    assertIdentifiersFree(id, body.containsKey("username") ? username : null,
+        body.containsKey("primaryEmail") ? email : null, body.containsKey("primaryPhone") ? phone : null);
+    String before = user.observableState();
+    unindex(user);
+    user.username = username;
+    user.primaryEmail = email;
+    user.primaryPhone = phone;
+    index(user);
+    if (body.containsKey("name")) {
+      user.name = body.getString("name");
+    }
+    if (body.containsKey("avatar")) {
+      user.avatar = body.getString("avatar");
+    }
+    if (body.containsKey("customData")) {
+      user.customData = body.getJsonObject("customData").copy();
+    }
+    if (body.containsKey("profile")) {
+      user.profile = body.getJsonObject("profile").copy();
+    }
+    if (body.containsKey("lastSignInAt")) {
+      Number at = (Number) body.getValue("lastSignInAt");
+      user.lastSignInAt = at == null ? null : at.longValue();
+    }
+    touch(user, before, "user.update", idempotencyKey);
+    return user.toJson();
+  }
+
+  /** Records a mutation and moves {@code updatedAt} only when something observable changed. */
+  private void touch(UserRecord user, String before, String operation, String idempotencyKey) {
+    if (!before.equals(user.observableState())) {
+      user.updatedAt = Math.max(now(), user.updatedAt);
+      record(user.id, operation, idempotencyKey);
+    }
+  }
+
+  synchronized void deleteUser(String id, String idempotencyKey) {
+    UserRecord user = requireUser(id);
+    unindex(user);
+    users.remove(id);
+    rolesByUser.remove(id);
+    sessions.remove(id);
+    grants.remove(id);
+    mfa.remove(id);
+    tokens.remove(id);
+    record(id, "user.delete", idempotencyKey);
+  }
+
+  synchronized JsonObject customData(String id) {
+    return requireUser(id).customData.copy();
+  }
+
+  synchronized JsonObject mergeCustomData(String id, JsonObject patch, String idempotencyKey) {
+    UserRecord user = requireUser(id);
+    String before = user.observableState();
+    user.customData.mergeIn(patch.copy());
+    touch(user, before, "user.customData.update", idempotencyKey);
+    return user.customData.copy();
+  }
+
+  synchronized JsonObject mergeProfile(String id, JsonObject patch, String idempotencyKey) {
+    UserRecord user = requireUser(id);
+    String before = user.observableState();
+    user.profile.mergeIn(patch.copy());
+    touch(user, before, "user.profile.update", idempotencyKey);
+    return user.profile.copy();
+  }
+
+  synchronized JsonObject setPassword(String id, String marker, String idempotencyKey) {
+    UserRecord user = requireUser(id);
+    user.passwordMarker = marker;
+    user.updatedAt = Math.max(now(), user.updatedAt);
+    // A new password is always a change, even if it equals the old one: the marker is salted anew.
+    record(id, "user.password.set", idempotencyKey);
+    return user.toJson();
+  }
+
+  synchronized boolean verifyPassword(String id, String candidate) {
+    return Passwords.matches(requireUser(id).passwordMarker, candidate);
+  }
+
+  synchronized boolean hasPassword(String id) {
+    return requireUser(id).passwordMarker != null;
+  }
+
+  synchronized JsonObject setSuspended(String id, boolean suspended, String idempotencyKey) {
+    UserRecord user = requireUser(id);
+    String before = user.observableState();
+    user.suspended = suspended;
+    touch(user, before, suspended ? "user.suspend" : "user.unsuspend", idempotencyKey);
+    return user.toJson();
+  }
+
+  synchronized JsonObject logtoConfigs(String id) {
+    return renderConfigs(requireUser(id).logtoConfigs);
+  }
+
+  synchronized JsonObject patchLogtoConfigs(String id, JsonObject patch, String idempotencyKey) {
+    UserRecord user = requireUser(id);
+    String before = user.observableState();
+    user.logtoConfigs.mergeIn(patch.copy(), true);
+    touch(user, before, "user.logtoConfigs.update", idempotencyKey);
+    return renderConfigs(user.logtoConfigs);
+  }
+
+  private static JsonObject renderConfigs(JsonObject stored) {
+    JsonObject out = new JsonObject()
+        .put("mfa", new JsonObject().put("enabled", false).put("skipped", false).put("skipMfaOnSignIn", false))
+        .put("passkeySignIn", new JsonObject().put("skipped", false));
+    return out.mergeIn(stored.copy(), true);
+  }
+
+  // ---- identities ----------------------------------------------------------------------------------------------
+
+  /** Links or replaces a social identity; answers whether it was new (201) or replaced (200). */
+  synchronized boolean putIdentity(String id, String target, JsonObject identity, String idempotencyKey) {
+    UserRecord user = requireUser(id);
+    String socialId = identity.getString("userId");
+    for (UserRecord other : users.values()) {
+      JsonObject linked = other.identities.getJsonObject(target);
+      if (other != user && linked != null && socialId.equals(linked.getString("userId"))) {
+        throw ApiError.of(422, "user.identity_already_in_use", "The social account has been associated with an"
+            + " existing account.");
+      }
+    }
+    boolean created = !user.identities.containsKey(target);
+    String before = user.observableState();
+    user.identities.put(target, identity.copy());
+    touch(user, before, "user.identity.link", idempotencyKey);
+    return created;
+  }
+
+  synchronized JsonObject identities(String id) {
+    return requireUser(id).identities.copy();
+  }
+
+  synchronized JsonObject deleteIdentity(String id, String target, String idempotencyKey) {
+    UserRecord user = requireUser(id);
+    if (!user.identities.containsKey(target)) {
+      throw ApiError.of(404, "user.identity_not_exist", "The social account has not been registered yet.");
+    }
+    String before = user.observableState();
+    user.identities.remove(target);
+    touch(user, before, "user.identity.unlink", idempotencyKey);
+    return user.toJson();
+  }
+
+  // ---- roles ---------------------------------------------------------------------------------------------------
+
+  synchronized JsonObject createRole(String name, String description, String type, boolean isDefault,
+                                     String idempotencyKey, boolean recorded) {
+    for (Role role : roles.values()) {
+      if (role.name().equals(name)) {
+        throw ApiError.of(422, "role.name_in_use", "This role name " + name + " is already in use");
+      }
+    }
+    Role role = new Role(Ids.next(21), name, description, type, isDefault);
+    roles.put(role.id(), role);
+    if (recorded) {
+      record(null, "role.create", idempotencyKey);
+    }
+    return role.toJson();
+  }
+
+  synchronized Page listRoles(String search, int page, int pageSize) {
+    JsonArray out = new JsonArray();
+    long total = 0;
+    long skip = (long) (page - 1) * pageSize;
+    String needle = search == null ? null : search.toLowerCase(Locale.ROOT);
+    for (Role role : roles.values()) {
+      if (needle == null || role.name().toLowerCase(Locale.ROOT).contains(needle)) {
+        if (total >= skip && out.size() < pageSize) {
+          long usersCount = rolesByUser.values().stream().filter(s -> s.contains(role.id())).count();
+          out.add(role.toJson().put("usersCount", usersCount).put("featuredUsers", new JsonArray())
+              .put("applicationsCount", 0).put("featuredApplications", new JsonArray()));
+        }
+        total++;
+      }
+    }
+    return new Page(out, total);
+  }
+
+  synchronized JsonObject getRole(String roleId) {
+    Role role = roles.get(roleId);
+    if (role == null) {
+      throw ApiError.rolesNotFound(roleId);
+    }
+    return role.toJson();
+  }
+
+  synchronized void deleteRole(String roleId, String idempotencyKey) {
+    if (roles.remove(roleId) == null) {
+      throw ApiError.rolesNotFound(roleId);
+    }
+    rolesByUser.values().forEach(set -> set.remove(roleId));
+    record(null, "role.delete", idempotencyKey);
+  }
+
+  synchronized JsonArray userRoles(String userId) {
+    requireUser(userId);
+    JsonArray out = new JsonArray();
+    for (String roleId : rolesByUser.getOrDefault(userId, Set.of())) {
+      Role role = roles.get(roleId);
+      if (role != null) {
+        out.add(role.toJson());
+      }
+    }
+    return out;
+  }
+
+  synchronized Set<String> roleIdsOf(String userId) {
+    return Set.copyOf(rolesByUser.getOrDefault(userId, Set.of()));
+  }
+
+  private void assertAssignable(List<String> roleIds) {
+    for (String roleId : roleIds) {
+      if (!roles.containsKey(roleId)) {
+        throw ApiError.rolesNotFound(roleId);
+      }
+    }
+    for (String roleId : roleIds) {
+      if (!"User".equals(roles.get(roleId).type())) {
+        throw ApiError.of(422, "user.invalid_role_type",
+            "Invalid role type, can not assign machine-to-machine role to user.");
+      }
+    }
+  }
+
+  /** Adds roles; returns the ids that were not assigned before (empty for a repeated request). */
+  synchronized List<String> addRoles(String userId, List<String> roleIds, String idempotencyKey) {
+    requireUser(userId);
+    assertAssignable(roleIds);
+    Set<String> assigned = rolesByUser.computeIfAbsent(userId, k -> new LinkedHashSet<>());
+    List<String> added = new ArrayList<>();
+    for (String roleId : roleIds) {
+      if (assigned.add(roleId)) {
+        added.add(roleId);
+      }
+    }
+    if (!added.isEmpty()) {
+      record(userId, "user.roles.add", idempotencyKey);
+    }
+    return added;
+  }
+
+  synchronized void replaceRoles(String userId, List<String> roleIds, String idempotencyKey) {
+    requireUser(userId);
+    assertAssignable(roleIds);
+    Set<String> next = new LinkedHashSet<>(roleIds);
+    Set<String> previous = rolesByUser.put(userId, next);
+    if (!next.equals(previous == null ? Set.of() : previous)) {
+      record(userId, "user.roles.replace", idempotencyKey);
+    }
+  }
+
+  synchronized void removeRole(String userId, String roleId, String idempotencyKey) {
+    requireUser(userId);
+    Set<String> assigned = rolesByUser.get(userId);
+    if (assigned == null || !assigned.remove(roleId)) {
+      throw ApiError.userNotFound();
+    }
+    record(userId, "user.roles.remove", idempotencyKey);
+  }
+
+  // ---- sessions and grants -------------------------------------------------------------------------------------
+
+  synchronized String seedSession(String userId) {
+    requireUser(userId);
+    String sessionId = Ids.next(21);
+    long nowSeconds = now() / 1000;
+    long exp = nowSeconds + 14 * 24 * 3600;
+    JsonObject payload = new JsonObject().put("exp", exp).put("iat", nowSeconds).put("jti", sessionId)
+        .put("uid", Ids.next(21)).put("kind", "Session").put("loginTs", nowSeconds).put("accountId", userId)
+        .put("authorizations", new JsonObject());
+    sessions.computeIfAbsent(userId, k -> new LinkedHashMap<>()).put(sessionId, new JsonObject()
+        .put("payload", payload).put("lastSubmission", null).put("clientId", null).put("accountId", userId)
+        .put("expiresAt", exp * 1000));
+    return sessionId;
+  }
+
+  synchronized JsonArray sessionsOf(String userId) {
+    return new JsonArray(new ArrayList<>(sessions.getOrDefault(userId, Map.of()).values().stream()
+        .map(JsonObject::copy).toList()));
+  }
+
+  synchronized JsonObject session(String userId, String sessionId) {
+    JsonObject session = sessions.getOrDefault(userId, Map.of()).get(sessionId);
+    if (session == null) {
+      throw ApiError.sessionNotFound();
+    }
+    return session.copy();
+  }
+
+  /** Revokes a session; {@code revokeGrants} null keeps grants, "all" or "firstParty" drops them. */
+  synchronized void revokeSession(String userId, String sessionId, String revokeGrants, String idempotencyKey) {
+    Map<String, JsonObject> own = sessions.get(userId);
+    if (own == null || own.remove(sessionId) == null) {
+      throw ApiError.sessionNotFound();
+    }
+    record(userId, "user.session.revoke", idempotencyKey);
+    Map<String, JsonObject> ownGrants = grants.get(userId);
+    if (revokeGrants != null && ownGrants != null && !ownGrants.isEmpty()) {
+      // Simulated grants all belong to first-party applications unless seeded otherwise.
+      boolean all = revokeGrants.equals("all");
+      int before = ownGrants.size();
+      ownGrants.values().removeIf(g -> all || !g.getJsonObject("application").getBoolean("isThirdParty", false));
+      if (ownGrants.size() != before) {
+        record(userId, "user.grants.revoke", idempotencyKey);
+      }
+    }
+  }
+
+  synchronized String seedGrant(String userId, String applicationId) {
+    requireUser(userId);
+    String grantId = Ids.next(21);
+    long nowSeconds = now() / 1000;
+    long exp = nowSeconds + 14 * 24 * 3600;
+    JsonObject payload = new JsonObject().put("exp", exp).put("iat", nowSeconds).put("jti", grantId)
+        .put("kind", "Grant").put("clientId", applicationId).put("accountId", userId);
+    grants.computeIfAbsent(userId, k -> new LinkedHashMap<>()).put(grantId, new JsonObject().put("id", grantId)
+        .put("payload", payload).put("expiresAt", exp * 1000)
+        .put("application", new JsonObject().put("id", applicationId).put("name", applicationId)
+            .put("type", "Traditional").put("isThirdParty", false)));
+    return grantId;
+  }
+
+  synchronized JsonArray grantsOf(String userId) {
+    return new JsonArray(new ArrayList<>(grants.getOrDefault(userId, Map.of()).values().stream()
+        .map(JsonObject::copy).toList()));
+  }
+
+  synchronized void revokeGrant(String userId, String grantId, String idempotencyKey) {
+    Map<String, JsonObject> own = grants.get(userId);
+    if (own == null || own.remove(grantId) == null) {
+      throw ApiError.of(404, "entity.not_found", "The resource does not exist.");
+    }
+    record(userId, "user.grant.revoke", idempotencyKey);
+  }
+
+  // ---- MFA -----------------------------------------------------------------------------------------------------
+
+  synchronized JsonArray mfaOf(String userId) {
+    requireUser(userId);
+    return new JsonArray(new ArrayList<>(mfa.getOrDefault(userId, Map.of()).values().stream()
+        .map(JsonObject::copy).toList()));
+  }
+
+  /** Stores a verification and returns its id; {@code recorded} is false for test fixtures. */
+  synchronized String addMfa(String userId, String type, String idempotencyKey, boolean recorded) {
+    requireUser(userId);
+    Map<String, JsonObject> own = mfa.computeIfAbsent(userId, k -> new LinkedHashMap<>());
+    if ("Totp".equals(type) && own.values().stream().anyMatch(v -> "Totp".equals(v.getString("type")))) {
+      throw ApiError.of(422, "user.totp_already_in_use", "TOTP is already in use.");
+    }
+    String verificationId = Ids.next(21);
+    own.put(verificationId, new JsonObject().put("id", verificationId)
+        .put("createdAt", Instant.ofEpochMilli(now()).toString()).put("type", type));
+    if (recorded) {
+      record(userId, "user.mfa.create", idempotencyKey);
+    }
+    return verificationId;
+  }
+
+  synchronized void deleteMfa(String userId, String verificationId, String idempotencyKey) {
+    requireUser(userId);
+    Map<String, JsonObject> own = mfa.get(userId);
+    if (own == null || own.remove(verificationId) == null) {
+      throw ApiError.userNotFound();
+    }
+    record(userId, "user.mfa.delete", idempotencyKey);
+  }
+
+  // ---- personal access tokens ----------------------------------------------------------------------------------
+
+  synchronized JsonArray tokensOf(String userId) {
+    requireUser(userId);
+    return new JsonArray(new ArrayList<>(tokens.getOrDefault(userId, Map.of()).values().stream()
+        .map(JsonObject::copy).toList()));
+  }
+
+  synchronized JsonObject addToken(String userId, String name, Long expiresAt, String idempotencyKey) {
+    requireUser(userId);
+    Map<String, JsonObject> own = tokens.computeIfAbsent(userId, k -> new LinkedHashMap<>());
+    if (own.containsKey(name)) {
+      throw ApiError.of(422, "user.personal_access_token_name_exists", "Personal access token name already exists.");
+    }
+    JsonObject token = new JsonObject().put("tenantId", "default").put("userId", userId).put("name", name)
+        .put("value", "pat_" + UUID.randomUUID().toString().replace("-", "")).put("createdAt", now())
+        .put("expiresAt", expiresAt);
+    own.put(name, token);
+    record(userId, "user.pat.create", idempotencyKey);
+    return token.copy();
+  }
+
+  synchronized JsonObject renameToken(String userId, String name, String newName, String idempotencyKey) {
+    requireUser(userId);
+    Map<String, JsonObject> own = tokens.getOrDefault(userId, new LinkedHashMap<>());
+    JsonObject token = own.get(name);
+    if (token == null) {
+      throw ApiError.userNotFound();
+    }
+    if (!name.equals(newName)) {
+      if (own.containsKey(newName)) {
+        throw ApiError.of(422, "user.personal_access_token_name_exists",
+            "Personal access token name already exists.");
+      }
+      own.remove(name);
+      token.put("name", newName);
+      own.put(newName, token);
+      record(userId, "user.pat.update", idempotencyKey);
+    }
+    return token.copy();
+  }
+
+  synchronized void deleteToken(String userId, String name, String idempotencyKey) {
+    requireUser(userId);
+    Map<String, JsonObject> own = tokens.get(userId);
+    if (own == null || own.remove(name) == null) {
+      throw ApiError.userNotFound();
+    }
+    record(userId, "user.pat.delete", idempotencyKey);
+  }
+}

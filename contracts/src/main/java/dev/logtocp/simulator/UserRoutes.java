@@ -1,0 +1,294 @@
+package dev.logtocp.simulator;
+
+import static dev.logtocp.simulator.Http.body;
+import static dev.logtocp.simulator.Http.idempotencyKey;
+import static dev.logtocp.simulator.Http.route;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The {@code /api/users} family of the Management API: request shapes and status codes as Logto answers them,
+ * state kept in the {@link Store}. Handlers run on the simulator's event loop only.
+ */
+final class UserRoutes {
+
+  private static final Set<String> PATCHABLE = Set.of("username", "primaryEmail", "primaryPhone", "name", "avatar",
+      "customData", "profile", "lastSignInAt");
+  private static final List<String> PASSWORD_ALGORITHMS = List.of("Argon2i", "Argon2id", "Argon2d", "SHA1", "SHA256",
+      "MD5", "Bcrypt", "Legacy");
+  private static final List<String> MFA_TYPES = List.of("Totp", "BackupCode");
+
+  private final Store store;
+
+  UserRoutes(Store store) {
+    this.store = store;
+  }
+
+  void mount(Router router) {
+    String user = "/api/users/:userId";
+    router.post("/api/users").handler(route(this::create));
+    router.get("/api/users").handler(route(this::search));
+    router.get(user).handler(route(ctx -> Reply.ok(store.getUser(id(ctx)))));
+    router.patch(user).handler(route(this::update));
+    router.delete(user).handler(route(ctx -> {
+      store.deleteUser(id(ctx), idempotencyKey(ctx));
+      return Reply.noContent();
+    }));
+    router.get(user + "/custom-data").handler(route(ctx -> Reply.ok(store.customData(id(ctx)))));
+    router.patch(user + "/custom-data").handler(route(this::mergeCustomData));
+    router.patch(user + "/profile").handler(route(this::mergeProfile));
+    router.patch(user + "/password").handler(route(this::setPassword));
+    router.post(user + "/password/verify").handler(route(this::verifyPassword));
+    router.get(user + "/has-password").handler(route(ctx ->
+        Reply.ok(new JsonObject().put("hasPassword", store.hasPassword(id(ctx))))));
+    router.patch(user + "/is-suspended").handler(route(this::suspend));
+    router.get(user + "/roles").handler(route(ctx -> {
+      JsonArray roles = store.userRoles(id(ctx));
+      return Reply.paged(roles, roles.size());
+    }));
+    router.post(user + "/roles").handler(route(this::addRoles));
+    router.put(user + "/roles").handler(route(this::replaceRoles));
+    router.delete(user + "/roles/:roleId").handler(route(ctx -> {
+      store.removeRole(id(ctx), ctx.pathParam("roleId"), idempotencyKey(ctx));
+      return Reply.noContent();
+    }));
+    router.post(user + "/identities").handler(route(this::linkViaConnector));
+    router.get(user + "/identities/:target").handler(route(this::identity));
+    router.put(user + "/identities/:target").handler(route(this::putIdentity));
+    router.delete(user + "/identities/:target").handler(route(ctx ->
+        Reply.ok(store.deleteIdentity(id(ctx), ctx.pathParam("target"), idempotencyKey(ctx)))));
+    router.get(user + "/mfa-verifications").handler(route(ctx -> Reply.ok(store.mfaOf(id(ctx)))));
+    router.post(user + "/mfa-verifications").handler(route(this::createMfa));
+    router.delete(user + "/mfa-verifications/:verificationId").handler(route(ctx -> {
+      store.deleteMfa(id(ctx), ctx.pathParam("verificationId"), idempotencyKey(ctx));
+      return Reply.noContent();
+    }));
+    router.get(user + "/personal-access-tokens").handler(route(ctx -> Reply.ok(store.tokensOf(id(ctx)))));
+    router.post(user + "/personal-access-tokens").handler(route(this::createToken));
+    router.patch(user + "/personal-access-tokens/:name").handler(route(this::renameToken));
+    router.delete(user + "/personal-access-tokens/:name").handler(route(ctx -> {
+      store.deleteToken(id(ctx), ctx.pathParam("name"), idempotencyKey(ctx));
+      return Reply.noContent();
+    }));
+    router.get(user + "/sessions").handler(route(ctx ->
+        Reply.ok(new JsonObject().put("sessions", store.sessionsOf(id(ctx))))));
+    router.get(user + "/sessions/:sessionId").handler(route(ctx ->
+        Reply.ok(store.session(id(ctx), ctx.pathParam("sessionId")))));
+    router.delete(user + "/sessions/:sessionId").handler(route(this::revokeSession));
+    router.get(user + "/grants").handler(route(ctx ->
+        Reply.ok(new JsonObject().put("grants", store.grantsOf(id(ctx))))));
+    router.delete(user + "/grants/:grantId").handler(route(ctx -> {
+      store.revokeGrant(id(ctx), ctx.pathParam("grantId"), idempotencyKey(ctx));
+      return Reply.noContent();
+    }));
+    router.get(user + "/logto-configs").handler(route(ctx -> Reply.ok(store.logtoConfigs(id(ctx)))));
+    router.patch(user + "/logto-configs").handler(route(this::patchLogtoConfigs));
+  }
+
+  private static String id(RoutingContext ctx) {
+    return ctx.pathParam("userId");
+  }
+
+  private Reply create(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body)
+        .string("username", Guard.USERNAME, false)
+        .string("primaryEmail", Guard.EMAIL, false)
+        .string("primaryPhone", Guard.PHONE, false)
+        .string("name", null, true)
+        .string("avatar", null, true)
+        .object("customData", false)
+        .object("profile", false)
+        .string("password", null, false)
+        .string("passwordDigest", null, false)
+        .oneOf("passwordAlgorithm", PASSWORD_ALGORITHMS, body.containsKey("passwordDigest"))
+        .check();
+    // Logto answers 200 here, not 201.
+    return Reply.ok(store.createUser(body, idempotencyKey(ctx)));
+  }
+
+  private Reply search(RoutingContext ctx) {
+    UserSearch filter = UserSearch.parse(ctx.queryParams());
+    Http.Paging paging = Http.Paging.of(ctx);
+    Store.Page page = store.searchUsers(filter, paging.page(), paging.pageSize());
+    return Reply.paged(page.items(), page.total());
+  }
+
+  private Reply update(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body)
+        .string("username", Guard.USERNAME, true)
+        .string("primaryEmail", Guard.EMAIL, true)
+        .string("primaryPhone", Guard.PHONE, true)
+        .string("name", null, true)
+        .string("avatar", null, true)
+        .object("customData", false)
+        .object("profile", false)
+        .number("lastSignInAt", true)
+        .check();
+    JsonObject known = new JsonObject();
+    body.forEach(e -> {
+      if (PATCHABLE.contains(e.getKey())) {
+        known.put(e.getKey(), e.getValue());
+      }
+    });
+    // The user must exist before the empty-update check, as on Logto (404 wins over 422).
+    store.getUser(id(ctx));
+    if (known.isEmpty()) {
+      throw ApiError.of(422, "entity.invalid_input", "Invalid input: nothing to update.");
+    }
+    return Reply.ok(store.updateUser(id(ctx), known, idempotencyKey(ctx)));
+  }
+
+  private Reply mergeCustomData(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body).object("customData", true).check();
+    return Reply.ok(store.mergeCustomData(id(ctx), body.getJsonObject("customData"), idempotencyKey(ctx)));
+  }
+
+  private Reply mergeProfile(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body).object("profile", true).check();
+    return Reply.ok(store.mergeProfile(id(ctx), body.getJsonObject("profile"), idempotencyKey(ctx)));
+  }
+
+  private Reply setPassword(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    String marker;
+    if (body.containsKey("passwordDigest") && !body.containsKey("password")) {
+      new Guard(body).requiredString("passwordDigest").oneOf("passwordAlgorithm", PASSWORD_ALGORITHMS, true).check();
+      marker = Passwords.imported(body.getString("passwordAlgorithm"), body.getString("passwordDigest"));
+    } else {
+      new Guard(body).requiredString("password").check();
+      marker = Passwords.hash(body.getString("password"));
+    }
+    return Reply.ok(store.setPassword(id(ctx), marker, idempotencyKey(ctx)));
+  }
+
+  private Reply verifyPassword(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body).requiredString("password").check();
+    if (!store.verifyPassword(id(ctx), body.getString("password"))) {
+      throw ApiError.of(422, "session.invalid_credentials", "Wrong account or password.");
+    }
+    return Reply.noContent();
+  }
+
+  private Reply suspend(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body).bool("isSuspended", true).check();
+    return Reply.ok(store.setSuspended(id(ctx), body.getBoolean("isSuspended"), idempotencyKey(ctx)));
+  }
+
+  private static List<String> roleIds(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body).stringArray("roleIds").check();
+    return Http.strings(body.getJsonArray("roleIds"));
+  }
+
+  private Reply addRoles(RoutingContext ctx) {
+    List<String> roleIds = roleIds(ctx);
+    List<String> added = store.addRoles(id(ctx), roleIds, idempotencyKey(ctx));
+    return Reply.of(201, new JsonObject().put("roleIds", new JsonArray(roleIds))
+        .put("addedRoleIds", new JsonArray(added)));
+  }
+
+  private Reply replaceRoles(RoutingContext ctx) {
+    List<String> roleIds = roleIds(ctx);
+    store.replaceRoles(id(ctx), roleIds, idempotencyKey(ctx));
+    return Reply.ok(new JsonObject().put("roleIds", new JsonArray(roleIds)));
+  }
+
+  /**
+   * Logto would exchange {@code connectorData} with the social connector; the simulator has none, so it links
+   * the connector id as target and takes the social user id from {@code connectorData.userId} when given.
+   */
+  private Reply linkViaConnector(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body).requiredString("connectorId").object("connectorData", true).check();
+    JsonObject data = body.getJsonObject("connectorData");
+    String socialId = data.getValue("userId") instanceof String s ? s : UUID.randomUUID().toString();
+    JsonObject identity = new JsonObject().put("userId", socialId).put("details", data.copy());
+    store.putIdentity(id(ctx), body.getString("connectorId"), identity, idempotencyKey(ctx));
+    return Reply.ok(store.identities(id(ctx)));
+  }
+
+  private Reply identity(RoutingContext ctx) {
+    JsonObject identity = store.identities(id(ctx)).getJsonObject(ctx.pathParam("target"));
+    if (identity == null) {
+      throw ApiError.of(404, "user.identity_not_exist", "The social account has not been registered yet.");
+    }
+    return Reply.ok(new JsonObject().put("identity", identity));
+  }
+
+  private Reply putIdentity(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body).requiredString("userId").object("details", false).check();
+    JsonObject identity = new JsonObject().put("userId", body.getString("userId"));
+    if (body.containsKey("details")) {
+      identity.put("details", body.getJsonObject("details"));
+    }
+    boolean created = store.putIdentity(id(ctx), ctx.pathParam("target"), identity, idempotencyKey(ctx));
+    return Reply.of(created ? 201 : 200, store.identities(id(ctx)));
+  }
+
+  private Reply createMfa(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body).oneOf("type", MFA_TYPES, true).check();
+    String type = body.getString("type");
+    store.addMfa(id(ctx), type, idempotencyKey(ctx), true);
+    JsonObject reply = new JsonObject().put("type", type);
+    if (type.equals("Totp")) {
+      String secret = body.getValue("secret") instanceof String s ? s : Ids.next(32).toUpperCase();
+      reply.put("secret", secret).put("secretQrCode", "data:image/png;base64,");
+    } else {
+      JsonArray codes = new JsonArray();
+      for (int i = 0; i < 10; i++) {
+        codes.add(Ids.next(10));
+      }
+      reply.put("codes", codes);
+    }
+    return Reply.ok(reply);
+  }
+
+  private Reply createToken(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body).requiredString("name").number("expiresAt", true).check();
+    Number expiresAt = (Number) body.getValue("expiresAt");
+    return Reply.of(201, store.addToken(id(ctx), body.getString("name"),
+        expiresAt == null ? null : expiresAt.longValue(), idempotencyKey(ctx)));
+  }
+
+  private Reply renameToken(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body).requiredString("name").check();
+    return Reply.ok(store.renameToken(id(ctx), ctx.pathParam("name"), body.getString("name"), idempotencyKey(ctx)));
+  }
+
+  private Reply revokeSession(RoutingContext ctx) {
+    String target = ctx.request().getParam("revokeGrantsTarget");
+    if (target != null && !target.equals("all") && !target.equals("firstParty")) {
+      throw Guard.invalidQuery("revokeGrantsTarget", "Invalid enum value. Expected 'all' | 'firstParty'");
+    }
+    store.revokeSession(id(ctx), ctx.pathParam("sessionId"), target, idempotencyKey(ctx));
+    return Reply.noContent();
+  }
+
+  private Reply patchLogtoConfigs(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body).object("mfa", false).object("passkeySignIn", false).check();
+    JsonObject known = new JsonObject();
+    for (String key : List.of("mfa", "passkeySignIn")) {
+      if (body.containsKey(key)) {
+        known.put(key, body.getJsonObject(key));
+      }
+    }
+    return Reply.ok(store.patchLogtoConfigs(id(ctx), known, idempotencyKey(ctx)));
+  }
+}

@@ -1,0 +1,476 @@
+package dev.logtocp.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The Logto behaviours the command processor relies on, checked over HTTP only, so the same suite validates the
+ * simulator and, with {@code LOGTO_ENDPOINT}/{@code LOGTO_M2M_APP_ID}/{@code LOGTO_M2M_APP_SECRET} set, a real
+ * Logto. Every name it creates carries a random suffix and is deleted afterwards.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LogtoContractIT {
+
+  private static final AtomicInteger CHECKED = new AtomicInteger();
+
+  private LogtoTarget target;
+  private ApiClient api;
+  private final List<String> createdUsers = new ArrayList<>();
+  private final List<String> createdRoles = new ArrayList<>();
+
+  @BeforeAll
+  void start() {
+    target = LogtoTarget.fromEnvironment();
+    api = target.client();
+    System.out.println("contract suite: running against " + target.describe());
+    if (target.isSimulator()) {
+      System.out.println("contract suite: real-Logto run skipped (LOGTO_ENDPOINT, LOGTO_M2M_APP_ID, "
+          + "LOGTO_M2M_APP_SECRET not set)");
+    }
+  }
+
+  @AfterAll
+  void cleanUpAndReport() {
+    try {
+      createdUsers.forEach(id -> api.delete("/api/users/" + id));
+      createdRoles.forEach(id -> api.delete("/api/roles/" + id));
+    } finally {
+      System.out.println("contract suite: " + CHECKED.get() + " behaviours checked against "
+          + (target.isSimulator() ? "simulator" : "real Logto"));
+      target.close();
+    }
+  }
+
+  private static void behaviour() {
+    CHECKED.incrementAndGet();
+  }
+
+  private static String suffix() {
+    StringBuilder sb = new StringBuilder();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < 10; i++) {
+      sb.append((char) ('a' + random.nextInt(26)));
+    }
+    return sb.toString();
+  }
+
+  private static String phone() {
+    return "1" + (1_000_000_000L + ThreadLocalRandom.current().nextLong(8_000_000_000L));
+  }
+
+  private JsonObject createUser(JsonObject body) {
+    ApiClient.Response created = api.post("/api/users", body);
+    assertThat(created.status()).as(created.body()).isEqualTo(200);
+    String id = created.json().getString("id");
+    createdUsers.add(id);
+    return created.json();
+  }
+
+  private String createRole(String type) {
+    ApiClient.Response created = api.post("/api/roles", new JsonObject().put("name", "ct-role-" + suffix())
+        .put("description", "contract suite").put("type", type));
+    assertThat(created.status()).as(created.body()).isEqualTo(200);
+    String id = created.json().getString("id");
+    createdRoles.add(id);
+    return id;
+  }
+
+  // ---- authentication ------------------------------------------------------------------------------------------
+
+  @Test
+  void clientCredentialsTokenIsIssuedWithBasicOrFormAuthentication() {
+    for (boolean basic : new boolean[] {true, false}) {
+      ApiClient.Response token = api.requestToken(target.appId(), target.appSecret(), target.resource(), "all", basic);
+      assertThat(token.status()).isEqualTo(200);
+      assertThat(token.json().getString("token_type")).isEqualTo("Bearer");
+      assertThat(token.json().getString("scope")).isEqualTo("all");
+      assertThat(token.json().getLong("expires_in")).isPositive();
+      assertThat(token.json().getString("access_token")).isNotBlank();
+      behaviour();
+    }
+  }
+
+  @Test
+  void wrongSecretIsInvalidClientAndUnknownResourceIsInvalidTarget() {
+    ApiClient.Response wrongSecret = api.requestToken(target.appId(), "not-the-secret", target.resource(), "all", true);
+    assertThat(wrongSecret.status()).isEqualTo(401);
+    assertThat(wrongSecret.code()).isEqualTo("oidc.invalid_client");
+    behaviour();
+    ApiClient.Response unknownResource = api.requestToken(target.appId(), target.appSecret(),
+        "https://unknown.example.com/api", "all", true);
+    assertThat(unknownResource.status()).isEqualTo(400);
+    assertThat(unknownResource.code()).isEqualTo("oidc.invalid_target");
+    behaviour();
+  }
+
+  @Test
+  void apiRefusesBadTokensBasicAuthAndTokensWithoutScopeAll() {
+    ApiClient.Response badToken = api.raw("GET", "/api/users?page_size=1", null,
+        Map.of("Authorization", "Bearer not-a-token"), Duration.ofSeconds(10));
+    assertThat(badToken.status()).isEqualTo(401);
+    assertThat(badToken.code()).isEqualTo("auth.unauthorized");
+    behaviour();
+    ApiClient.Response basic = api.raw("GET", "/api/users?page_size=1", null,
+        Map.of("Authorization", ApiClient.basic(target.appId(), target.appSecret())), Duration.ofSeconds(10));
+    assertThat(basic.status()).isEqualTo(401);
+    assertThat(basic.code()).isEqualTo("auth.authorization_token_type_not_supported");
+    behaviour();
+    ApiClient.Response missing = api.raw("GET", "/api/users?page_size=1", null, Map.of(), Duration.ofSeconds(10));
+    assertThat(missing.status()).isEqualTo(401);
+    behaviour();
+    String unscoped = api.requestToken(target.appId(), target.appSecret(), target.resource(), null, true)
+        .json().getString("access_token");
+    ApiClient.Response forbidden = api.raw("GET", "/api/users?page_size=1", null,
+        Map.of("Authorization", "Bearer " + unscoped), Duration.ofSeconds(10));
+    assertThat(forbidden.status()).isEqualTo(403);
+    assertThat(forbidden.code()).isEqualTo("auth.forbidden");
+    behaviour();
+  }
+
+  // ---- users ---------------------------------------------------------------------------------------------------
+
+  @Test
+  void createUserAnswers200WithTheStoredUser() {
+    String s = suffix();
+    JsonObject user = createUser(new JsonObject().put("username", "ct_" + s).put("primaryEmail", "ct." + s
+        + "@example.com").put("password", "123").put("name", "Contract " + s)
+        .put("customData", new JsonObject().put("externalId", "ext-" + s).put("nested", new JsonObject().put("a", 1))));
+    assertThat(user.getString("id")).matches("[a-z0-9]{12}");
+    assertThat(user.getString("username")).isEqualTo("ct_" + s);
+    assertThat(user.getJsonObject("customData")).isEqualTo(new JsonObject().put("externalId", "ext-" + s)
+        .put("nested", new JsonObject().put("a", 1)));
+    assertThat(user.getBoolean("hasPassword")).isTrue();
+    assertThat(user.getBoolean("isSuspended")).isFalse();
+    assertThat(user.containsKey("password")).isFalse();
+    assertThat(user.getJsonObject("identities")).isEqualTo(new JsonObject());
+    behaviour();
+  }
+
+  @Test
+  void takenUsernameEmailInAnyCaseAndPhoneAnswer422() {
+    String s = suffix();
+    String phone = phone();
+    createUser(new JsonObject().put("username", "ct_" + s).put("primaryEmail", "ct." + s + "@example.com")
+        .put("primaryPhone", phone));
+    ApiClient.Response username = api.post("/api/users", new JsonObject().put("username", "ct_" + s));
+    assertThat(username.status()).isEqualTo(422);
+    assertThat(username.code()).isEqualTo("user.username_already_in_use");
+    behaviour();
+    ApiClient.Response email = api.post("/api/users", new JsonObject().put("username", "ct_" + s + "b")
+        .put("primaryEmail", ("ct." + s + "@example.com").toUpperCase()));
+    assertThat(email.status()).isEqualTo(422);
+    assertThat(email.code()).isEqualTo("user.email_already_in_use");
+    behaviour();
+    ApiClient.Response phoneTaken = api.post("/api/users", new JsonObject().put("username", "ct_" + s + "c")
+        .put("primaryPhone", phone));
+    assertThat(phoneTaken.status()).isEqualTo(422);
+    assertThat(phoneTaken.code()).isEqualTo("user.phone_already_in_use");
+    behaviour();
+  }
+
+  @Test
+  void usernameDifferingOnlyInCaseCreatesASecondUser() {
+    String s = suffix();
+    JsonObject lower = createUser(new JsonObject().put("username", "ct_" + s));
+    JsonObject upper = createUser(new JsonObject().put("username", ("ct_" + s).toUpperCase()));
+    assertThat(upper.getString("id")).isNotEqualTo(lower.getString("id"));
+    behaviour();
+  }
+
+  @Test
+  void invalidUsernameOrEmailIsA400GuardErrorNamingTheField() {
+    for (String field : List.of("username", "primaryEmail")) {
+      String value = field.equals("username") ? "1bad-name" : "not-an-email";
+      ApiClient.Response answer = api.post("/api/users", new JsonObject().put(field, value));
+      assertThat(answer.status()).isEqualTo(400);
+      assertThat(answer.code()).isEqualTo("guard.invalid_input");
+      JsonArray issues = answer.json().getJsonObject("data").getJsonArray("issues");
+      assertThat(issues).isNotEmpty();
+      JsonObject issue = issues.getJsonObject(0);
+      assertThat(issue.getJsonArray("path")).isEqualTo(new JsonArray().add(field));
+      assertThat(issue.getString("code")).isNotBlank();
+      assertThat(issue.getString("message")).isNotBlank();
+      assertThat(answer.json().getString("details")).contains(field);
+      behaviour();
+    }
+  }
+
+  @Test
+  void missingUserIs404AndDeleteIs204ThenNotFound() {
+    for (String method : List.of("GET", "PATCH", "DELETE")) {
+      ApiClient.Response answer = api.call(method, "/api/users/doesnotexist1",
+          method.equals("PATCH") ? new JsonObject().put("name", "x") : null);
+      assertThat(answer.status()).as(method).isEqualTo(404);
+      assertThat(answer.code()).isEqualTo("entity.not_found");
+      behaviour();
+    }
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    assertThat(api.delete("/api/users/" + id).status()).isEqualTo(204);
+    assertThat(api.delete("/api/users/" + id).code()).isEqualTo("entity.not_found");
+    assertThat(api.get("/api/users/" + id).status()).isEqualTo(404);
+    behaviour();
+  }
+
+  @Test
+  void patchWithNothingKnownToUpdateIs422EntityInvalidInput() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    for (JsonObject body : List.of(new JsonObject(), new JsonObject().put("bogus", 1))) {
+      ApiClient.Response answer = api.patch("/api/users/" + id, body);
+      assertThat(answer.status()).isEqualTo(422);
+      assertThat(answer.code()).isEqualTo("entity.invalid_input");
+      behaviour();
+    }
+  }
+
+  @Test
+  void patchReplacesCustomDataWhileCustomDataEndpointMergesTopLevel() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())
+        .put("customData", new JsonObject().put("a", 1).put("b", 2))).getString("id");
+    ApiClient.Response replaced = api.patch("/api/users/" + id,
+        new JsonObject().put("customData", new JsonObject().put("only", "this")));
+    assertThat(replaced.status()).isEqualTo(200);
+    assertThat(replaced.json().getJsonObject("customData")).isEqualTo(new JsonObject().put("only", "this"));
+    behaviour();
+    ApiClient.Response merged = api.patch("/api/users/" + id + "/custom-data",
+        new JsonObject().put("customData", new JsonObject().put("added", true)));
+    assertThat(merged.status()).isEqualTo(200);
+    assertThat(merged.json()).isEqualTo(new JsonObject().put("only", "this").put("added", true));
+    assertThat(api.get("/api/users/" + id + "/custom-data").json()).isEqualTo(merged.json());
+    behaviour();
+  }
+
+  @Test
+  void patchWithNullPrimaryEmailClearsIt() {
+    String s = suffix();
+    String id = createUser(new JsonObject().put("username", "ct_" + s).put("primaryEmail", "ct." + s
+        + "@example.com")).getString("id");
+    ApiClient.Response cleared = api.patch("/api/users/" + id, new JsonObject().putNull("primaryEmail"));
+    assertThat(cleared.status()).isEqualTo(200);
+    assertThat(cleared.json().getValue("primaryEmail")).isNull();
+    behaviour();
+  }
+
+  @Test
+  void suspendingIsIdempotent() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    for (boolean value : new boolean[] {true, true, false}) {
+      ApiClient.Response answer = api.patch("/api/users/" + id + "/is-suspended",
+          new JsonObject().put("isSuspended", value));
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.json().getBoolean("isSuspended")).isEqualTo(value);
+    }
+    behaviour();
+    ApiClient.Response missing = api.patch("/api/users/doesnotexist1/is-suspended",
+        new JsonObject().put("isSuspended", true));
+    assertThat(missing.code()).isEqualTo("entity.not_found");
+    behaviour();
+  }
+
+  @Test
+  void passwordVerificationAnswers204ForTheRightPasswordAnd422Otherwise() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    assertThat(api.patch("/api/users/" + id + "/password", new JsonObject().put("password", "Str0ng-Passw0rd!x"))
+        .status()).isEqualTo(200);
+    behaviour();
+    assertThat(api.get("/api/users/" + id + "/has-password").json().getBoolean("hasPassword")).isTrue();
+    assertThat(api.post("/api/users/" + id + "/password/verify", new JsonObject().put("password", "Str0ng-Passw0rd!x"))
+        .status()).isEqualTo(204);
+    behaviour();
+    ApiClient.Response wrong = api.post("/api/users/" + id + "/password/verify",
+        new JsonObject().put("password", "wrong-pw-123!"));
+    assertThat(wrong.status()).isEqualTo(422);
+    assertThat(wrong.code()).isEqualTo("session.invalid_credentials");
+    behaviour();
+    assertThat(api.patch("/api/users/doesnotexist1/password", new JsonObject().put("password", "x")).status())
+        .isEqualTo(404);
+    behaviour();
+  }
+
+  @Test
+  void idempotencyKeyIsIgnoredSoARepeatedCreateIs422() {
+    String body = new JsonObject().put("username", "ct_" + suffix()).encode();
+    Map<String, String> headers = Map.of("Authorization", "Bearer " + api.token(), "Idempotency-Key", "ct-" + suffix());
+    ApiClient.Response first = api.raw("POST", "/api/users", body, headers, Duration.ofSeconds(10));
+    assertThat(first.status()).isEqualTo(200);
+    createdUsers.add(first.json().getString("id"));
+    ApiClient.Response second = api.raw("POST", "/api/users", body, headers, Duration.ofSeconds(10));
+    assertThat(second.status()).isEqualTo(422);
+    assertThat(second.code()).isEqualTo("user.username_already_in_use");
+    behaviour();
+  }
+
+  // ---- search --------------------------------------------------------------------------------------------------
+
+  @Test
+  void exactUsernameSearchIsCaseInsensitiveUnlessAskedAndReportsTotalNumber() {
+    String s = suffix();
+    String id = createUser(new JsonObject().put("username", "ct_" + s)).getString("id");
+    String upper = ApiClient.enc(("ct_" + s).toUpperCase());
+    ApiClient.Response sensitive = api.get("/api/users?search.username=" + upper
+        + "&mode.username=exact&isCaseSensitive=true");
+    assertThat(sensitive.status()).isEqualTo(200);
+    assertThat(sensitive.array()).isEmpty();
+    assertThat(sensitive.header("Total-Number")).isEqualTo("0");
+    behaviour();
+    ApiClient.Response insensitive = api.get("/api/users?search.username=" + upper + "&mode.username=exact");
+    assertThat(insensitive.array().getJsonObject(0).getString("id")).isEqualTo(id);
+    assertThat(insensitive.header("Total-Number")).isEqualTo("1");
+    behaviour();
+    ApiClient.Response exact = api.get("/api/users?search.username=ct_" + s
+        + "&mode.username=exact&isCaseSensitive=true");
+    assertThat(exact.array()).hasSize(1);
+    behaviour();
+  }
+
+  @Test
+  void customDataAndNestedFieldsCannotBeSearched() {
+    for (String query : List.of("search.customData=x", "search.foo.bar=x")) {
+      ApiClient.Response answer = api.get("/api/users?" + query);
+      assertThat(answer.status()).as(query).isEqualTo(400);
+      assertThat(answer.code()).isEqualTo("request.invalid_input");
+      behaviour();
+    }
+  }
+
+  // ---- roles ---------------------------------------------------------------------------------------------------
+
+  @Test
+  void repeatedRoleAssignmentAnswers201WithNoAddedRoles() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    String role = createRole("User");
+    JsonObject body = new JsonObject().put("roleIds", new JsonArray().add(role));
+    ApiClient.Response first = api.post("/api/users/" + id + "/roles", body);
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(first.json().getJsonArray("addedRoleIds")).isEqualTo(new JsonArray().add(role));
+    behaviour();
+    ApiClient.Response again = api.post("/api/users/" + id + "/roles", body);
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.json().getJsonArray("addedRoleIds")).isEmpty();
+    behaviour();
+  }
+
+  @Test
+  void roleAssignmentRefusesMissingRolesMachineRolesAndMissingUsers() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    ApiClient.Response missingRole = api.post("/api/users/" + id + "/roles",
+        new JsonObject().put("roleIds", new JsonArray().add("nosuchrole")));
+    assertThat(missingRole.status()).isEqualTo(404);
+    assertThat(missingRole.code()).isEqualTo("entity.not_exists_with_id");
+    behaviour();
+    String machineRole = createRole("MachineToMachine");
+    ApiClient.Response m2m = api.post("/api/users/" + id + "/roles",
+        new JsonObject().put("roleIds", new JsonArray().add(machineRole)));
+    assertThat(m2m.status()).isEqualTo(422);
+    assertThat(m2m.code()).isEqualTo("user.invalid_role_type");
+    behaviour();
+    String role = createRole("User");
+    ApiClient.Response missingUser = api.post("/api/users/doesnotexist1/roles",
+        new JsonObject().put("roleIds", new JsonArray().add(role)));
+    assertThat(missingUser.status()).isEqualTo(404);
+    assertThat(missingUser.code()).isEqualTo("entity.not_found");
+    behaviour();
+  }
+
+  @Test
+  void putRolesReplacesTheSetAndEmptyClearsIt() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    String first = createRole("User");
+    String second = createRole("User");
+    api.post("/api/users/" + id + "/roles", new JsonObject().put("roleIds", new JsonArray().add(first)));
+    ApiClient.Response replaced = api.put("/api/users/" + id + "/roles",
+        new JsonObject().put("roleIds", new JsonArray().add(second)));
+    assertThat(replaced.status()).isEqualTo(200);
+    JsonArray roles = api.get("/api/users/" + id + "/roles").array();
+    assertThat(roles).hasSize(1);
+    assertThat(roles.getJsonObject(0).getString("id")).isEqualTo(second);
+    behaviour();
+    assertThat(api.put("/api/users/" + id + "/roles", new JsonObject().put("roleIds", new JsonArray())).status())
+        .isEqualTo(200);
+    assertThat(api.get("/api/users/" + id + "/roles").array()).isEmpty();
+    behaviour();
+  }
+
+  @Test
+  void removingARoleThatIsNotAssignedIs404() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    String role = createRole("User");
+    api.post("/api/users/" + id + "/roles", new JsonObject().put("roleIds", new JsonArray().add(role)));
+    assertThat(api.delete("/api/users/" + id + "/roles/" + role).status()).isEqualTo(204);
+    behaviour();
+    ApiClient.Response again = api.delete("/api/users/" + id + "/roles/" + role);
+    assertThat(again.status()).isEqualTo(404);
+    assertThat(again.code()).isEqualTo("entity.not_found");
+    behaviour();
+  }
+
+  // ---- sessions and MFA ----------------------------------------------------------------------------------------
+
+  @Test
+  void sessionListIsAnObjectAndMissingSessionsAre404SessionNotFound() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    for (String user : List.of(id, "doesnotexist1")) {
+      ApiClient.Response list = api.get("/api/users/" + user + "/sessions");
+      assertThat(list.status()).isEqualTo(200);
+      assertThat(list.json().getJsonArray("sessions")).isEmpty();
+      behaviour();
+    }
+    for (String method : List.of("GET", "DELETE")) {
+      ApiClient.Response missing = api.call(method, "/api/users/" + id + "/sessions/nosuchsession", null);
+      assertThat(missing.status()).isEqualTo(404);
+      assertThat(missing.code()).isEqualTo("oidc.session_not_found");
+      behaviour();
+    }
+  }
+
+  @Test
+  void revokingASessionAnswers204AndRemovesIt() {
+    // Logto cannot create sign-in sessions over the Management API, so only the simulator can set one up.
+    Assumptions.assumeTrue(target.isSimulator(), "sessions can only be seeded in the simulator");
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    String session = target.simulator().createSession(id);
+    assertThat(api.get("/api/users/" + id + "/sessions/" + session).status()).isEqualTo(200);
+    assertThat(api.delete("/api/users/" + id + "/sessions/" + session + "?revokeGrantsTarget=all").status())
+        .isEqualTo(204);
+    assertThat(api.get("/api/users/" + id + "/sessions").json().getJsonArray("sessions")).isEmpty();
+    behaviour();
+  }
+
+  @Test
+  void deletingAMissingMfaVerificationIs404() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    assertThat(api.get("/api/users/" + id + "/mfa-verifications").array()).isEmpty();
+    ApiClient.Response missing = api.delete("/api/users/" + id + "/mfa-verifications/nosuchmfa");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.code()).isEqualTo("entity.not_found");
+    behaviour();
+  }
+
+  // ---- wire-level errors ---------------------------------------------------------------------------------------
+
+  @Test
+  void malformedJsonIs400WithoutCodeAndUnknownRoutesArePlain404() {
+    ApiClient.Response malformed = api.raw("POST", "/api/users", "{\"username\": \"x\",",
+        Map.of("Authorization", "Bearer " + api.token()), Duration.ofSeconds(10));
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.json().containsKey("code")).isFalse();
+    assertThat(malformed.json().getString("message")).isNotBlank();
+    behaviour();
+    ApiClient.Response unknown = api.get("/api/nosuchroute");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.body()).contains("Not Found");
+    behaviour();
+  }
+}
