@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Predicate;
 
 /**
  * All simulated Logto data and the log of applied mutations.
@@ -28,6 +26,7 @@ final class Store {
   private final Clock clock;
   private final Map<String, UserRecord> users = new LinkedHashMap<>();
   private final Map<String, String> idByUsername = new HashMap<>();
+  private final Map<String, Set<String>> idsByLowerUsername = new HashMap<>();
   private final Map<String, String> idByEmail = new HashMap<>();
   private final Map<String, String> idByPhone = new HashMap<>();
   private final Map<String, Role> roles = new LinkedHashMap<>();
@@ -39,6 +38,7 @@ final class Store {
   private final List<Mutation> mutations = new ArrayList<>();
   private final Map<String, Long> operationCounts = new HashMap<>();
   private long requests;
+  private long userSequence;
 
   Store(Clock clock) {
     this.clock = clock;
@@ -88,6 +88,7 @@ final class Store {
   synchronized void reset() {
     users.clear();
     idByUsername.clear();
+    idsByLowerUsername.clear();
     idByEmail.clear();
     idByPhone.clear();
     roles.clear();
@@ -134,9 +135,10 @@ final class Store {
   }
 
   /** Users newest first, as Logto lists them, filtered and paged; the total is the filtered count. */
-  synchronized Page searchUsers(Predicate<UserRecord> filter, int page, int pageSize) {
-    List<UserRecord> all = new ArrayList<>(users.values());
-    Collections.reverse(all);
+  synchronized Page searchUsers(UserSearch filter, int page, int pageSize) {
+    // Newest first: the map is in creation order, index candidates are sorted by creation sequence.
+    List<UserRecord> all = filter.indexHint().map(this::candidates).orElseGet(() -> new ArrayList<>(users.values()));
+    all.sort((a, b) -> Long.compare(b.sequence, a.sequence));
     JsonArray out = new JsonArray();
     long total = 0;
     long skip = (long) (page - 1) * pageSize;
@@ -149,6 +151,30 @@ final class Store {
       }
     }
     return new Page(out, total);
+  }
+
+  /** A superset of the users an exact condition can match, found by index. */
+  private List<UserRecord> candidates(UserSearch.IndexHint hint) {
+    String value = hint.value();
+    List<String> ids = switch (hint.field()) {
+      case "id" -> List.of(value.toLowerCase(Locale.ROOT)); // ids are lowercase; the filter re-checks case
+      case "username" -> List.copyOf(idsByLowerUsername.getOrDefault(value.toLowerCase(Locale.ROOT), Set.of()));
+      case "primaryEmail" -> nullableList(idByEmail.get(value.toLowerCase(Locale.ROOT)));
+      case "primaryPhone" -> nullableList(idByPhone.get(value));
+      default -> throw new IllegalArgumentException(hint.field());
+    };
+    List<UserRecord> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      UserRecord user = users.get(id);
+      if (user != null) {
+        out.add(user);
+      }
+    }
+    return out;
+  }
+
+  private static List<String> nullableList(String id) {
+    return id == null ? List.of() : List.of(id);
   }
 
   record Page(JsonArray items, long total) {
@@ -164,7 +190,7 @@ final class Store {
     do {
       id = Ids.next(12);
     } while (users.containsKey(id));
-    UserRecord user = new UserRecord(id, now());
+    UserRecord user = new UserRecord(id, ++userSequence, now());
     user.username = username;
     user.primaryEmail = email;
     user.primaryPhone = phone;
@@ -207,6 +233,8 @@ final class Store {
   private void index(UserRecord user) {
     if (user.username != null) {
       idByUsername.put(user.username, user.id);
+      idsByLowerUsername.computeIfAbsent(user.username.toLowerCase(Locale.ROOT), k -> new LinkedHashSet<>())
+          .add(user.id);
     }
     if (user.primaryEmail != null) {
       idByEmail.put(user.primaryEmail.toLowerCase(Locale.ROOT), user.id);
@@ -219,6 +247,11 @@ final class Store {
   private void unindex(UserRecord user) {
     if (user.username != null) {
       idByUsername.remove(user.username, user.id);
+      String lower = user.username.toLowerCase(Locale.ROOT);
+      Set<String> ids = idsByLowerUsername.get(lower);
+      if (ids != null && ids.remove(user.id) && ids.isEmpty()) {
+        idsByLowerUsername.remove(lower);
+      }
     }
     if (user.primaryEmail != null) {
       idByEmail.remove(user.primaryEmail.toLowerCase(Locale.ROOT), user.id);

@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 final class UserRecord {
 
   final String id;
+  /** Creation order; createdAt alone cannot order users created in the same millisecond. */
+  final long sequence;
   final long createdAt;
   String username;
   String primaryEmail;
@@ -24,8 +26,9 @@ final class UserRecord {
   boolean suspended;
   String passwordMarker;
 
-  UserRecord(String id, long createdAt) {
+  UserRecord(String id, long sequence, long createdAt) {
     this.id = id;
+    this.sequence = sequence;
     this.createdAt = createdAt;
     this.updatedAt = createdAt;
   }

@@ -23,12 +23,31 @@ final class UserSearch implements Predicate<UserRecord> {
       "name", u -> u.name);
   private static final List<String> MODES = List.of("exact", "like", "similar_to", "posix");
 
+  /** An exact condition on an indexed field, which lets the store skip the full scan. */
+  record IndexHint(String field, String value) {
+  }
+
+  private static final List<String> INDEXED = List.of("id", "username", "primaryEmail", "primaryPhone");
+
   private final List<Predicate<UserRecord>> conditions;
   private final boolean and;
+  private final List<IndexHint> hints;
 
-  private UserSearch(List<Predicate<UserRecord>> conditions, boolean and) {
+  private UserSearch(List<Predicate<UserRecord>> conditions, boolean and, List<IndexHint> hints) {
     this.conditions = conditions;
     this.and = and;
+    this.hints = hints;
+  }
+
+  /**
+   * An exact lookup every match must satisfy, if there is one: only then may the store look candidates up by
+   * index instead of scanning all users (lookups by username or email are the processor's hot path).
+   */
+  java.util.Optional<IndexHint> indexHint() {
+    if (hints.isEmpty() || !(and || conditions.size() == 1)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(hints.get(0));
   }
 
   static UserSearch parse(MultiMap params) {
@@ -44,6 +63,7 @@ final class UserSearch implements Predicate<UserRecord> {
       throw invalid("Search match mode `" + defaultMode + "` is not valid, expect one of exact, like, similar_to, posix.");
     }
     List<Predicate<UserRecord>> conditions = new ArrayList<>();
+    List<IndexHint> hints = new ArrayList<>();
     for (Map.Entry<String, String> entry : params.entries()) {
       String key = entry.getKey();
       if (key.equals("search")) {
@@ -69,9 +89,12 @@ final class UserSearch implements Predicate<UserRecord> {
         }
         Predicate<String> match = matcher(entry.getValue(), mode, caseSensitive);
         conditions.add(u -> test(match, getter.apply(u)));
+        if (mode.equals("exact") && INDEXED.contains(field)) {
+          hints.add(new IndexHint(field, entry.getValue()));
+        }
       }
     }
-    return new UserSearch(List.copyOf(conditions), "and".equals(joint));
+    return new UserSearch(List.copyOf(conditions), "and".equals(joint), List.copyOf(hints));
   }
 
   @Override

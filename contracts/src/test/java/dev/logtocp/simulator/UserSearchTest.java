@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class UserSearchTest {
 
   private static UserRecord user(String username, String email) {
-    UserRecord user = new UserRecord("id" + username, 0);
+    UserRecord user = new UserRecord("id" + username, 1, 0);
     user.username = username;
     user.primaryEmail = email;
     return user;
@@ -54,5 +54,14 @@ class UserSearchTest {
       assertThatThrownBy(() -> parse(query)).isInstanceOfSatisfying(ApiError.class,
           e -> assertThat(e.body.getString("code")).isEqualTo("request.invalid_input"));
     }
+  }
+
+  @Test
+  void onlyAndedExactLookupsOnIndexedFieldsMayUseAnIndex() {
+    assertThat(parse("search.username", "ann", "mode.username", "exact").indexHint()).isPresent();
+    assertThat(parse("search.username", "ann").indexHint()).isEmpty();
+    assertThat(parse("search.username", "ann", "search.name", "x", "mode", "exact").indexHint()).isEmpty();
+    assertThat(parse("search.username", "ann", "search.name", "x", "mode", "exact", "joint", "and").indexHint())
+        .isPresent();
   }
 }
