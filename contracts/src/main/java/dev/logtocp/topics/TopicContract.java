@@ -15,9 +15,19 @@ public record TopicContract(String commands, String outcomes, String audit, Stri
     public static final String DEFAULT_OUTCOMES = "logto.command-outcomes";
     public static final String DEFAULT_AUDIT = "logto.audit";
     public static final String DEFAULT_DEAD_LETTERS = "logto.commands.dlq";
+    /** Seven days: the processor's default LEDGER_RETENTION_MS. */
+    public static final long DEFAULT_LEDGER_RETENTION_MS = 7L * 24 * 3600 * 1000;
 
     public static TopicContract defaults(int partitions, short replicationFactor) {
         return new TopicContract(DEFAULT_COMMANDS, DEFAULT_OUTCOMES, DEFAULT_AUDIT, DEFAULT_DEAD_LETTERS, partitions, replicationFactor);
+    }
+
+    /**
+     * The idempotency ledger: compacted (latest decision per key) and also time-bounded, co-partitioned with the
+     * command topic because the instance that owns command partition p restores ledger partition p.
+     */
+    public String ledger() {
+        return commands + ".ledger";
     }
 
     public List<TopicSpec> topics() {
@@ -28,6 +38,8 @@ public record TopicContract(String commands, String outcomes, String audit, Stri
                 new TopicSpec("outcomes", outcomes, partitions, replicationFactor, durable),
                 // Audit records are evidence: kept until an operator decides otherwise.
                 new TopicSpec("audit", audit, partitions, replicationFactor, Map.of("min.insync.replicas", minIsr, "retention.ms", "-1")),
-                new TopicSpec("dead-letters", deadLetters, 1, replicationFactor, Map.of("min.insync.replicas", minIsr, "retention.ms", "-1")));
+                new TopicSpec("dead-letters", deadLetters, 1, replicationFactor, Map.of("min.insync.replicas", minIsr, "retention.ms", "-1")),
+                new TopicSpec("ledger", ledger(), partitions, replicationFactor, Map.of("min.insync.replicas", minIsr,
+                        "cleanup.policy", "compact,delete", "retention.ms", Long.toString(DEFAULT_LEDGER_RETENTION_MS))));
     }
 }

@@ -8,6 +8,8 @@ import dev.logtocp.processor.config.EngineSettings;
 import dev.logtocp.processor.config.KafkaSettings;
 import dev.logtocp.processor.config.LogtoSettings;
 import dev.logtocp.processor.config.ProcessorConfig;
+import dev.logtocp.processor.idempotency.IdempotencyLedger;
+import dev.logtocp.processor.idempotency.LedgerRestorer;
 import dev.logtocp.processor.kafka.CommandLoop;
 import dev.logtocp.processor.kafka.ProcessorStats;
 import dev.logtocp.processor.logto.LogtoClient;
@@ -67,13 +69,20 @@ public final class CommandProcessor implements AutoCloseable {
         // easily drives thousands of concurrent HTTP calls.
         Context context = vertx.getOrCreateContext();
         KafkaSettings kafka = config.kafka();
+        IdempotencyLedger ledger = new IdempotencyLedger(engine.ledgerRetention(), clock);
+        Deserializer<Object> values = valueDeserializer(kafka);
+        LedgerRestorer restorer = new LedgerRestorer(
+                new KafkaConsumer<>(LedgerRestorer.consumerProperties(kafka.clientOverrides(), kafka.bootstrapServers(),
+                        kafka.transactionalId() + "-ledger-restore")),
+                values, ledger, kafka.ledgerTopic());
         this.loop = new CommandLoop(new KafkaConsumer<>(consumerProperties(kafka)),
-                new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), valueDeserializer(kafka),
-                HandlerRegistry.standard(), executor, context, kafka, engine, stats, clock);
+                new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), values,
+                HandlerRegistry.standard(), executor, context, kafka, engine, ledger, restorer, stats, clock);
         this.loopThread = new Thread(loop, "command-loop");
     }
 
     public static CommandProcessor start(ProcessorConfig config) {
+        TopicCheck.requireCoPartitioned(config.kafka());
         CommandProcessor processor = new CommandProcessor(config);
         processor.loopThread.start();
         LOGGER.info("processor started: group={} instance={} topics={}", config.kafka().groupId(),

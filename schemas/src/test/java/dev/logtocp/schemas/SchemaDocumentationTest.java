@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /** The schemas are the producers' documentation: every record and field must say what it is. */
 class SchemaDocumentationTest {
     private static final List<Schema> PUBLISHED = List.of(UserCreate.getClassSchema(), RoleAssign.getClassSchema(),
-            SessionRevoke.getClassSchema(), CommandOutcome.getClassSchema(), AuditEvent.getClassSchema());
+            SessionRevoke.getClassSchema(), CommandOutcome.getClassSchema(), AuditEvent.getClassSchema(),
+            dev.logtocp.internal.LedgerEntry.getClassSchema());
 
     @Test
     void everyRecordAndFieldHasADoc() {

@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param commitInterval      {@code COMMIT_INTERVAL_MS}: longest a finished command waits for its transaction
  *                            (default 50)
  * @param shutdownTimeout     {@code SHUTDOWN_TIMEOUT_MS}: how long SIGTERM waits for in-flight work (default 20000)
+ * @param ledgerRetention     {@code LEDGER_RETENTION_MS}: how long a decided (issuer, idempotencyKey) is remembered
+ *                            (default 7 days); keep it at least as long as the command topic's retention, the
+ *                            window in which an operator can replay
  */
 public record EngineSettings(
         int maxInFlight,
@@ -26,7 +29,8 @@ public record EngineSettings(
         Duration retryMaxDelay,
         int maxCommandBytes,
         Duration commitInterval,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Duration ledgerRetention) {
 
     public EngineSettings {
         if (maxInFlight < 1) {
@@ -45,6 +49,6 @@ public record EngineSettings(
 
     public static EngineSettings defaults() {
         return new EngineSettings(256, 10_000, 6, Duration.ofMillis(200), Duration.ofSeconds(10), 1 << 20,
-                Duration.ofMillis(50), Duration.ofSeconds(20));
+                Duration.ofMillis(50), Duration.ofSeconds(20), Duration.ofDays(7));
     }
 }

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param outcomeTopic       {@code OUTCOME_TOPIC} (default {@code logto.command-outcomes})
  * @param auditTopic         {@code AUDIT_TOPIC} (default {@code logto.audit})
  * @param deadLetterTopic    {@code DEAD_LETTER_TOPIC} (default {@code logto.commands.dlq})
+ * @param ledgerTopic        {@code LEDGER_TOPIC}, the idempotency ledger (default: the first command topic +
+ *                           {@code .ledger}); must have the command topics' partition count
  * @param schemaRegistryUrl  {@code SCHEMA_REGISTRY_URL}, required; any Confluent-compatible registry
  * @param clientOverrides    {@code KAFKA_CLIENT_*}: passed to every Kafka client, e.g.
  *                           {@code KAFKA_CLIENT_SECURITY_PROTOCOL=SASL_SSL} becomes {@code security.protocol}
@@ -28,6 +30,7 @@ public record KafkaSettings(
         String outcomeTopic,
         String auditTopic,
         String deadLetterTopic,
+        String ledgerTopic,
         String schemaRegistryUrl,
         Map<String, String> clientOverrides,
         Map<String, String> serdeOverrides) {
@@ -43,13 +46,14 @@ public record KafkaSettings(
         requireText("OUTCOME_TOPIC", outcomeTopic);
         requireText("AUDIT_TOPIC", auditTopic);
         requireText("DEAD_LETTER_TOPIC", deadLetterTopic);
+        requireText("LEDGER_TOPIC", ledgerTopic);
         requireText("SCHEMA_REGISTRY_URL", schemaRegistryUrl);
         if (!schemaRegistryUrl.startsWith("http://") && !schemaRegistryUrl.startsWith("https://")) {
             throw new ConfigException("SCHEMA_REGISTRY_URL", "must be an http:// or https:// URL");
         }
-        for (String topic : List.of(outcomeTopic, auditTopic, deadLetterTopic)) {
+        for (String topic : List.of(outcomeTopic, auditTopic, deadLetterTopic, ledgerTopic)) {
             if (commandTopics.contains(topic)) {
-                throw new ConfigException("COMMAND_TOPICS", "must not include the outcome, audit or dead-letter topic " + topic);
+                throw new ConfigException("COMMAND_TOPICS", "must not include the outcome, audit, dead-letter or ledger topic " + topic);
             }
         }
         clientOverrides = Map.copyOf(clientOverrides);

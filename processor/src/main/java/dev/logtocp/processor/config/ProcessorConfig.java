@@ -21,14 +21,16 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
     }
 
     public static ProcessorConfig from(ConfigSource source) {
+        List<String> commandTopics = source.list("COMMAND_TOPICS", List.of("logto.commands"));
         KafkaSettings kafka = new KafkaSettings(
                 source.required("KAFKA_BOOTSTRAP_SERVERS"),
                 source.string("KAFKA_GROUP_ID", "logto-command-processor"),
                 source.string("PROCESSOR_INSTANCE_ID", defaultInstanceId()),
-                source.list("COMMAND_TOPICS", List.of("logto.commands")),
+                commandTopics,
                 source.string("OUTCOME_TOPIC", "logto.command-outcomes"),
                 source.string("AUDIT_TOPIC", "logto.audit"),
                 source.string("DEAD_LETTER_TOPIC", "logto.commands.dlq"),
+                source.string("LEDGER_TOPIC", commandTopics.isEmpty() ? "" : commandTopics.get(0) + ".ledger"),
                 source.required("SCHEMA_REGISTRY_URL"),
                 source.withPrefix("KAFKA_CLIENT_"),
                 source.withPrefix("SERDE_"));
@@ -48,7 +50,8 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 source.millis("RETRY_MAX_DELAY_MS", defaults.retryMaxDelay(), Duration.ofMillis(1), Duration.ofHours(1)),
                 source.integer("MAX_COMMAND_BYTES", defaults.maxCommandBytes(), 64, 64 << 20),
                 source.millis("COMMIT_INTERVAL_MS", defaults.commitInterval(), Duration.ofMillis(1), Duration.ofSeconds(30)),
-                source.millis("SHUTDOWN_TIMEOUT_MS", defaults.shutdownTimeout(), Duration.ZERO, Duration.ofMinutes(10)));
+                source.millis("SHUTDOWN_TIMEOUT_MS", defaults.shutdownTimeout(), Duration.ZERO, Duration.ofMinutes(10)),
+                source.millis("LEDGER_RETENTION_MS", defaults.ledgerRetention(), Duration.ofMinutes(1), Duration.ofDays(3650)));
         HttpSettings http = HttpSettings.parse(source.string("HTTP_BIND", "127.0.0.1:0"));
         return new ProcessorConfig(kafka, logto, engine, http);
     }

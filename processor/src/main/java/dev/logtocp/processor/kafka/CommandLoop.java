@@ -11,6 +11,10 @@ import dev.logtocp.processor.command.ExecutionResult;
 import dev.logtocp.processor.command.HandlerRegistry;
 import dev.logtocp.processor.config.EngineSettings;
 import dev.logtocp.processor.config.KafkaSettings;
+import dev.logtocp.processor.idempotency.IdempotencyLedger;
+import dev.logtocp.processor.idempotency.LedgerRestorer;
+import dev.logtocp.processor.idempotency.PayloadHasher;
+import dev.logtocp.internal.LedgerEntry;
 import dev.logtocp.processor.schedule.KeyedScheduler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -77,6 +81,8 @@ public final class CommandLoop implements Runnable {
     private final KafkaSettings kafka;
     private final EngineSettings engine;
     private final Clock clock;
+    private final IdempotencyLedger ledger;
+    private final LedgerRestorer ledgerRestorer;
 
     private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
@@ -92,7 +98,7 @@ public final class CommandLoop implements Runnable {
     public CommandLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, Serializer<Object> valueSerializer,
                        org.apache.kafka.common.serialization.Deserializer<Object> valueDeserializer, HandlerRegistry handlers,
                        CommandExecutor executor, Context schedulerContext, KafkaSettings kafka, EngineSettings engine,
-                       ProcessorStats stats, Clock clock) {
+                       IdempotencyLedger ledger, LedgerRestorer ledgerRestorer, ProcessorStats stats, Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
         this.valueSerializer = valueSerializer;
@@ -105,6 +111,8 @@ public final class CommandLoop implements Runnable {
         this.engine = engine;
         this.stats = stats;
         this.clock = clock;
+        this.ledger = ledger;
+        this.ledgerRestorer = ledgerRestorer;
     }
 
     @Override
@@ -213,15 +221,88 @@ public final class CommandLoop implements Runnable {
         OutcomeFactory.Subject subject = new OutcomeFactory.Subject(meta, command.getSchema().getName(), handler.action(),
                 (dev.logtocp.commands.UserRef) handler.target(command).orElse(null), handler.changedFields(command),
                 position(record), receivedAt, traceparent(record));
-        Future<ExecutionResult> result = executor.execute(handler, command);
-        return result.map(r -> {
-            CommandOutcome outcome = OutcomeFactory.outcome(subject, r);
-            stats.finished(outcome.getStatus());
-            completions.add(new Completion(state, record.offset(), List.of(
-                    new Completion.Output(kafka.outcomeTopic(), outputKey(record, meta), outcome, passThroughHeaders(record)),
-                    new Completion.Output(kafka.auditTopic(), outputKey(record, meta), OutcomeFactory.audit(subject, outcome), passThroughHeaders(record)))));
+        byte[] payloadHash = PayloadHasher.hash(command);
+        int partition = record.partition();
+        // Checked here, on the scheduler's context, not when the record was read: an earlier command with the same
+        // key may have been decided in between.
+        LedgerEntry prior = meta.getForce() ? null
+                : ledger.lookup(partition, meta.getIssuer(), meta.getIdempotencyKey()).orElse(null);
+        if (prior != null) {
+            ExecutionResult verdict = sameHash(prior.getPayloadHash(), payloadHash)
+                    ? duplicateOf(prior)
+                    : rejected("idempotency_key_reuse", "this idempotency key was already used by this issuer for a different command");
+            publishOutcome(state, record, meta, subject, verdict, null);
+            return Future.succeededFuture();
+        }
+        Future<ExecutionResult> execution = executor.execute(handler, command);
+        return execution.map(result -> {
+            LedgerEntry decided = recordable(result) ? ledgerEntry(meta, subject.commandType(), payloadHash, result) : null;
+            if (decided != null) {
+                ledger.recordPending(partition, decided, state::active);
+            }
+            publishOutcome(state, record, meta, subject, result, decided);
             return null;
         });
+    }
+
+    private void publishOutcome(PartitionState state, ConsumerRecord<byte[], byte[]> record, CommandMeta meta,
+                                OutcomeFactory.Subject subject, ExecutionResult result, LedgerEntry decided) {
+        CommandOutcome outcome = OutcomeFactory.outcome(subject, result);
+        stats.finished(outcome.getStatus());
+        List<Completion.Output> outputs = new ArrayList<>(3);
+        outputs.add(new Completion.Output(kafka.outcomeTopic(), outputKey(record, meta), outcome, passThroughHeaders(record)));
+        outputs.add(new Completion.Output(kafka.auditTopic(), outputKey(record, meta), OutcomeFactory.audit(subject, outcome), passThroughHeaders(record)));
+        if (decided != null) {
+            outputs.add(new Completion.Output(kafka.ledgerTopic(), record.partition(),
+                    IdempotencyLedger.key(meta.getIssuer(), meta.getIdempotencyKey()).getBytes(StandardCharsets.UTF_8), decided, List.of()));
+        }
+        completions.add(new Completion(state, record.offset(), outputs, decided));
+    }
+
+    /**
+     * Decisions worth remembering: what Logto decided. Transient failures (retries exhausted, deadline, Logto
+     * unreachable) and refusals are not recorded, so a resubmission after an outage runs again, which the
+     * handlers' natural idempotency makes safe.
+     */
+    private static boolean recordable(ExecutionResult result) {
+        if (result.status() == OutcomeStatus.SUCCEEDED) {
+            return true;
+        }
+        return result.status() == OutcomeStatus.FAILED && result.httpStatus() != null && result.httpStatus() >= 400
+                && result.httpStatus() < 500 && !"retries_exhausted".equals(result.errorCode())
+                && !"deadline_exceeded".equals(result.errorCode());
+    }
+
+    private LedgerEntry ledgerEntry(CommandMeta meta, String commandType, byte[] payloadHash, ExecutionResult result) {
+        return LedgerEntry.newBuilder()
+                .setIssuer(meta.getIssuer())
+                .setIdempotencyKey(meta.getIdempotencyKey())
+                .setPayloadHash(java.nio.ByteBuffer.wrap(payloadHash))
+                .setCommandType(commandType)
+                .setCommandId(meta.getCommandId())
+                .setStatus(result.status())
+                .setUserId(result.userId())
+                .setErrorCode(result.errorCode())
+                .setHttpStatus(result.httpStatus())
+                .setDecidedAt(result.completedAt())
+                .build();
+    }
+
+    private static boolean sameHash(java.nio.ByteBuffer stored, byte[] hash) {
+        java.nio.ByteBuffer whole = stored.duplicate();
+        whole.rewind();
+        return whole.equals(java.nio.ByteBuffer.wrap(hash));
+    }
+
+    private ExecutionResult duplicateOf(LedgerEntry prior) {
+        Instant now = clock.instant();
+        return new ExecutionResult(OutcomeStatus.DUPLICATE, prior.getUserId(), prior.getErrorCode(), null, prior.getHttpStatus(),
+                List.of(), Map.of("originalCommandId", prior.getCommandId(), "originalStatus", prior.getStatus().name(),
+                "originalDecidedAt", prior.getDecidedAt().toString()), 0, null, now);
+    }
+
+    private ExecutionResult rejected(String code, String message) {
+        return new ExecutionResult(OutcomeStatus.REJECTED, null, code, message, null, List.of(), Map.of(), 0, null, clock.instant());
     }
 
     private Completion deadLetter(PartitionState state, ConsumerRecord<byte[], byte[]> record, DecodeResult.Poison poison, Instant receivedAt) {
@@ -305,6 +386,11 @@ public final class CommandLoop implements Runnable {
             }
             producer.commitTransaction();
             stats.published(batch.size());
+            for (Completion c : batch) {
+                if (c.ledgerEntry() != null) {
+                    ledger.committed(c.partition().partition().partition(), c.ledgerEntry());
+                }
+            }
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
                  | OutOfOrderSequenceException | AuthorizationException e) {
             throw new FatalPublishException(e);
@@ -324,7 +410,7 @@ public final class CommandLoop implements Runnable {
         for (Completion c : batch) {
             for (Completion.Output o : c.outputs()) {
                 byte[] value = o.value() instanceof byte[] raw ? raw : valueSerializer.serialize(o.topic(), o.value());
-                out.add(new ProducerRecord<>(o.topic(), null, o.key(), value, o.headers()));
+                out.add(new ProducerRecord<>(o.topic(), o.partition(), o.key(), value, o.headers()));
             }
         }
         return out;
@@ -430,9 +516,14 @@ public final class CommandLoop implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            // The ledger of a partition is complete before any of its commands can run: nothing has been
+            // dispatched for these partitions yet, and dispatch happens on this thread after this returns.
+            new java.util.TreeSet<>(assigned.stream().map(TopicPartition::partition).toList())
+                    .forEach(p -> ledgerRestorer.restore(p, Duration.ofMinutes(5)));
             for (TopicPartition tp : assigned) {
                 partitions.put(tp, new PartitionState(tp));
             }
+            stats.ledgerRestored();
             if (pausedForBackpressure) {
                 consumer.pause(assigned);
             }

@@ -1,15 +1,31 @@
 package dev.logtocp.processor.kafka;
 
+import dev.logtocp.internal.LedgerEntry;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 
 /**
  * A finished command record and everything to publish for it. Created on any thread, handed to the consumer
  * thread, which publishes it and the offset past it in one transaction.
+ *
+ * @param ledgerEntry the decision to remember for the idempotency ledger, or null when nothing is recorded
  */
-record Completion(PartitionState partition, long offset, List<Output> outputs) {
+record Completion(PartitionState partition, long offset, List<Output> outputs, LedgerEntry ledgerEntry) {
 
-    /** One record to publish: Avro values go through the value serializer, byte arrays are published as they are. */
-    record Output(String topic, byte[] key, Object value, List<Header> headers) {
+    Completion(PartitionState partition, long offset, List<Output> outputs) {
+        this(partition, offset, outputs, null);
+    }
+
+    /**
+     * One record to publish: Avro values go through the value serializer, byte arrays are published as they are.
+     *
+     * @param partition explicit partition (ledger records follow their command's partition), or null for the
+     *                  default partitioner
+     */
+    record Output(String topic, Integer partition, byte[] key, Object value, List<Header> headers) {
+
+        Output(String topic, byte[] key, Object value, List<Header> headers) {
+            this(topic, null, key, value, headers);
+        }
     }
 }

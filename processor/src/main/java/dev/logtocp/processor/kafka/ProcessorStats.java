@@ -14,6 +14,7 @@ public final class ProcessorStats {
     private final LongAdder published = new LongAdder();
     private final AtomicInteger buffered = new AtomicInteger();
     private final AtomicLong transactions = new AtomicLong();
+    private volatile boolean ledgerRestored;
 
     public ProcessorStats() {
         for (OutcomeStatus status : OutcomeStatus.values()) {
@@ -36,6 +37,15 @@ public final class ProcessorStats {
 
     void buffered(int records) {
         buffered.set(records);
+    }
+
+    void ledgerRestored() {
+        ledgerRestored = true;
+    }
+
+    /** True once the ledger of the current assignment was restored; false before the first assignment. */
+    public boolean isLedgerRestored() {
+        return ledgerRestored;
     }
 
     public long outcomes(OutcomeStatus status) {

@@ -125,12 +125,15 @@ class EndToEndIT {
     }
 
     @Test
-    void aReplayedCreateSucceedsWithoutASecondUser() {
+    void aCreateRunAgainPastTheLedgerFindsItsOwnUserInsteadOfCreatingASecond() {
         String username = unique("erin");
         UserCreate command = create(username, "create-" + username);
         String first = createUserFrom(username, command);
 
-        UserCreate again = UserCreate.newBuilder(command).setMeta(meta("create-" + username)).build();
+        // force bypasses the ledger, so this exercises the handler's natural idempotency: Logto answers 422
+        // username_already_in_use and the stored idempotency key shows the user is our own earlier create.
+        UserCreate again = UserCreate.newBuilder(command)
+                .setMeta(dev.logtocp.commands.CommandMeta.newBuilder(meta("create-" + username)).setForce(true).build()).build();
         CommandOutcome replay = stack.awaitOutcome(stack.send(username, again));
 
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);

@@ -42,7 +42,8 @@ public final class ProcessorStack implements AutoCloseable {
     public final SchemaRegistryServer registry;
     public final LogtoSimulator logto;
     public final TopicContract topics;
-    public final CommandProcessor processor;
+    public volatile CommandProcessor processor;
+    private final Map<String, String> processorEnv;
     private final KafkaProducer<String, Object> producer;
     private final KafkaProducer<byte[], byte[]> rawProducer;
     private final KafkaConsumer<String, Object> outcomeConsumer;
@@ -72,6 +73,7 @@ public final class ProcessorStack implements AutoCloseable {
         env.put("RETRY_MAX_DELAY_MS", "200");
         env.put("LOGTO_REQUEST_TIMEOUT_MS", "2000");
         env.putAll(overrides);
+        processorEnv = Map.copyOf(env);
         processor = CommandProcessor.start(ProcessorConfig.fromMap(env));
 
         Map<String, Object> serde = Map.of("schema.registry.url", registry.url(), "value.subject.name.strategy", "record");
@@ -84,6 +86,24 @@ public final class ProcessorStack implements AutoCloseable {
         outcomeConsumer = new KafkaConsumer<>(readCommitted(), new StringDeserializer(), deserializer);
         outcomeConsumer.assign(partitions(topics.outcomes()));
         outcomeConsumer.seekToBeginning(outcomeConsumer.assignment());
+    }
+
+    /** Stops the processor cleanly (drain and commit) and starts a new one in the same group. */
+    public void restartProcessor() {
+        processor.close();
+        processor = CommandProcessor.start(ProcessorConfig.fromMap(processorEnv));
+    }
+
+    public void stopProcessor() {
+        processor.close();
+    }
+
+    public void startProcessor() {
+        processor = CommandProcessor.start(ProcessorConfig.fromMap(processorEnv));
+    }
+
+    public String groupId() {
+        return processorEnv.get("KAFKA_GROUP_ID");
     }
 
     public static ProcessorStack start() {

@@ -1,0 +1,78 @@
+package dev.logtocp.processor;
+
+import dev.logtocp.processor.config.KafkaSettings;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Refuses to start when the topics do not fit together: the ledger must exist and have exactly the command
+ * topics' partition count, because the owner of command partition p restores ledger partition p and nothing
+ * else. Starting anyway would silently weaken duplicate detection.
+ */
+final class TopicCheck {
+    private TopicCheck() {
+    }
+
+    static void requireCoPartitioned(KafkaSettings kafka) {
+        // Topics created a moment ago may not be in every broker's metadata yet: ask again for a little while.
+        java.time.Instant giveUp = java.time.Instant.now().plusSeconds(15);
+        while (true) {
+            try {
+                check(kafka);
+                return;
+            } catch (MissingTopicException e) {
+                if (java.time.Instant.now().isAfter(giveUp)) {
+                    throw new IllegalStateException(e.getMessage(), e.getCause());
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while checking topics", ie);
+                }
+            }
+        }
+    }
+
+    private static void check(KafkaSettings kafka) {
+        Map<String, Object> props = new HashMap<>(kafka.clientOverrides());
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        List<String> names = new ArrayList<>(kafka.commandTopics());
+        names.add(kafka.ledgerTopic());
+        try (Admin admin = Admin.create(props)) {
+            Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);
+            int ledgerPartitions = topics.get(kafka.ledgerTopic()).partitions().size();
+            for (String command : kafka.commandTopics()) {
+                int p = topics.get(command).partitions().size();
+                if (p != ledgerPartitions) {
+                    throw new IllegalStateException("command topic " + command + " has " + p + " partitions but ledger topic "
+                            + kafka.ledgerTopic() + " has " + ledgerPartitions + "; they must be equal (co-partitioned)");
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new MissingTopicException("missing topic among " + names + "; create them first (ops topics apply)", e.getCause());
+            }
+            throw new IllegalStateException("cannot describe topics " + names + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer within 60 s while checking topics " + names, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking topics", e);
+        }
+    }
+
+    private static final class MissingTopicException extends RuntimeException {
+        MissingTopicException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

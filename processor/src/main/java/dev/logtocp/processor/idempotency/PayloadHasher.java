@@ -1,0 +1,53 @@
+package dev.logtocp.processor.idempotency;
+
+import dev.logtocp.commands.CommandMeta;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Fingerprints what a command asks for, so a resubmission of the same intent (new commandId, new issuedAt) is
+ * recognised while a different payload under a reused key is not. The envelope fields that legitimately differ
+ * between attempts are blanked before hashing; the command type is part of the hash.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class PayloadHasher {
+
+    private PayloadHasher() {
+    }
+
+    public static byte[] hash(SpecificRecord command) {
+        SpecificRecord copy = SpecificData.get().deepCopy(command.getSchema(), command);
+        int metaField = command.getSchema().getField("meta").pos();
+        CommandMeta meta = (CommandMeta) copy.get(metaField);
+        copy.put(metaField, CommandMeta.newBuilder(meta)
+                .setCommandId("")
+                .setIssuedAt(Instant.EPOCH)
+                .setCorrelationId(null)
+                .setDeadline(null)
+                .setForce(false)
+                .build());
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+            new SpecificDatumWriter<SpecificRecord>(command.getSchema()).write(copy, encoder);
+            encoder.flush();
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(command.getSchema().getFullName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return sha256.digest(bytes.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JVM", e);
+        }
+    }
+}
