@@ -3,15 +3,17 @@ package dev.logtocp.processor;
 import dev.logtocp.processor.command.CommandExecutor;
 import dev.logtocp.processor.command.HandlerRegistry;
 import dev.logtocp.processor.command.RetryPolicy;
-import dev.logtocp.processor.command.UserResolver;
 import dev.logtocp.processor.config.EngineSettings;
 import dev.logtocp.processor.config.KafkaSettings;
 import dev.logtocp.processor.config.LogtoSettings;
 import dev.logtocp.processor.config.ProcessorConfig;
+import dev.logtocp.processor.http.HttpEndpoint;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
 import dev.logtocp.processor.idempotency.LedgerRestorer;
 import dev.logtocp.processor.kafka.CommandLoop;
-import dev.logtocp.processor.kafka.ProcessorStats;
+import dev.logtocp.processor.logto.CircuitBreaker;
+import dev.logtocp.processor.logto.RateLimiter;
+import dev.logtocp.processor.metrics.ProcessorMetrics;
 import dev.logtocp.processor.logto.LogtoClient;
 import dev.logtocp.processor.logto.TokenProvider;
 import dev.logtocp.schema.wire.WireFormatDeserializer;
@@ -47,13 +49,14 @@ public final class CommandProcessor implements AutoCloseable {
     private final Vertx vertx;
     private final CommandLoop loop;
     private final Thread loopThread;
-    private final ProcessorStats stats;
+    private final ProcessorMetrics metrics;
     private final ProcessorConfig config;
+    private final HttpEndpoint http;
 
     private CommandProcessor(ProcessorConfig config) {
         this.config = config;
         this.vertx = Vertx.vertx();
-        this.stats = new ProcessorStats();
+        this.metrics = new ProcessorMetrics();
         Clock clock = Clock.systemUTC();
         LogtoSettings logto = config.logto();
         EngineSettings engine = config.engine();
@@ -62,9 +65,14 @@ public final class CommandProcessor implements AutoCloseable {
                         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, logto.requestTimeout().toMillis())),
                 new PoolOptions().setHttp1MaxSize(logto.maxConnections()));
         TokenProvider tokens = new TokenProvider(web, logto, clock);
-        LogtoClient client = new LogtoClient(web, tokens, logto.baseUrl(), logto.requestTimeout());
-        CommandExecutor executor = new CommandExecutor(vertx, client, new UserResolver(client),
-                new RetryPolicy(engine.maxAttempts(), engine.retryBaseDelay(), engine.retryMaxDelay()), clock);
+        LogtoClient client = new LogtoClient(vertx, web, tokens, logto.baseUrl(), logto.requestTimeout(),
+                new RateLimiter(logto.rateLimitPerSecond()), metrics::logtoRequest);
+        CircuitBreaker breaker = new CircuitBreaker(logto.breakerThreshold(), logto.breakerOpen(), logto.breakerMaxOpen(), clock);
+        metrics.gauge(ProcessorMetrics.BREAKER_STATE, "0 closed, 1 open, 2 half-open", () -> breaker.state().ordinal());
+        metrics.gauge(ProcessorMetrics.BREAKER_OPENS, "times the circuit breaker opened", breaker::opens);
+        CommandExecutor executor = new CommandExecutor(vertx, client,
+                new RetryPolicy(engine.maxAttempts(), engine.retryBaseDelay(), engine.retryMaxDelay()), breaker,
+                metrics::retried, clock);
         // One context runs the scheduler and every handler: per-key state needs no locks, and one event loop
         // easily drives thousands of concurrent HTTP calls.
         Context context = vertx.getOrCreateContext();
@@ -77,8 +85,14 @@ public final class CommandProcessor implements AutoCloseable {
                 values, ledger, kafka.ledgerTopic());
         this.loop = new CommandLoop(new KafkaConsumer<>(consumerProperties(kafka)),
                 new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), values,
-                HandlerRegistry.standard(), executor, context, kafka, engine, ledger, restorer, stats, clock);
+                HandlerRegistry.standard(), executor, context, kafka, engine, ledger, restorer, breaker, metrics, clock);
+        metrics.gauge(ProcessorMetrics.IN_FLIGHT, "commands read and not finished", loop::inFlight);
+        metrics.gauge(ProcessorMetrics.LEDGER_ENTRIES, "idempotency ledger entries held in memory", ledger::size);
         this.loopThread = new Thread(loop, "command-loop");
+        this.http = config.http().enabled()
+                ? HttpEndpoint.start(vertx, config.http(), metrics, ledger, loopThread::isAlive,
+                        () -> loopThread.isAlive() && loop.isAssigned() && metrics.isLedgerRestored())
+                : null;
     }
 
     public static CommandProcessor start(ProcessorConfig config) {
@@ -90,8 +104,13 @@ public final class CommandProcessor implements AutoCloseable {
         return processor;
     }
 
-    public ProcessorStats stats() {
-        return stats;
+    /** Port of the health/metrics endpoint, or -1 when disabled. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    public ProcessorMetrics metrics() {
+        return metrics;
     }
 
     /** True while the consumer loop runs; false after {@link #close} or a fatal error. */
@@ -111,6 +130,9 @@ public final class CommandProcessor implements AutoCloseable {
     @Override
     public void close() {
         loop.stop();
+        if (http != null) {
+            http.close();
+        }
         try {
             loop.awaitStopped(config.engine().shutdownTimeout().plusSeconds(15));
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package dev.logtocp.processor.command;
 import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.outcomes.FieldError;
 import dev.logtocp.outcomes.OutcomeStatus;
+import dev.logtocp.processor.logto.CircuitBreaker;
 import dev.logtocp.processor.logto.LogtoClient;
 import dev.logtocp.processor.logto.LogtoException;
 import io.vertx.core.Future;
@@ -31,17 +32,31 @@ public final class CommandExecutor {
     private final LogtoClient logto;
     private final UserResolver users;
     private final RetryPolicy retry;
+    private final CircuitBreaker breaker;
+    private final RetryListener retries;
     private final Clock clock;
 
-    public CommandExecutor(Vertx vertx, LogtoClient logto, UserResolver users, RetryPolicy retry, Clock clock) {
+    /** Told each time a command is scheduled for another attempt (for metrics). */
+    @FunctionalInterface
+    public interface RetryListener {
+        void retrying(String commandType);
+    }
+
+    public CommandExecutor(Vertx vertx, LogtoClient logto, RetryPolicy retry, CircuitBreaker breaker,
+                           RetryListener retries, Clock clock) {
         this.vertx = vertx;
         this.logto = logto;
-        this.users = users;
+        this.users = new UserResolver(logto);
         this.retry = retry;
+        this.breaker = breaker;
+        this.retries = retries;
         this.clock = clock;
     }
 
-    public <C extends SpecificRecord> Future<ExecutionResult> execute(CommandHandler<C> handler, C command) {
+    /**
+     * @param traceparent the command's W3C traceparent, continued on every Logto call; null when it had none
+     */
+    public <C extends SpecificRecord> Future<ExecutionResult> execute(CommandHandler<C> handler, C command, String traceparent) {
         CommandMeta meta = handler.meta(command);
         List<FieldError> problems = handler.validate(command);
         if (!problems.isEmpty()) {
@@ -52,13 +67,35 @@ public final class CommandExecutor {
             return Future.succeededFuture(failed("deadline_exceeded", "the command's deadline passed before it started", null, 0, startedAt));
         }
         Promise<ExecutionResult> done = Promise.promise();
-        attempt(handler, command, meta, 1, startedAt, done);
+        LogtoClient traced = logto.traced(traceparent);
+        Attempts<C> attempts = new Attempts<>(handler, command, meta, startedAt, done, traced,
+                traced == logto ? users : new UserResolver(traced));
+        attempt(attempts, 1);
         return done.future();
     }
 
-    private <C extends SpecificRecord> void attempt(CommandHandler<C> handler, C command, CommandMeta meta, int attempt,
-                                                   Instant startedAt, Promise<ExecutionResult> done) {
-        ExecutionContext context = new ExecutionContext(logto, users, scopedKey(meta), attempt);
+    /** Everything that stays the same across the attempts of one command. */
+    private record Attempts<C extends SpecificRecord>(CommandHandler<C> handler, C command, CommandMeta meta,
+                                                      Instant startedAt, Promise<ExecutionResult> done,
+                                                      LogtoClient logto, UserResolver users) {
+    }
+
+    private <C extends SpecificRecord> void attempt(Attempts<C> a, int attempt) {
+        if (!breaker.tryAcquire()) {
+            // Logto is considered down: wait without spending an attempt, unless the deadline passes meanwhile.
+            if (pastDeadline(a.meta())) {
+                a.done().complete(failed("deadline_exceeded", "Logto was unavailable until the command's deadline", null, attempt - 1, a.startedAt()));
+                return;
+            }
+            vertx.setTimer(Math.min(1000, breaker.retryIn().toMillis()), id -> attempt(a, attempt));
+            return;
+        }
+        CommandHandler<C> handler = a.handler();
+        C command = a.command();
+        CommandMeta meta = a.meta();
+        Instant startedAt = a.startedAt();
+        Promise<ExecutionResult> done = a.done();
+        ExecutionContext context = new ExecutionContext(a.logto(), a.users(), scopedKey(meta), attempt);
         Future<HandlerResult> execution;
         try {
             execution = handler.execute(command, context);
@@ -67,6 +104,7 @@ public final class CommandExecutor {
         }
         execution.onComplete(ar -> {
             if (ar.succeeded()) {
+                breaker.onSuccess();
                 HandlerResult r = ar.result();
                 done.complete(new ExecutionResult(r.status(), r.userId(), r.errorCode(), r.errorMessage(), r.httpStatus(),
                         List.of(), r.details(), attempt, startedAt, clock.instant()));
@@ -74,10 +112,13 @@ public final class CommandExecutor {
             }
             Throwable error = ar.cause();
             if (error instanceof CommandFailure failure) {
+                breaker.onSuccess();
                 done.complete(failed(failure.code(), failure.getMessage(), failure.httpStatus(), attempt, startedAt));
             } else if (error instanceof LogtoException logtoError && logtoError.retryable()) {
-                retryOrGiveUp(handler, command, meta, attempt, startedAt, done, logtoError);
+                breaker.onTransientFailure();
+                retryOrGiveUp(a, attempt, logtoError);
             } else if (error instanceof LogtoException logtoError) {
+                breaker.onPermanentAnswer();
                 done.complete(failed(logtoError.outcomeCode(), logtoError.getMessage(),
                         logtoError.httpStatus().orElse(null), attempt, startedAt));
             } else {
@@ -91,8 +132,10 @@ public final class CommandExecutor {
         });
     }
 
-    private <C extends SpecificRecord> void retryOrGiveUp(CommandHandler<C> handler, C command, CommandMeta meta, int attempt,
-                                                         Instant startedAt, Promise<ExecutionResult> done, LogtoException error) {
+    private <C extends SpecificRecord> void retryOrGiveUp(Attempts<C> a, int attempt, LogtoException error) {
+        CommandMeta meta = a.meta();
+        Instant startedAt = a.startedAt();
+        Promise<ExecutionResult> done = a.done();
         Duration delay = retry.delayBefore(attempt + 1, error.retryAfter());
         boolean deadlineHit = meta.getDeadline() != null && clock.instant().plus(delay).isAfter(meta.getDeadline());
         if (!retry.mayRetry(attempt) || deadlineHit) {
@@ -101,7 +144,8 @@ public final class CommandExecutor {
             return;
         }
         LOGGER.debug("retrying commandId={} attempt={} in {} ms after {}", meta.getCommandId(), attempt + 1, delay.toMillis(), error.outcomeCode());
-        vertx.setTimer(Math.max(1, delay.toMillis()), id -> attempt(handler, command, meta, attempt + 1, startedAt, done));
+        retries.retrying(a.command().getSchema().getName());
+        vertx.setTimer(Math.max(1, delay.toMillis()), id -> attempt(a, attempt + 1));
     }
 
     private boolean pastDeadline(CommandMeta meta) {

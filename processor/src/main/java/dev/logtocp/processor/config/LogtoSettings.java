@@ -13,6 +13,11 @@ import java.time.Duration;
  *                        {@code https://default.logto.app/api}; Logto Cloud: {@code https://<tenant>.logto.app/api})
  * @param requestTimeout  {@code LOGTO_REQUEST_TIMEOUT_MS}, per HTTP call (default 10000)
  * @param maxConnections  {@code LOGTO_MAX_CONNECTIONS}, HTTP/1.1 connection pool size (default 64)
+ * @param rateLimitPerSecond {@code LOGTO_RATE_LIMIT_RPS}, ceiling on requests per second to Logto (default 0: none)
+ * @param breakerThreshold   {@code BREAKER_FAILURE_THRESHOLD}, consecutive transient failures that open the
+ *                           circuit breaker (default 20)
+ * @param breakerOpen        {@code BREAKER_OPEN_MS}, first open period (default 2000), doubling up to
+ * @param breakerMaxOpen     {@code BREAKER_MAX_OPEN_MS} (default 60000)
  */
 public record LogtoSettings(
         URI endpoint,
@@ -20,7 +25,11 @@ public record LogtoSettings(
         Secret appSecret,
         String resource,
         Duration requestTimeout,
-        int maxConnections) {
+        int maxConnections,
+        double rateLimitPerSecond,
+        int breakerThreshold,
+        Duration breakerOpen,
+        Duration breakerMaxOpen) {
 
     public LogtoSettings {
         if (endpoint == null || endpoint.getScheme() == null || endpoint.getHost() == null
@@ -32,6 +41,15 @@ public record LogtoSettings(
             throw new ConfigException("LOGTO_M2M_APP_SECRET", "is required");
         }
         KafkaSettings.requireText("LOGTO_RESOURCE", resource);
+        if (rateLimitPerSecond < 0) {
+            throw new ConfigException("LOGTO_RATE_LIMIT_RPS", "must be 0 (off) or positive");
+        }
+        if (breakerThreshold < 1) {
+            throw new ConfigException("BREAKER_FAILURE_THRESHOLD", "must be at least 1");
+        }
+        if (breakerMaxOpen.compareTo(breakerOpen) < 0) {
+            throw new ConfigException("BREAKER_MAX_OPEN_MS", "must not be below BREAKER_OPEN_MS");
+        }
     }
 
     /** The endpoint without a trailing slash, ready to have {@code /api/...} appended. */

@@ -40,7 +40,11 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 new Secret(source.required("LOGTO_M2M_APP_SECRET")),
                 source.string("LOGTO_RESOURCE", "https://default.logto.app/api"),
                 source.millis("LOGTO_REQUEST_TIMEOUT_MS", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5)),
-                source.integer("LOGTO_MAX_CONNECTIONS", 64, 1, 4096));
+                source.integer("LOGTO_MAX_CONNECTIONS", 64, 1, 4096),
+                source.integer("LOGTO_RATE_LIMIT_RPS", 0, 0, 1_000_000),
+                source.integer("BREAKER_FAILURE_THRESHOLD", 20, 1, 1_000_000),
+                source.millis("BREAKER_OPEN_MS", Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofHours(1)),
+                source.millis("BREAKER_MAX_OPEN_MS", Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofHours(1)));
         EngineSettings defaults = EngineSettings.defaults();
         EngineSettings engine = new EngineSettings(
                 source.integer("MAX_IN_FLIGHT", defaults.maxInFlight(), 1, 100_000),

@@ -59,6 +59,26 @@ public final class IdempotencyLedger {
         return Optional.of(entry);
     }
 
+    /** The decision for this key on any partition this instance holds, for status queries. */
+    public Optional<LedgerEntry> find(String issuer, String idempotencyKey) {
+        for (Integer partition : partitions.keySet()) {
+            Optional<LedgerEntry> entry = lookup(partition, issuer, idempotencyKey);
+            if (entry.isPresent()) {
+                return entry;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Committed entries held across all partitions. */
+    public long size() {
+        long n = 0;
+        for (PartitionLedger ledger : partitions.values()) {
+            n += ledger.committed.size();
+        }
+        return n;
+    }
+
     /** A decision whose transaction has not committed yet; it counts while {@code owner} says so. */
     public void recordPending(int partition, LedgerEntry entry, BooleanSupplier owner) {
         partitions.computeIfAbsent(partition, p -> new PartitionLedger())

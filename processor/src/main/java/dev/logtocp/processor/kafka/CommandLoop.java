@@ -12,6 +12,8 @@ import dev.logtocp.processor.command.HandlerRegistry;
 import dev.logtocp.processor.config.EngineSettings;
 import dev.logtocp.processor.config.KafkaSettings;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
+import dev.logtocp.processor.logto.CircuitBreaker;
+import dev.logtocp.processor.metrics.ProcessorMetrics;
 import dev.logtocp.processor.idempotency.LedgerRestorer;
 import dev.logtocp.processor.idempotency.PayloadHasher;
 import dev.logtocp.internal.LedgerEntry;
@@ -83,22 +85,26 @@ public final class CommandLoop implements Runnable {
     private final Clock clock;
     private final IdempotencyLedger ledger;
     private final LedgerRestorer ledgerRestorer;
+    private final CircuitBreaker breaker;
 
     private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private final Map<TopicPartition, Instant> decodeBackoff = new HashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final ProcessorStats stats;
+    private final ProcessorMetrics stats;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private boolean pausedForBackpressure;
+    private volatile boolean assigned;
+    private Instant nextLagReport = Instant.EPOCH;
     private Instant oldestUnpublished;
 
     public CommandLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, Serializer<Object> valueSerializer,
                        org.apache.kafka.common.serialization.Deserializer<Object> valueDeserializer, HandlerRegistry handlers,
                        CommandExecutor executor, Context schedulerContext, KafkaSettings kafka, EngineSettings engine,
-                       IdempotencyLedger ledger, LedgerRestorer ledgerRestorer, ProcessorStats stats, Clock clock) {
+                       IdempotencyLedger ledger, LedgerRestorer ledgerRestorer, CircuitBreaker breaker,
+                       ProcessorMetrics stats, Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
         this.valueSerializer = valueSerializer;
@@ -113,6 +119,7 @@ public final class CommandLoop implements Runnable {
         this.clock = clock;
         this.ledger = ledger;
         this.ledgerRestorer = ledgerRestorer;
+        this.breaker = breaker;
     }
 
     @Override
@@ -125,6 +132,7 @@ public final class CommandLoop implements Runnable {
                 dispatch(records);
                 publish(false);
                 applyBackpressure();
+                reportLag();
             }
             drainOnShutdown();
         } catch (FatalPublishException e) {
@@ -149,6 +157,16 @@ public final class CommandLoop implements Runnable {
 
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** True while this instance holds at least one partition. */
+    public boolean isAssigned() {
+        return assigned;
+    }
+
+    /** Commands read and not yet finished (queued or executing). */
+    public int inFlight() {
+        return inFlight.get();
     }
 
     /** Why the loop stopped on its own, if it did. */
@@ -193,7 +211,6 @@ public final class CommandLoop implements Runnable {
                     work.add(() -> schedule(state, record, command.command(), receivedAt));
                 } else if (decoded instanceof DecodeResult.Poison poison) {
                     completions.add(deadLetter(state, record, poison, receivedAt));
-                    stats.deadLettered();
                 }
             }
         }
@@ -210,7 +227,15 @@ public final class CommandLoop implements Runnable {
                 inFlight.decrementAndGet();
                 return Future.succeededFuture();
             }
-            return execute(state, record, command, receivedAt).onComplete(ar -> inFlight.decrementAndGet());
+            return execute(state, record, command, receivedAt).onComplete(ar -> {
+                inFlight.decrementAndGet();
+                if (ar.failed()) {
+                    // Only a bug gets here (the executor always completes); the record stays unfinished, so its
+                    // offset is never committed past, and the next start runs it again.
+                    LOGGER.error("command at {}-{}@{} could not be completed: {}", record.topic(), record.partition(),
+                            record.offset(), ar.cause().toString());
+                }
+            });
         });
     }
 
@@ -234,7 +259,7 @@ public final class CommandLoop implements Runnable {
             publishOutcome(state, record, meta, subject, verdict, null);
             return Future.succeededFuture();
         }
-        Future<ExecutionResult> execution = executor.execute(handler, command);
+        Future<ExecutionResult> execution = executor.execute(handler, command, traceparent(record));
         return execution.map(result -> {
             LedgerEntry decided = recordable(result) ? ledgerEntry(meta, subject.commandType(), payloadHash, result) : null;
             if (decided != null) {
@@ -248,10 +273,15 @@ public final class CommandLoop implements Runnable {
     private void publishOutcome(PartitionState state, ConsumerRecord<byte[], byte[]> record, CommandMeta meta,
                                 OutcomeFactory.Subject subject, ExecutionResult result, LedgerEntry decided) {
         CommandOutcome outcome = OutcomeFactory.outcome(subject, result);
-        stats.finished(outcome.getStatus());
-        List<Completion.Output> outputs = new ArrayList<>(3);
+        stats.commandFinished(subject.commandType(), outcome.getStatus());
+        List<Completion.Output> outputs = new ArrayList<>(4);
         outputs.add(new Completion.Output(kafka.outcomeTopic(), outputKey(record, meta), outcome, passThroughHeaders(record)));
         outputs.add(new Completion.Output(kafka.auditTopic(), outputKey(record, meta), OutcomeFactory.audit(subject, outcome), passThroughHeaders(record)));
+        if ("retries_exhausted".equals(result.errorCode())) {
+            // The command is not lost: its issuer has the FAILED outcome, operators have the original bytes to
+            // redrive once Logto is healthy.
+            outputs.add(deadLetterOutput(record, "RetriesExhausted", String.valueOf(result.errorMessage())));
+        }
         if (decided != null) {
             outputs.add(new Completion.Output(kafka.ledgerTopic(), record.partition(),
                     IdempotencyLedger.key(meta.getIssuer(), meta.getIdempotencyKey()).getBytes(StandardCharsets.UTF_8), decided, List.of()));
@@ -305,18 +335,23 @@ public final class CommandLoop implements Runnable {
         return new ExecutionResult(OutcomeStatus.REJECTED, null, code, message, null, List.of(), Map.of(), 0, null, clock.instant());
     }
 
-    private Completion deadLetter(PartitionState state, ConsumerRecord<byte[], byte[]> record, DecodeResult.Poison poison, Instant receivedAt) {
-        LOGGER.warn("dead-lettering {}-{}@{}: {} {}", record.topic(), record.partition(), record.offset(), poison.errorClass(), poison.reason());
+    private Completion.Output deadLetterOutput(ConsumerRecord<byte[], byte[]> record, String errorClass, String reason) {
+        stats.deadLettered(errorClass);
         List<Header> headers = new ArrayList<>();
         record.headers().forEach(headers::add);
         headers.add(header(DeadLetterHeaders.TOPIC, record.topic()));
         headers.add(header(DeadLetterHeaders.PARTITION, Integer.toString(record.partition())));
         headers.add(header(DeadLetterHeaders.OFFSET, Long.toString(record.offset())));
         headers.add(header(DeadLetterHeaders.TIMESTAMP, Long.toString(record.timestamp())));
-        headers.add(header(DeadLetterHeaders.ERROR_CLASS, poison.errorClass()));
-        headers.add(header(DeadLetterHeaders.REASON, poison.reason()));
+        headers.add(header(DeadLetterHeaders.ERROR_CLASS, errorClass));
+        headers.add(header(DeadLetterHeaders.REASON, reason));
+        return new Completion.Output(kafka.deadLetterTopic(), record.key(), record.value(), headers);
+    }
+
+    private Completion deadLetter(PartitionState state, ConsumerRecord<byte[], byte[]> record, DecodeResult.Poison poison, Instant receivedAt) {
+        LOGGER.warn("dead-lettering {}-{}@{}: {} {}", record.topic(), record.partition(), record.offset(), poison.errorClass(), poison.reason());
         List<Completion.Output> outputs = new ArrayList<>();
-        outputs.add(new Completion.Output(kafka.deadLetterTopic(), record.key(), record.value(), headers));
+        outputs.add(deadLetterOutput(record, poison.errorClass(), poison.reason()));
         if (poison.meta() != null) {
             CommandMeta meta = poison.meta();
             String type = poison.typeName() == null ? "unknown" : poison.typeName().substring(poison.typeName().lastIndexOf('.') + 1);
@@ -325,7 +360,7 @@ public final class CommandLoop implements Runnable {
             Instant now = clock.instant();
             CommandOutcome outcome = OutcomeFactory.outcome(subject, new ExecutionResult(OutcomeStatus.REJECTED, null,
                     "unsupported_command_type", poison.reason(), null, List.of(), Map.of(), 0, null, now));
-            stats.finished(OutcomeStatus.REJECTED);
+            stats.commandFinished(type, OutcomeStatus.REJECTED);
             outputs.add(new Completion.Output(kafka.outcomeTopic(), outputKey(record, meta), outcome, passThroughHeaders(record)));
             outputs.add(new Completion.Output(kafka.auditTopic(), outputKey(record, meta), OutcomeFactory.audit(subject, outcome), passThroughHeaders(record)));
         }
@@ -439,19 +474,39 @@ public final class CommandLoop implements Runnable {
         }
     }
 
+    /**
+     * Pauses every partition while too much is buffered or while Logto is down (circuit breaker open): the
+     * records stay in Kafka, nothing is dropped, and consumption resumes by itself.
+     */
     private void applyBackpressure() {
         int unfinished = 0;
         for (PartitionState state : partitions.values()) {
             unfinished += state.unfinished();
         }
         stats.buffered(unfinished);
-        if (!pausedForBackpressure && unfinished >= engine.maxBufferedRecords()) {
+        // Half-open lets records flow again: one command probes Logto, the others wait for its verdict.
+        boolean logtoDown = breaker.state() == CircuitBreaker.State.OPEN;
+        if (!pausedForBackpressure && (unfinished >= engine.maxBufferedRecords() || logtoDown)) {
+            if (logtoDown) {
+                LOGGER.warn("Logto circuit breaker open: pausing consumption");
+            }
             consumer.pause(consumer.assignment());
             pausedForBackpressure = true;
-        } else if (pausedForBackpressure && unfinished <= engine.maxBufferedRecords() / 2) {
+        } else if (pausedForBackpressure && !logtoDown && unfinished <= engine.maxBufferedRecords() / 2) {
             List<TopicPartition> resumable = consumer.assignment().stream().filter(tp -> !decodeBackoff.containsKey(tp)).toList();
             consumer.resume(resumable);
             pausedForBackpressure = false;
+        }
+    }
+
+    private void reportLag() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextLagReport)) {
+            return;
+        }
+        nextLagReport = now.plusSeconds(1);
+        for (TopicPartition tp : partitions.keySet()) {
+            consumer.currentLag(tp).ifPresent(lag -> stats.lag(tp, lag));
         }
     }
 
@@ -512,6 +567,7 @@ public final class CommandLoop implements Runnable {
             }
             publish(true);
             drop(revoked);
+            assigned = !partitions.isEmpty();
         }
 
         @Override
@@ -524,6 +580,7 @@ public final class CommandLoop implements Runnable {
                 partitions.put(tp, new PartitionState(tp));
             }
             stats.ledgerRestored();
+            CommandLoop.this.assigned = !partitions.isEmpty();
             if (pausedForBackpressure) {
                 consumer.pause(assigned);
             }
@@ -533,6 +590,7 @@ public final class CommandLoop implements Runnable {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
             drop(lost);
+            assigned = !partitions.isEmpty();
         }
 
         private void drop(Collection<TopicPartition> tps) {

@@ -1,6 +1,7 @@
 package dev.logtocp.processor.logto;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -20,16 +21,45 @@ import java.util.Map;
 public final class LogtoClient {
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
+    private final Vertx vertx;
     private final WebClient client;
     private final TokenProvider tokens;
     private final String baseUrl;
     private final long timeoutMillis;
+    private final RateLimiter rateLimiter;
+    private final String traceparent;
+    private final RequestObserver observer;
 
-    public LogtoClient(WebClient client, TokenProvider tokens, String baseUrl, Duration requestTimeout) {
+    /** Told about every HTTP call: the Logto operation, its status (0 when no answer came) and its duration. */
+    @FunctionalInterface
+    public interface RequestObserver {
+        void observe(String operation, int status, long nanos);
+    }
+
+    public LogtoClient(Vertx vertx, WebClient client, TokenProvider tokens, String baseUrl, Duration requestTimeout,
+                       RateLimiter rateLimiter, RequestObserver observer) {
+        this(vertx, client, tokens, baseUrl, requestTimeout.toMillis(), rateLimiter, null, observer);
+    }
+
+    private LogtoClient(Vertx vertx, WebClient client, TokenProvider tokens, String baseUrl, long timeoutMillis,
+                        RateLimiter rateLimiter, String traceparent, RequestObserver observer) {
+        this.vertx = vertx;
         this.client = client;
         this.tokens = tokens;
         this.baseUrl = baseUrl;
-        this.timeoutMillis = requestTimeout.toMillis();
+        this.timeoutMillis = timeoutMillis;
+        this.rateLimiter = rateLimiter;
+        this.traceparent = traceparent;
+        this.observer = observer;
+    }
+
+    /**
+     * This client, continuing the caller's W3C trace: every call carries a {@code traceparent} with the same trace
+     * id and a fresh span id. An absent or malformed {@code incoming} value gives this client unchanged.
+     */
+    public LogtoClient traced(String incoming) {
+        String child = Traceparent.child(incoming);
+        return child == null ? this : new LogtoClient(vertx, client, tokens, baseUrl, timeoutMillis, rateLimiter, child, observer);
     }
 
     /** A read: GET with query parameters. */
@@ -52,6 +82,15 @@ public final class LogtoClient {
 
     private Future<LogtoResponse> send(String operation, HttpMethod method, String path, Map<String, String> query,
                                        JsonObject body, String idempotencyKey, boolean mayRefresh) {
+        long wait = rateLimiter.reserveDelayMillis();
+        if (wait > 0) {
+            return vertx.timer(wait).compose(t -> sendNow(operation, method, path, query, body, idempotencyKey, mayRefresh));
+        }
+        return sendNow(operation, method, path, query, body, idempotencyKey, mayRefresh);
+    }
+
+    private Future<LogtoResponse> sendNow(String operation, HttpMethod method, String path, Map<String, String> query,
+                                          JsonObject body, String idempotencyKey, boolean mayRefresh) {
         return tokens.token().compose(token -> {
             HttpRequest<Buffer> request = client.requestAbs(method, baseUrl + path)
                     .timeout(timeoutMillis)
@@ -62,8 +101,13 @@ public final class LogtoClient {
             if (idempotencyKey != null) {
                 request.putHeader(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
             }
+            if (traceparent != null) {
+                request.putHeader("traceparent", traceparent);
+            }
+            long started = System.nanoTime();
             Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendJsonObject(body);
             return sent.<LogtoResponse>transform(ar -> {
+                observer.observe(operation, ar.succeeded() ? ar.result().statusCode() : 0, System.nanoTime() - started);
                 if (ar.failed()) {
                     // Without an answer a write may or may not have been applied: say so, so that the retry is
                     // settled by the operation's natural idempotency.

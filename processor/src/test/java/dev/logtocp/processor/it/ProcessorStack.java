@@ -134,6 +134,15 @@ public final class ProcessorStack implements AutoCloseable {
         return ((CommandMeta) command.get(0)).getCommandId();
     }
 
+    /** Sends a command with extra record headers (e.g. {@code traceparent}) and returns its command id. */
+    public String send(String key, SpecificRecord command, Map<String, String> headers) {
+        ProducerRecord<String, Object> record = new ProducerRecord<>(topics.commands(), key, command);
+        headers.forEach((k, v) -> record.headers().add(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        producer.send(record);
+        producer.flush();
+        return ((CommandMeta) command.get(0)).getCommandId();
+    }
+
     public void sendRaw(String key, byte[] value) {
         rawProducer.send(new ProducerRecord<>(topics.commands(), key == null ? null : key.getBytes(), value));
         rawProducer.flush();
