@@ -124,8 +124,9 @@ public final class CommandExecutor {
             } else {
                 // A bug, not a Logto answer: end the command visibly rather than loop on it. Only the class name
                 // is kept; messages of unexpected exceptions may carry request data.
-                LOGGER.error("handler {} failed unexpectedly: commandId={} error={}", handler.action(),
-                        meta.getCommandId(), error.getClass().getName());
+                LOGGER.atError().addKeyValue("commandId", meta.getCommandId()).addKeyValue("issuer", meta.getIssuer())
+                        .addKeyValue("action", handler.action()).addKeyValue("error", error.getClass().getName())
+                        .log("handler failed unexpectedly");
                 LOGGER.debug("unexpected handler failure", error);
                 done.complete(failed("internal_error", error.getClass().getSimpleName(), null, attempt, startedAt));
             }
@@ -143,7 +144,9 @@ public final class CommandExecutor {
             done.complete(failed(code, error.outcomeCode() + ": " + error.getMessage(), error.httpStatus().orElse(null), attempt, startedAt));
             return;
         }
-        LOGGER.debug("retrying commandId={} attempt={} in {} ms after {}", meta.getCommandId(), attempt + 1, delay.toMillis(), error.outcomeCode());
+        LOGGER.atDebug().addKeyValue("commandId", meta.getCommandId()).addKeyValue("idempotencyKey", meta.getIdempotencyKey())
+                .addKeyValue("issuer", meta.getIssuer()).addKeyValue("attempt", attempt + 1).addKeyValue("delayMs", delay.toMillis())
+                .addKeyValue("errorCode", error.outcomeCode()).log("retrying after a transient failure");
         retries.retrying(a.command().getSchema().getName());
         vertx.setTimer(Math.max(1, delay.toMillis()), id -> attempt(a, attempt + 1));
     }

@@ -277,6 +277,13 @@ public final class CommandLoop implements Runnable {
         List<Completion.Output> outputs = new ArrayList<>(4);
         outputs.add(new Completion.Output(kafka.outcomeTopic(), outputKey(record, meta), outcome, passThroughHeaders(record)));
         outputs.add(new Completion.Output(kafka.auditTopic(), outputKey(record, meta), OutcomeFactory.audit(subject, outcome), passThroughHeaders(record)));
+        boolean routine = outcome.getStatus() == OutcomeStatus.SUCCEEDED || outcome.getStatus() == OutcomeStatus.DUPLICATE;
+        (routine ? LOGGER.atDebug() : LOGGER.atInfo()).addKeyValue("commandId", meta.getCommandId()).addKeyValue("idempotencyKey", meta.getIdempotencyKey())
+                .addKeyValue("issuer", meta.getIssuer()).addKeyValue("topic", record.topic())
+                .addKeyValue("partition", record.partition()).addKeyValue("offset", record.offset())
+                .addKeyValue("commandType", subject.commandType()).addKeyValue("status", outcome.getStatus())
+                .addKeyValue("errorCode", outcome.getErrorCode()).addKeyValue("attempts", outcome.getAttempts())
+                .log("command finished");
         if ("retries_exhausted".equals(result.errorCode())) {
             // The command is not lost: its issuer has the FAILED outcome, operators have the original bytes to
             // redrive once Logto is healthy.
@@ -349,7 +356,9 @@ public final class CommandLoop implements Runnable {
     }
 
     private Completion deadLetter(PartitionState state, ConsumerRecord<byte[], byte[]> record, DecodeResult.Poison poison, Instant receivedAt) {
-        LOGGER.warn("dead-lettering {}-{}@{}: {} {}", record.topic(), record.partition(), record.offset(), poison.errorClass(), poison.reason());
+        LOGGER.atWarn().addKeyValue("topic", record.topic()).addKeyValue("partition", record.partition())
+                .addKeyValue("offset", record.offset()).addKeyValue("errorClass", poison.errorClass())
+                .log("dead-lettering an undecodable record: {}", poison.reason());
         List<Completion.Output> outputs = new ArrayList<>();
         outputs.add(deadLetterOutput(record, poison.errorClass(), poison.reason()));
         if (poison.meta() != null) {
