@@ -40,6 +40,7 @@ public final class KafkaTestCluster implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static volatile KafkaTestCluster shared;
+    private boolean closed;
 
     private final KafkaClusterTestKit kit;
     private final int brokers;
@@ -227,8 +228,24 @@ public final class KafkaTestCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the shared cluster if one was started. Called when the JUnit launcher session ends, before the test
+     * JVM exits: a broker shutdown inside a JVM shutdown hook can outlast Surefire's exit timeout on a busy
+     * machine, and Surefire then halts the fork with a non-zero exit code.
+     */
+    public static void closeShared() {
+        KafkaTestCluster cluster = shared;
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         admin.close(Duration.ofSeconds(5));
         try {
             kit.close();

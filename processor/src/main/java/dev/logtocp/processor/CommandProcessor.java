@@ -2,6 +2,7 @@ package dev.logtocp.processor;
 
 import dev.logtocp.processor.command.CommandExecutor;
 import dev.logtocp.processor.command.HandlerRegistry;
+import dev.logtocp.processor.command.RecipientKeys;
 import dev.logtocp.processor.command.RetryPolicy;
 import dev.logtocp.processor.config.EngineSettings;
 import dev.logtocp.processor.config.KafkaSettings;
@@ -85,7 +86,8 @@ public final class CommandProcessor implements AutoCloseable {
                 values, ledger, kafka.ledgerTopic());
         this.loop = new CommandLoop(new KafkaConsumer<>(consumerProperties(kafka)),
                 new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), values,
-                HandlerRegistry.standard(), executor, context, kafka, engine, ledger, restorer, breaker, metrics, clock);
+                HandlerRegistry.standard(config.security().passwordResetKeysDir()
+                        .map(RecipientKeys::load).orElseGet(RecipientKeys::none)), executor, context, kafka, engine, ledger, restorer, breaker, metrics, clock);
         metrics.gauge(ProcessorMetrics.IN_FLIGHT, "commands read and not finished", loop::inFlight);
         metrics.gauge(ProcessorMetrics.LEDGER_ENTRIES, "idempotency ledger entries held in memory", ledger::size);
         this.loopThread = new Thread(loop, "command-loop");

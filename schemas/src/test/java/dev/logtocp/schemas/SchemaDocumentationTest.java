@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 class SchemaDocumentationTest {
     private static final List<Schema> PUBLISHED = List.of(UserCreate.getClassSchema(), RoleAssign.getClassSchema(),
             SessionRevoke.getClassSchema(), CommandOutcome.getClassSchema(), AuditEvent.getClassSchema(),
-            dev.logtocp.internal.LedgerEntry.getClassSchema());
+            dev.logtocp.internal.LedgerEntry.getClassSchema(), dev.logtocp.commands.SessionRevokeAll.getClassSchema(),
+            dev.logtocp.commands.MfaReset.getClassSchema(), dev.logtocp.commands.PasswordChange.getClassSchema(),
+            dev.logtocp.commands.PasswordReset.getClassSchema());
 
     @Test
     void everyRecordAndFieldHasADoc() {

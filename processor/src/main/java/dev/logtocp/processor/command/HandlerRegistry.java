@@ -21,8 +21,11 @@ public final class HandlerRegistry {
     }
 
     /** Every command type this processor executes. */
-    public static HandlerRegistry standard() {
-        return new HandlerRegistry(List.of(new UserCreateHandler(), new RoleAssignHandler(), new SessionRevokeHandler()));
+    public static HandlerRegistry standard(RecipientKeys passwordRecipients) {
+        return new HandlerRegistry(List.of(new UserCreateHandler(), new RoleAssignHandler(), new SessionRevokeHandler(),
+                // composites
+                new SessionRevokeAllHandler(), new MfaResetHandler(), new PasswordChangeHandler(),
+                new PasswordResetHandler(passwordRecipients)));
     }
 
     @SuppressWarnings("unchecked")

@@ -11,13 +11,15 @@ import java.util.Objects;
  * The whole, validated configuration of one processor instance. Built by {@link #from(ConfigSource)}; every
  * setting, its default and meaning is documented on the component records and in the README table.
  */
-public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSettings engine, HttpSettings http) {
+public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSettings engine, HttpSettings http,
+                              SecuritySettings security) {
 
     public ProcessorConfig {
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(logto, "logto");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(security, "security");
     }
 
     public static ProcessorConfig from(ConfigSource source) {
@@ -57,7 +59,8 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 source.millis("SHUTDOWN_TIMEOUT_MS", defaults.shutdownTimeout(), Duration.ZERO, Duration.ofMinutes(10)),
                 source.millis("LEDGER_RETENTION_MS", defaults.ledgerRetention(), Duration.ofMinutes(1), Duration.ofDays(3650)));
         HttpSettings http = HttpSettings.parse(source.string("HTTP_BIND", "127.0.0.1:0"));
-        return new ProcessorConfig(kafka, logto, engine, http);
+        SecuritySettings security = new SecuritySettings(source.optional("PASSWORD_RESET_KEYS_DIR").map(java.nio.file.Path::of));
+        return new ProcessorConfig(kafka, logto, engine, http, security);
     }
 
     public static ProcessorConfig fromMap(Map<String, String> values) {
