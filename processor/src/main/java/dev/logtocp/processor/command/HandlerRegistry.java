@@ -22,7 +22,14 @@ public final class HandlerRegistry {
 
     /** Every command type this processor executes. */
     public static HandlerRegistry standard() {
-        return new HandlerRegistry(List.of(new UserCreateHandler(), new RoleAssignHandler(), new SessionRevokeHandler()));
+        return new HandlerRegistry(List.of(
+                new UserCreateHandler(), new UserUpdateHandler(), new UserDeleteHandler(), new UserCustomDataMergeHandler(),
+                new UserProfileUpdateHandler(), new PasswordSetHandler(), new UserSuspendHandler(), new LogtoConfigUpdateHandler(),
+                new RoleAssignHandler(), new RolesReplaceHandler(), new RoleRevokeHandler(),
+                new IdentityLinkHandler(), new IdentityReplaceHandler(), new IdentityUnlinkHandler(),
+                new MfaVerificationCreateHandler(), new MfaVerificationDeleteHandler(),
+                new PersonalAccessTokenCreateHandler(), new PersonalAccessTokenUpdateHandler(), new PersonalAccessTokenDeleteHandler(),
+                new SessionRevokeHandler(), new GrantRevokeHandler()));
     }
 
     @SuppressWarnings("unchecked")
