@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * <p>Replay: Logto keys nothing by our command, so before writing, the handler lists the user's verifications. A
  * verification of the same type created at or after the command's {@code issuedAt} is taken to be this command's
  * earlier attempt (a user's commands run one at a time in order), and the command ends SUCCEEDED with
- * {@code details.alreadyApplied=true} without a second POST. Otherwise it POSTs; a TOTP meeting an older TOTP is
+ * {@code details.alreadyApplied=true} without a second POST. A replay is the same record read again, so it
+ * carries the same {@code issuedAt}; an issuer that re-sends the intent with a fresh {@code issuedAt} makes a new
+ * command, which then meets the TOTP it created earlier. Otherwise it POSTs; a TOTP meeting an older TOTP is
  * refused by Logto with 422 {@code user.totp_already_in_use} and ends FAILED with that code. Limits: if Logto's
  * clock is behind the issuer's by more than the time between the command and the write, an earlier attempt looks
  * older than the command, and a TOTP replay then ends FAILED {@code user.totp_already_in_use} (nothing is applied
