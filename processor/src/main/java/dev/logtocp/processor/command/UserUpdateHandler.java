@@ -47,7 +47,6 @@ public final class UserUpdateHandler implements CommandHandler<UserUpdate> {
         Validation v = Validation.of(c.getMeta())
                 .userRef("user", c.getUser())
                 .username("username", c.getUsername())
-                .optionalText("username", c.getUsername(), Validation.MAX_USER_COLUMN)
                 .email("primaryEmail", c.getPrimaryEmail())
                 .optionalText("primaryEmail", c.getPrimaryEmail(), Validation.MAX_USER_COLUMN)
                 .phone("primaryPhone", c.getPrimaryPhone())
