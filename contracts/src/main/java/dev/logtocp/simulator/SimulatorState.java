@@ -64,6 +64,39 @@ public final class SimulatorState {
     return store.sessionsOf(userId);
   }
 
+  /** The user's MFA verifications (id, type, createdAt) as the API lists them; empty for an unknown user. */
+  public JsonArray mfaVerificationsOf(String userId) {
+    return store.user(userId) == null ? new JsonArray() : store.mfaOf(userId);
+  }
+
+  /** Names of the user's personal access tokens mapped to their expiry (null: never); values are left out. */
+  public Map<String, Long> personalAccessTokensOf(String userId) {
+    if (store.user(userId) == null) {
+      return Map.of();
+    }
+    Map<String, Long> out = new java.util.HashMap<>();
+    store.tokensOf(userId).forEach(t -> {
+      JsonObject token = (JsonObject) t;
+      out.put(token.getString("name"), token.getLong("expiresAt"));
+    });
+    return out;
+  }
+
+  /** The user's application grants as {@code GET /api/users/{id}/grants} lists them. */
+  public JsonArray grantsOf(String userId) {
+    return store.grantsOf(userId);
+  }
+
+  /** The user's Logto configs as {@code GET /api/users/{id}/logto-configs} shows them; empty for an unknown user. */
+  public Optional<JsonObject> logtoConfigsOf(String userId) {
+    return store.user(userId) == null ? Optional.empty() : Optional.of(store.logtoConfigs(userId));
+  }
+
+  /** Whether {@code candidate} is the user's password (plain or imported MD5/SHA1/SHA256 digest). */
+  public boolean passwordMatches(String userId, String candidate) {
+    return store.user(userId) != null && store.verifyPassword(userId, candidate);
+  }
+
   /** Requests received on the simulated API and token endpoint, including ones answered with a fault. */
   public long requestCount() {
     return store.requestCount();

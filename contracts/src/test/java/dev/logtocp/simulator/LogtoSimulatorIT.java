@@ -95,10 +95,16 @@ class LogtoSimulatorIT {
     ApiClient.Response created = api.post("/api/users", new JsonObject().put("username", "pw_secret_user")
         .put("password", "Sup3r-Secret-Value"));
     String id = created.json().getString("id");
-    ApiClient.Response changed = api.patch("/api/users/" + id + "/password", new JsonObject()
+    // Digests are imported at creation; PATCH /password takes plaintext only, as on Logto.
+    ApiClient.Response imported = api.post("/api/users", new JsonObject().put("username", "pw_digest_user")
         .put("passwordDigest", "5f4dcc3b5aa765d61d8327deb882cf99").put("passwordAlgorithm", "MD5"));
+    ApiClient.Response refused = api.patch("/api/users/" + id + "/password", new JsonObject()
+        .put("passwordDigest", "5f4dcc3b5aa765d61d8327deb882cf99").put("passwordAlgorithm", "MD5"));
+    assertThat(refused.status()).isEqualTo(400);
     assertThat(created.body()).doesNotContain("Sup3r-Secret-Value");
-    assertThat(changed.body()).doesNotContain("5f4dcc3b5aa765d61d8327deb882cf99");
+    assertThat(imported.body()).doesNotContain("5f4dcc3b5aa765d61d8327deb882cf99");
+    assertThat(refused.body()).doesNotContain("5f4dcc3b5aa765d61d8327deb882cf99");
+    id = imported.json().getString("id");
     assertThat(api.get("/api/users/" + id).body()).doesNotContain("5f4dcc3b");
     // MD5 digests can be verified: this one is the digest of "password".
     assertThat(api.post("/api/users/" + id + "/password/verify", new JsonObject().put("password", "password"))

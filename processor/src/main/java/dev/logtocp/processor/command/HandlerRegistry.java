@@ -22,8 +22,15 @@ public final class HandlerRegistry {
 
     /** Every command type this processor executes. */
     public static HandlerRegistry standard(RecipientKeys passwordRecipients) {
-        return new HandlerRegistry(List.of(new UserCreateHandler(), new RoleAssignHandler(), new SessionRevokeHandler(),
-                // composites
+        return new HandlerRegistry(List.of(
+                new UserCreateHandler(), new UserUpdateHandler(), new UserDeleteHandler(), new UserCustomDataMergeHandler(),
+                new UserProfileUpdateHandler(), new PasswordSetHandler(), new UserSuspendHandler(), new LogtoConfigUpdateHandler(),
+                new RoleAssignHandler(), new RolesReplaceHandler(), new RoleRevokeHandler(),
+                new IdentityLinkHandler(), new IdentityReplaceHandler(), new IdentityUnlinkHandler(),
+                new MfaVerificationCreateHandler(), new MfaVerificationDeleteHandler(),
+                new PersonalAccessTokenCreateHandler(), new PersonalAccessTokenUpdateHandler(), new PersonalAccessTokenDeleteHandler(),
+                new SessionRevokeHandler(), new GrantRevokeHandler(),
+                // composites: several calls, each step idempotent
                 new SessionRevokeAllHandler(), new MfaResetHandler(), new PasswordChangeHandler(),
                 new PasswordResetHandler(passwordRecipients)));
     }

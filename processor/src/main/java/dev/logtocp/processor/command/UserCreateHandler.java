@@ -54,7 +54,9 @@ public final class UserCreateHandler implements CommandHandler<UserCreate> {
                 .optionalText("avatar", c.getAvatar(), 2048)
                 .optionalText("externalId", c.getExternalId(), Validation.MAX_ID)
                 .secret("password", c.getPassword(), 256)
+                .secret("passwordDigest", c.getPasswordDigest(), 256)
                 .customDataJson("customDataJson", c.getCustomDataJson(), RESERVED_KEY)
+                .passwordDigest(c.getPassword(), c.getPasswordDigest(), c.getPasswordAlgorithm() != null)
                 .errors();
     }
 
@@ -66,7 +68,7 @@ public final class UserCreateHandler implements CommandHandler<UserCreate> {
         if (c.getPrimaryPhone() != null) fields.add("primaryPhone");
         if (c.getName() != null) fields.add("name");
         if (c.getAvatar() != null) fields.add("avatar");
-        if (c.getPassword() != null) fields.add("password");
+        if (c.getPassword() != null || c.getPasswordDigest() != null) fields.add("password");
         fields.add("customData");
         return fields;
     }
@@ -83,6 +85,11 @@ public final class UserCreateHandler implements CommandHandler<UserCreate> {
         putIfPresent(body, "name", c.getName());
         putIfPresent(body, "avatar", c.getAvatar());
         putIfPresent(body, "password", c.getPassword());
+        putIfPresent(body, "passwordDigest", c.getPasswordDigest());
+        if (c.getPasswordAlgorithm() != null) {
+            // The Avro symbols are spelled as Logto spells the algorithms.
+            body.put("passwordAlgorithm", c.getPasswordAlgorithm().name());
+        }
         return ctx.logto().write(action(), HttpMethod.POST, "/api/users", null, body, ctx.idempotencyKey())
                 .compose(response -> decide(c, marker, response, ctx));
     }

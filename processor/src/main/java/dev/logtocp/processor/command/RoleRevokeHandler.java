@@ -1,0 +1,65 @@
+package dev.logtocp.processor.command;
+
+import dev.logtocp.commands.CommandMeta;
+import dev.logtocp.commands.RoleRevoke;
+import dev.logtocp.commands.UserRef;
+import dev.logtocp.outcomes.FieldError;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code DELETE /api/users/{id}/roles/{roleId}}. Idempotent: Logto answers 404 {@code entity.not_found} for a role
+ * the user does not have, the same answer as for a missing user, so the 404 is confirmed against the user: user
+ * there → SUCCEEDED with {@code details.alreadyApplied=true}; user missing → FAILED {@code user_not_found}.
+ */
+public final class RoleRevokeHandler implements CommandHandler<RoleRevoke> {
+
+    @Override
+    public Class<RoleRevoke> commandType() {
+        return RoleRevoke.class;
+    }
+
+    @Override
+    public String action() {
+        return "user.roles.revoke";
+    }
+
+    @Override
+    public CommandMeta meta(RoleRevoke command) {
+        return command.getMeta();
+    }
+
+    @Override
+    public Optional<UserRef> target(RoleRevoke command) {
+        return Optional.ofNullable(command.getUser());
+    }
+
+    @Override
+    public List<FieldError> validate(RoleRevoke c) {
+        return Validation.of(c.getMeta()).userRef("user", c.getUser()).requireText("roleId", c.getRoleId(), Validation.MAX_ID).errors();
+    }
+
+    @Override
+    public List<String> changedFields(RoleRevoke c) {
+        return List.of("roles");
+    }
+
+    @Override
+    public Future<HandlerResult> execute(RoleRevoke c, ExecutionContext ctx) {
+        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
+                .write(action(), HttpMethod.DELETE, user.path() + "/roles/" + PathSegments.encode(c.getRoleId()), null, null,
+                        ctx.idempotencyKey())
+                .compose(response -> {
+                    if (response.isSuccess()) {
+                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()));
+                    }
+                    if (response.status() == 404) {
+                        return LogtoAnswers.goneUnlessUserMissing(user, ctx);
+                    }
+                    return LogtoAnswers.refusal(user.id(), response, action(), false);
+                }));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.logtocp.processor.it;
+
+import static dev.logtocp.processor.it.Fixtures.applied;
+import static dev.logtocp.processor.it.Fixtures.assertFailed;
+import static dev.logtocp.processor.it.Fixtures.assertRejectedWithoutLogtoCall;
+import static dev.logtocp.processor.it.Fixtures.byId;
+import static dev.logtocp.processor.it.Fixtures.byUsername;
+import static dev.logtocp.processor.it.Fixtures.createUser;
+import static dev.logtocp.processor.it.Fixtures.run;
+import static dev.logtocp.processor.it.ProcessorStack.meta;
+import static dev.logtocp.processor.it.ProcessorStack.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.logtocp.commands.PasswordAlgorithm;
+import dev.logtocp.commands.PasswordSet;
+import dev.logtocp.commands.UserCreate;
+import dev.logtocp.outcomes.CommandOutcome;
+import dev.logtocp.outcomes.OutcomeStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** PasswordSet, and password digests imported with UserCreate. */
+class PasswordCommandsIT {
+    /** MD5 of "password": a digest the simulator can verify. */
+    private static final String MD5_OF_PASSWORD = "5f4dcc3b5aa765d61d8327deb882cf99";
+    private static ProcessorStack stack;
+
+    @BeforeAll
+    static void start() {
+        stack = ProcessorStack.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+    }
+
+    @Test
+    void passwordSetGivesTheUserThatPassword() {
+        String username = unique("pw");
+        String id = createUser(stack, username);
+
+        CommandOutcome outcome = run(stack, username, PasswordSet.newBuilder().setMeta(meta(unique("pw")))
+                .setUser(byUsername(username)).setPassword("Corr3ct-Horse").build());
+
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        assertThat(outcome.getUserId()).isEqualTo(id);
+        assertThat(stack.logto.state().passwordMatches(id, "Corr3ct-Horse")).isTrue();
+        assertThat(stack.logto.state().passwordMatches(id, "something-else")).isFalse();
+    }
+
+    @Test
+    void aReplayedPasswordSetLeavesTheSamePasswordInPlace() {
+        String username = unique("pwr");
+        String id = createUser(stack, username);
+        String key = unique("pw");
+        PasswordSet command = PasswordSet.newBuilder().setMeta(meta(key)).setUser(byId(id)).setPassword("Once-Only-9").build();
+        assertThat(run(stack, username, command).getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+
+        CommandOutcome replay = run(stack, username, PasswordSet.newBuilder(command).setMeta(meta(key)).build());
+
+        // Logto re-hashes on every PATCH (new salt), so the simulator counts a second write; what a user can
+        // observe, the password that signs in, is unchanged.
+        assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        assertThat(stack.logto.state().passwordMatches(id, "Once-Only-9")).isTrue();
+        assertThat(applied(stack, id, "user.password.set")).isEqualTo(2);
+    }
+
+    @Test
+    void settingThePasswordOfAMissingUserFailsWithUserNotFound() {
+        assertFailed(run(stack, "ghost", PasswordSet.newBuilder().setMeta(meta(unique("pw")))
+                .setUser(byId("nosuchuser12")).setPassword("whatever-1").build()), "user_not_found", 404);
+    }
+
+    @Test
+    void anEmptyOrOverlongPasswordIsRejectedWithoutCallingLogto() {
+        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", PasswordSet.newBuilder().setMeta(meta(unique("pw")))
+                .setUser(byId("someone12345")).setPassword("").build())).containsExactly("password");
+        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", PasswordSet.newBuilder().setMeta(meta(unique("pw")))
+                .setUser(byId("someone12345")).setPassword("x".repeat(257)).build())).containsExactly("password");
+    }
+
+    @Test
+    void userCreateImportsAPasswordDigest() {
+        String username = unique("dig");
+
+        CommandOutcome outcome = run(stack, username, UserCreate.newBuilder().setMeta(meta(unique("dig")))
+                .setUsername(username).setPasswordDigest(MD5_OF_PASSWORD).setPasswordAlgorithm(PasswordAlgorithm.MD5).build());
+
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        assertThat(stack.logto.state().passwordMatches(outcome.getUserId(), "password")).isTrue();
+    }
+
+    @Test
+    void aDigestWithoutAlgorithmOrTogetherWithAPasswordIsRejectedWithoutCallingLogto() {
+        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", UserCreate.newBuilder().setMeta(meta(unique("dig")))
+                .setUsername(unique("dig")).setPasswordDigest(MD5_OF_PASSWORD).build())).containsExactly("passwordAlgorithm");
+        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", UserCreate.newBuilder().setMeta(meta(unique("dig")))
+                .setUsername(unique("dig")).setPassword("pw-1").setPasswordDigest(MD5_OF_PASSWORD)
+                .setPasswordAlgorithm(PasswordAlgorithm.MD5).build())).containsExactly("passwordDigest");
+    }
+}

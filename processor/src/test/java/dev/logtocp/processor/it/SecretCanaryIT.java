@@ -1,0 +1,246 @@
+package dev.logtocp.processor.it;
+
+import static dev.logtocp.processor.it.Fixtures.byId;
+import static dev.logtocp.processor.it.Fixtures.createUser;
+import static dev.logtocp.processor.it.ProcessorStack.meta;
+import static dev.logtocp.processor.it.ProcessorStack.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
+import ch.qos.logback.core.read.ListAppender;
+import dev.logtocp.commands.IdentityLink;
+import dev.logtocp.commands.IdentityReplace;
+import dev.logtocp.commands.MfaFactor;
+import dev.logtocp.commands.MfaVerificationCreate;
+import dev.logtocp.commands.PasswordAlgorithm;
+import dev.logtocp.commands.PasswordSet;
+import dev.logtocp.commands.PersonalAccessTokenCreate;
+import dev.logtocp.commands.UserCreate;
+import dev.logtocp.outcomes.CommandOutcome;
+import dev.logtocp.outcomes.OutcomeStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plants distinctive canary strings in every secret a command can carry, runs the commands along success, Logto
+ * failure and validation-failure paths, and then searches every output the processor produces (outcome, audit and
+ * dead-letter records: keys, values and headers, byte for byte; and every log event) for them. The command topic
+ * must contain them, which proves the search finds what is there.
+ */
+class SecretCanaryIT {
+    /** Shape of the simulator's personal access token values: the value Logto returns is a secret too. */
+    private static final Pattern PAT_VALUE = Pattern.compile("pat_[0-9a-f]{32}");
+    private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static ProcessorStack stack;
+    private static ListAppender<ILoggingEvent> logs;
+    private static final Map<String, Level> savedLevels = new HashMap<>();
+
+    @BeforeAll
+    static void start() {
+        logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        // Everything our code and the HTTP stack say, down to TRACE, while the canaries run.
+        for (String name : List.of("dev.logtocp", "io.vertx")) {
+            Logger logger = (Logger) LoggerFactory.getLogger(name);
+            savedLevels.put(name, logger.getLevel());
+            logger.setLevel(Level.TRACE);
+        }
+        stack = ProcessorStack.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.detachAppender(logs);
+        savedLevels.forEach((name, level) -> ((Logger) LoggerFactory.getLogger(name)).setLevel(level));
+    }
+
+    private static String canary(String kind) {
+        return "CANARY-" + kind + "-" + UUID.randomUUID();
+    }
+
+    /** Base32-only canaries for TOTP secrets and alphanumeric ones for backup codes, which have strict formats. */
+    private static String base32Canary() {
+        StringBuilder sb = new StringBuilder("CANARYMFA");
+        for (int i = 0; i < 23; i++) {
+            sb.append(BASE32.charAt(RANDOM.nextInt(BASE32.length())));
+        }
+        return sb.toString();
+    }
+
+    private static String codeCanary() {
+        return "CANARYBC" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    @Test
+    void noSecretOfAnyCommandReachesOutcomesAuditDeadLettersOrLogs() {
+        List<String> canaries = new ArrayList<>();
+        List<String> commandIds = new ArrayList<>();
+        String username = unique("canary");
+        String userId = createUser(stack, username);
+        String other = unique("canaryother");
+        String otherId = createUser(stack, other);
+
+        // UserCreate.password: success, then Logto refusal (username taken), then validation failure.
+        String createPw = canary("PW");
+        String taken = unique("canarynew");
+        canaries.add(createPw);
+        commandIds.add(stack.send(taken, UserCreate.newBuilder().setMeta(meta(unique("c"))).setUsername(taken).setPassword(createPw).build()));
+        commandIds.add(stack.send(taken, UserCreate.newBuilder().setMeta(meta(unique("c"))).setUsername(taken).setPassword(createPw).build()));
+        String badCreatePw = canary("PW");
+        canaries.add(badCreatePw);
+        commandIds.add(stack.send("bad", UserCreate.newBuilder().setMeta(meta(unique("c"))).setUsername("9bad").setPassword(badCreatePw).build()));
+
+        // UserCreate.passwordDigest: success, and rejected together with a password.
+        String digest = canary("DIGEST");
+        canaries.add(digest);
+        String digestUser = unique("canarydig");
+        commandIds.add(stack.send(digestUser, UserCreate.newBuilder().setMeta(meta(unique("c"))).setUsername(digestUser)
+                .setPasswordDigest(digest).setPasswordAlgorithm(PasswordAlgorithm.SHA256).build()));
+        String badDigest = canary("DIGEST");
+        canaries.add(badDigest);
+        commandIds.add(stack.send("bad", UserCreate.newBuilder().setMeta(meta(unique("c"))).setUsername(unique("d"))
+                .setPassword(canary("PW")).setPasswordDigest(badDigest).build()));
+
+        // PasswordSet: success, missing user, too long.
+        String setPw = canary("PW");
+        canaries.add(setPw);
+        commandIds.add(stack.send(username, PasswordSet.newBuilder().setMeta(meta(unique("p"))).setUser(byId(userId)).setPassword(setPw).build()));
+        commandIds.add(stack.send("ghost", PasswordSet.newBuilder().setMeta(meta(unique("p"))).setUser(byId("nosuchuser12")).setPassword(setPw).build()));
+        String longPw = canary("PW") + "x".repeat(300);
+        canaries.add(longPw.substring(0, 48));
+        commandIds.add(stack.send(username, PasswordSet.newBuilder().setMeta(meta(unique("p"))).setUser(byId(userId)).setPassword(longPw).build()));
+
+        // IdentityLink.connectorData: success, taken by another user, missing user, validation failure.
+        String idpCode = canary("IDP");
+        canaries.add(idpCode);
+        commandIds.add(stack.send(username, IdentityLink.newBuilder().setMeta(meta(unique("i"))).setUser(byId(userId))
+                .setConnectorId("github").setConnectorDataJson("{\"userId\":\"gh-" + username + "\",\"code\":\"" + idpCode + "\"}").build()));
+        String idpTaken = canary("IDP");
+        canaries.add(idpTaken);
+        commandIds.add(stack.send(other, IdentityLink.newBuilder().setMeta(meta(unique("i"))).setUser(byId(otherId))
+                .setConnectorId("github").setConnectorDataJson("{\"userId\":\"gh-" + username + "\",\"accessToken\":\"" + idpTaken + "\"}").build()));
+        commandIds.add(stack.send("ghost", IdentityLink.newBuilder().setMeta(meta(unique("i"))).setUser(byId("nosuchuser12"))
+                .setConnectorId("github").setConnectorDataJson("{\"code\":\"" + idpCode + "\"}").build()));
+        String idpBad = canary("IDP");
+        canaries.add(idpBad);
+        commandIds.add(stack.send("bad", IdentityLink.newBuilder().setMeta(meta(unique("i"))).setUser(byId(userId))
+                .setConnectorId("github").setConnectorDataJson("{\"code\":\"" + idpBad + "\"").build()));
+
+        // IdentityReplace.details: success and refusal (social account held by another user).
+        String idpDetails = canary("IDP");
+        canaries.add(idpDetails);
+        commandIds.add(stack.send(username, IdentityReplace.newBuilder().setMeta(meta(unique("r"))).setUser(byId(userId))
+                .setTarget("google").setSocialUserId("g-" + username).setDetailsJson("{\"refreshToken\":\"" + idpDetails + "\"}").build()));
+        commandIds.add(stack.send(other, IdentityReplace.newBuilder().setMeta(meta(unique("r"))).setUser(byId(otherId))
+                .setTarget("google").setSocialUserId("g-" + username).setDetailsJson("{\"refreshToken\":\"" + idpDetails + "\"}").build()));
+
+        // MFA: TOTP success, a second TOTP refused by Logto, backup codes, and an invalid combination.
+        String totp = base32Canary();
+        canaries.add(totp);
+        commandIds.add(stack.send(username, MfaVerificationCreate.newBuilder().setMeta(meta(unique("m"))).setUser(byId(userId))
+                .setType(MfaFactor.TOTP).setTotpSecret(totp).build()));
+        String totpRefused = base32Canary();
+        canaries.add(totpRefused);
+        commandIds.add(stack.send(username, MfaVerificationCreate.newBuilder().setMeta(meta(unique("m"))).setUser(byId(userId))
+                .setType(MfaFactor.TOTP).setTotpSecret(totpRefused).build()));
+        String code = codeCanary();
+        canaries.add(code);
+        commandIds.add(stack.send(username, MfaVerificationCreate.newBuilder().setMeta(meta(unique("m"))).setUser(byId(userId))
+                .setType(MfaFactor.BACKUP_CODE).setBackupCodes(List.of(code, codeCanary())).build()));
+        String totpBad = base32Canary();
+        canaries.add(totpBad);
+        commandIds.add(stack.send("bad", MfaVerificationCreate.newBuilder().setMeta(meta(unique("m"))).setUser(byId(userId))
+                .setType(MfaFactor.BACKUP_CODE).setTotpSecret(totpBad).build()));
+
+        // PAT create: the value Logto answers with is the secret; success and a replay that meets the name.
+        String key = unique("t");
+        commandIds.add(stack.send(username, PersonalAccessTokenCreate.newBuilder().setMeta(meta(key)).setUser(byId(userId)).setName("ci").build()));
+        commandIds.add(stack.send(username, PersonalAccessTokenCreate.newBuilder().setMeta(meta(key)).setUser(byId(userId)).setName("ci").build()));
+
+        Map<OutcomeStatus, Integer> statuses = new HashMap<>();
+        for (String id : commandIds) {
+            CommandOutcome outcome = stack.awaitOutcome(id);
+            statuses.merge(outcome.getStatus(), 1, Integer::sum);
+        }
+        // Every path was taken: applied, refused by Logto, refused by validation.
+        assertThat(statuses.keySet()).contains(OutcomeStatus.SUCCEEDED, OutcomeStatus.FAILED, OutcomeStatus.REJECTED);
+        assertThat(stack.logto.state().personalAccessTokensOf(userId)).containsKey("ci");
+
+        String commandBytes = dump(stack.topics.commands());
+        assertThat(canaries).allSatisfy(c -> assertThat(commandBytes).as("positive control: the command topic holds the canary").contains(c));
+
+        String outputs = dump(stack.topics.outcomes()) + dump(stack.topics.audit()) + dump(stack.topics.deadLetters());
+        assertThat(outputs).as("the outputs were read").contains(userId);
+        String logText = logText();
+        assertThat(logText).as("the log capture works").contains("processor started");
+        for (String c : canaries) {
+            assertThat(outputs).as("outcome, audit and dead-letter bytes").doesNotContain(c);
+            assertThat(logText).as("log output").doesNotContain(c);
+        }
+        assertThat(PAT_VALUE.matcher(outputs).find()).as("a PAT value in the outputs").isFalse();
+        assertThat(PAT_VALUE.matcher(logText).find()).as("a PAT value in the logs").isFalse();
+    }
+
+    /** Every committed record of a topic, keys, values and headers, as one text (bytes mapped one to one). */
+    private static String dump(String topic) {
+        StringBuilder sb = new StringBuilder();
+        for (ConsumerRecord<byte[], byte[]> r : stack.readToEnd(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            append(sb, r.key());
+            append(sb, r.value());
+            for (Header h : r.headers()) {
+                sb.append(h.key()).append('\n');
+                append(sb, h.value());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, byte[] bytes) {
+        if (bytes != null) {
+            sb.append(new String(bytes, StandardCharsets.ISO_8859_1)).append('\n');
+        }
+    }
+
+    private static String logText() {
+        StringBuilder sb = new StringBuilder();
+        for (ILoggingEvent e : List.copyOf(logs.list)) {
+            sb.append(e.getLoggerName()).append(' ').append(e.getFormattedMessage()).append('\n');
+            e.getMDCPropertyMap().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+            if (e.getArgumentArray() != null) {
+                for (Object arg : e.getArgumentArray()) {
+                    sb.append(arg).append('\n');
+                }
+            }
+            for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+                sb.append(t.getClassName()).append(": ").append(t.getMessage()).append('\n');
+                for (StackTraceElementProxy frame : t.getStackTraceElementProxyArray()) {
+                    sb.append(frame.getSTEAsString()).append('\n');
+                }
+            }
+        }
+        return sb.toString();
+    }
+}
