@@ -30,6 +30,14 @@ public record TopicContract(String commands, String outcomes, String audit, Stri
         return commands + ".ledger";
     }
 
+    /**
+     * externalId to Logto id mappings: compacted and kept forever (a user's external id stays valid for its
+     * lifetime), co-partitioned with the command topic like the ledger.
+     */
+    public String references() {
+        return commands + ".refs";
+    }
+
     public List<TopicSpec> topics() {
         String minIsr = Integer.toString(Math.max(1, replicationFactor - 1));
         Map<String, String> durable = Map.of("min.insync.replicas", minIsr);
@@ -40,6 +48,8 @@ public record TopicContract(String commands, String outcomes, String audit, Stri
                 new TopicSpec("audit", audit, partitions, replicationFactor, Map.of("min.insync.replicas", minIsr, "retention.ms", "-1")),
                 new TopicSpec("dead-letters", deadLetters, 1, replicationFactor, Map.of("min.insync.replicas", minIsr, "retention.ms", "-1")),
                 new TopicSpec("ledger", ledger(), partitions, replicationFactor, Map.of("min.insync.replicas", minIsr,
-                        "cleanup.policy", "compact,delete", "retention.ms", Long.toString(DEFAULT_LEDGER_RETENTION_MS))));
+                        "cleanup.policy", "compact,delete", "retention.ms", Long.toString(DEFAULT_LEDGER_RETENTION_MS))),
+                new TopicSpec("references", references(), partitions, replicationFactor, Map.of("min.insync.replicas", minIsr,
+                        "cleanup.policy", "compact")));
     }
 }

@@ -11,6 +11,7 @@ import dev.logtocp.processor.config.ProcessorConfig;
 import dev.logtocp.processor.http.HttpEndpoint;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
 import dev.logtocp.processor.idempotency.LedgerRestorer;
+import dev.logtocp.processor.idempotency.ReferenceMap;
 import dev.logtocp.processor.kafka.CommandLoop;
 import dev.logtocp.processor.logto.CircuitBreaker;
 import dev.logtocp.processor.logto.RateLimiter;
@@ -71,23 +72,24 @@ public final class CommandProcessor implements AutoCloseable {
         CircuitBreaker breaker = new CircuitBreaker(logto.breakerThreshold(), logto.breakerOpen(), logto.breakerMaxOpen(), clock);
         metrics.gauge(ProcessorMetrics.BREAKER_STATE, "0 closed, 1 open, 2 half-open", () -> breaker.state().ordinal());
         metrics.gauge(ProcessorMetrics.BREAKER_OPENS, "times the circuit breaker opened", breaker::opens);
-        CommandExecutor executor = new CommandExecutor(vertx, client,
+        IdempotencyLedger ledger = new IdempotencyLedger(engine.ledgerRetention(), clock);
+        ReferenceMap references = new ReferenceMap();
+        CommandExecutor executor = new CommandExecutor(vertx, client, references,
                 new RetryPolicy(engine.maxAttempts(), engine.retryBaseDelay(), engine.retryMaxDelay()), breaker,
                 metrics::retried, clock);
         // One context runs the scheduler and every handler: per-key state needs no locks, and one event loop
         // easily drives thousands of concurrent HTTP calls.
         Context context = vertx.getOrCreateContext();
         KafkaSettings kafka = config.kafka();
-        IdempotencyLedger ledger = new IdempotencyLedger(engine.ledgerRetention(), clock);
         Deserializer<Object> values = valueDeserializer(kafka);
         LedgerRestorer restorer = new LedgerRestorer(
                 new KafkaConsumer<>(LedgerRestorer.consumerProperties(kafka.clientOverrides(), kafka.bootstrapServers(),
-                        kafka.transactionalId() + "-ledger-restore")),
-                values, ledger, kafka.ledgerTopic());
+                        kafka.transactionalId() + "-state-restore")),
+                values, ledger, kafka.ledgerTopic(), references, kafka.referencesTopic());
         this.loop = new CommandLoop(new KafkaConsumer<>(consumerProperties(kafka)),
                 new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), values,
                 HandlerRegistry.standard(config.security().passwordResetKeysDir()
-                        .map(RecipientKeys::load).orElseGet(RecipientKeys::none)), executor, context, kafka, engine, ledger, restorer, breaker, metrics, clock);
+                        .map(RecipientKeys::load).orElseGet(RecipientKeys::none)), executor, context, kafka, engine, ledger, references, restorer, breaker, metrics, clock);
         metrics.gauge(ProcessorMetrics.IN_FLIGHT, "commands read and not finished", loop::inFlight);
         metrics.gauge(ProcessorMetrics.LEDGER_ENTRIES, "idempotency ledger entries held in memory", ledger::size);
         this.loopThread = new Thread(loop, "command-loop");

@@ -47,9 +47,15 @@ final class TopicCheck {
         props.put("bootstrap.servers", kafka.bootstrapServers());
         List<String> names = new ArrayList<>(kafka.commandTopics());
         names.add(kafka.ledgerTopic());
+        names.add(kafka.referencesTopic());
         try (Admin admin = Admin.create(props)) {
             Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);
             int ledgerPartitions = topics.get(kafka.ledgerTopic()).partitions().size();
+            int referencePartitions = topics.get(kafka.referencesTopic()).partitions().size();
+            if (referencePartitions != ledgerPartitions) {
+                throw new IllegalStateException("references topic " + kafka.referencesTopic() + " has " + referencePartitions
+                        + " partitions but ledger topic " + kafka.ledgerTopic() + " has " + ledgerPartitions + "; they must be equal");
+            }
             for (String command : kafka.commandTopics()) {
                 int p = topics.get(command).partitions().size();
                 if (p != ledgerPartitions) {

@@ -61,7 +61,7 @@ class SchemaDocumentationTest {
             dev.logtocp.commands.PasswordReset.getClassSchema());
     private static final List<Schema> PUBLISHED = java.util.stream.Stream.concat(COMMANDS.stream(),
             java.util.stream.Stream.of(CommandOutcome.getClassSchema(), AuditEvent.getClassSchema(),
-                    dev.logtocp.internal.LedgerEntry.getClassSchema())).toList();
+                    dev.logtocp.internal.LedgerEntry.getClassSchema(), dev.logtocp.internal.UserReference.getClassSchema())).toList();
 
     @Test
     void everyRecordAndFieldHasADoc() {

@@ -3,6 +3,7 @@ package dev.logtocp.processor.command;
 import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.outcomes.FieldError;
 import dev.logtocp.outcomes.OutcomeStatus;
+import dev.logtocp.processor.idempotency.ReferenceMap;
 import dev.logtocp.processor.logto.CircuitBreaker;
 import dev.logtocp.processor.logto.LogtoClient;
 import dev.logtocp.processor.logto.LogtoException;
@@ -30,7 +31,7 @@ public final class CommandExecutor {
 
     private final Vertx vertx;
     private final LogtoClient logto;
-    private final UserResolver users;
+    private final ReferenceMap references;
     private final RetryPolicy retry;
     private final CircuitBreaker breaker;
     private final RetryListener retries;
@@ -42,11 +43,11 @@ public final class CommandExecutor {
         void retrying(String commandType);
     }
 
-    public CommandExecutor(Vertx vertx, LogtoClient logto, RetryPolicy retry, CircuitBreaker breaker,
+    public CommandExecutor(Vertx vertx, LogtoClient logto, ReferenceMap references, RetryPolicy retry, CircuitBreaker breaker,
                            RetryListener retries, Clock clock) {
         this.vertx = vertx;
         this.logto = logto;
-        this.users = new UserResolver(logto);
+        this.references = references;
         this.retry = retry;
         this.breaker = breaker;
         this.retries = retries;
@@ -55,8 +56,10 @@ public final class CommandExecutor {
 
     /**
      * @param traceparent the command's W3C traceparent, continued on every Logto call; null when it had none
+     * @param partition   the command record's partition, which scopes its externalId references
      */
-    public <C extends SpecificRecord> Future<ExecutionResult> execute(CommandHandler<C> handler, C command, String traceparent) {
+    public <C extends SpecificRecord> Future<ExecutionResult> execute(CommandHandler<C> handler, C command, String traceparent,
+                                                                     int partition) {
         CommandMeta meta = handler.meta(command);
         List<FieldError> problems = handler.validate(command);
         if (!problems.isEmpty()) {
@@ -69,7 +72,7 @@ public final class CommandExecutor {
         Promise<ExecutionResult> done = Promise.promise();
         LogtoClient traced = logto.traced(traceparent);
         Attempts<C> attempts = new Attempts<>(handler, command, meta, startedAt, done, traced,
-                traced == logto ? users : new UserResolver(traced));
+                new UserResolver(traced, references, partition));
         attempt(attempts, 1);
         return done.future();
     }

@@ -36,4 +36,14 @@ public interface CommandHandler<C extends SpecificRecord> {
     List<String> changedFields(C command);
 
     Future<HandlerResult> execute(C command, ExecutionContext context);
+
+    /** The externalId a successful run of this command maps to the user it names (UserCreate). */
+    default Optional<String> establishesExternalId(C command) {
+        return Optional.empty();
+    }
+
+    /** The externalId mapping a successful run of this command removes (UserDelete by EXTERNAL_ID). */
+    default Optional<String> releasesExternalId(C command) {
+        return Optional.empty();
+    }
 }

@@ -75,6 +75,36 @@ public final class UserCreateHandler implements CommandHandler<UserCreate> {
 
     @Override
     public Future<HandlerResult> execute(UserCreate c, ExecutionContext ctx) {
+        if (c.getExternalId() == null) {
+            return create(c, ctx);
+        }
+        // An externalId names one user. If it is already mapped, only our own earlier attempt may proceed (and will
+        // find its user through Logto's "already in use"); anyone else's user keeps it.
+        Optional<String> mapped = ctx.users().mappedExternalId(c.getExternalId());
+        if (mapped.isEmpty()) {
+            return create(c, ctx);
+        }
+        return ctx.logto().get("user.get", "/api/users/" + PathSegments.encode(mapped.get()), Map.of()).compose(response -> {
+            if (response.status() == 404) {
+                return create(c, ctx);
+            }
+            if (response.status() != 200) {
+                return Future.failedFuture(response.toException("user.get"));
+            }
+            JsonObject stored = response.json().getJsonObject("customData", new JsonObject()).getJsonObject(RESERVED_KEY);
+            boolean ours = stored != null && c.getMeta().getIssuer().equals(stored.getString("issuer"))
+                    && c.getMeta().getIdempotencyKey().equals(stored.getString("idempotencyKey"));
+            return ours ? create(c, ctx) : Future.succeededFuture(HandlerResult.failed(mapped.get(), "external_id_in_use",
+                    "another user already has this externalId", null));
+        });
+    }
+
+    @Override
+    public Optional<String> establishesExternalId(UserCreate command) {
+        return Optional.ofNullable(command.getExternalId());
+    }
+
+    private Future<HandlerResult> create(UserCreate c, ExecutionContext ctx) {
         JsonObject marker = marker(c.getMeta(), c.getExternalId());
         JsonObject customData = c.getCustomDataJson() == null ? new JsonObject() : new JsonObject(c.getCustomDataJson());
         customData.put(RESERVED_KEY, marker);

@@ -3,6 +3,7 @@ package dev.logtocp.processor.command;
 import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.commands.UserDelete;
 import dev.logtocp.commands.UserRef;
+import dev.logtocp.commands.UserRefKind;
 import dev.logtocp.outcomes.FieldError;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -66,5 +67,11 @@ public final class UserDeleteHandler implements CommandHandler<UserDelete> {
                 .recover(error -> error instanceof CommandFailure failure && failure.code().equals(UserResolver.USER_NOT_FOUND)
                         ? Future.succeededFuture(HandlerResult.succeeded(null, LogtoAnswers.ALREADY_APPLIED))
                         : Future.failedFuture(error));
+    }
+
+    @Override
+    public Optional<String> releasesExternalId(UserDelete command) {
+        UserRef ref = command.getUser();
+        return ref != null && ref.getKind() == UserRefKind.EXTERNAL_ID ? Optional.of(ref.getValue()) : Optional.empty();
     }
 }

@@ -4,12 +4,15 @@ import dev.logtocp.commands.UserRef;
 import dev.logtocp.processor.logto.LogtoClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
+import dev.logtocp.processor.idempotency.ReferenceMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns a {@link UserRef} into a Logto user id. Username and email references are looked up with exact,
  * case-sensitive matching; an id is taken as given (the write that follows proves it, see
- * {@link ResolvedUser#verified()}). A reference that matches nobody fails with {@code user_not_found} before any
+ * {@link ResolvedUser#verified()}); an externalId is looked up in the processor's own durable map, filled by
+ * successful UserCreate commands, because Logto cannot search customData. A reference that matches nobody fails with {@code user_not_found} before any
  * write call.
  *
  * <p>Called on the event loop; never blocks.
@@ -18,9 +21,22 @@ public final class UserResolver {
     public static final String USER_NOT_FOUND = "user_not_found";
 
     private final LogtoClient logto;
+    private final ReferenceMap references;
+    private final int partition;
 
-    public UserResolver(LogtoClient logto) {
+    /**
+     * @param references externalId mappings of the partitions this instance owns
+     * @param partition  the command's partition: its externalIds live in the same partition of the references topic
+     */
+    public UserResolver(LogtoClient logto, ReferenceMap references, int partition) {
         this.logto = logto;
+        this.references = references;
+        this.partition = partition;
+    }
+
+    /** The Logto id an externalId is mapped to, if any. */
+    public Optional<String> mappedExternalId(String externalId) {
+        return references.lookup(partition, externalId);
     }
 
     public Future<ResolvedUser> resolve(UserRef ref) {
@@ -28,8 +44,9 @@ public final class UserResolver {
             case ID -> Future.succeededFuture(new ResolvedUser(ref.getValue(), false));
             case USERNAME -> search("username", ref);
             case PRIMARY_EMAIL -> search("primaryEmail", ref);
-            case EXTERNAL_ID -> Future.failedFuture(new CommandFailure("unsupported_user_ref",
-                    "EXTERNAL_ID references are not supported by this version; use ID, USERNAME or PRIMARY_EMAIL", null));
+            case EXTERNAL_ID -> references.lookup(partition, ref.getValue())
+                    .map(id -> Future.succeededFuture(new ResolvedUser(id, false)))
+                    .orElseGet(() -> Future.failedFuture(new CommandFailure(USER_NOT_FOUND, "no user with that externalId", null)));
         };
     }
 

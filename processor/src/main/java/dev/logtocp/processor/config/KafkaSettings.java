@@ -17,6 +17,8 @@ import java.util.Map;
  * @param deadLetterTopic    {@code DEAD_LETTER_TOPIC} (default {@code logto.commands.dlq})
  * @param ledgerTopic        {@code LEDGER_TOPIC}, the idempotency ledger (default: the first command topic +
  *                           {@code .ledger}); must have the command topics' partition count
+ * @param referencesTopic    {@code REFERENCES_TOPIC}, externalId to user id mappings (default: the first command
+ *                           topic + {@code .refs}); compacted, same partition count
  * @param schemaRegistryUrl  {@code SCHEMA_REGISTRY_URL}, required; any Confluent-compatible registry
  * @param clientOverrides    {@code KAFKA_CLIENT_*}: passed to every Kafka client, e.g.
  *                           {@code KAFKA_CLIENT_SECURITY_PROTOCOL=SASL_SSL} becomes {@code security.protocol}
@@ -31,6 +33,7 @@ public record KafkaSettings(
         String auditTopic,
         String deadLetterTopic,
         String ledgerTopic,
+        String referencesTopic,
         String schemaRegistryUrl,
         Map<String, String> clientOverrides,
         Map<String, String> serdeOverrides) {
@@ -47,11 +50,12 @@ public record KafkaSettings(
         requireText("AUDIT_TOPIC", auditTopic);
         requireText("DEAD_LETTER_TOPIC", deadLetterTopic);
         requireText("LEDGER_TOPIC", ledgerTopic);
+        requireText("REFERENCES_TOPIC", referencesTopic);
         requireText("SCHEMA_REGISTRY_URL", schemaRegistryUrl);
         if (!schemaRegistryUrl.startsWith("http://") && !schemaRegistryUrl.startsWith("https://")) {
             throw new ConfigException("SCHEMA_REGISTRY_URL", "must be an http:// or https:// URL");
         }
-        for (String topic : List.of(outcomeTopic, auditTopic, deadLetterTopic, ledgerTopic)) {
+        for (String topic : List.of(outcomeTopic, auditTopic, deadLetterTopic, ledgerTopic, referencesTopic)) {
             if (commandTopics.contains(topic)) {
                 throw new ConfigException("COMMAND_TOPICS", "must not include the outcome, audit, dead-letter or ledger topic " + topic);
             }

@@ -33,6 +33,7 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 source.string("AUDIT_TOPIC", "logto.audit"),
                 source.string("DEAD_LETTER_TOPIC", "logto.commands.dlq"),
                 source.string("LEDGER_TOPIC", commandTopics.isEmpty() ? "" : commandTopics.get(0) + ".ledger"),
+                source.string("REFERENCES_TOPIC", commandTopics.isEmpty() ? "" : commandTopics.get(0) + ".refs"),
                 source.required("SCHEMA_REGISTRY_URL"),
                 source.withPrefix("KAFKA_CLIENT_"),
                 source.withPrefix("SERDE_"));

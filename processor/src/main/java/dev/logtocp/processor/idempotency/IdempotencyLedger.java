@@ -103,16 +103,6 @@ public final class IdempotencyLedger {
         }
     }
 
-    /** Next ledger offset to read for this partition; the restore continues from there after a rebalance. */
-    long restoredUpTo(int partition) {
-        PartitionLedger ledger = partitions.get(partition);
-        return ledger == null ? 0 : ledger.restoredUpTo;
-    }
-
-    void restoredUpTo(int partition, long nextOffset) {
-        partitions.computeIfAbsent(partition, p -> new PartitionLedger()).restoredUpTo = nextOffset;
-    }
-
     /** Entries held for a partition (committed ones), for metrics and tests. */
     public int size(int partition) {
         PartitionLedger ledger = partitions.get(partition);
@@ -126,7 +116,6 @@ public final class IdempotencyLedger {
     private static final class PartitionLedger {
         final Map<String, LedgerEntry> committed = new ConcurrentHashMap<>();
         final Map<String, Pending> pending = new ConcurrentHashMap<>();
-        volatile long restoredUpTo;
     }
 
     private record Pending(LedgerEntry entry, BooleanSupplier owner) {

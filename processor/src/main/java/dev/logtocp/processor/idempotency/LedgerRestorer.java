@@ -1,9 +1,11 @@
 package dev.logtocp.processor.idempotency;
 
 import dev.logtocp.internal.LedgerEntry;
+import dev.logtocp.internal.UserReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -14,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads ledger partitions into an {@link IdempotencyLedger} before any command of the matching command partition
- * runs. Continues from where the previous restore of the same partition stopped, so a rebalance that hands a
- * partition back costs only the entries written meanwhile.
+ * Reads the processor's state partitions (the idempotency ledger and the externalId references) into memory before
+ * any command of the matching command partition runs. Continues from where the previous restore of the same
+ * partition stopped, so a rebalance that hands a partition back costs only the records written meanwhile.
  *
  * <p>Blocking; used on the consumer thread with its own {@code read_committed} consumer (no group).
  */
@@ -26,46 +28,59 @@ public final class LedgerRestorer {
     private final Consumer<byte[], byte[]> consumer;
     private final Deserializer<Object> values;
     private final IdempotencyLedger ledger;
-    private final String topic;
+    private final ReferenceMap references;
+    private final String ledgerTopic;
+    private final String referencesTopic;
+    private final Map<TopicPartition, Long> restoredUpTo = new HashMap<>();
 
-    public LedgerRestorer(Consumer<byte[], byte[]> consumer, Deserializer<Object> values, IdempotencyLedger ledger, String topic) {
+    public LedgerRestorer(Consumer<byte[], byte[]> consumer, Deserializer<Object> values, IdempotencyLedger ledger,
+                          String ledgerTopic, ReferenceMap references, String referencesTopic) {
         this.consumer = consumer;
         this.values = values;
         this.ledger = ledger;
-        this.topic = topic;
+        this.references = references;
+        this.ledgerTopic = ledgerTopic;
+        this.referencesTopic = referencesTopic;
     }
 
+    /** Restores ledger and references partition {@code partition}. */
     public void restore(int partition, Duration timeout) {
-        TopicPartition tp = new TopicPartition(topic, partition);
-        long start = ledger.restoredUpTo(partition);
+        Instant deadline = Instant.now().plus(timeout);
+        read(new TopicPartition(ledgerTopic, partition), deadline, (key, value) ->
+                ledger.restored(partition, key, value instanceof LedgerEntry entry ? entry : null));
+        read(new TopicPartition(referencesTopic, partition), deadline, (key, value) ->
+                references.restored(partition, key, value instanceof UserReference ref ? ref.getUserId() : null));
+    }
+
+    private void read(TopicPartition tp, Instant deadline, java.util.function.BiConsumer<String, Object> sink) {
+        long start = restoredUpTo.getOrDefault(tp, 0L);
         consumer.assign(List.of(tp));
         consumer.seek(tp, start);
         long end = consumer.endOffsets(List.of(tp)).get(tp);
-        Instant deadline = Instant.now().plus(timeout);
         int read = 0;
         while (consumer.position(tp) < end) {
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("restoring ledger " + tp + " took longer than " + timeout.toSeconds() + " s");
+                throw new IllegalStateException("restoring " + tp + " did not finish in time");
             }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-                if (key == null) {
+                if (record.key() == null) {
                     continue;
                 }
-                Object value = record.value() == null ? null : values.deserialize(topic, record.headers(), record.value());
-                ledger.restored(partition, key, value instanceof LedgerEntry entry ? entry : null);
+                String key = new String(record.key(), StandardCharsets.UTF_8);
+                sink.accept(key, record.value() == null ? null : values.deserialize(tp.topic(), record.headers(), record.value()));
                 read++;
             }
         }
-        ledger.restoredUpTo(partition, consumer.position(tp));
+        restoredUpTo.put(tp, consumer.position(tp));
         consumer.assign(List.of());
         if (read > 0) {
-            LOGGER.info("restored {} ledger records of {} (offsets {}..{})", read, tp, start, end);
+            LOGGER.atInfo().addKeyValue("topic", tp.topic()).addKeyValue("partition", tp.partition())
+                    .addKeyValue("records", read).log("restored processor state");
         }
     }
 
     public static Map<String, Object> consumerProperties(Map<String, String> overrides, String bootstrapServers, String clientId) {
-        Map<String, Object> p = new java.util.HashMap<>(overrides);
+        Map<String, Object> p = new HashMap<>(overrides);
         p.put("bootstrap.servers", bootstrapServers);
         p.put("client.id", clientId);
         p.put("isolation.level", "read_committed");

@@ -17,6 +17,8 @@ import dev.logtocp.processor.metrics.ProcessorMetrics;
 import dev.logtocp.processor.idempotency.LedgerRestorer;
 import dev.logtocp.processor.idempotency.PayloadHasher;
 import dev.logtocp.internal.LedgerEntry;
+import dev.logtocp.internal.UserReference;
+import dev.logtocp.processor.idempotency.ReferenceMap;
 import dev.logtocp.processor.schedule.KeyedScheduler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -85,6 +87,7 @@ public final class CommandLoop implements Runnable {
     private final Clock clock;
     private final IdempotencyLedger ledger;
     private final LedgerRestorer ledgerRestorer;
+    private final ReferenceMap references;
     private final CircuitBreaker breaker;
 
     private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
@@ -103,7 +106,7 @@ public final class CommandLoop implements Runnable {
     public CommandLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, Serializer<Object> valueSerializer,
                        org.apache.kafka.common.serialization.Deserializer<Object> valueDeserializer, HandlerRegistry handlers,
                        CommandExecutor executor, Context schedulerContext, KafkaSettings kafka, EngineSettings engine,
-                       IdempotencyLedger ledger, LedgerRestorer ledgerRestorer, CircuitBreaker breaker,
+                       IdempotencyLedger ledger, ReferenceMap references, LedgerRestorer ledgerRestorer, CircuitBreaker breaker,
                        ProcessorMetrics stats, Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
@@ -119,6 +122,7 @@ public final class CommandLoop implements Runnable {
         this.clock = clock;
         this.ledger = ledger;
         this.ledgerRestorer = ledgerRestorer;
+        this.references = references;
         this.breaker = breaker;
     }
 
@@ -256,22 +260,44 @@ public final class CommandLoop implements Runnable {
             ExecutionResult verdict = sameHash(prior.getPayloadHash(), payloadHash)
                     ? duplicateOf(prior)
                     : rejected("idempotency_key_reuse", "this idempotency key was already used by this issuer for a different command");
-            publishOutcome(state, record, meta, subject, verdict, null);
+            publishOutcome(state, record, meta, subject, verdict, null, null);
             return Future.succeededFuture();
         }
-        Future<ExecutionResult> execution = executor.execute(handler, command, traceparent(record));
+        Future<ExecutionResult> execution = executor.execute(handler, command, traceparent(record), partition);
         return execution.map(result -> {
             LedgerEntry decided = recordable(result) ? ledgerEntry(meta, subject.commandType(), payloadHash, result) : null;
             if (decided != null) {
                 ledger.recordPending(partition, decided, state::active);
             }
-            publishOutcome(state, record, meta, subject, result, decided);
+            ReferenceChange reference = referenceChange(handler, command, meta, result);
+            if (reference != null) {
+                references.recordPending(partition, reference.externalId(), reference.userId(), state::active);
+            }
+            publishOutcome(state, record, meta, subject, result, decided, reference);
             return null;
         });
     }
 
+    /** A change to the externalId map that a successful command makes: a new mapping, or a removal (null user id). */
+    record ReferenceChange(String externalId, String userId, String issuer) {
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ReferenceChange referenceChange(CommandHandler handler, SpecificRecord command, CommandMeta meta, ExecutionResult result) {
+        if (result.status() != OutcomeStatus.SUCCEEDED) {
+            return null;
+        }
+        java.util.Optional<String> established = handler.establishesExternalId(command);
+        if (established.isPresent() && result.userId() != null) {
+            return new ReferenceChange(established.get(), result.userId(), meta.getIssuer());
+        }
+        java.util.Optional<String> released = handler.releasesExternalId(command);
+        return released.map(id -> new ReferenceChange(id, null, meta.getIssuer())).orElse(null);
+    }
+
     private void publishOutcome(PartitionState state, ConsumerRecord<byte[], byte[]> record, CommandMeta meta,
-                                OutcomeFactory.Subject subject, ExecutionResult result, LedgerEntry decided) {
+                                OutcomeFactory.Subject subject, ExecutionResult result, LedgerEntry decided,
+                                ReferenceChange reference) {
         CommandOutcome outcome = OutcomeFactory.outcome(subject, result);
         stats.commandFinished(subject.commandType(), outcome.getStatus());
         List<Completion.Output> outputs = new ArrayList<>(4);
@@ -293,7 +319,13 @@ public final class CommandLoop implements Runnable {
             outputs.add(new Completion.Output(kafka.ledgerTopic(), record.partition(),
                     IdempotencyLedger.key(meta.getIssuer(), meta.getIdempotencyKey()).getBytes(StandardCharsets.UTF_8), decided, List.of()));
         }
-        completions.add(new Completion(state, record.offset(), outputs, decided));
+        if (reference != null) {
+            Object value = reference.userId() == null ? null : UserReference.newBuilder().setExternalId(reference.externalId())
+                    .setUserId(reference.userId()).setIssuer(reference.issuer()).setRecordedAt(result.completedAt()).build();
+            outputs.add(new Completion.Output(kafka.referencesTopic(), record.partition(),
+                    reference.externalId().getBytes(StandardCharsets.UTF_8), value, List.of()));
+        }
+        completions.add(new Completion(state, record.offset(), outputs, decided, reference));
     }
 
     /**
@@ -431,8 +463,12 @@ public final class CommandLoop implements Runnable {
             producer.commitTransaction();
             stats.published(batch.size());
             for (Completion c : batch) {
+                int partition = c.partition().partition().partition();
                 if (c.ledgerEntry() != null) {
-                    ledger.committed(c.partition().partition().partition(), c.ledgerEntry());
+                    ledger.committed(partition, c.ledgerEntry());
+                }
+                if (c.reference() != null) {
+                    references.committed(partition, c.reference().externalId(), c.reference().userId());
                 }
             }
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
@@ -453,7 +489,9 @@ public final class CommandLoop implements Runnable {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(batch.size() * 2);
         for (Completion c : batch) {
             for (Completion.Output o : c.outputs()) {
-                byte[] value = o.value() instanceof byte[] raw ? raw : valueSerializer.serialize(o.topic(), o.value());
+                // A null value is a tombstone (a removed externalId mapping).
+                byte[] value = o.value() == null ? null
+                        : o.value() instanceof byte[] raw ? raw : valueSerializer.serialize(o.topic(), o.value());
                 out.add(new ProducerRecord<>(o.topic(), o.partition(), o.key(), value, o.headers()));
             }
         }

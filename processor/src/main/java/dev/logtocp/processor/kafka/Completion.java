@@ -9,11 +9,13 @@ import org.apache.kafka.common.header.Header;
  * thread, which publishes it and the offset past it in one transaction.
  *
  * @param ledgerEntry the decision to remember for the idempotency ledger, or null when nothing is recorded
+ * @param reference   the externalId mapping change to apply once committed, or null
  */
-record Completion(PartitionState partition, long offset, List<Output> outputs, LedgerEntry ledgerEntry) {
+record Completion(PartitionState partition, long offset, List<Output> outputs, LedgerEntry ledgerEntry,
+                  CommandLoop.ReferenceChange reference) {
 
     Completion(PartitionState partition, long offset, List<Output> outputs) {
-        this(partition, offset, outputs, null);
+        this(partition, offset, outputs, null, null);
     }
 
     /**
