@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ops", mixinStandardHelpOptions = true, version = "logto-command-processor ops 0.1",
         description = "Operator tools for logto-command-processor: topics, replay, dead letters, sending and reading commands.",
-        subcommands = {TopicsCommand.class, ReplayCommand.class, SendCommand.class, TailCommand.class, StatusCommand.class})
+        subcommands = {TopicsCommand.class, ReplayCommand.class, DlqCommand.class, SendCommand.class, TailCommand.class, StatusCommand.class})
 public final class OpsCli implements Runnable {
 
     @CommandLine.Spec
