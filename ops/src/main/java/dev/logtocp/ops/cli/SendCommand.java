@@ -19,8 +19,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ops send}: one command from friendly JSON onto the command topic, in the registry wire format. */
 @Command(name = "send", mixinStandardHelpOptions = true,
-        description = {"Send one command. The JSON may leave out optional fields and meta (commandId, idempotencyKey,",
-                "issuedAt and issuer get defaults); unions need no type wrapper; timestamps are ISO-8601 or epoch ms.",
+        description = {"Send one command, given as JSON, to the command topic.",
+                "The JSON may leave out optional fields and meta (commandId, idempotencyKey, issuedAt and issuer get",
+                "defaults); unions need no type wrapper; timestamps are ISO-8601 or epoch ms.",
                 "Example: ops send --type UserCreate '{\"username\":\"alice\",\"primaryEmail\":\"alice@example.com\"}'"})
 final class SendCommand extends OpsCommand {
 
@@ -55,6 +56,7 @@ final class SendCommand extends OpsCommand {
         Map<String, Object> props = kafka.client();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000"); // a wrong topic or broker fails in 20 s, not 60
         WireFormatSerializer serializer = new WireFormatSerializer();
         serializer.configure(kafka.serde(), false);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(props, new StringSerializer(), serializer)) {

@@ -61,6 +61,17 @@ class ReplayIT {
         return out;
     }
 
+    /** The committed offsets once they equal the expected ones, or after 5 s (offset reads can lag a write briefly). */
+    private Map<Integer, Long> awaitCommitted(long p0, long p1) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(5);
+        Map<Integer, Long> now = committed();
+        while (!(now.getOrDefault(0, -1L) == p0 && now.getOrDefault(1, -1L) == p1) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+            now = committed();
+        }
+        return now;
+    }
+
     private CliRun replay(String... more) {
         List<String> args = new ArrayList<>(List.of("replay", "--bootstrap-servers", kafka.bootstrapServers(),
                 "--group", group, "--topic", topic));
@@ -91,11 +102,11 @@ class ReplayIT {
         CliRun run = replay("--to-earliest", "--partitions", "0");
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).contains("moved 1 partition(s)");
-        assertThat(committed()).containsEntry(0, 0L).containsEntry(1, 10L);
+        assertThat(awaitCommitted(0L, 10L)).as(run.toString()).containsEntry(0, 0L).containsEntry(1, 10L);
 
         CliRun clamped = replay("--to-offset", "99");
         assertThat(clamped.exitCode()).isZero();
-        assertThat(committed()).containsEntry(0, 10L).containsEntry(1, 10L);
+        assertThat(awaitCommitted(10L, 10L)).containsEntry(0, 10L).containsEntry(1, 10L);
     }
 
     @Test
