@@ -1,0 +1,17 @@
+package dev.logtocp.ops.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code ops topics apply|verify}. */
+@Command(name = "topics", mixinStandardHelpOptions = true,
+        description = "Create or check the processor's topics against the topic contract.",
+        subcommands = {TopicsApplyCommand.class, TopicsVerifyCommand.class})
+final class TopicsCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: apply or verify");
+    }
+}
