@@ -55,8 +55,8 @@ class SendIT {
 
     @Test
     void anUnknownTypeFailsWithOneLine() {
-        CliRun run = stack.run(List.of("send", "--type", "UserDelete"), "{}");
+        CliRun run = stack.run(List.of("send", "--type", "UserTeleport"), "{}");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).startsWith("error: unknown command type 'UserDelete'");
+        assertThat(run.err()).startsWith("error: unknown command type 'UserTeleport'");
     }
 }

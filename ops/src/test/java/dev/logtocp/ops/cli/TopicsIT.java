@@ -37,6 +37,9 @@ class TopicsIT {
         kafka.createTopic(prefix + ".commands", 6, Map.of("min.insync.replicas", "1"));
         kafka.createTopic(prefix + ".outcomes", 3, Map.of("min.insync.replicas", "1"));
         kafka.createTopic(prefix + ".audit", 6, Map.of("min.insync.replicas", "1", "retention.ms", "86400000"));
+        kafka.createTopic(prefix + ".commands.ledger", 6, Map.of("min.insync.replicas", "1", "cleanup.policy", "compact,delete",
+                "retention.ms", Long.toString(dev.logtocp.topics.TopicContract.DEFAULT_LEDGER_RETENTION_MS)));
+        kafka.createTopic(prefix + ".commands.refs", 6, Map.of("min.insync.replicas", "1", "cleanup.policy", "compact"));
 
         CliRun verify = topics("verify", prefix);
         assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(1);
