@@ -57,7 +57,14 @@ final class ProcessorFleet implements AutoCloseable {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Small heaps and the serial collector: three of these share two cores with the brokers and the test.
         List<String> command = new ArrayList<>(List.of(javaBin, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), MAIN_CLASS));
+                "-XX:TieredStopAtLevel=1"));
+        // The test class path carries a logback-test.xml that silences INFO; the service's own configuration
+        // is what an operator would see, and the kills are only explicable with its INFO lines.
+        java.net.URL serviceLogging = ProcessorFleet.class.getClassLoader().getResource("logback.xml");
+        if (serviceLogging != null) {
+            command.add("-Dlogback.configurationFile=" + serviceLogging);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(i).toFile()));
@@ -86,6 +93,28 @@ final class ProcessorFleet implements AutoCloseable {
             throw new IllegalStateException("interrupted killing slot " + i, e);
         }
         kills++;
+    }
+
+    /** Thread dumps of the running children ({@code jcmd Thread.print}), for a run that got stuck. */
+    void dumpThreads() {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i] == null || !slots[i].isAlive()) {
+                continue;
+            }
+            try {
+                Process dump = new ProcessBuilder(jcmd, Long.toString(slots[i].pid()), "Thread.print")
+                        .redirectErrorStream(true)
+                        .redirectOutput(logDir.resolve("threads-" + i + "-" + System.currentTimeMillis() + ".txt").toFile())
+                        .start();
+                dump.waitFor(30, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                System.out.println("cannot dump threads of slot " + i + ": " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     int kills() {
