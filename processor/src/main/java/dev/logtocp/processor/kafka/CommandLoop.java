@@ -199,6 +199,12 @@ public final class CommandLoop implements Runnable {
                 continue;
             }
             for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                if (state.takePublishedBefore(record.offset())) {
+                    // A previous owner published this record's outputs; only the offset needs to move past it.
+                    state.track(record.offset());
+                    completions.add(new Completion(state, record.offset(), List.of()));
+                    continue;
+                }
                 DecodeResult decoded = decoder.decode(record);
                 if (decoded instanceof DecodeResult.Retry retry) {
                     // Read this record again once the registry may be back; nothing after it is dispatched meanwhile,
@@ -425,11 +431,20 @@ public final class CommandLoop implements Runnable {
             return;
         }
         List<Completion> batch = new ArrayList<>();
+        List<Completion> later = new ArrayList<>();
         for (Completion c; (c = completions.poll()) != null; ) {
-            if (c.partition().active()) {
+            if (!c.partition().active()) {
+                continue;
+            }
+            if (c.partition().withinRange(c.offset())) {
                 batch.add(c);
+            } else {
+                // Too far ahead of the lowest unfinished offset to be recorded in the commit metadata: publishing
+                // it now could publish it twice after a crash. It waits until the partition catches up.
+                later.add(c);
             }
         }
+        completions.addAll(later);
         oldestUnpublished = null;
         if (batch.isEmpty()) {
             return;
@@ -450,7 +465,7 @@ public final class CommandLoop implements Runnable {
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (PartitionState state : touched) {
-            state.takeCommittable().ifPresent(offset -> offsets.put(state.partition(), new OffsetAndMetadata(offset)));
+            state.takeCommit().ifPresent(commit -> offsets.put(state.partition(), commit));
         }
         try {
             producer.beginTransaction();
@@ -508,11 +523,11 @@ public final class CommandLoop implements Runnable {
         for (PartitionState state : states) {
             state.deactivate();
             tps.add(state.partition());
-            partitions.put(state.partition(), new PartitionState(state.partition()));
         }
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(tps);
         for (TopicPartition tp : tps) {
             OffsetAndMetadata position = committed.get(tp);
+            partitions.put(tp, new PartitionState(tp, position));
             if (position != null) {
                 consumer.seek(tp, position.offset());
             } else {
@@ -623,8 +638,10 @@ public final class CommandLoop implements Runnable {
             // dispatched for these partitions yet, and dispatch happens on this thread after this returns.
             new java.util.TreeSet<>(assigned.stream().map(TopicPartition::partition).toList())
                     .forEach(p -> ledgerRestorer.restore(p, Duration.ofMinutes(5)));
+            Map<TopicPartition, OffsetAndMetadata> committed = assigned.isEmpty() ? Map.of()
+                    : consumer.committed(new HashSet<>(assigned));
             for (TopicPartition tp : assigned) {
-                partitions.put(tp, new PartitionState(tp));
+                partitions.put(tp, new PartitionState(tp, committed.get(tp)));
             }
             stats.ledgerRestored();
             CommandLoop.this.assigned = !partitions.isEmpty();
