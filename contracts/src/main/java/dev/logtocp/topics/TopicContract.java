@@ -42,7 +42,9 @@ public record TopicContract(String commands, String outcomes, String audit, Stri
         String minIsr = Integer.toString(Math.max(1, replicationFactor - 1));
         Map<String, String> durable = Map.of("min.insync.replicas", minIsr);
         return List.of(
-                new TopicSpec("commands", commands, partitions, replicationFactor, durable),
+                // The replay window: the processor refuses a ledger retention shorter than this.
+                new TopicSpec("commands", commands, partitions, replicationFactor,
+                        Map.of("min.insync.replicas", minIsr, "retention.ms", Long.toString(DEFAULT_LEDGER_RETENTION_MS))),
                 new TopicSpec("outcomes", outcomes, partitions, replicationFactor, durable),
                 // Audit records are evidence: kept until an operator decides otherwise.
                 new TopicSpec("audit", audit, partitions, replicationFactor, Map.of("min.insync.replicas", minIsr, "retention.ms", "-1")),

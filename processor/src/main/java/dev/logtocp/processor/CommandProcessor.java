@@ -100,7 +100,7 @@ public final class CommandProcessor implements AutoCloseable {
     }
 
     public static CommandProcessor start(ProcessorConfig config) {
-        TopicCheck.requireCoPartitioned(config.kafka());
+        TopicCheck.requireCoPartitioned(config.kafka(), config.engine().ledgerRetention());
         CommandProcessor processor = new CommandProcessor(config);
         processor.loopThread.start();
         LOGGER.info("processor started: group={} instance={} topics={}", config.kafka().groupId(),

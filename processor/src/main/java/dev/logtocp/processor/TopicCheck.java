@@ -22,11 +22,22 @@ final class TopicCheck {
     }
 
     static void requireCoPartitioned(KafkaSettings kafka) {
+        requireCoPartitioned(kafka, null);
+    }
+
+    /**
+     * Also refuses a ledger retention shorter than a command topic's retention: commands still in the topic could be
+     * replayed after their ledger entry expired, and would then run again instead of coming back DUPLICATE.
+     */
+    static void requireCoPartitioned(KafkaSettings kafka, java.time.Duration ledgerRetention) {
         // Topics created a moment ago may not be in every broker's metadata yet: ask again for a little while.
         java.time.Instant giveUp = java.time.Instant.now().plusSeconds(15);
         while (true) {
             try {
                 check(kafka);
+                if (ledgerRetention != null) {
+                    checkRetention(kafka, ledgerRetention);
+                }
                 return;
             } catch (MissingTopicException e) {
                 if (java.time.Instant.now().isAfter(giveUp)) {
@@ -73,6 +84,31 @@ final class TopicCheck {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking topics", e);
+        }
+    }
+
+    private static void checkRetention(KafkaSettings kafka, java.time.Duration ledgerRetention) {
+        Map<String, Object> props = new HashMap<>(kafka.clientOverrides());
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        List<org.apache.kafka.common.config.ConfigResource> resources = kafka.commandTopics().stream()
+                .map(t -> new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t))
+                .toList();
+        try (Admin admin = Admin.create(props)) {
+            var configs = admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS);
+            for (var entry : configs.entrySet()) {
+                var retention = entry.getValue().get("retention.ms");
+                long ms = retention == null || retention.value() == null ? -1 : Long.parseLong(retention.value());
+                if (ms < 0 || ms > ledgerRetention.toMillis()) {
+                    throw new IllegalStateException("LEDGER_RETENTION_MS (" + ledgerRetention.toMillis() + ") is shorter than the retention of "
+                            + entry.getKey().name() + " (" + (ms < 0 ? "unlimited" : ms + " ms") + "): a replay could run commands whose "
+                            + "ledger entry has expired. Raise LEDGER_RETENTION_MS or shorten the command topic's retention.ms");
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the command topics' retention: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking retention", e);
         }
     }
 

@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param resource        {@code LOGTO_RESOURCE}, the Management API indicator (default
  *                        {@code https://default.logto.app/api}; Logto Cloud: {@code https://<tenant>.logto.app/api})
  * @param requestTimeout  {@code LOGTO_REQUEST_TIMEOUT_MS}, per HTTP call (default 10000)
- * @param maxConnections  {@code LOGTO_MAX_CONNECTIONS}, HTTP/1.1 connection pool size (default 64)
+ * @param maxConnections  {@code LOGTO_MAX_CONNECTIONS}, HTTP/1.1 connection pool size (default: MAX_IN_FLIGHT)
  * @param rateLimitPerSecond {@code LOGTO_RATE_LIMIT_RPS}, ceiling on requests per second to Logto (default 0: none)
  * @param breakerThreshold   {@code BREAKER_FAILURE_THRESHOLD}, consecutive transient failures that open the
  *                           circuit breaker (default 20)

@@ -37,17 +37,6 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 source.required("SCHEMA_REGISTRY_URL"),
                 source.withPrefix("KAFKA_CLIENT_"),
                 source.withPrefix("SERDE_"));
-        LogtoSettings logto = new LogtoSettings(
-                uri("LOGTO_ENDPOINT", source.required("LOGTO_ENDPOINT")),
-                source.required("LOGTO_M2M_APP_ID"),
-                new Secret(source.required("LOGTO_M2M_APP_SECRET")),
-                source.string("LOGTO_RESOURCE", "https://default.logto.app/api"),
-                source.millis("LOGTO_REQUEST_TIMEOUT_MS", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5)),
-                source.integer("LOGTO_MAX_CONNECTIONS", 64, 1, 4096),
-                source.integer("LOGTO_RATE_LIMIT_RPS", 0, 0, 1_000_000),
-                source.integer("BREAKER_FAILURE_THRESHOLD", 20, 1, 1_000_000),
-                source.millis("BREAKER_OPEN_MS", Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofHours(1)),
-                source.millis("BREAKER_MAX_OPEN_MS", Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofHours(1)));
         EngineSettings defaults = EngineSettings.defaults();
         EngineSettings engine = new EngineSettings(
                 source.integer("MAX_IN_FLIGHT", defaults.maxInFlight(), 1, 100_000),
@@ -59,6 +48,18 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 source.millis("COMMIT_INTERVAL_MS", defaults.commitInterval(), Duration.ofMillis(1), Duration.ofSeconds(30)),
                 source.millis("SHUTDOWN_TIMEOUT_MS", defaults.shutdownTimeout(), Duration.ZERO, Duration.ofMinutes(10)),
                 source.millis("LEDGER_RETENTION_MS", defaults.ledgerRetention(), Duration.ofMinutes(1), Duration.ofDays(3650)));
+        LogtoSettings logto = new LogtoSettings(
+                uri("LOGTO_ENDPOINT", source.required("LOGTO_ENDPOINT")),
+                source.required("LOGTO_M2M_APP_ID"),
+                new Secret(source.required("LOGTO_M2M_APP_SECRET")),
+                source.string("LOGTO_RESOURCE", "https://default.logto.app/api"),
+                source.millis("LOGTO_REQUEST_TIMEOUT_MS", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5)),
+                // One connection per command that may be in flight: a smaller pool silently caps throughput.
+                source.integer("LOGTO_MAX_CONNECTIONS", Math.min(4096, engine.maxInFlight()), 1, 4096),
+                source.integer("LOGTO_RATE_LIMIT_RPS", 0, 0, 1_000_000),
+                source.integer("BREAKER_FAILURE_THRESHOLD", 20, 1, 1_000_000),
+                source.millis("BREAKER_OPEN_MS", Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofHours(1)),
+                source.millis("BREAKER_MAX_OPEN_MS", Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofHours(1)));
         HttpSettings http = HttpSettings.parse(source.string("HTTP_BIND", "127.0.0.1:0"));
         SecuritySettings security = new SecuritySettings(source.optional("PASSWORD_RESET_KEYS_DIR").map(java.nio.file.Path::of));
         return new ProcessorConfig(kafka, logto, engine, http, security);

@@ -20,6 +20,8 @@ public final class KeyedScheduler {
     private final Map<String, ArrayDeque<Supplier<Future<?>>>> queues = new HashMap<>();
     private final ArrayDeque<String> runnable = new ArrayDeque<>();
     private int inFlight;
+    /** True while {@link #drain} runs: work that completes synchronously must not start more work from inside it. */
+    private boolean draining;
 
     public KeyedScheduler(int maxInFlight) {
         if (maxInFlight < 1) {
@@ -46,9 +48,22 @@ public final class KeyedScheduler {
         return queues.size();
     }
 
+    /**
+     * Starts runnable keys up to the limit. Work that finishes synchronously (a skipped or DUPLICATE command) calls
+     * {@link #finished} from inside {@link #start}; the loop below picks up what that made runnable instead of a
+     * nested call, so a long run of such work cannot overflow the stack.
+     */
     private void drain() {
-        while (inFlight < maxInFlight && !runnable.isEmpty()) {
-            start(runnable.pollFirst());
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            while (inFlight < maxInFlight && !runnable.isEmpty()) {
+                start(runnable.pollFirst());
+            }
+        } finally {
+            draining = false;
         }
     }
 

@@ -50,6 +50,10 @@ public final class ProcessorStack implements AutoCloseable {
     private final Map<String, List<CommandOutcome>> outcomes = new HashMap<>();
 
     private ProcessorStack(Map<String, String> overrides) {
+        this(overrides, true);
+    }
+
+    private ProcessorStack(Map<String, String> overrides, boolean startProcessor) {
         kafka = KafkaTestCluster.shared();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         topics = new TopicContract("commands-" + suffix, "outcomes-" + suffix, "audit-" + suffix, "dlq-" + suffix, 3, (short) 1);
@@ -74,7 +78,7 @@ public final class ProcessorStack implements AutoCloseable {
         env.put("LOGTO_REQUEST_TIMEOUT_MS", "2000");
         env.putAll(overrides);
         processorEnv = Map.copyOf(env);
-        processor = CommandProcessor.start(ProcessorConfig.fromMap(env));
+        processor = startProcessor ? CommandProcessor.start(ProcessorConfig.fromMap(env)) : null;
 
         Map<String, Object> serde = Map.of("schema.registry.url", registry.url(), "value.subject.name.strategy", "record");
         WireFormatSerializer serializer = new WireFormatSerializer();
@@ -110,6 +114,18 @@ public final class ProcessorStack implements AutoCloseable {
         return new ProcessorStack(Map.of());
     }
 
+    /** Everything but the processor, which the test starts with {@link #startProcessor()}. */
+    public static ProcessorStack prepare(Map<String, String> overrides) {
+        return new ProcessorStack(overrides, false);
+    }
+
+    /** Serializes {@code value} as the processor would (wire format, registry) for writing straight to a topic. */
+    public byte[] serialize(String topic, Object value) {
+        WireFormatSerializer serializer = new WireFormatSerializer();
+        serializer.configure(Map.of("schema.registry.url", registry.url()), false);
+        return serializer.serialize(topic, value);
+    }
+
     public static ProcessorStack start(Map<String, String> overrides) {
         return new ProcessorStack(overrides);
     }
@@ -141,6 +157,15 @@ public final class ProcessorStack implements AutoCloseable {
         producer.send(record);
         producer.flush();
         return ((CommandMeta) command.get(0)).getCommandId();
+    }
+
+    /** Writes raw bytes to any topic and partition (for pre-filling processor state topics). */
+    public void sendRawTo(String topic, int partition, byte[] key, byte[] value) {
+        rawProducer.send(new ProducerRecord<>(topic, partition, key, value));
+    }
+
+    public void flushRaw() {
+        rawProducer.flush();
     }
 
     public void sendRaw(String key, byte[] value) {
@@ -238,7 +263,9 @@ public final class ProcessorStack implements AutoCloseable {
 
     @Override
     public void close() {
-        processor.close();
+        if (processor != null) {
+            processor.close();
+        }
         producer.close();
         rawProducer.close();
         outcomeConsumer.close();

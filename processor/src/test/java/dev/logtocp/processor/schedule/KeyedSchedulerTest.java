@@ -74,4 +74,23 @@ class KeyedSchedulerTest {
         assertThat(scheduler.activeKeys()).isZero();
         assertThat(scheduler.inFlight()).isZero();
     }
+
+    @Test
+    void workThatCompletesImmediatelyDoesNotRecurseThroughTheStack() {
+        // Skipped or DUPLICATE commands complete synchronously; a long run of them must not nest one call per item.
+        KeyedScheduler scheduler = new KeyedScheduler(1);
+        scheduler.submit("blocker", work("blocker"));
+        int[] ran = new int[1];
+        for (int i = 0; i < 200_000; i++) {
+            scheduler.submit("key-" + (i % 50_000), () -> {
+                ran[0]++;
+                return Future.succeededFuture();
+            });
+        }
+        assertThat(ran[0]).isZero();
+        running.get(0).complete();
+        assertThat(ran[0]).isEqualTo(200_000);
+        assertThat(scheduler.inFlight()).isZero();
+        assertThat(scheduler.activeKeys()).isZero();
+    }
 }
