@@ -54,8 +54,10 @@ final class BenchRunner {
             load.send(burstPhase, 0);
             boolean burstDone = burstPhase.await(timeoutPerPhase);
             ResourceMeter.Reading burstReading = meter.stop();
-            say(String.format("%s %s: burst %d/%d in %.2f s = %.0f/s", name, scenario.label(), burstPhase.arrived(),
-                    burst, burstPhase.elapsedSeconds(), burstPhase.throughput()));
+            say(String.format("%s %s: burst %d/%d in %.2f s = %.0f/s; CPU %.2f s (harness %.2f s), busiest threads %s",
+                    name, scenario.label(), burstPhase.arrived(), burst, burstPhase.elapsedSeconds(),
+                    burstPhase.throughput(), burstReading.processCpuSeconds(), burstReading.harnessCpuSeconds(),
+                    burstReading.topThreads()));
             if (!burstDone) {
                 return incomplete(name, scenario, burst, loadBefore, "burst incomplete: " + burstPhase.arrived() + "/" + burst);
             }
@@ -79,7 +81,8 @@ final class BenchRunner {
                     warmPhase.failed() + burstPhase.failed() + pacedPhase.failed(),
                     warmPhase.duplicates() + burstPhase.duplicates() + pacedPhase.duplicates(),
                     pacedDone, loadBefore, ResourceMeter.loadAverage(),
-                    pacedDone ? "" : "paced incomplete: " + pacedPhase.arrived() + "/" + paced);
+                    pacedDone ? "" : "paced incomplete: " + pacedPhase.arrived() + "/" + paced,
+                    burstReading.topThreads());
         } catch (RuntimeException e) {
             e.printStackTrace();
             return incomplete(name, scenario, burst, loadBefore, "error: " + e);
@@ -97,7 +100,7 @@ final class BenchRunner {
     private static RunResult incomplete(String name, Scenario scenario, int burst, double loadBefore, String note) {
         say(name + " " + scenario.label() + ": " + note);
         return new RunResult(name, scenario, burst, 0, 0, -1, -1, 0, 0, -1, -1, -1, 0, 0, 0, 0, 0, false,
-                loadBefore, ResourceMeter.loadAverage(), note);
+                loadBefore, ResourceMeter.loadAverage(), note, java.util.Map.of());
     }
 
     static void say(String line) {

@@ -32,8 +32,9 @@ final class OutcomeWatcher implements AutoCloseable {
         WireFormatDeserializer d = new WireFormatDeserializer();
         d.configure(Map.of("schema.registry.url", env.registry.url(), "specific.avro.reader", "true"), false);
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), d);
-        List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
-                .map(i -> new TopicPartition(topic, i.partition())).toList();
+        // From the run's own topic spec: metadata of a topic created a moment ago may not have reached us yet.
+        List<TopicPartition> tps = java.util.stream.IntStream.range(0, env.partitions)
+                .mapToObj(i -> new TopicPartition(topic, i)).toList();
         consumer.assign(tps);
         consumer.seekToBeginning(tps);
         tps.forEach(consumer::position);

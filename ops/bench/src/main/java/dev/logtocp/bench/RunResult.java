@@ -10,7 +10,8 @@ import io.vertx.core.json.JsonObject;
 record RunResult(String system, Scenario scenario, int burstCommands, double throughput, double burstSeconds,
                  long burstP50, long burstP99, double pacedRate, int pacedCommands, long p50, long p95, long p99,
                  double cpuSecondsPer1k, double processCpuSecondsPer1k, long peakHeapBytes, int failed,
-                 int duplicates, boolean complete, double loadBefore, double loadAfter, String note) {
+                 int duplicates, boolean complete, double loadBefore, double loadAfter, String note,
+                 java.util.Map<String, Double> burstTopThreads) {
 
     JsonObject toJson() {
         return new JsonObject()
@@ -38,7 +39,8 @@ record RunResult(String system, Scenario scenario, int burstCommands, double thr
                 .put("complete", complete)
                 .put("loadAverageBefore", round(loadBefore))
                 .put("loadAverageAfter", round(loadAfter))
-                .put("note", note);
+                .put("note", note)
+                .put("burstTopThreadsCpuSeconds", new JsonObject(new java.util.LinkedHashMap<String, Object>(burstTopThreads)));
     }
 
     static double round(double v) {
