@@ -67,6 +67,21 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--simulator-seconds", defaultValue = "10", description = "Duration of each --simulator-only run. Default: ${DEFAULT-VALUE}")
     double simulatorSeconds;
 
+    @Option(names = "--restart", description = "Measure restart time instead: kill -9 a processor child JVM under load (C, L, K: first of each).")
+    boolean restart;
+
+    @Option(names = "--restart-rate", defaultValue = "300", description = "Paced load during --restart, commands/s. Default: ${DEFAULT-VALUE}")
+    double restartRate;
+
+    @Option(names = "--backlog", description = "Measure peak heap instead: this many commands written before the processor starts (C, L, K: first of each).")
+    Integer backlog;
+
+    @Option(names = "--backlog-seconds", defaultValue = "60", description = "Longest --backlog window. Default: ${DEFAULT-VALUE}")
+    double backlogSeconds;
+
+    @Option(names = "--sample-threads", description = "Regex of thread names to stack-sample during each burst (a wall-clock profile), e.g. 'command-loop|vert.x-eventloop'.")
+    String sampleThreads;
+
     @Option(names = "--out", defaultValue = "ops/bench-results", description = "Results root. Default: ${DEFAULT-VALUE}")
     Path out;
 
@@ -99,11 +114,21 @@ public final class BenchMain implements Callable<Integer> {
                     rows.add(r.toJson());
                 }
                 header.put("mode", "simulator-only").put("simulator", rows);
-                resultDir = Report.write(out, stamp + "-simulator", header.put("loadAverageAfter", ResourceMeter.loadAverage()), List.of());
+                resultDir = Report.write(out, stamp, "simulator", header.put("loadAverageAfter", ResourceMeter.loadAverage()), List.of());
                 BenchRunner.say("results in " + resultDir);
                 return 0;
             }
-            BenchRunner runner = new BenchRunner(env, pacedSeconds);
+            if (restart || backlog != null) {
+                Scenario s = scenarios().get(0);
+                JsonObject probe = restart ? RestartProbe.run(env, s, restartRate, processorEnv)
+                        : BacklogProbe.run(env, s, backlog, backlogSeconds, processorEnv);
+                header.put("mode", restart ? "restart" : "backlog").put(restart ? "restart" : "backlog", probe)
+                        .put("loadAverageAfter", ResourceMeter.loadAverage());
+                resultDir = Report.write(out, stamp, restart ? "restart" : "backlog", header, List.of());
+                BenchRunner.say("results in " + resultDir);
+                return 0;
+            }
+            BenchRunner runner = new BenchRunner(env, pacedSeconds, sampleThreads);
             Map<Integer, RunResult> naiveByLatency = new LinkedHashMap<>();
             for (Scenario scenario : scenarios()) {
                 for (String system : systems) {
@@ -124,7 +149,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         header.put("loadAverageAfter", ResourceMeter.loadAverage());
         Report.printTable(results);
-        resultDir = Report.write(out, stamp, header, results);
+        resultDir = Report.write(out, stamp, "", header, results);
         BenchRunner.say("results in " + resultDir + " (and " + out.resolve("latest.json") + ")");
         return 0;
     }

@@ -14,10 +14,13 @@ final class BenchRunner {
 
     private final BenchEnvironment env;
     private final double pacedSeconds;
+    private final String sampleThreads;
 
-    BenchRunner(BenchEnvironment env, double pacedSeconds) {
+    /** @param sampleThreads regex of thread names to stack-sample during bursts, or null for none */
+    BenchRunner(BenchEnvironment env, double pacedSeconds, String sampleThreads) {
         this.env = env;
         this.pacedSeconds = pacedSeconds;
+        this.sampleThreads = sampleThreads;
     }
 
     /**
@@ -50,10 +53,18 @@ final class BenchRunner {
             }
 
             Phase burstPhase = phase(watcher, "burst", burst);
+            StackSampler sampler = sampleThreads == null ? null : new StackSampler(sampleThreads, 4);
             meter.start();
+            if (sampler != null) {
+                sampler.start();
+            }
             load.send(burstPhase, 0);
             boolean burstDone = burstPhase.await(timeoutPerPhase);
             ResourceMeter.Reading burstReading = meter.stop();
+            if (sampler != null) {
+                say(name + " " + scenario.label() + ": where the sampled threads spent the burst (% of samples):");
+                sampler.stop(25).forEach((stack, share) -> say(String.format("  %5.1f%%  %s", share, stack)));
+            }
             say(String.format("%s %s: burst %d/%d in %.2f s = %.0f/s; CPU %.2f s (harness %.2f s), busiest threads %s",
                     name, scenario.label(), burstPhase.arrived(), burst, burstPhase.elapsedSeconds(),
                     burstPhase.throughput(), burstReading.processCpuSeconds(), burstReading.harnessCpuSeconds(),

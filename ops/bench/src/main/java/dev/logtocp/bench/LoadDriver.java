@@ -24,6 +24,7 @@ final class LoadDriver implements AutoCloseable {
     private final String topic;
     private final String runId;
     private final int keys;
+    private volatile boolean stopped;
 
     LoadDriver(BenchEnvironment env, String topic, String runId, int keys) {
         Map<String, Object> p = new HashMap<>();
@@ -50,7 +51,7 @@ final class LoadDriver implements AutoCloseable {
             commands[i] = command(phase.name, i);
         }
         long start = System.nanoTime();
-        for (int i = 0; i < phase.count; i++) {
+        for (int i = 0; i < phase.count && !stopped; i++) {
             if (perSecond > 0) {
                 long due = start + (long) (i * 1e9 / perSecond);
                 long wait = due - System.nanoTime();
@@ -75,12 +76,18 @@ final class LoadDriver implements AutoCloseable {
                 .build();
     }
 
+    /** Ends a {@link #send} in progress (from another thread) after the current record. */
+    void stop() {
+        stopped = true;
+    }
+
     static String commandId(String runId, String phase, int index) {
         return runId + "." + phase + "." + index;
     }
 
     @Override
     public void close() {
+        stopped = true;
         producer.close();
     }
 }

@@ -25,6 +25,8 @@ final class OutcomeWatcher implements AutoCloseable {
     private final String prefix;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long markMillis = Long.MAX_VALUE;
+    private final java.util.concurrent.atomic.AtomicLong firstAfterMark = new java.util.concurrent.atomic.AtomicLong();
 
     OutcomeWatcher(BenchEnvironment env, String topic, String runId) {
         Map<String, Object> p = Map.of("bootstrap.servers", env.bootstrap(), "isolation.level", "read_committed",
@@ -66,7 +68,24 @@ final class OutcomeWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on, remember when the first outcome arrives of a command that was read at or after
+     * {@code millis}: after a crash at that time, the first outcome of the new instance.
+     */
+    void mark(long millis) {
+        firstAfterMark.set(0);
+        markMillis = millis;
+    }
+
+    /** Arrival time of the first outcome after {@link #mark}, or 0 if none yet. */
+    long firstAfterMark() {
+        return firstAfterMark.get();
+    }
+
     private void record(CommandOutcome o, long now) {
+        if (o.getReceivedAt().toEpochMilli() >= markMillis) {
+            firstAfterMark.compareAndSet(0, now);
+        }
         String id = o.getCommandId();
         if (!id.startsWith(prefix)) {
             return;

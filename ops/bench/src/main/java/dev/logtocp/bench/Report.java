@@ -41,16 +41,20 @@ final class Report {
         System.out.println();
     }
 
-    static Path write(Path outRoot, String stamp, JsonObject header, List<RunResult> results) {
+    /**
+     * Writes {@code <outRoot>/<stamp>[-mode]/results.json} (+ charts when there are results) and copies it to
+     * {@code latest.json}, or {@code latest-<mode>.json} for the side measurements so they do not hide the sweep.
+     */
+    static Path write(Path outRoot, String stamp, String mode, JsonObject header, List<RunResult> results) {
         try {
-            Path dir = outRoot.resolve(stamp);
+            Path dir = outRoot.resolve(mode.isEmpty() ? stamp : stamp + "-" + mode);
             Files.createDirectories(dir);
             JsonArray rows = new JsonArray();
             results.forEach(r -> rows.add(r.toJson()));
             JsonObject doc = header.copy().put("results", rows);
             Path json = dir.resolve("results.json");
             Files.writeString(json, doc.encodePrettily() + "\n", StandardCharsets.UTF_8);
-            Files.copy(json, outRoot.resolve("latest.json"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(json, outRoot.resolve(mode.isEmpty() ? "latest.json" : "latest-" + mode + ".json"), StandardCopyOption.REPLACE_EXISTING);
             if (!results.isEmpty()) {
                 chart(results, "Throughput (commands/s); 'bound' = min(C,K)/L", "commands/s",
                         RunResult::throughput, true, dir.resolve("throughput.png"));
