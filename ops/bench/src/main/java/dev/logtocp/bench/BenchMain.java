@@ -43,7 +43,7 @@ public final class BenchMain implements Callable<Integer> {
     List<Integer> keys;
 
     @Option(names = "--systems", split = ",", defaultValue = "processor,peer,naive",
-            description = "Systems to run, in order: processor, peer, peer-tx, naive. Default: ${DEFAULT-VALUE}")
+            description = "Systems to run, in order: processor, processor-conn (LOGTO_MAX_CONNECTIONS=C), peer, peer-tx, naive. Default: ${DEFAULT-VALUE}")
     List<String> systems;
 
     @Option(names = "--processor-env", description = "Extra processor settings, KEY=VALUE (repeatable), e.g. LOGTO_MAX_CONNECTIONS=256.")
@@ -82,6 +82,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--sample-threads", description = "Regex of thread names to stack-sample during each burst (a wall-clock profile), e.g. 'command-loop|vert.x-eventloop'.")
     String sampleThreads;
 
+    @Option(names = "--jvm-warmup", negatable = true, defaultValue = "true",
+            description = "Run each system once, unrecorded, before the sweep, so the first system measured is not the one paying for the JIT. Default: ${DEFAULT-VALUE}")
+    boolean jvmWarmup;
+
     @Option(names = "--out", defaultValue = "ops/bench-results", description = "Results root. Default: ${DEFAULT-VALUE}")
     Path out;
 
@@ -107,6 +111,8 @@ public final class BenchMain implements Callable<Integer> {
                     + " (pid " + env.simulator.pid() + "), load average " + ResourceMeter.loadAverage());
             if (simulatorOnly) {
                 JsonArray rows = new JsonArray();
+                // A fresh child JVM answers slowly until its JIT has run; that is not the number to publish.
+                SimulatorLoad.run(env.simulator, simulatorConcurrency.get(0), 3);
                 for (int c : simulatorConcurrency) {
                     SimulatorLoad.Result r = SimulatorLoad.run(env.simulator, c, simulatorSeconds);
                     BenchRunner.say(String.format("simulator only, concurrency %d: %.0f requests/s (p50 %.2f ms, p99 %.2f ms, %d errors)",
@@ -129,6 +135,16 @@ public final class BenchMain implements Callable<Integer> {
                 return 0;
             }
             BenchRunner runner = new BenchRunner(env, pacedSeconds, sampleThreads);
+            if (jvmWarmup) {
+                Scenario first = scenarios().get(0);
+                Scenario warm = new Scenario(Math.min(first.n(), 2_000), first.concurrency(), first.latencyMs(), first.keys());
+                for (String system : systems) {
+                    if (!system.equals("naive")) {
+                        BenchRunner.say("JVM warm-up (not recorded): " + system);
+                        runner.run(factory(system), warm, Integer.MAX_VALUE);
+                    }
+                }
+            }
             Map<Integer, RunResult> naiveByLatency = new LinkedHashMap<>();
             for (Scenario scenario : scenarios()) {
                 for (String system : systems) {
@@ -157,6 +173,7 @@ public final class BenchMain implements Callable<Integer> {
     private Supplier<SystemUnderTest> factory(String system) {
         return switch (system) {
             case "processor" -> () -> new ProcessorSystem(processorEnv);
+            case "processor-conn" -> () -> new ProcessorSystem(processorEnv, true);
             case "peer" -> () -> new PeerSystem(CommitMode.PERIODIC_CONSUMER_ASYNCHRONOUS);
             case "peer-tx" -> () -> new PeerSystem(CommitMode.PERIODIC_TRANSACTIONAL_PRODUCER);
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown system: " + system);

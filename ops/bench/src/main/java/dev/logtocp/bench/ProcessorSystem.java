@@ -11,15 +11,25 @@ import java.util.Map;
  */
 final class ProcessorSystem implements SystemUnderTest {
     private final Map<String, String> overrides;
+    private final boolean poolMatchesConcurrency;
     private CommandProcessor processor;
 
     ProcessorSystem(Map<String, String> overrides) {
+        this(overrides, false);
+    }
+
+    /**
+     * @param poolMatchesConcurrency also set {@code LOGTO_MAX_CONNECTIONS=C} (system name {@code processor-conn}):
+     *                               the shipped pool of 64 connections otherwise caps HTTP concurrency below C
+     */
+    ProcessorSystem(Map<String, String> overrides, boolean poolMatchesConcurrency) {
         this.overrides = Map.copyOf(overrides);
+        this.poolMatchesConcurrency = poolMatchesConcurrency;
     }
 
     @Override
     public String name() {
-        return "processor";
+        return poolMatchesConcurrency ? "processor-conn" : "processor";
     }
 
     @Override
@@ -39,6 +49,9 @@ final class ProcessorSystem implements SystemUnderTest {
         env.put("LOGTO_M2M_APP_SECRET", logto.appSecret());
         env.put("LOGTO_RESOURCE", logto.resource());
         env.put("MAX_IN_FLIGHT", Integer.toString(run.scenario().concurrency()));
+        if (poolMatchesConcurrency) {
+            env.put("LOGTO_MAX_CONNECTIONS", Integer.toString(run.scenario().concurrency()));
+        }
         env.putAll(overrides);
         processor = CommandProcessor.start(ProcessorConfig.fromMap(env));
     }
