@@ -63,7 +63,7 @@ final class PeerSystem implements SystemUnderTest {
                 // Its check reads a private field of the 3.x KafkaConsumer; 4.x delegates to another class.
                 // Auto-commit is off above, which is what the check is for.
                 .ignoreReflectiveAccessExceptionsForAutoCommitDisabledCheck(true)
-                .defaultMessageRetryDelay(Duration.ofMillis(200))
+                .retryDelayProvider(record -> Duration.ofMillis(200))
                 .build();
         pc = ParallelStreamProcessor.createEosStreamProcessor(options);
         pc.subscribe(List.of(run.topics().commands()));
@@ -73,7 +73,7 @@ final class PeerSystem implements SystemUnderTest {
     @Override
     public void close() {
         if (pc != null) {
-            pc.close(Duration.ofSeconds(30), io.confluent.parallelconsumer.internal.DrainingCloseable.DrainingMode.DONT_DRAIN);
+            pc.closeDontDrainFirst(Duration.ofSeconds(30));
             pc = null;
         }
         if (call != null) {

@@ -79,6 +79,8 @@ final class RestartProbe {
                     first.destroyForcibly();
                 }
                 load.stop();
+                // The sender must be done before the producer closes with the try block.
+                sender.join(10_000);
             }
         } finally {
             env.dropTopics(topics);
