@@ -1,0 +1,221 @@
+package dev.logtocp.bench;
+
+import io.confluent.parallelconsumer.ParallelConsumerOptions.CommitMode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark: the same commands, keys, concurrency and Logto latency for this processor, the parallel-consumer
+ * peer and a naive consumer, one after another, on one broker and one simulator (each in a child JVM). Prints a
+ * table and writes JSON and PNG charts under {@code --out/<timestamp>/}. Nothing here asserts a speed.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Compares the processor, parallel-consumer and a naive consumer on a broker and the Logto simulator.")
+public final class BenchMain implements Callable<Integer> {
+
+    @Option(names = "--profile", defaultValue = "quick", description = "quick (a few minutes) or full (the whole sweep). Default: ${DEFAULT-VALUE}")
+    String profile;
+
+    @Option(names = "--n", description = "Commands per burst (overrides the profile).")
+    Integer n;
+
+    @Option(names = "--concurrency", split = ",", description = "C values (overrides the profile).")
+    List<Integer> concurrency;
+
+    @Option(names = "--latency", split = ",", description = "L values in ms (overrides the profile).")
+    List<Integer> latency;
+
+    @Option(names = "--keys", split = ",", description = "K values (overrides the profile).")
+    List<Integer> keys;
+
+    @Option(names = "--systems", split = ",", defaultValue = "processor,peer,naive",
+            description = "Systems to run, in order: processor, processor-conn (LOGTO_MAX_CONNECTIONS=C), peer, peer-tx, naive. Default: ${DEFAULT-VALUE}")
+    List<String> systems;
+
+    @Option(names = "--processor-env", description = "Extra processor settings, KEY=VALUE (repeatable), e.g. LOGTO_MAX_CONNECTIONS=256.")
+    Map<String, String> processorEnv = new HashMap<>();
+
+    @Option(names = "--paced-seconds", defaultValue = "8", description = "Length of the paced (latency) phase. Default: ${DEFAULT-VALUE}")
+    double pacedSeconds;
+
+    @Option(names = "--naive-seconds", defaultValue = "8", description = "The naive burst is capped at this many seconds of its 1/L ceiling. Default: ${DEFAULT-VALUE}")
+    double naiveSeconds;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the command and outcome topics. Default: ${DEFAULT-VALUE}")
+    int partitions;
+
+    @Option(names = "--simulator-only", description = "Only measure the simulator's own request rate (no Kafka systems).")
+    boolean simulatorOnly;
+
+    @Option(names = "--simulator-concurrency", split = ",", defaultValue = "64,256", description = "Concurrency of --simulator-only. Default: ${DEFAULT-VALUE}")
+    List<Integer> simulatorConcurrency;
+
+    @Option(names = "--simulator-seconds", defaultValue = "10", description = "Duration of each --simulator-only run. Default: ${DEFAULT-VALUE}")
+    double simulatorSeconds;
+
+    @Option(names = "--restart", description = "Measure restart time instead: kill -9 a processor child JVM under load (C, L, K: first of each).")
+    boolean restart;
+
+    @Option(names = "--restart-rate", defaultValue = "300", description = "Paced load during --restart, commands/s. Default: ${DEFAULT-VALUE}")
+    double restartRate;
+
+    @Option(names = "--backlog", description = "Measure peak heap instead: this many commands written before the processor starts (C, L, K: first of each).")
+    Integer backlog;
+
+    @Option(names = "--backlog-seconds", defaultValue = "60", description = "Longest --backlog window. Default: ${DEFAULT-VALUE}")
+    double backlogSeconds;
+
+    @Option(names = "--sample-threads", description = "Regex of thread names to stack-sample during each burst (a wall-clock profile), e.g. 'command-loop|vert.x-eventloop'.")
+    String sampleThreads;
+
+    @Option(names = "--jvm-warmup", negatable = true, defaultValue = "true",
+            description = "Run each system once, unrecorded, before the sweep, so the first system measured is not the one paying for the JIT. Default: ${DEFAULT-VALUE}")
+    boolean jvmWarmup;
+
+    @Option(names = "--out", defaultValue = "ops/bench-results", description = "Results root. Default: ${DEFAULT-VALUE}")
+    Path out;
+
+    @Option(names = "--work-dir", defaultValue = "ops/bench/target/bench-work", description = "Broker data and child logs. Default: ${DEFAULT-VALUE}")
+    Path workDir;
+
+    /** Where the last call wrote its results; for the smoke test. */
+    Path resultDir;
+    /** The last call's results; for the smoke test. */
+    final List<RunResult> results = new ArrayList<>();
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(new CommandLine(new BenchMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        JsonObject header = header();
+        try (BenchEnvironment env = BenchEnvironment.start(workDir, partitions)) {
+            BenchRunner.say("broker " + env.bootstrap() + ", simulator " + env.simulator.endpoint()
+                    + " (pid " + env.simulator.pid() + "), load average " + ResourceMeter.loadAverage());
+            if (simulatorOnly) {
+                JsonArray rows = new JsonArray();
+                // A fresh child JVM answers slowly until its JIT has run; that is not the number to publish.
+                SimulatorLoad.run(env.simulator, simulatorConcurrency.get(0), 3);
+                for (int c : simulatorConcurrency) {
+                    SimulatorLoad.Result r = SimulatorLoad.run(env.simulator, c, simulatorSeconds);
+                    BenchRunner.say(String.format("simulator only, concurrency %d: %.0f requests/s (p50 %.2f ms, p99 %.2f ms, %d errors)",
+                            c, r.perSecond(), r.p50Ms(), r.p99Ms(), r.errors()));
+                    rows.add(r.toJson());
+                }
+                header.put("mode", "simulator-only").put("simulator", rows);
+                resultDir = Report.write(out, stamp, "simulator", header.put("loadAverageAfter", ResourceMeter.loadAverage()), List.of());
+                BenchRunner.say("results in " + resultDir);
+                return 0;
+            }
+            if (restart || backlog != null) {
+                Scenario s = scenarios().get(0);
+                JsonObject probe = restart ? RestartProbe.run(env, s, restartRate, processorEnv)
+                        : BacklogProbe.run(env, s, backlog, backlogSeconds, processorEnv);
+                header.put("mode", restart ? "restart" : "backlog").put(restart ? "restart" : "backlog", probe)
+                        .put("loadAverageAfter", ResourceMeter.loadAverage());
+                resultDir = Report.write(out, stamp, restart ? "restart" : "backlog", header, List.of());
+                BenchRunner.say("results in " + resultDir);
+                return 0;
+            }
+            BenchRunner runner = new BenchRunner(env, pacedSeconds, sampleThreads);
+            if (jvmWarmup) {
+                Scenario first = scenarios().get(0);
+                Scenario warm = new Scenario(Math.min(first.n(), 2_000), first.concurrency(), first.latencyMs(), first.keys());
+                for (String system : systems) {
+                    if (!system.equals("naive")) {
+                        BenchRunner.say("JVM warm-up (not recorded): " + system);
+                        runner.run(factory(system), warm, Integer.MAX_VALUE);
+                    }
+                }
+            }
+            Map<Integer, RunResult> naiveByLatency = new LinkedHashMap<>();
+            for (Scenario scenario : scenarios()) {
+                for (String system : systems) {
+                    if (system.equals("naive")) {
+                        // One at a time: C and K do not matter, so one run per L serves every scenario with it.
+                        RunResult naive = naiveByLatency.get(scenario.latencyMs());
+                        if (naive == null) {
+                            int cap = (int) Math.max(100, naiveSeconds * 1000.0 / Math.max(1, scenario.latencyMs()));
+                            naive = runner.run(NaiveSystem::new, scenario, cap);
+                            naiveByLatency.put(scenario.latencyMs(), naive);
+                            results.add(naive);
+                        }
+                        continue;
+                    }
+                    results.add(runner.run(factory(system), scenario, Integer.MAX_VALUE));
+                }
+            }
+        }
+        header.put("loadAverageAfter", ResourceMeter.loadAverage());
+        Report.printTable(results);
+        resultDir = Report.write(out, stamp, "", header, results);
+        BenchRunner.say("results in " + resultDir + " (and " + out.resolve("latest.json") + ")");
+        return 0;
+    }
+
+    private Supplier<SystemUnderTest> factory(String system) {
+        return switch (system) {
+            case "processor" -> () -> new ProcessorSystem(processorEnv);
+            case "processor-conn" -> () -> new ProcessorSystem(processorEnv, true);
+            case "peer" -> () -> new PeerSystem(CommitMode.PERIODIC_CONSUMER_ASYNCHRONOUS);
+            case "peer-tx" -> () -> new PeerSystem(CommitMode.PERIODIC_TRANSACTIONAL_PRODUCER);
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown system: " + system);
+        };
+    }
+
+    List<Scenario> scenarios() {
+        boolean full = profile.equals("full");
+        if (!full && !profile.equals("quick")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--profile must be quick or full");
+        }
+        int count = n != null ? n : full ? 20_000 : 5_000;
+        List<Integer> cs = concurrency != null ? concurrency : full ? List.of(16, 64, 256, 1024) : List.of(64, 256);
+        List<Integer> ls = latency != null ? latency : full ? List.of(5, 20, 100) : List.of(20);
+        List<Integer> ks = keys != null ? keys : full ? List.of(10, 1_000, 100_000) : List.of(1_000, 100_000);
+        List<Scenario> out = new ArrayList<>();
+        for (int l : ls) {
+            for (int k : ks) {
+                for (int c : cs) {
+                    out.add(new Scenario(count, c, l, k));
+                }
+            }
+        }
+        return out;
+    }
+
+    private JsonObject header() throws java.io.IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        return new JsonObject()
+                .put("startedAt", java.time.Instant.now().toString())
+                .put("profile", profile)
+                .put("availableProcessors", Runtime.getRuntime().availableProcessors())
+                .put("loadAverageBefore", ResourceMeter.loadAverage())
+                .put("procLoadavgBefore", Files.exists(loadavg) ? Files.readString(loadavg).trim() : "")
+                .put("java", System.getProperty("java.version"))
+                .put("maxHeapMiB", Runtime.getRuntime().maxMemory() / 1048576)
+                .put("partitions", partitions)
+                .put("pacedSeconds", pacedSeconds)
+                .put("processorEnv", new JsonObject(new HashMap<>(processorEnv)))
+                .put("notes", "throughput/CPU/heap from the burst phase (all commands at once); latency p50/p95/p99 from "
+                        + "the paced phase at half the burst throughput, record timestamp to outcome seen by a "
+                        + "read_committed consumer. cpuSecondsPer1000 = bench JVM CPU minus harness threads; broker "
+                        + "and simulator run in child JVMs. naive runs once per L (C, K do not apply) with a capped burst.");
+    }
+}

@@ -1,0 +1,102 @@
+package dev.logtocp.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+/**
+ * Turns results into {@code results.json}, {@code throughput.png} and {@code latency-p99.png} in the run's
+ * directory, copies the JSON to {@code latest.json} one level up, and prints the table.
+ */
+final class Report {
+    private Report() {
+    }
+
+    static void printTable(List<RunResult> results) {
+        System.out.println();
+        System.out.printf("%-14s %5s %4s %7s %6s | %9s %9s | %6s %6s %6s %8s | %9s %8s | %s%n",
+                "system", "C", "L", "K", "burst", "cmd/s", "bound/s", "p50", "p95", "p99", "@rate/s",
+                "cpu-s/1k", "heapMiB", "note");
+        for (RunResult r : results) {
+            Scenario s = r.scenario();
+            System.out.printf("%-14s %5d %4d %7d %6d | %9.0f %9.0f | %6d %6d %6d %8.0f | %9.3f %8.0f | %s%n",
+                    r.system(), s.concurrency(), s.latencyMs(), s.keys(), r.burstCommands(), r.throughput(),
+                    s.boundPerSecond(), r.p50(), r.p95(), r.p99(), r.pacedRate(), r.cpuSecondsPer1k(),
+                    r.peakHeapBytes() / 1048576.0, r.note());
+        }
+        System.out.println();
+    }
+
+    /**
+     * Writes {@code <outRoot>/<stamp>[-mode]/results.json} (+ charts when there are results) and copies it to
+     * {@code latest.json}, or {@code latest-<mode>.json} for the side measurements so they do not hide the sweep.
+     */
+    static Path write(Path outRoot, String stamp, String mode, JsonObject header, List<RunResult> results) {
+        try {
+            Path dir = outRoot.resolve(mode.isEmpty() ? stamp : stamp + "-" + mode);
+            Files.createDirectories(dir);
+            JsonArray rows = new JsonArray();
+            results.forEach(r -> rows.add(r.toJson()));
+            JsonObject doc = header.copy().put("results", rows);
+            Path json = dir.resolve("results.json");
+            Files.writeString(json, doc.encodePrettily() + "\n", StandardCharsets.UTF_8);
+            Files.copy(json, outRoot.resolve(mode.isEmpty() ? "latest.json" : "latest-" + mode + ".json"), StandardCopyOption.REPLACE_EXISTING);
+            if (!results.isEmpty()) {
+                chart(results, "Throughput (commands/s); 'bound' = min(C,K)/L", "commands/s",
+                        RunResult::throughput, true, dir.resolve("throughput.png"));
+                chart(results, "End-to-end latency p99 at half load (ms)", "ms",
+                        r -> (double) r.p99(), false, dir.resolve("latency-p99.png"));
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void chart(List<RunResult> results, String title, String yTitle,
+                              java.util.function.ToDoubleFunction<RunResult> value, boolean withBound, Path file)
+            throws IOException {
+        Set<String> scenarios = new LinkedHashSet<>();
+        Map<String, Map<String, Double>> bySystem = new LinkedHashMap<>();
+        Map<String, Double> bound = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String label = r.scenario().label();
+            scenarios.add(label);
+            bySystem.computeIfAbsent(r.system(), k -> new LinkedHashMap<>()).put(label, value.applyAsDouble(r));
+            bound.put(label, r.scenario().boundPerSecond());
+        }
+        List<String> x = new ArrayList<>(scenarios);
+        CategoryChart chart = new CategoryChartBuilder().width(Math.max(900, 220 * x.size())).height(600)
+                .title(title).xAxisTitle("scenario").yAxisTitle(yTitle).build();
+        chart.getStyler().setXAxisLabelRotation(20);
+        for (Map.Entry<String, Map<String, Double>> e : bySystem.entrySet()) {
+            List<Double> y = new ArrayList<>();
+            for (String label : x) {
+                y.add(Math.max(0, e.getValue().getOrDefault(label, 0.0)));
+            }
+            chart.addSeries(e.getKey(), x, y);
+        }
+        if (withBound) {
+            List<Double> y = new ArrayList<>();
+            for (String label : x) {
+                y.add(bound.get(label));
+            }
+            chart.addSeries("bound", x, y);
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.logtocp.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * CPU time and heap of this JVM over a measured window. CPU is the process's CPU time
+ * ({@code com.sun.management.OperatingSystemMXBean.getProcessCpuTime}) minus what the load harness's own threads
+ * used (the sending thread, the outcome watcher, the load producer's I/O thread), so that what is left is the
+ * system under test; broker and simulator run in child JVMs and are not in either figure. The schema registry is
+ * in this JVM and is charged to the system, but after the first records it is idle. Heap is the highest
+ * used-heap sample (every 20 ms), harness included: its per-command arrays are a few MB at most. The busiest
+ * thread groups (CPU seconds of live threads, numbers in names folded) say where the time went; JVM-internal
+ * threads (GC, JIT) are not Java threads and show only in the process figure.
+ */
+final class ResourceMeter {
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final Predicate<Thread> harness;
+    private final Map<Long, Long> harnessStart = new HashMap<>();
+    private final Map<Long, Long> allStart = new HashMap<>();
+    private long processStart;
+    private volatile long peakHeap;
+    private volatile boolean sampling;
+    private Thread sampler;
+
+    /** @param harness which threads belong to the load harness (matched by the caller, usually by name) */
+    ResourceMeter(Predicate<Thread> harness) {
+        this.harness = harness;
+    }
+
+    void start() {
+        // A collection first, so the peak reflects this window and not garbage from the last run.
+        System.gc();
+        harnessStart.clear();
+        allStart.clear();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long cpu = Math.max(0, threads.getThreadCpuTime(t.threadId()));
+            allStart.put(t.threadId(), cpu);
+            if (harness.test(t)) {
+                harnessStart.put(t.threadId(), cpu);
+            }
+        }
+        processStart = os.getProcessCpuTime();
+        peakHeap = memory.getHeapMemoryUsage().getUsed();
+        sampling = true;
+        sampler = new Thread(() -> {
+            while (sampling) {
+                peakHeap = Math.max(peakHeap, memory.getHeapMemoryUsage().getUsed());
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "bench-heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    /** Stops the window. Call while the harness threads are still alive. */
+    Reading stop() {
+        long process = os.getProcessCpuTime() - processStart;
+        long harnessCpu = 0;
+        Map<String, Long> byGroup = new HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long now = threads.getThreadCpuTime(t.threadId());
+            if (now <= 0) {
+                continue;
+            }
+            long used = now - allStart.getOrDefault(t.threadId(), 0L);
+            // Thread pools number their threads; group them so the top list names pools, not single threads.
+            byGroup.merge(t.getName().replaceAll("[0-9]+", "#"), used, Long::sum);
+            if (harness.test(t) || t == sampler) {
+                harnessCpu += now - harnessStart.getOrDefault(t.threadId(), 0L);
+            }
+        }
+        sampling = false;
+        sampler.interrupt();
+        Map<String, Double> top = new java.util.LinkedHashMap<>();
+        byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .forEach(e -> top.put(e.getKey(), Math.round(e.getValue() / 1e7) / 100.0));
+        return new Reading(process / 1e9, harnessCpu / 1e9, peakHeap, top);
+    }
+
+    /** CPU seconds of the whole process and of the harness threads in the window, and the peak used heap. */
+    record Reading(double processCpuSeconds, double harnessCpuSeconds, long peakHeapBytes, Map<String, Double> topThreads) {
+        double systemCpuSeconds() {
+            return Math.max(0, processCpuSeconds - harnessCpuSeconds);
+        }
+    }
+
+    static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.logtocp.bench;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The figures of one system on one scenario. Throughput, CPU and burst latencies come from the burst phase (all
+ * commands sent at once, so the system is saturated); the latency percentiles proper come from the paced phase
+ * (open-loop load at half the burst throughput), which is what a user sees under normal load.
+ */
+record RunResult(String system, Scenario scenario, int burstCommands, double throughput, double burstSeconds,
+                 long burstP50, long burstP99, double pacedRate, int pacedCommands, long p50, long p95, long p99,
+                 double cpuSecondsPer1k, double processCpuSecondsPer1k, long peakHeapBytes, int failed,
+                 int duplicates, boolean complete, double loadBefore, double loadAfter, String note,
+                 java.util.Map<String, Double> burstTopThreads) {
+
+    JsonObject toJson() {
+        return new JsonObject()
+                .put("system", system)
+                .put("n", scenario.n())
+                .put("concurrency", scenario.concurrency())
+                .put("latencyMs", scenario.latencyMs())
+                .put("keys", scenario.keys())
+                .put("boundPerSecond", round(scenario.boundPerSecond()))
+                .put("burstCommands", burstCommands)
+                .put("throughputPerSecond", round(throughput))
+                .put("burstSeconds", round(burstSeconds))
+                .put("burstLatencyP50Ms", burstP50)
+                .put("burstLatencyP99Ms", burstP99)
+                .put("pacedRatePerSecond", round(pacedRate))
+                .put("pacedCommands", pacedCommands)
+                .put("latencyP50Ms", p50)
+                .put("latencyP95Ms", p95)
+                .put("latencyP99Ms", p99)
+                .put("cpuSecondsPer1000", round(cpuSecondsPer1k))
+                .put("processCpuSecondsPer1000", round(processCpuSecondsPer1k))
+                .put("peakHeapMiB", round(peakHeapBytes / 1048576.0))
+                .put("failedOutcomes", failed)
+                .put("duplicateOutcomes", duplicates)
+                .put("complete", complete)
+                .put("loadAverageBefore", round(loadBefore))
+                .put("loadAverageAfter", round(loadAfter))
+                .put("note", note)
+                .put("burstTopThreadsCpuSeconds", new JsonObject(new java.util.LinkedHashMap<String, Object>(burstTopThreads)));
+    }
+
+    static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}
