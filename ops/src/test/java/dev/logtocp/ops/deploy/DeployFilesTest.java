@@ -98,4 +98,36 @@ class DeployFilesTest {
         List<String> users = dockerfile.lines().filter(l -> l.startsWith("USER ")).toList();
         assertThat(users).isNotEmpty().allSatisfy(u -> assertThat(u).doesNotContain("root").isNotEqualTo("USER 0"));
     }
+
+    /**
+     * Every metric a dashboard panel queries is one the processor exports: the names are the
+     * {@code ProcessorMetrics} constants (which {@code ResilienceIT} finds in a live scrape), plus the suffixes
+     * Prometheus adds to counters and timers.
+     */
+    @Test
+    void theGrafanaDashboardQueriesOnlyMetricsTheProcessorExports() throws Exception {
+        Set<String> exported = new LinkedHashSet<>();
+        for (var field : dev.logtocp.processor.metrics.ProcessorMetrics.class.getFields()) {
+            if (field.getType() == String.class && java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                exported.add((String) field.get(null));
+            }
+        }
+        String dashboard = Files.readString(OPS.resolve("deploy/grafana/logto-command-processor.json"));
+        io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject(dashboard);
+        Set<String> queried = new LinkedHashSet<>();
+        Pattern metric = Pattern.compile("logto_processor_[a-z_]+");
+        for (Object panel : json.getJsonArray("panels")) {
+            for (Object target : ((io.vertx.core.json.JsonObject) panel).getJsonArray("targets")) {
+                Matcher m = metric.matcher(((io.vertx.core.json.JsonObject) target).getString("expr"));
+                while (m.find()) {
+                    queried.add(m.group());
+                }
+            }
+        }
+        assertThat(queried).isNotEmpty().allSatisfy(name -> assertThat(exported)
+                .as("%s is not a metric the processor exports", name)
+                .contains(name.replaceFirst("(_seconds)?(_bucket|_count|_sum|_max|_total)?$", "")));
+        assertThat(queried.stream().map(n -> n.replaceFirst("(_seconds)?(_bucket|_count|_sum|_max|_total)?$", "")).toList())
+                .as("every exported metric has a panel").containsAll(exported);
+    }
 }

@@ -149,18 +149,29 @@ class ResilienceIT {
         assertThat(get("/health/live").statusCode()).isEqualTo(200);
         await(() -> get("/health/ready").statusCode() == 200);
         String username = unique("metrics");
-        stack.awaitOutcome(stack.send(username, create(username)));
+        // One retry and one dead letter, so that their labelled counters exist.
+        stack.logto.faults().add(FaultRule.error503(1.0).onPath("^/api/users$").onMethod("POST"));
+        long before = stack.logto.state().requestCount();
+        String id = stack.send(username, create(username));
+        await(() -> stack.logto.state().requestCount() >= before + 1);
+        stack.logto.faults().clear();
+        stack.awaitOutcome(id);
+        stack.sendRaw(username, new byte[] {1, 2, 3});
+        String marker = unique("after-poison");
+        stack.awaitOutcome(stack.send(username, create(marker)));
 
         String scrape = get("/metrics").body();
         assertThat(scrape).contains(
                 ProcessorMetrics.COMMANDS + "_total{",
                 ProcessorMetrics.LOGTO_REQUESTS + "_seconds_bucket{",
-                ProcessorMetrics.IN_FLIGHT,
-                ProcessorMetrics.BUFFERED,
-                ProcessorMetrics.CONSUMER_LAG,
-                ProcessorMetrics.BREAKER_STATE,
-                ProcessorMetrics.LEDGER_ENTRIES,
+                ProcessorMetrics.RETRIES + "_total{",
+                ProcessorMetrics.DEAD_LETTERS + "_total{",
                 ProcessorMetrics.TRANSACTIONS + "_total");
+        for (var field : ProcessorMetrics.class.getFields()) {
+            if (field.getType() == String.class) {
+                assertThat(scrape).as("scrape has %s", field.getName()).contains((String) field.get(null));
+            }
+        }
         assertThat(get("/commands/it-suite/k-" + username).body()).contains("\"status\":\"SUCCEEDED\"");
         assertThat(get("/commands/it-suite/never-sent").statusCode()).isEqualTo(404);
     }
