@@ -8,6 +8,7 @@ import static dev.logtocp.processor.it.Fixtures.byId;
 import static dev.logtocp.processor.it.Fixtures.createUser;
 import static dev.logtocp.processor.it.Fixtures.run;
 import static dev.logtocp.processor.it.ProcessorStack.meta;
+import static dev.logtocp.processor.it.ProcessorStack.pastLedger;
 import static dev.logtocp.processor.it.ProcessorStack.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,7 +52,7 @@ class IdentityCommandsIT {
                 .setConnectorDataJson("{\"userId\":\"gh-" + username + "\",\"code\":\"one-time\"}").build();
 
         CommandOutcome first = run(stack, username, command);
-        CommandOutcome replay = run(stack, username, IdentityLink.newBuilder(command).setMeta(meta(key)).build());
+        CommandOutcome replay = run(stack, username, IdentityLink.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getDetails()).containsEntry("connectorId", "github");
@@ -101,7 +102,7 @@ class IdentityCommandsIT {
         IdentityReplace replace = IdentityReplace.newBuilder().setMeta(meta(key)).setUser(byId(id)).setTarget("google")
                 .setSocialUserId("g-2").setDetailsJson("{\"email\":\"x@g.example\"}").build();
         CommandOutcome replaced = run(stack, username, replace);
-        CommandOutcome replay = run(stack, username, IdentityReplace.newBuilder(replace).setMeta(meta(key)).build());
+        CommandOutcome replay = run(stack, username, IdentityReplace.newBuilder(replace).setMeta(pastLedger(key)).build());
 
         assertThat(created.getDetails()).containsEntry("created", "true");
         assertThat(replaced.getDetails()).containsEntry("created", "false");
@@ -146,7 +147,7 @@ class IdentityCommandsIT {
         String key = unique("iu");
 
         CommandOutcome first = run(stack, username, IdentityUnlink.newBuilder().setMeta(meta(key)).setUser(byId(id)).setTarget("github").build());
-        CommandOutcome replay = run(stack, username, IdentityUnlink.newBuilder().setMeta(meta(key)).setUser(byId(id)).setTarget("github").build());
+        CommandOutcome replay = run(stack, username, IdentityUnlink.newBuilder().setMeta(pastLedger(key)).setUser(byId(id)).setTarget("github").build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(identities(id)).isEmpty();

@@ -8,6 +8,7 @@ import static dev.logtocp.processor.it.Fixtures.byId;
 import static dev.logtocp.processor.it.Fixtures.createUser;
 import static dev.logtocp.processor.it.Fixtures.run;
 import static dev.logtocp.processor.it.ProcessorStack.meta;
+import static dev.logtocp.processor.it.ProcessorStack.pastLedger;
 import static dev.logtocp.processor.it.ProcessorStack.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,7 +62,7 @@ class MfaAndTokenCommandsIT {
         CommandOutcome first = run(stack, username, command);
         // A replay is the same record read again (offsets moved back, or a crash before commit): same issuedAt.
         CommandOutcome replay = run(stack, username, MfaVerificationCreate.newBuilder(command)
-                .setMeta(CommandMeta.newBuilder(command.getMeta()).setCommandId(UUID.randomUUID().toString()).build()).build());
+                .setMeta(CommandMeta.newBuilder(command.getMeta()).setCommandId(UUID.randomUUID().toString()).setForce(true).build()).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getDetails()).containsEntry("type", "Totp").doesNotContainKey("alreadyApplied");
@@ -120,7 +121,7 @@ class MfaAndTokenCommandsIT {
 
         CommandOutcome first = run(stack, username, MfaVerificationDelete.newBuilder().setMeta(meta(key)).setUser(byId(id))
                 .setVerificationId(verification).build());
-        CommandOutcome replay = run(stack, username, MfaVerificationDelete.newBuilder().setMeta(meta(key)).setUser(byId(id))
+        CommandOutcome replay = run(stack, username, MfaVerificationDelete.newBuilder().setMeta(pastLedger(key)).setUser(byId(id))
                 .setVerificationId(verification).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
@@ -153,7 +154,7 @@ class MfaAndTokenCommandsIT {
                 .setName("ci").setExpiresAt(expiresAt).build();
 
         CommandOutcome first = run(stack, username, command);
-        CommandOutcome replay = run(stack, username, PersonalAccessTokenCreate.newBuilder(command).setMeta(meta(key)).build());
+        CommandOutcome replay = run(stack, username, PersonalAccessTokenCreate.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getDetails()).containsOnlyKeys("name", "expiresAt").containsEntry("name", "ci")
@@ -198,7 +199,7 @@ class MfaAndTokenCommandsIT {
                 .setCurrentName("old").setNewName("new").build();
 
         CommandOutcome first = run(stack, username, command);
-        CommandOutcome replay = run(stack, username, PersonalAccessTokenUpdate.newBuilder(command).setMeta(meta(key)).build());
+        CommandOutcome replay = run(stack, username, PersonalAccessTokenUpdate.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(stack.logto.state().personalAccessTokensOf(id)).containsOnlyKeys("new");
@@ -235,7 +236,7 @@ class MfaAndTokenCommandsIT {
         String key = unique("patd");
 
         CommandOutcome first = run(stack, username, PersonalAccessTokenDelete.newBuilder().setMeta(meta(key)).setUser(byId(id)).setName("ci").build());
-        CommandOutcome replay = run(stack, username, PersonalAccessTokenDelete.newBuilder().setMeta(meta(key)).setUser(byId(id)).setName("ci").build());
+        CommandOutcome replay = run(stack, username, PersonalAccessTokenDelete.newBuilder().setMeta(pastLedger(key)).setUser(byId(id)).setName("ci").build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(stack.logto.state().personalAccessTokensOf(id)).isEmpty();

@@ -8,6 +8,7 @@ import static dev.logtocp.processor.it.Fixtures.byUsername;
 import static dev.logtocp.processor.it.Fixtures.createUser;
 import static dev.logtocp.processor.it.Fixtures.run;
 import static dev.logtocp.processor.it.ProcessorStack.meta;
+import static dev.logtocp.processor.it.ProcessorStack.pastLedger;
 import static dev.logtocp.processor.it.ProcessorStack.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,7 +59,7 @@ class PasswordCommandsIT {
         PasswordSet command = PasswordSet.newBuilder().setMeta(meta(key)).setUser(byId(id)).setPassword("Once-Only-9").build();
         assertThat(run(stack, username, command).getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
 
-        CommandOutcome replay = run(stack, username, PasswordSet.newBuilder(command).setMeta(meta(key)).build());
+        CommandOutcome replay = run(stack, username, PasswordSet.newBuilder(command).setMeta(pastLedger(key)).build());
 
         // Logto re-hashes on every PATCH (new salt), so the simulator counts a second write; what a user can
         // observe, the password that signs in, is unchanged.

@@ -139,6 +139,14 @@ public final class ProcessorStack implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * A resubmission that bypasses the idempotency ledger ({@code force}), so that a test exercises the handler's own
+     * natural idempotency, as after a crash between the Logto call and the commit.
+     */
+    public static CommandMeta pastLedger(String idempotencyKey) {
+        return CommandMeta.newBuilder(meta(idempotencyKey)).setForce(true).build();
+    }
+
     public static String unique(String prefix) {
         return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     }

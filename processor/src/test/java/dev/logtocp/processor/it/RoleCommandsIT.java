@@ -9,6 +9,7 @@ import static dev.logtocp.processor.it.Fixtures.byUsername;
 import static dev.logtocp.processor.it.Fixtures.createUser;
 import static dev.logtocp.processor.it.Fixtures.run;
 import static dev.logtocp.processor.it.ProcessorStack.meta;
+import static dev.logtocp.processor.it.ProcessorStack.pastLedger;
 import static dev.logtocp.processor.it.ProcessorStack.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,7 +54,7 @@ class RoleCommandsIT {
         RolesReplace command = RolesReplace.newBuilder().setMeta(meta(key)).setUser(byUsername(username)).setRoleIds(List.of(a, b)).build();
 
         CommandOutcome first = run(stack, username, command);
-        CommandOutcome replay = run(stack, username, RolesReplace.newBuilder(command).setMeta(meta(key)).build());
+        CommandOutcome replay = run(stack, username, RolesReplace.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getUserId()).isEqualTo(id);
@@ -116,7 +117,7 @@ class RoleCommandsIT {
         String key = unique("rv");
 
         CommandOutcome first = run(stack, username, RoleRevoke.newBuilder().setMeta(meta(key)).setUser(byId(id)).setRoleId(role).build());
-        CommandOutcome replay = run(stack, username, RoleRevoke.newBuilder().setMeta(meta(key)).setUser(byId(id)).setRoleId(role).build());
+        CommandOutcome replay = run(stack, username, RoleRevoke.newBuilder().setMeta(pastLedger(key)).setUser(byId(id)).setRoleId(role).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getDetails()).doesNotContainKey("alreadyApplied");

@@ -8,6 +8,7 @@ import static dev.logtocp.processor.it.Fixtures.byId;
 import static dev.logtocp.processor.it.Fixtures.createUser;
 import static dev.logtocp.processor.it.Fixtures.run;
 import static dev.logtocp.processor.it.ProcessorStack.meta;
+import static dev.logtocp.processor.it.ProcessorStack.pastLedger;
 import static dev.logtocp.processor.it.ProcessorStack.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +43,7 @@ class SessionAndGrantCommandsIT {
         String key = unique("gr");
 
         CommandOutcome first = run(stack, username, GrantRevoke.newBuilder().setMeta(meta(key)).setUser(byId(id)).setGrantId(grant).build());
-        CommandOutcome replay = run(stack, username, GrantRevoke.newBuilder().setMeta(meta(key)).setUser(byId(id)).setGrantId(grant).build());
+        CommandOutcome replay = run(stack, username, GrantRevoke.newBuilder().setMeta(pastLedger(key)).setUser(byId(id)).setGrantId(grant).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(stack.logto.state().grantsOf(id)).extracting(g -> ((io.vertx.core.json.JsonObject) g).getString("id")).containsExactly(kept);
@@ -70,7 +71,7 @@ class SessionAndGrantCommandsIT {
         String key = unique("ss");
 
         run(stack, username, SessionRevoke.newBuilder().setMeta(meta(key)).setUser(byId(id)).setSessionId(session).build());
-        CommandOutcome replay = run(stack, username, SessionRevoke.newBuilder().setMeta(meta(key)).setUser(byId(id)).setSessionId(session).build());
+        CommandOutcome replay = run(stack, username, SessionRevoke.newBuilder().setMeta(pastLedger(key)).setUser(byId(id)).setSessionId(session).build());
 
         assertAlreadyApplied(replay, id);
         assertThat(applied(stack, id, "user.session.revoke")).isEqualTo(1);

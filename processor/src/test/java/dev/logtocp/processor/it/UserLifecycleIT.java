@@ -9,6 +9,7 @@ import static dev.logtocp.processor.it.Fixtures.byUsername;
 import static dev.logtocp.processor.it.Fixtures.createUser;
 import static dev.logtocp.processor.it.Fixtures.run;
 import static dev.logtocp.processor.it.ProcessorStack.meta;
+import static dev.logtocp.processor.it.ProcessorStack.pastLedger;
 import static dev.logtocp.processor.it.ProcessorStack.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,7 +77,7 @@ class UserLifecycleIT {
         UserUpdate command = UserUpdate.newBuilder().setMeta(meta(key)).setUser(byId(id)).setName("Once").build();
         assertThat(run(stack, username, command).getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
 
-        CommandOutcome replay = run(stack, username, UserUpdate.newBuilder(command).setMeta(meta(key)).build());
+        CommandOutcome replay = run(stack, username, UserUpdate.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(applied(stack, id, "user.update")).isEqualTo(1);
@@ -123,7 +124,7 @@ class UserLifecycleIT {
         String key = unique("del");
 
         CommandOutcome first = run(stack, username, UserDelete.newBuilder().setMeta(meta(key)).setUser(byId(id)).build());
-        CommandOutcome replay = run(stack, username, UserDelete.newBuilder().setMeta(meta(key)).setUser(byId(id)).build());
+        CommandOutcome replay = run(stack, username, UserDelete.newBuilder().setMeta(pastLedger(key)).setUser(byId(id)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getUserId()).isEqualTo(id);
@@ -140,7 +141,7 @@ class UserLifecycleIT {
         assertThat(run(stack, username, UserDelete.newBuilder().setMeta(meta(key)).setUser(byUsername(username)).build())
                 .getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
 
-        CommandOutcome replay = run(stack, username, UserDelete.newBuilder().setMeta(meta(key)).setUser(byUsername(username)).build());
+        CommandOutcome replay = run(stack, username, UserDelete.newBuilder().setMeta(pastLedger(key)).setUser(byUsername(username)).build());
 
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(replay.getDetails()).containsEntry("alreadyApplied", "true");
@@ -164,7 +165,7 @@ class UserLifecycleIT {
                 .setCustomDataJson("{\"plan\":\"pro\",\"seats\":3}").build();
 
         CommandOutcome first = run(stack, username, command);
-        CommandOutcome replay = run(stack, username, UserCustomDataMerge.newBuilder(command).setMeta(meta(key)).build());
+        CommandOutcome replay = run(stack, username, UserCustomDataMerge.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         JsonObject customData = user(id).getJsonObject("customData");
@@ -201,7 +202,7 @@ class UserLifecycleIT {
                 .setProfileJson("{\"givenName\":\"Ada\",\"address\":{\"country\":\"GB\"}}").build();
 
         CommandOutcome first = run(stack, username, command);
-        CommandOutcome replay = run(stack, username, UserProfileUpdate.newBuilder(command).setMeta(meta(key)).build());
+        CommandOutcome replay = run(stack, username, UserProfileUpdate.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(user(id).getJsonObject("profile").getString("givenName")).isEqualTo("Ada");
@@ -266,7 +267,7 @@ class UserLifecycleIT {
                 .setMfaSkipped(true).setPasskeySignInSkipped(true).build();
 
         CommandOutcome first = run(stack, username, command);
-        CommandOutcome replay = run(stack, username, LogtoConfigUpdate.newBuilder(command).setMeta(meta(key)).build());
+        CommandOutcome replay = run(stack, username, LogtoConfigUpdate.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         JsonObject configs = stack.logto.state().logtoConfigsOf(id).orElseThrow();
