@@ -46,8 +46,19 @@ public final class AuditChain {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode audit event " + event.getEventId(), e);
         }
+        return hashEncoded(bytes.toByteArray());
+    }
+
+    /**
+     * The hash of an event given as its Avro binary datum (a published value without its 5-byte wire header).
+     * Equal to {@link #hash} of the decoded event while the event was written with the current schema; a verifier
+     * can use it to check events written under an older {@code AuditEvent} schema, whose re-encoding under the
+     * current one would differ.
+     */
+    public static String hashEncoded(byte[] avroDatum) {
+        Objects.requireNonNull(avroDatum, "avroDatum");
         try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
+            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(avroDatum));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
