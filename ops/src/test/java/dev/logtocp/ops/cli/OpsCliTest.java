@@ -12,7 +12,7 @@ class OpsCliTest {
         for (String[] args : new String[][] {{"--help"}, {"topics", "--help"}, {"topics", "apply", "--help"},
                 {"topics", "verify", "--help"}, {"send", "--help"}, {"replay", "--help"}, {"dlq", "--help"},
                 {"dlq", "list", "--help"}, {"dlq", "show", "--help"}, {"dlq", "redrive", "--help"},
-                {"tail", "--help"}, {"status", "--help"}}) {
+                {"tail", "--help"}, {"status", "--help"}, {"audit", "--help"}, {"audit", "verify", "--help"}}) {
             CliRun run = CliRun.of(args);
             assertThat(run.exitCode()).as(String.join(" ", args)).isZero();
             assertThat(run.out()).contains("Usage:");

@@ -1,0 +1,493 @@
+package dev.logtocp.processor.security;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.logtocp.schema.signing.Ed25519Keys;
+import dev.logtocp.schema.signing.HmacSecrets;
+import dev.logtocp.schema.signing.SignatureHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Who may send which commands, which roles they may hand out or take away, and which keys sign their commands.
+ * Parsed from a JSON document:
+ *
+ * <pre>{@code
+ * {
+ *   "defaultIssuer": "deny",                       // or "allow"; optional, default "deny"
+ *   "issuers": {
+ *     "support-tool": {
+ *       "commands": ["SessionRevoke", "MfaReset"],   // simple Avro record names, or "*"
+ *       "roles": { "assign": [], "revoke": ["*"] },  // role ids or "*"; optional, default none
+ *       "requireSignature": true,                    // optional, default false
+ *       "keys": {                                    // optional; several may be active at once (rotation)
+ *         "support-2026-01": { "alg": "ed25519", "publicKey": "MCowBQYDK2VwAyEA..." },
+ *         "support-2025-12": { "alg": "ed25519", "publicKeyFile": "keys/support-2025-12.pem" },
+ *         "support-hmac":    { "alg": "hmac-sha256", "secretFile": "/run/secrets/support-hmac" }
+ *       }
+ *     }
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Rules:
+ * <ul>
+ *   <li>An issuer not listed is refused under {@code "deny"}; under {@code "allow"} it may send anything, with no
+ *       role limits and no signature requirement.</li>
+ *   <li>{@code commands} names the command types the issuer may send; {@code "*"} means all. Unknown names are an
+ *       error, so a typo cannot silently lock an issuer out.</li>
+ *   <li>{@code roles.assign} limits RoleAssign: every role id in the command must be listed (or {@code "*"}).
+ *       {@code roles.revoke} limits RoleRevoke the same way.</li>
+ *   <li>RolesReplace sets the user's whole role set, so it may remove roles the command does not name and the
+ *       processor cannot know which without asking Logto. It is therefore allowed only when {@code roles.revoke}
+ *       is {@code ["*"]} (the issuer may remove any role) and every role id in the command is allowed by
+ *       {@code roles.assign}.</li>
+ *   <li>Public keys are Ed25519, X.509 SubjectPublicKeyInfo: base64 inline ({@code publicKey}) or PEM in a file
+ *       ({@code publicKeyFile}). HMAC-SHA256 secrets come only from files ({@code secretFile}, at least 32 bytes,
+ *       trailing CR/LF ignored); a secret inline in the policy is an error.</li>
+ *   <li>Relative file names are resolved against the policy file's directory ({@link #load}) or the working
+ *       directory ({@link #parse}).</li>
+ *   <li>{@code requireSignature: true} needs at least one key. With keys but {@code requireSignature: false},
+ *       signed commands are still verified (a bad signature is refused) and unsigned ones accepted: the mode for
+ *       moving an issuer to signing.</li>
+ *   <li>Unknown fields anywhere are errors, so a misspelt rule is not ignored.</li>
+ * </ul>
+ *
+ * <p>Immutable and thread-safe; key files are read once, when the policy is parsed.
+ */
+public final class IssuerPolicy {
+
+    /** What happens to issuers the policy does not list. */
+    public enum DefaultIssuer { DENY, ALLOW }
+
+    /** The answer of {@link #authorize}. */
+    public sealed interface Decision permits Allowed, Denied {
+        /** The one allowed decision. */
+        Decision ALLOWED = new Allowed();
+
+        default boolean allowed() {
+            return this instanceof Allowed;
+        }
+    }
+
+    /** The command may run. */
+    public record Allowed() implements Decision {
+    }
+
+    /** The command may not run; the reason names issuer, command type or role id, never secrets. */
+    public record Denied(String reason) implements Decision {
+    }
+
+    /** Matches {@code Validation.ISSUER}, minus the empty name: only such issuers can reach the policy check. */
+    private static final Pattern ISSUER_NAME = Pattern.compile("^[A-Za-z0-9._-]{1,128}$");
+    private static final Pattern COMMAND_NAME = Pattern.compile("^[A-Z][A-Za-z0-9]{0,63}$");
+    private static final String COMMAND_PACKAGE = "dev.logtocp.commands.";
+    private static final String ANY = "*";
+    private static final int MAX_IN_REASON = 64;
+
+    private final DefaultIssuer defaultIssuer;
+    private final Map<String, IssuerRule> issuers;
+    private final Set<Path> referencedFiles;
+
+    private IssuerPolicy(DefaultIssuer defaultIssuer, Map<String, IssuerRule> issuers, Set<Path> referencedFiles) {
+        this.defaultIssuer = defaultIssuer;
+        this.issuers = Map.copyOf(issuers);
+        this.referencedFiles = Set.copyOf(referencedFiles);
+    }
+
+    /** A policy letting every issuer send every command unsigned: the behaviour without a policy file. */
+    public static IssuerPolicy allowAll() {
+        return new IssuerPolicy(DefaultIssuer.ALLOW, Map.of(), Set.of());
+    }
+
+    /**
+     * Parses a policy document; relative key file names are resolved against the working directory.
+     *
+     * @throws IssuerPolicyException naming the JSON path of the first problem
+     */
+    public static IssuerPolicy parse(String json) {
+        return parse(json, Path.of(""));
+    }
+
+    /**
+     * Reads and parses a policy file; relative key file names are resolved against its directory.
+     *
+     * @throws IssuerPolicyException when the file cannot be read or is not a valid policy
+     */
+    public static IssuerPolicy load(Path file) {
+        String json;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IssuerPolicyException("", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        return parse(json, parent == null ? Path.of("") : parent);
+    }
+
+    static IssuerPolicy parse(String json, Path baseDir) {
+        JsonObject root;
+        try {
+            root = new JsonObject(json);
+        } catch (DecodeException e) {
+            // Jackson's own message may quote the text around the error; only the location is repeated.
+            throw new IssuerPolicyException("", "not a JSON object" + location(e));
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IssuerPolicyException("", "not a JSON object");
+        }
+        onlyKnownFields(root, "", Set.of("defaultIssuer", "issuers"));
+        DefaultIssuer defaultIssuer = switch (optionalString(root, "defaultIssuer", "", "deny")) {
+            case "deny" -> DefaultIssuer.DENY;
+            case "allow" -> DefaultIssuer.ALLOW;
+            default -> throw new IssuerPolicyException("defaultIssuer", "must be \"deny\" or \"allow\"");
+        };
+        JsonObject issuersJson = optionalObject(root, "issuers", "");
+        Map<String, IssuerRule> issuers = new LinkedHashMap<>();
+        Set<Path> files = new LinkedHashSet<>();
+        if (issuersJson != null) {
+            for (String name : issuersJson.fieldNames()) {
+                String path = "issuers." + name;
+                if (!ISSUER_NAME.matcher(name).matches()) {
+                    throw new IssuerPolicyException(path, "issuer names are 1 to 128 letters, digits, '.', '_' or '-'");
+                }
+                JsonObject issuerJson = object(issuersJson.getValue(name), path);
+                issuers.put(name, IssuerRule.parse(name, issuerJson, path, baseDir, files));
+            }
+        }
+        return new IssuerPolicy(defaultIssuer, issuers, files);
+    }
+
+    /**
+     * May {@code issuer} send a command of {@code commandType} (the simple Avro record name) naming these roles?
+     *
+     * @param assignRoleIds role ids the command gives the user: RoleAssign's and RolesReplace's {@code roleIds}
+     * @param revokeRoleIds role ids the command takes away: RoleRevoke's {@code roleId}
+     */
+    public Decision authorize(String issuer, String commandType, List<String> assignRoleIds, List<String> revokeRoleIds) {
+        IssuerRule rule = issuer == null ? null : issuers.get(issuer);
+        if (rule == null) {
+            return defaultIssuer == DefaultIssuer.ALLOW ? Decision.ALLOWED
+                    : new Denied("issuer " + clip(issuer) + " is not in the issuer policy");
+        }
+        if (commandType == null || !(rule.anyCommand() || rule.commands().contains(commandType))) {
+            return new Denied("issuer " + issuer + " may not send " + clip(commandType));
+        }
+        List<String> assign = assignRoleIds == null ? List.of() : assignRoleIds;
+        List<String> revoke = revokeRoleIds == null ? List.of() : revokeRoleIds;
+        switch (commandType) {
+            case "RoleAssign" -> {
+                return roles(issuer, "assign", rule.assign(), assign);
+            }
+            case "RoleRevoke" -> {
+                return roles(issuer, "revoke", rule.revoke(), revoke);
+            }
+            case "RolesReplace" -> {
+                if (!rule.revoke().any()) {
+                    return new Denied("issuer " + issuer + " may not send RolesReplace: it can remove any role,"
+                            + " which needs roles.revoke [\"*\"]");
+                }
+                return roles(issuer, "assign", rule.assign(), assign);
+            }
+            default -> {
+                return Decision.ALLOWED;
+            }
+        }
+    }
+
+    private static Decision roles(String issuer, String verb, RoleRule rule, List<String> roleIds) {
+        for (String roleId : roleIds) {
+            if (!rule.allows(roleId)) {
+                return new Denied("issuer " + issuer + " may not " + verb + " role " + clip(roleId));
+            }
+        }
+        return Decision.ALLOWED;
+    }
+
+    /** True when the policy lists {@code issuer} with {@code requireSignature: true}. */
+    public boolean signatureRequired(String issuer) {
+        IssuerRule rule = issuer == null ? null : issuers.get(issuer);
+        return rule != null && rule.requireSignature();
+    }
+
+    public DefaultIssuer defaultIssuer() {
+        return defaultIssuer;
+    }
+
+    /** The issuers the policy lists. */
+    public Set<String> issuers() {
+        return issuers.keySet();
+    }
+
+    /** The verification key {@code keyId} of {@code issuer}, if the policy gives the issuer that key. */
+    Optional<VerificationKey> key(String issuer, String keyId) {
+        IssuerRule rule = issuer == null ? null : issuers.get(issuer);
+        return rule == null ? Optional.empty() : Optional.ofNullable(rule.keys().get(keyId));
+    }
+
+    /** Key and secret files the policy was built from; a change to any of them calls for a reload. */
+    Set<Path> referencedFiles() {
+        return referencedFiles;
+    }
+
+    @Override
+    public String toString() {
+        return "IssuerPolicy[default=" + defaultIssuer + ", issuers=" + issuers.keySet() + "]";
+    }
+
+    /** Attacker-chosen strings in reasons are cut short: reasons end up in outcomes and logs. */
+    static String clip(String value) {
+        if (value == null) {
+            return "(none)";
+        }
+        return value.length() <= MAX_IN_REASON ? value : value.substring(0, MAX_IN_REASON) + "...";
+    }
+
+    // ---- the model ----
+
+    /** A role allow-list: ids, or any. */
+    record RoleRule(boolean any, Set<String> ids) {
+        boolean allows(String roleId) {
+            return any || ids.contains(roleId);
+        }
+    }
+
+    /** One issuer's rules. */
+    record IssuerRule(boolean anyCommand, Set<String> commands, RoleRule assign, RoleRule revoke,
+                      boolean requireSignature, Map<String, VerificationKey> keys) {
+
+        static IssuerRule parse(String name, JsonObject json, String path, Path baseDir, Set<Path> files) {
+            onlyKnownFields(json, path, Set.of("commands", "roles", "requireSignature", "keys"));
+            JsonArray commandsJson = array(json.getValue("commands"), path + ".commands", true);
+            Set<String> commands = new LinkedHashSet<>();
+            boolean anyCommand = false;
+            for (int i = 0; i < commandsJson.size(); i++) {
+                String itemPath = path + ".commands[" + i + "]";
+                String command = string(commandsJson.getValue(i), itemPath);
+                if (command.equals(ANY)) {
+                    anyCommand = true;
+                } else if (!isCommandType(command)) {
+                    throw new IssuerPolicyException(itemPath, "unknown command type " + clip(command)
+                            + " (simple Avro record names such as RoleAssign, or \"*\")");
+                } else {
+                    commands.add(command);
+                }
+            }
+            RoleRule assign = new RoleRule(false, Set.of());
+            RoleRule revoke = new RoleRule(false, Set.of());
+            JsonObject roles = optionalObject(json, "roles", path);
+            if (roles != null) {
+                onlyKnownFields(roles, path + ".roles", Set.of("assign", "revoke"));
+                assign = roleRule(roles, "assign", path + ".roles");
+                revoke = roleRule(roles, "revoke", path + ".roles");
+            }
+            Object requireJson = json.getValue("requireSignature");
+            if (requireJson != null && !(requireJson instanceof Boolean)) {
+                throw new IssuerPolicyException(path + ".requireSignature", "must be true or false");
+            }
+            boolean requireSignature = Boolean.TRUE.equals(requireJson);
+            Map<String, VerificationKey> keys = new LinkedHashMap<>();
+            JsonObject keysJson = optionalObject(json, "keys", path);
+            if (keysJson != null) {
+                for (String keyId : keysJson.fieldNames()) {
+                    String keyPath = path + ".keys." + keyId;
+                    if (!SignatureHeaders.isValidKeyId(keyId)) {
+                        throw new IssuerPolicyException(keyPath, "key ids are 1 to " + SignatureHeaders.MAX_KEY_ID_LENGTH
+                                + " printable ASCII characters without spaces");
+                    }
+                    keys.put(keyId, VerificationKey.parse(keyId, object(keysJson.getValue(keyId), keyPath), keyPath,
+                            baseDir, files));
+                }
+            }
+            if (requireSignature && keys.isEmpty()) {
+                throw new IssuerPolicyException(path + ".requireSignature", "is true but issuer " + name + " has no keys");
+            }
+            return new IssuerRule(anyCommand, Set.copyOf(commands), assign, revoke, requireSignature, Map.copyOf(keys));
+        }
+
+        private static RoleRule roleRule(JsonObject roles, String field, String path) {
+            Object value = roles.getValue(field);
+            if (value == null) {
+                return new RoleRule(false, Set.of());
+            }
+            JsonArray ids = array(value, path + "." + field, false);
+            Set<String> out = new LinkedHashSet<>();
+            boolean any = false;
+            for (int i = 0; i < ids.size(); i++) {
+                String id = string(ids.getValue(i), path + "." + field + "[" + i + "]");
+                if (id.equals(ANY)) {
+                    any = true;
+                } else {
+                    out.add(id);
+                }
+            }
+            return new RoleRule(any, Set.copyOf(out));
+        }
+    }
+
+    /**
+     * One verification key: an Ed25519 public key or an HMAC secret. {@link #toString} leaves the secret out.
+     */
+    record VerificationKey(String keyId, String algorithm, PublicKey publicKey, byte[] secret) {
+
+        static VerificationKey parse(String keyId, JsonObject json, String path, Path baseDir, Set<Path> files) {
+            for (String field : json.fieldNames()) {
+                // Checked before anything else so that the error for a pasted secret is the helpful one.
+                if (field.toLowerCase(java.util.Locale.ROOT).contains("secret") && !field.equals("secretFile")) {
+                    throw new IssuerPolicyException(path + "." + field,
+                            "inline HMAC secrets are not allowed; put the secret in a file and name it in secretFile");
+                }
+            }
+            onlyKnownFields(json, path, Set.of("alg", "publicKey", "publicKeyFile", "secretFile"));
+            String alg = requiredString(json, "alg", path);
+            switch (alg) {
+                case SignatureHeaders.ALG_ED25519 -> {
+                    if (json.containsKey("secretFile")) {
+                        throw new IssuerPolicyException(path + ".secretFile", "is for hmac-sha256 keys; ed25519 keys take publicKey or publicKeyFile");
+                    }
+                    boolean inline = json.containsKey("publicKey");
+                    boolean file = json.containsKey("publicKeyFile");
+                    if (inline == file) {
+                        throw new IssuerPolicyException(path, "an ed25519 key needs exactly one of publicKey or publicKeyFile");
+                    }
+                    PublicKey key;
+                    if (inline) {
+                        try {
+                            key = Ed25519Keys.publicKeyFromBase64(requiredString(json, "publicKey", path));
+                        } catch (IllegalArgumentException e) {
+                            throw new IssuerPolicyException(path + ".publicKey", "is not a base64 X.509 Ed25519 public key");
+                        }
+                    } else {
+                        Path keyFile = baseDir.resolve(requiredString(json, "publicKeyFile", path));
+                        files.add(keyFile);
+                        try {
+                            key = Ed25519Keys.publicKeyFromPem(Files.readString(keyFile, StandardCharsets.US_ASCII));
+                        } catch (IOException e) {
+                            throw new IssuerPolicyException(path + ".publicKeyFile", "cannot read " + keyFile
+                                    + " (" + e.getClass().getSimpleName() + ")");
+                        } catch (IllegalArgumentException e) {
+                            throw new IssuerPolicyException(path + ".publicKeyFile", keyFile
+                                    + " does not hold a PEM Ed25519 public key");
+                        }
+                    }
+                    return new VerificationKey(keyId, alg, key, null);
+                }
+                case SignatureHeaders.ALG_HMAC_SHA256 -> {
+                    if (json.containsKey("publicKey") || json.containsKey("publicKeyFile")) {
+                        throw new IssuerPolicyException(path, "an hmac-sha256 key takes secretFile, not a public key");
+                    }
+                    Path secretFile = baseDir.resolve(requiredString(json, "secretFile", path));
+                    files.add(secretFile);
+                    try {
+                        return new VerificationKey(keyId, alg, null, HmacSecrets.read(secretFile));
+                    } catch (UncheckedIOException | IllegalArgumentException e) {
+                        throw new IssuerPolicyException(path + ".secretFile", e.getMessage());
+                    }
+                }
+                default -> throw new IssuerPolicyException(path + ".alg", "must be \"ed25519\" or \"hmac-sha256\"");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "VerificationKey[" + keyId + ", " + algorithm + "]";
+        }
+    }
+
+    // ---- JSON helpers: every failure names its path ----
+
+    private static boolean isCommandType(String name) {
+        if (!COMMAND_NAME.matcher(name).matches()) {
+            return false;
+        }
+        try {
+            Class<?> type = Class.forName(COMMAND_PACKAGE + name, false, IssuerPolicy.class.getClassLoader());
+            if (!SpecificRecord.class.isAssignableFrom(type)) {
+                return false;
+            }
+            Schema schema = (Schema) type.getMethod("getClassSchema").invoke(null);
+            // Commands carry the envelope; CommandMeta and UserRef live in the same package but are not commands.
+            return schema.getField("meta") != null;
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            return false;
+        }
+    }
+
+    private static void onlyKnownFields(JsonObject json, String path, Collection<String> known) {
+        for (String field : json.fieldNames()) {
+            if (!known.contains(field)) {
+                throw new IssuerPolicyException(path.isEmpty() ? field : path + "." + field,
+                        "unknown field (expected one of " + new ArrayList<>(known) + ")");
+            }
+        }
+    }
+
+    private static JsonObject object(Object value, String path) {
+        if (value instanceof JsonObject object) {
+            return object;
+        }
+        throw new IssuerPolicyException(path, "must be an object");
+    }
+
+    private static JsonObject optionalObject(JsonObject parent, String field, String path) {
+        Object value = parent.getValue(field);
+        return value == null ? null : object(value, path.isEmpty() ? field : path + "." + field);
+    }
+
+    private static JsonArray array(Object value, String path, boolean required) {
+        if (value == null && required) {
+            throw new IssuerPolicyException(path, "is required");
+        }
+        if (value instanceof JsonArray array) {
+            return array;
+        }
+        throw new IssuerPolicyException(path, "must be an array of strings");
+    }
+
+    private static String string(Object value, String path) {
+        if (value instanceof String text && !text.isBlank()) {
+            return text;
+        }
+        throw new IssuerPolicyException(path, "must be a non-empty string");
+    }
+
+    private static String requiredString(JsonObject json, String field, String path) {
+        Object value = json.getValue(field);
+        if (value == null) {
+            throw new IssuerPolicyException(path + "." + field, "is required");
+        }
+        return string(value, path + "." + field);
+    }
+
+    private static String optionalString(JsonObject json, String field, String path, String fallback) {
+        Object value = json.getValue(field);
+        return value == null ? fallback : string(value, path.isEmpty() ? field : path + "." + field);
+    }
+
+    private static String location(DecodeException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof JsonProcessingException jpe && jpe.getLocation() != null) {
+                JsonLocation at = jpe.getLocation();
+                return " (JSON syntax error at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            }
+        }
+        return " (JSON syntax error)";
+    }
+}
