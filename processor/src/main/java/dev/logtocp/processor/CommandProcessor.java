@@ -9,6 +9,8 @@ import dev.logtocp.processor.config.KafkaSettings;
 import dev.logtocp.processor.config.LogtoSettings;
 import dev.logtocp.processor.config.ProcessorConfig;
 import dev.logtocp.processor.http.HttpEndpoint;
+import dev.logtocp.processor.security.CommandGate;
+import dev.logtocp.processor.security.PolicyStore;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
 import dev.logtocp.processor.idempotency.LedgerRestorer;
 import dev.logtocp.processor.idempotency.ReferenceMap;
@@ -54,6 +56,7 @@ public final class CommandProcessor implements AutoCloseable {
     private final ProcessorMetrics metrics;
     private final ProcessorConfig config;
     private final HttpEndpoint http;
+    private final PolicyStore policies;
 
     private CommandProcessor(ProcessorConfig config) {
         this.config = config;
@@ -73,6 +76,12 @@ public final class CommandProcessor implements AutoCloseable {
         metrics.gauge(ProcessorMetrics.BREAKER_STATE, "0 closed, 1 open, 2 half-open", () -> breaker.state().ordinal());
         metrics.gauge(ProcessorMetrics.BREAKER_OPENS, "times the circuit breaker opened", breaker::opens);
         IdempotencyLedger ledger = new IdempotencyLedger(engine.ledgerRetention(), clock);
+        this.policies = config.security().issuerPolicyFile()
+                .map(file -> PolicyStore.open(file, config.security().policyCheckInterval()))
+                .orElseGet(() -> {
+                    LOGGER.warn("no ISSUER_POLICY_FILE: every issuer may send every command, unsigned");
+                    return PolicyStore.allowAll();
+                });
         ReferenceMap references = new ReferenceMap();
         CommandExecutor executor = new CommandExecutor(vertx, client, references,
                 new RetryPolicy(engine.maxAttempts(), engine.retryBaseDelay(), engine.retryMaxDelay()), breaker,
@@ -89,7 +98,7 @@ public final class CommandProcessor implements AutoCloseable {
         this.loop = new CommandLoop(new KafkaConsumer<>(consumerProperties(kafka)),
                 new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), values,
                 HandlerRegistry.standard(config.security().passwordResetKeysDir()
-                        .map(RecipientKeys::load).orElseGet(RecipientKeys::none)), executor, context, kafka, engine, ledger, references, restorer, breaker, metrics, clock);
+                        .map(RecipientKeys::load).orElseGet(RecipientKeys::none)), executor, context, kafka, engine, ledger, references, restorer, breaker, new CommandGate(policies), metrics, clock);
         metrics.gauge(ProcessorMetrics.IN_FLIGHT, "commands read and not finished", loop::inFlight);
         metrics.gauge(ProcessorMetrics.LEDGER_ENTRIES, "idempotency ledger entries held in memory", ledger::size);
         this.loopThread = new Thread(loop, "command-loop");
@@ -142,6 +151,7 @@ public final class CommandProcessor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        policies.close();
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
         LOGGER.info("processor stopped");
     }

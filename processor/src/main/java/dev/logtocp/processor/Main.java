@@ -25,7 +25,15 @@ public final class Main {
             System.exit(2);
             return;
         }
-        CommandProcessor processor = CommandProcessor.start(config);
+        CommandProcessor processor;
+        try {
+            processor = CommandProcessor.start(config);
+        } catch (RuntimeException e) {
+            // Missing topics, a broken policy file, unreadable keys: one line, not a stack trace.
+            System.err.println("start-up failed: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "shutdown"));
         while (processor.isRunning()) {
             processor.awaitTermination(Duration.ofSeconds(1));

@@ -59,6 +59,7 @@ final class TopicCheck {
         List<String> names = new ArrayList<>(kafka.commandTopics());
         names.add(kafka.ledgerTopic());
         names.add(kafka.referencesTopic());
+        names.add(kafka.auditTopic());
         try (Admin admin = Admin.create(props)) {
             Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);
             int ledgerPartitions = topics.get(kafka.ledgerTopic()).partitions().size();
@@ -66,6 +67,13 @@ final class TopicCheck {
             if (referencePartitions != ledgerPartitions) {
                 throw new IllegalStateException("references topic " + kafka.referencesTopic() + " has " + referencePartitions
                         + " partitions but ledger topic " + kafka.ledgerTopic() + " has " + ledgerPartitions + "; they must be equal");
+            }
+            int auditPartitions = topics.get(kafka.auditTopic()).partitions().size();
+            if (auditPartitions != ledgerPartitions) {
+                // Audit events go to the partition of their command, one writer per audit partition, so each
+                // partition's hash chain has a single author.
+                throw new IllegalStateException("audit topic " + kafka.auditTopic() + " has " + auditPartitions
+                        + " partitions but the command topics have " + ledgerPartitions + "; they must be equal");
             }
             for (String command : kafka.commandTopics()) {
                 int p = topics.get(command).partitions().size();

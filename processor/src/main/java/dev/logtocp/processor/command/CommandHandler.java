@@ -37,6 +37,16 @@ public interface CommandHandler<C extends SpecificRecord> {
 
     Future<HandlerResult> execute(C command, ExecutionContext context);
 
+    /** Role ids this command gives the user, for the issuer policy (RoleAssign, RolesReplace). */
+    default List<String> rolesGranted(C command) {
+        return List.of();
+    }
+
+    /** Role ids this command takes away, for the issuer policy (RoleRevoke). */
+    default List<String> rolesRemoved(C command) {
+        return List.of();
+    }
+
     /** The externalId a successful run of this command maps to the user it names (UserCreate). */
     default Optional<String> establishesExternalId(C command) {
         return Optional.empty();

@@ -75,4 +75,9 @@ public final class RoleAssignHandler implements CommandHandler<RoleAssign> {
                     });
         });
     }
+
+    @Override
+    public List<String> rolesGranted(RoleAssign command) {
+        return command.getRoleIds() == null ? List.of() : List.copyOf(command.getRoleIds());
+    }
 }

@@ -62,4 +62,9 @@ public final class RoleRevokeHandler implements CommandHandler<RoleRevoke> {
                     return LogtoAnswers.refusal(user.id(), response, action(), false);
                 }));
     }
+
+    @Override
+    public List<String> rolesRemoved(RoleRevoke command) {
+        return command.getRoleId() == null ? List.of() : List.of(command.getRoleId());
+    }
 }

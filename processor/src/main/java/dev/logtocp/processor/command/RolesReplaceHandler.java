@@ -72,4 +72,9 @@ public final class RolesReplaceHandler implements CommandHandler<RolesReplace> {
                         ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("roleIds", String.join(",", roleIds))))
                         : LogtoAnswers.refusal(user.id(), response, action(), false)));
     }
+
+    @Override
+    public List<String> rolesGranted(RolesReplace command) {
+        return command.getRoleIds() == null ? List.of() : List.copyOf(command.getRoleIds());
+    }
 }

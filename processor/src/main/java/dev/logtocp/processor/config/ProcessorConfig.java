@@ -61,7 +61,10 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 source.millis("BREAKER_OPEN_MS", Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofHours(1)),
                 source.millis("BREAKER_MAX_OPEN_MS", Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofHours(1)));
         HttpSettings http = HttpSettings.parse(source.string("HTTP_BIND", "127.0.0.1:0"));
-        SecuritySettings security = new SecuritySettings(source.optional("PASSWORD_RESET_KEYS_DIR").map(java.nio.file.Path::of));
+        SecuritySettings security = new SecuritySettings(
+                source.optional("PASSWORD_RESET_KEYS_DIR").map(java.nio.file.Path::of),
+                source.optional("ISSUER_POLICY_FILE").map(java.nio.file.Path::of),
+                source.millis("ISSUER_POLICY_CHECK_MS", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1)));
         return new ProcessorConfig(kafka, logto, engine, http, security);
     }
 

@@ -2,6 +2,8 @@ package dev.logtocp.processor.idempotency;
 
 import dev.logtocp.internal.LedgerEntry;
 import dev.logtocp.internal.UserReference;
+import dev.logtocp.outcomes.AuditEvent;
+import dev.logtocp.processor.audit.AuditChain;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,6 +78,42 @@ public final class LedgerRestorer {
         if (read > 0) {
             LOGGER.atInfo().addKeyValue("topic", tp.topic()).addKeyValue("partition", tp.partition())
                     .addKeyValue("records", read).log("restored processor state");
+        }
+    }
+
+    /**
+     * Hash of the last committed audit event of {@code partition}, the anchor the next event links to;
+     * {@link AuditChain#GENESIS} for an empty partition. Reads backwards in growing windows because transaction
+     * markers and aborted records also occupy offsets.
+     */
+    public String lastAuditHash(String auditTopic, int partition) {
+        TopicPartition tp = new TopicPartition(auditTopic, partition);
+        consumer.assign(List.of(tp));
+        try {
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            long beginning = consumer.beginningOffsets(List.of(tp)).get(tp);
+            for (long window = 64; ; window *= 8) {
+                long start = Math.max(beginning, end - window);
+                consumer.seek(tp, start);
+                AuditEvent last = null;
+                Instant deadline = Instant.now().plusSeconds(60);
+                while (consumer.position(tp) < end && Instant.now().isBefore(deadline)) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        if (record.value() != null
+                                && values.deserialize(auditTopic, record.headers(), record.value()) instanceof AuditEvent event) {
+                            last = event;
+                        }
+                    }
+                }
+                if (last != null) {
+                    return AuditChain.hash(last);
+                }
+                if (start <= beginning) {
+                    return AuditChain.GENESIS;
+                }
+            }
+        } finally {
+            consumer.assign(List.of());
         }
     }
 

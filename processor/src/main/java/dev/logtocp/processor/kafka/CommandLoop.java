@@ -12,7 +12,10 @@ import dev.logtocp.processor.command.HandlerRegistry;
 import dev.logtocp.processor.config.EngineSettings;
 import dev.logtocp.processor.config.KafkaSettings;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
+import dev.logtocp.outcomes.AuditEvent;
+import dev.logtocp.processor.audit.AuditChain;
 import dev.logtocp.processor.logto.CircuitBreaker;
+import dev.logtocp.processor.security.CommandGate;
 import dev.logtocp.processor.metrics.ProcessorMetrics;
 import dev.logtocp.processor.idempotency.LedgerRestorer;
 import dev.logtocp.processor.idempotency.PayloadHasher;
@@ -89,6 +92,9 @@ public final class CommandLoop implements Runnable {
     private final LedgerRestorer ledgerRestorer;
     private final ReferenceMap references;
     private final CircuitBreaker breaker;
+    private final CommandGate gate;
+    /** Hash of the last audit event published per audit partition; consumer thread only. */
+    private final Map<Integer, String> auditChain = new HashMap<>();
 
     private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
@@ -107,6 +113,7 @@ public final class CommandLoop implements Runnable {
                        org.apache.kafka.common.serialization.Deserializer<Object> valueDeserializer, HandlerRegistry handlers,
                        CommandExecutor executor, Context schedulerContext, KafkaSettings kafka, EngineSettings engine,
                        IdempotencyLedger ledger, ReferenceMap references, LedgerRestorer ledgerRestorer, CircuitBreaker breaker,
+                       CommandGate gate,
                        ProcessorMetrics stats, Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
@@ -124,6 +131,7 @@ public final class CommandLoop implements Runnable {
         this.ledgerRestorer = ledgerRestorer;
         this.references = references;
         this.breaker = breaker;
+        this.gate = gate;
     }
 
     @Override
@@ -218,7 +226,8 @@ public final class CommandLoop implements Runnable {
                 state.track(record.offset());
                 if (decoded instanceof DecodeResult.Command command) {
                     inFlight.incrementAndGet();
-                    work.add(() -> schedule(state, record, command.command(), receivedAt));
+                    CommandGate.Refusal refusal = gateCheck(record, command.command());
+                    work.add(() -> schedule(state, record, command.command(), receivedAt, refusal));
                 } else if (decoded instanceof DecodeResult.Poison poison) {
                     completions.add(deadLetter(state, record, poison, receivedAt));
                 }
@@ -229,15 +238,26 @@ public final class CommandLoop implements Runnable {
         }
     }
 
-    /** Runs on the scheduler's context. */
-    private void schedule(PartitionState state, ConsumerRecord<byte[], byte[]> record, SpecificRecord command, Instant receivedAt) {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private CommandGate.Refusal gateCheck(ConsumerRecord<byte[], byte[]> record, SpecificRecord command) {
+        CommandHandler handler = handlers.find(command.getClass()).orElseThrow();
+        return gate.check(handler.meta(command), command.getSchema().getName(), handler.rolesGranted(command),
+                handler.rolesRemoved(command), record.topic(), record.value(), record.headers());
+    }
+
+    /**
+     * Runs on the scheduler's context. A refused command still goes through its key's queue, so its outcome keeps
+     * its place among the user's outcomes.
+     */
+    private void schedule(PartitionState state, ConsumerRecord<byte[], byte[]> record, SpecificRecord command, Instant receivedAt,
+                          CommandGate.Refusal refusal) {
         scheduler.submit(orderingKey(record, command), () -> {
             if (!state.active()) {
                 // The partition moved to another instance (or was rewound); its new owner runs this command.
                 inFlight.decrementAndGet();
                 return Future.succeededFuture();
             }
-            return execute(state, record, command, receivedAt).onComplete(ar -> {
+            return execute(state, record, command, receivedAt, refusal).onComplete(ar -> {
                 inFlight.decrementAndGet();
                 if (ar.failed()) {
                     // Only a bug gets here (the executor always completes); the record stays unfinished, so its
@@ -250,12 +270,21 @@ public final class CommandLoop implements Runnable {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Future<Void> execute(PartitionState state, ConsumerRecord<byte[], byte[]> record, SpecificRecord command, Instant receivedAt) {
+    private Future<Void> execute(PartitionState state, ConsumerRecord<byte[], byte[]> record, SpecificRecord command, Instant receivedAt,
+                                 CommandGate.Refusal refusal) {
         CommandHandler handler = handlers.find(command.getClass()).orElseThrow();
         CommandMeta meta = handler.meta(command);
         OutcomeFactory.Subject subject = new OutcomeFactory.Subject(meta, command.getSchema().getName(), handler.action(),
                 (dev.logtocp.commands.UserRef) handler.target(command).orElse(null), handler.changedFields(command),
                 position(record), receivedAt, traceparent(record));
+        if (refusal != null) {
+            // Not recorded in the ledger: a corrected resubmission (signed, or after a policy change) must run.
+            LOGGER.atWarn().addKeyValue("commandId", meta.getCommandId()).addKeyValue("issuer", meta.getIssuer())
+                    .addKeyValue("commandType", subject.commandType()).addKeyValue("errorCode", refusal.code())
+                    .log("command refused by the issuer policy");
+            publishOutcome(state, record, meta, subject, rejected(refusal.code(), refusal.message()), null, null);
+            return Future.succeededFuture();
+        }
         byte[] payloadHash = PayloadHasher.hash(command);
         int partition = record.partition();
         // Checked here, on the scheduler's context, not when the record was read: an earlier command with the same
@@ -308,7 +337,8 @@ public final class CommandLoop implements Runnable {
         stats.commandFinished(subject.commandType(), outcome.getStatus());
         List<Completion.Output> outputs = new ArrayList<>(4);
         outputs.add(new Completion.Output(kafka.outcomeTopic(), outputKey(record, meta), outcome, passThroughHeaders(record)));
-        outputs.add(new Completion.Output(kafka.auditTopic(), outputKey(record, meta), OutcomeFactory.audit(subject, outcome), passThroughHeaders(record)));
+        outputs.add(new Completion.Output(kafka.auditTopic(), record.partition(), outputKey(record, meta),
+                OutcomeFactory.audit(subject, outcome), passThroughHeaders(record)));
         boolean routine = outcome.getStatus() == OutcomeStatus.SUCCEEDED || outcome.getStatus() == OutcomeStatus.DUPLICATE;
         (routine ? LOGGER.atDebug() : LOGGER.atInfo()).addKeyValue("commandId", meta.getCommandId()).addKeyValue("idempotencyKey", meta.getIdempotencyKey())
                 .addKeyValue("issuer", meta.getIssuer()).addKeyValue("topic", record.topic())
@@ -409,7 +439,8 @@ public final class CommandLoop implements Runnable {
                     "unsupported_command_type", poison.reason(), null, List.of(), Map.of(), 0, null, now));
             stats.commandFinished(type, OutcomeStatus.REJECTED);
             outputs.add(new Completion.Output(kafka.outcomeTopic(), outputKey(record, meta), outcome, passThroughHeaders(record)));
-            outputs.add(new Completion.Output(kafka.auditTopic(), outputKey(record, meta), OutcomeFactory.audit(subject, outcome), passThroughHeaders(record)));
+            outputs.add(new Completion.Output(kafka.auditTopic(), record.partition(), outputKey(record, meta),
+                    OutcomeFactory.audit(subject, outcome), passThroughHeaders(record)));
         }
         return new Completion(state, record.offset(), outputs);
     }
@@ -450,9 +481,12 @@ public final class CommandLoop implements Runnable {
             return;
         }
         List<ProducerRecord<byte[], byte[]>> records;
+        Map<Integer, String> chainBefore = new HashMap<>(auditChain);
         try {
             records = serialize(batch);
         } catch (KafkaException e) {
+            auditChain.clear();
+            auditChain.putAll(chainBefore);
             // Most likely the registry is unreachable for a first-time schema: keep the batch and try again.
             LOGGER.warn("cannot serialize outcomes yet ({}); retrying", e.getClass().getSimpleName());
             completions.addAll(batch);
@@ -491,6 +525,8 @@ public final class CommandLoop implements Runnable {
             throw new FatalPublishException(e);
         } catch (KafkaException e) {
             LOGGER.warn("transaction failed ({}), aborting and re-reading the affected partitions", e.toString());
+            auditChain.clear();
+            auditChain.putAll(chainBefore);
             try {
                 producer.abortTransaction();
             } catch (ProducerFencedException | InvalidProducerEpochException fenced) {
@@ -500,10 +536,20 @@ public final class CommandLoop implements Runnable {
         }
     }
 
+    /**
+     * Serializes a batch in publish order. Audit events are linked here, on the one thread that publishes, in the
+     * order they will be committed: each carries the hash of the previous event of its audit partition.
+     */
     private List<ProducerRecord<byte[], byte[]>> serialize(List<Completion> batch) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(batch.size() * 2);
         for (Completion c : batch) {
-            for (Completion.Output o : c.outputs()) {
+            for (Completion.Output original : c.outputs()) {
+                Completion.Output o = original;
+                if (o.value() instanceof AuditEvent event && o.partition() != null) {
+                    AuditEvent linked = AuditChain.link(event, auditChain.getOrDefault(o.partition(), AuditChain.GENESIS));
+                    auditChain.put(o.partition(), AuditChain.hash(linked));
+                    o = new Completion.Output(o.topic(), o.partition(), o.key(), linked, o.headers());
+                }
                 // A null value is a tombstone (a removed externalId mapping).
                 byte[] value = o.value() == null ? null
                         : o.value() instanceof byte[] raw ? raw : valueSerializer.serialize(o.topic(), o.value());
@@ -636,8 +682,11 @@ public final class CommandLoop implements Runnable {
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
             // The ledger of a partition is complete before any of its commands can run: nothing has been
             // dispatched for these partitions yet, and dispatch happens on this thread after this returns.
-            new java.util.TreeSet<>(assigned.stream().map(TopicPartition::partition).toList())
-                    .forEach(p -> ledgerRestorer.restore(p, Duration.ofMinutes(5)));
+            for (int p : new java.util.TreeSet<>(assigned.stream().map(TopicPartition::partition).toList())) {
+                ledgerRestorer.restore(p, Duration.ofMinutes(5));
+                // The audit chain continues from the last committed event of this partition, whoever wrote it.
+                auditChain.put(p, ledgerRestorer.lastAuditHash(kafka.auditTopic(), p));
+            }
             Map<TopicPartition, OffsetAndMetadata> committed = assigned.isEmpty() ? Map.of()
                     : consumer.committed(new HashSet<>(assigned));
             for (TopicPartition tp : assigned) {

@@ -106,6 +106,20 @@ public final class ProcessorStack implements AutoCloseable {
         processor = CommandProcessor.start(ProcessorConfig.fromMap(processorEnv));
     }
 
+    /** Starts the processor with extra settings on top of this stack's. */
+    public void startProcessor(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(processorEnv);
+        env.putAll(extra);
+        processor = CommandProcessor.start(ProcessorConfig.fromMap(env));
+    }
+
+    public void stopProcessorIfRunning() {
+        if (processor != null) {
+            processor.close();
+            processor = null;
+        }
+    }
+
     public String groupId() {
         return processorEnv.get("KAFKA_GROUP_ID");
     }
