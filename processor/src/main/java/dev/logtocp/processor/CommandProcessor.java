@@ -25,6 +25,7 @@ import dev.logtocp.schema.wire.WireFormatSerializer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
@@ -65,10 +66,12 @@ public final class CommandProcessor implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         LogtoSettings logto = config.logto();
         EngineSettings engine = config.engine();
-        WebClient web = WebClient.create(vertx,
-                new WebClientOptions().setKeepAlive(true).setUserAgent("logto-command-processor")
-                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, logto.requestTimeout().toMillis())),
-                new PoolOptions().setHttp1MaxSize(logto.maxConnections()));
+        WebClientOptions webOptions = new WebClientOptions().setKeepAlive(true).setUserAgent("logto-command-processor")
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, logto.requestTimeout().toMillis()))
+                // Never trust-all: certificates and host names of an https endpoint are always checked.
+                .setTrustAll(false).setVerifyHost(true);
+        logto.caFile().ifPresent(ca -> webOptions.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+        WebClient web = WebClient.create(vertx, webOptions, new PoolOptions().setHttp1MaxSize(logto.maxConnections()));
         TokenProvider tokens = new TokenProvider(web, logto, clock);
         LogtoClient client = new LogtoClient(vertx, web, tokens, logto.baseUrl(), logto.requestTimeout(),
                 new RateLimiter(logto.rateLimitPerSecond()), metrics::logtoRequest);

@@ -18,6 +18,9 @@ import java.time.Duration;
  *                           circuit breaker (default 20)
  * @param breakerOpen        {@code BREAKER_OPEN_MS}, first open period (default 2000), doubling up to
  * @param breakerMaxOpen     {@code BREAKER_MAX_OPEN_MS} (default 60000)
+ * @param caFile             {@code LOGTO_CA_FILE}: PEM certificate(s) to trust for an https endpoint signed by a private
+ *                           CA; without it the JVM's trust store is used. Certificates and host names are always
+ *                           verified
  */
 public record LogtoSettings(
         URI endpoint,
@@ -29,7 +32,8 @@ public record LogtoSettings(
         double rateLimitPerSecond,
         int breakerThreshold,
         Duration breakerOpen,
-        Duration breakerMaxOpen) {
+        Duration breakerMaxOpen,
+        java.util.Optional<java.nio.file.Path> caFile) {
 
     public LogtoSettings {
         if (endpoint == null || endpoint.getScheme() == null || endpoint.getHost() == null
@@ -47,6 +51,11 @@ public record LogtoSettings(
         if (breakerThreshold < 1) {
             throw new ConfigException("BREAKER_FAILURE_THRESHOLD", "must be at least 1");
         }
+        caFile.ifPresent(file -> {
+            if (!java.nio.file.Files.isReadable(file)) {
+                throw new ConfigException("LOGTO_CA_FILE", "must name a readable PEM file");
+            }
+        });
         if (breakerMaxOpen.compareTo(breakerOpen) < 0) {
             throw new ConfigException("BREAKER_MAX_OPEN_MS", "must not be below BREAKER_OPEN_MS");
         }

@@ -59,7 +59,8 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 source.integer("LOGTO_RATE_LIMIT_RPS", 0, 0, 1_000_000),
                 source.integer("BREAKER_FAILURE_THRESHOLD", 20, 1, 1_000_000),
                 source.millis("BREAKER_OPEN_MS", Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofHours(1)),
-                source.millis("BREAKER_MAX_OPEN_MS", Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofHours(1)));
+                source.millis("BREAKER_MAX_OPEN_MS", Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofHours(1)),
+                source.optional("LOGTO_CA_FILE").map(java.nio.file.Path::of));
         HttpSettings http = HttpSettings.parse(source.string("HTTP_BIND", "127.0.0.1:0"));
         SecuritySettings security = new SecuritySettings(
                 source.optional("PASSWORD_RESET_KEYS_DIR").map(java.nio.file.Path::of),

@@ -85,4 +85,20 @@ class ProcessorConfigTest {
         env.put("KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_SSL");
         assertThat(ProcessorConfig.fromMap(env).kafka().clientOverrides()).containsEntry("security.protocol", "SASL_SSL");
     }
+
+    @Test
+    void aCustomCaMustBeAReadableFile() {
+        Map<String, String> env = minimal();
+        env.put("LOGTO_CA_FILE", "/nonexistent/ca.pem");
+        assertThatThrownBy(() -> ProcessorConfig.fromMap(env))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("LOGTO_CA_FILE: must name a readable PEM file");
+    }
+
+    @Test
+    void thePoolDefaultsToOneConnectionPerCommandInFlight() {
+        Map<String, String> env = minimal();
+        env.put("MAX_IN_FLIGHT", "300");
+        assertThat(ProcessorConfig.fromMap(env).logto().maxConnections()).isEqualTo(300);
+    }
 }
