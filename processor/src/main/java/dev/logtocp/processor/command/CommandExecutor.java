@@ -119,6 +119,12 @@ public final class CommandExecutor {
                 done.complete(failed(failure.code(), failure.getMessage(), failure.httpStatus(), attempt, startedAt));
             } else if (error instanceof LogtoException logtoError && logtoError.retryable()) {
                 breaker.onTransientFailure();
+                if (breaker.isOpen()) {
+                    // Logto is down (this failure opened the breaker, or was a failed probe): it says nothing about
+                    // the command, so the attempt is not spent; the command waits for the breaker like the others.
+                    vertx.setTimer(Math.max(1, Math.min(1000, breaker.retryIn().toMillis())), id -> attempt(a, attempt));
+                    return;
+                }
                 retryOrGiveUp(a, attempt, logtoError);
             } else if (error instanceof LogtoException logtoError) {
                 breaker.onPermanentAnswer();

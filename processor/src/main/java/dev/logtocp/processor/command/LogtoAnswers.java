@@ -43,6 +43,24 @@ final class LogtoAnswers {
      * For a removal answered 404: the thing is gone, which is what was asked, unless the user itself is missing
      * (Logto gives the same 404 for both on several paths), so the user is confirmed first.
      */
+    /**
+     * DELETE of one item under a user, idempotently: 2xx is done now, 404 is "already gone" once the user is known
+     * to exist (Logto answers 404 for a missing user too), any other refusal is FAILED with Logto's code.
+     */
+    static Future<HandlerResult> deleteItem(ExecutionContext ctx, ResolvedUser user, String itemPath, String action,
+                                            Map<String, String> details) {
+        return ctx.logto().write(action, io.vertx.core.http.HttpMethod.DELETE, user.path() + itemPath, null, null, ctx.idempotencyKey())
+                .compose(response -> {
+                    if (response.isSuccess()) {
+                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), details));
+                    }
+                    if (response.status() == 404) {
+                        return goneUnlessUserMissing(user, ctx);
+                    }
+                    return refusal(user.id(), response, action, false);
+                });
+    }
+
     static Future<HandlerResult> goneUnlessUserMissing(ResolvedUser user, ExecutionContext ctx) {
         Future<Boolean> exists = user.verified() ? Future.succeededFuture(true) : ctx.users().exists(user.id());
         return exists.map(found -> found

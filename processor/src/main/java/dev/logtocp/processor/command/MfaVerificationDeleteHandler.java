@@ -5,7 +5,6 @@ import dev.logtocp.commands.MfaVerificationDelete;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,17 +50,7 @@ public final class MfaVerificationDeleteHandler implements CommandHandler<MfaVer
 
     @Override
     public Future<HandlerResult> execute(MfaVerificationDelete c, ExecutionContext ctx) {
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.DELETE, user.path() + "/mfa-verifications/" + PathSegments.encode(c.getVerificationId()),
-                        null, null, ctx.idempotencyKey())
-                .compose(response -> {
-                    if (response.isSuccess()) {
-                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()));
-                    }
-                    if (response.status() == 404) {
-                        return LogtoAnswers.goneUnlessUserMissing(user, ctx);
-                    }
-                    return LogtoAnswers.refusal(user.id(), response, action(), false);
-                }));
+        return ctx.users().resolve(c.getUser())
+                .compose(user -> LogtoAnswers.deleteItem(ctx, user, "/mfa-verifications/" + PathSegments.encode(c.getVerificationId()), action(), Map.of()));
     }
 }

@@ -5,7 +5,6 @@ import dev.logtocp.commands.PersonalAccessTokenDelete;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,17 +49,7 @@ public final class PersonalAccessTokenDeleteHandler implements CommandHandler<Pe
 
     @Override
     public Future<HandlerResult> execute(PersonalAccessTokenDelete c, ExecutionContext ctx) {
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.DELETE, user.path() + "/personal-access-tokens/" + PathSegments.encode(c.getName()),
-                        null, null, ctx.idempotencyKey())
-                .compose(response -> {
-                    if (response.isSuccess()) {
-                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("name", c.getName())));
-                    }
-                    if (response.status() == 404) {
-                        return LogtoAnswers.goneUnlessUserMissing(user, ctx);
-                    }
-                    return LogtoAnswers.refusal(user.id(), response, action(), false);
-                }));
+        return ctx.users().resolve(c.getUser())
+                .compose(user -> LogtoAnswers.deleteItem(ctx, user, "/personal-access-tokens/" + PathSegments.encode(c.getName()), action(), Map.of("name", c.getName())));
     }
 }

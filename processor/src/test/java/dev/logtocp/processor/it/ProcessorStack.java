@@ -48,6 +48,7 @@ public final class ProcessorStack implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> rawProducer;
     private final KafkaConsumer<String, Object> outcomeConsumer;
     private final Map<String, List<CommandOutcome>> outcomes = new HashMap<>();
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
     private ProcessorStack(Map<String, String> overrides) {
         this(overrides, true);
@@ -122,6 +123,22 @@ public final class ProcessorStack implements AutoCloseable {
 
     public String groupId() {
         return processorEnv.get("KAFKA_GROUP_ID");
+    }
+
+    /** GET on the processor's health/metrics endpoint. */
+    public java.net.http.HttpResponse<String> httpGet(String path) throws Exception {
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + processor.httpPort() + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The first sample of a metric in the processor's Prometheus scrape, or -1 when absent. */
+    public double metric(String name) throws Exception {
+        for (String line : httpGet("/metrics").body().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
     }
 
     public static ProcessorStack start() {

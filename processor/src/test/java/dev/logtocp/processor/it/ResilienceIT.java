@@ -187,17 +187,11 @@ class ResilienceIT {
     }
 
     private static double metric(String name) throws Exception {
-        for (String line : get("/metrics").body().split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return -1;
+        return stack.metric(name);
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.processor.httpPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return stack.httpGet(path);
     }
 
     private interface Check {
