@@ -49,6 +49,7 @@ public final class ProcessorStack implements AutoCloseable {
     private final KafkaConsumer<String, Object> outcomeConsumer;
     private final Map<String, List<CommandOutcome>> outcomes = new HashMap<>();
     private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+    private WireFormatSerializer stateSerializer;
 
     private ProcessorStack(Map<String, String> overrides) {
         this(overrides, true);
@@ -151,10 +152,13 @@ public final class ProcessorStack implements AutoCloseable {
     }
 
     /** Serializes {@code value} as the processor would (wire format, registry) for writing straight to a topic. */
-    public byte[] serialize(String topic, Object value) {
-        WireFormatSerializer serializer = new WireFormatSerializer();
-        serializer.configure(Map.of("schema.registry.url", registry.url()), false);
-        return serializer.serialize(topic, value);
+    public synchronized byte[] serialize(String topic, Object value) {
+        if (stateSerializer == null) {
+            // One instance: each serializer owns an HTTP client and its schema cache.
+            stateSerializer = new WireFormatSerializer();
+            stateSerializer.configure(Map.of("schema.registry.url", registry.url()), false);
+        }
+        return stateSerializer.serialize(topic, value);
     }
 
     public static ProcessorStack start(Map<String, String> overrides) {
