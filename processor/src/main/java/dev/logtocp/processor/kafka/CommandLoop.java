@@ -105,6 +105,9 @@ public final class CommandLoop implements Runnable {
     private volatile boolean running = true;
     private volatile Throwable failure;
     private boolean pausedForBackpressure;
+    private final TransactionPublisher publisher;
+    /** Incremented after each failed transaction; batches of older epochs are not committed. */
+    private long publishEpoch;
     private volatile boolean assigned;
     private Instant nextLagReport = Instant.EPOCH;
     private Instant oldestUnpublished;
@@ -132,17 +135,20 @@ public final class CommandLoop implements Runnable {
         this.references = references;
         this.breaker = breaker;
         this.gate = gate;
+        this.publisher = new TransactionPublisher(producer, "transaction-publisher");
     }
 
     @Override
     public void run() {
         try {
             producer.initTransactions();
+            publisher.start();
             consumer.subscribe(kafka.commandTopics(), new Rebalance());
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = poll(inFlight.get() > 0 || !completions.isEmpty() ? BUSY_POLL : IDLE_POLL);
                 dispatch(records);
                 publish(false);
+                applyResults();
                 applyBackpressure();
                 reportLag();
             }
@@ -156,6 +162,7 @@ public final class CommandLoop implements Runnable {
             LOGGER.error("command loop failed: {}", e.toString(), e);
         } finally {
             partitions.values().forEach(PartitionState::deactivate);
+            publisher.close();
             closeQuietly();
             stopped.countDown();
         }
@@ -501,39 +508,49 @@ public final class CommandLoop implements Runnable {
         for (PartitionState state : touched) {
             state.takeCommit().ifPresent(commit -> offsets.put(state.partition(), commit));
         }
-        try {
-            producer.beginTransaction();
-            for (ProducerRecord<byte[], byte[]> r : records) {
-                producer.send(r);
-            }
-            if (!offsets.isEmpty()) {
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            }
-            producer.commitTransaction();
-            stats.published(batch.size());
-            for (Completion c : batch) {
-                int partition = c.partition().partition().partition();
-                if (c.ledgerEntry() != null) {
-                    ledger.committed(partition, c.ledgerEntry());
+        publisher.submit(new TransactionPublisher.Batch(publishEpoch, batch, records, offsets, consumer.groupMetadata(),
+                touched, chainBefore));
+        applyResults();
+    }
+
+    /** Applies what the publisher finished: ledger and reference commits, or rewinds after a failed transaction. */
+    private void applyResults() {
+        for (TransactionPublisher.Result result; (result = publisher.poll()) != null; ) {
+            TransactionPublisher.Batch batch = result.batch();
+            switch (result) {
+                case TransactionPublisher.Committed committed -> {
+                    stats.published(batch.completions().size());
+                    for (Completion c : batch.completions()) {
+                        int partition = c.partition().partition().partition();
+                        if (c.ledgerEntry() != null) {
+                            ledger.committed(partition, c.ledgerEntry());
+                        }
+                        if (c.reference() != null) {
+                            references.committed(partition, c.reference().externalId(), c.reference().userId());
+                        }
+                    }
                 }
-                if (c.reference() != null) {
-                    references.committed(partition, c.reference().externalId(), c.reference().userId());
+                case TransactionPublisher.Failed failed -> {
+                    if (batch.epoch() == publishEpoch) {
+                        // The first failure of this epoch: later batches of it were not committed either, so the
+                        // audit chains go back to where this batch started.
+                        LOGGER.warn("transaction failed ({}), re-reading the affected partitions", String.valueOf(failed.cause()));
+                        auditChain.clear();
+                        auditChain.putAll(batch.auditChainBefore());
+                        publishEpoch++;
+                    }
+                    rewind(batch.touched());
                 }
+                case TransactionPublisher.Fatal fatal -> throw new FatalPublishException(fatal.cause());
             }
-        } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
-                 | OutOfOrderSequenceException | AuthorizationException e) {
-            throw new FatalPublishException(e);
-        } catch (KafkaException e) {
-            LOGGER.warn("transaction failed ({}), aborting and re-reading the affected partitions", e.toString());
-            auditChain.clear();
-            auditChain.putAll(chainBefore);
-            try {
-                producer.abortTransaction();
-            } catch (ProducerFencedException | InvalidProducerEpochException fenced) {
-                throw new FatalPublishException(fenced);
-            }
-            rewind(touched);
         }
+    }
+
+    /** Publishes everything finished so far and waits until it is committed (rebalance, shutdown). */
+    private void flush(Duration timeout) {
+        publish(true);
+        publisher.awaitIdle(timeout);
+        applyResults();
     }
 
     /**
@@ -568,7 +585,13 @@ public final class CommandLoop implements Runnable {
         Set<TopicPartition> tps = new HashSet<>();
         for (PartitionState state : states) {
             state.deactivate();
-            tps.add(state.partition());
+            // Only partitions still owned with this very state: a revoked one is the next owner's business.
+            if (partitions.get(state.partition()) == state) {
+                tps.add(state.partition());
+            }
+        }
+        if (tps.isEmpty()) {
+            return;
         }
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(tps);
         for (TopicPartition tp : tps) {
@@ -642,8 +665,9 @@ public final class CommandLoop implements Runnable {
         while (inFlight.get() > 0 && clock.instant().isBefore(deadline)) {
             poll(BUSY_POLL);
             publish(true);
+            applyResults();
         }
-        publish(true);
+        flush(Duration.ofSeconds(30));
         if (inFlight.get() > 0) {
             LOGGER.warn("shutdown timeout: {} commands unfinished; they will run again after restart", inFlight.get());
         }
@@ -672,8 +696,10 @@ public final class CommandLoop implements Runnable {
             while (unfinished(revoked) > 0 && clock.instant().isBefore(deadline) && running) {
                 sleepBriefly();
                 publish(true);
+                applyResults();
             }
-            publish(true);
+            // Everything published for these partitions must be committed while the group generation is ours.
+            flush(Duration.ofSeconds(30));
             drop(revoked);
             assigned = !partitions.isEmpty();
         }
