@@ -31,6 +31,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -89,9 +90,13 @@ public final class CommandProcessor implements AutoCloseable {
         CommandExecutor executor = new CommandExecutor(vertx, client, references,
                 new RetryPolicy(engine.maxAttempts(), engine.retryBaseDelay(), engine.retryMaxDelay()), breaker,
                 metrics::retried, clock);
-        // One context runs the scheduler and every handler: per-key state needs no locks, and one event loop
-        // easily drives thousands of concurrent HTTP calls.
+        // One context runs the scheduler, so its per-key state needs no locks; the handlers' HTTP work is spread
+        // over one context per event loop, because one event loop saturates at about a thousand commands a second.
         Context context = vertx.getOrCreateContext();
+        List<Context> executionContexts = new java.util.ArrayList<>();
+        for (int i = 0; i < engine.executionThreads(); i++) {
+            executionContexts.add(vertx.getOrCreateContext());
+        }
         KafkaSettings kafka = config.kafka();
         Deserializer<Object> values = valueDeserializer(kafka);
         LedgerRestorer restorer = new LedgerRestorer(
@@ -101,7 +106,7 @@ public final class CommandProcessor implements AutoCloseable {
         this.loop = new CommandLoop(new KafkaConsumer<>(consumerProperties(kafka)),
                 new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), values,
                 HandlerRegistry.standard(config.security().passwordResetKeysDir()
-                        .map(RecipientKeys::load).orElseGet(RecipientKeys::none)), executor, context, kafka, engine, ledger, references, restorer, breaker, new CommandGate(policies), metrics, clock);
+                        .map(RecipientKeys::load).orElseGet(RecipientKeys::none)), executor, context, executionContexts, kafka, engine, ledger, references, restorer, breaker, new CommandGate(policies), metrics, clock);
         metrics.gauge(ProcessorMetrics.IN_FLIGHT, "commands read and not finished", loop::inFlight);
         metrics.gauge(ProcessorMetrics.LEDGER_ENTRIES, "idempotency ledger entries held in memory", ledger::size);
         this.loopThread = new Thread(loop, "command-loop");

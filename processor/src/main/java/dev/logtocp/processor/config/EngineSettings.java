@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param commitInterval      {@code COMMIT_INTERVAL_MS}: longest a finished command waits for its transaction
  *                            (default 50)
  * @param shutdownTimeout     {@code SHUTDOWN_TIMEOUT_MS}: how long SIGTERM waits for in-flight work (default 20000)
+ * @param executionThreads    {@code EXECUTION_THREADS}: event loops that run the Logto calls (default: the number of
+ *                            processors); a user's commands always run on the same one
  * @param ledgerRetention     {@code LEDGER_RETENTION_MS}: how long a decided (issuer, idempotencyKey) is remembered
  *                            (default 7 days); keep it at least as long as the command topic's retention, the
  *                            window in which an operator can replay
@@ -30,7 +32,8 @@ public record EngineSettings(
         int maxCommandBytes,
         Duration commitInterval,
         Duration shutdownTimeout,
-        Duration ledgerRetention) {
+        Duration ledgerRetention,
+        int executionThreads) {
 
     public EngineSettings {
         if (maxInFlight < 1) {
@@ -38,6 +41,9 @@ public record EngineSettings(
         }
         if (maxBufferedRecords < maxInFlight) {
             throw new ConfigException("MAX_BUFFERED_RECORDS", "must be at least MAX_IN_FLIGHT (" + maxInFlight + ")");
+        }
+        if (executionThreads < 1) {
+            throw new ConfigException("EXECUTION_THREADS", "must be at least 1");
         }
         if (maxAttempts < 1) {
             throw new ConfigException("MAX_ATTEMPTS", "must be at least 1");
@@ -49,6 +55,7 @@ public record EngineSettings(
 
     public static EngineSettings defaults() {
         return new EngineSettings(256, 10_000, 6, Duration.ofMillis(200), Duration.ofSeconds(10), 1 << 20,
-                Duration.ofMillis(50), Duration.ofSeconds(20), Duration.ofDays(7));
+                Duration.ofMillis(50), Duration.ofSeconds(20), Duration.ofDays(7),
+                Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 }

@@ -47,7 +47,8 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 source.integer("MAX_COMMAND_BYTES", defaults.maxCommandBytes(), 64, 64 << 20),
                 source.millis("COMMIT_INTERVAL_MS", defaults.commitInterval(), Duration.ofMillis(1), Duration.ofSeconds(30)),
                 source.millis("SHUTDOWN_TIMEOUT_MS", defaults.shutdownTimeout(), Duration.ZERO, Duration.ofMinutes(10)),
-                source.millis("LEDGER_RETENTION_MS", defaults.ledgerRetention(), Duration.ofMinutes(1), Duration.ofDays(3650)));
+                source.millis("LEDGER_RETENTION_MS", defaults.ledgerRetention(), Duration.ofMinutes(1), Duration.ofDays(3650)),
+                source.integer("EXECUTION_THREADS", defaults.executionThreads(), 1, 256));
         LogtoSettings logto = new LogtoSettings(
                 uri("LOGTO_ENDPOINT", source.required("LOGTO_ENDPOINT")),
                 source.required("LOGTO_M2M_APP_ID"),

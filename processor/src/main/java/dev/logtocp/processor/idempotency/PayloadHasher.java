@@ -22,13 +22,21 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class PayloadHasher {
 
+    /** Writers are reused per thread: building one resolves the schema, which is most of the cost of a small record. */
+    private static final ThreadLocal<java.util.Map<org.apache.avro.Schema, SpecificDatumWriter<SpecificRecord>>> WRITERS =
+            ThreadLocal.withInitial(java.util.HashMap::new);
+
     private PayloadHasher() {
     }
 
     public static byte[] hash(SpecificRecord command) {
-        SpecificRecord copy = SpecificData.get().deepCopy(command.getSchema(), command);
+        // A shallow copy suffices: only the meta field is replaced, the other values are read, never changed.
+        SpecificRecord copy = (SpecificRecord) SpecificData.get().newRecord(null, command.getSchema());
+        for (org.apache.avro.Schema.Field field : command.getSchema().getFields()) {
+            copy.put(field.pos(), command.get(field.pos()));
+        }
         int metaField = command.getSchema().getField("meta").pos();
-        CommandMeta meta = (CommandMeta) copy.get(metaField);
+        CommandMeta meta = (CommandMeta) command.get(metaField);
         copy.put(metaField, CommandMeta.newBuilder(meta)
                 .setCommandId("")
                 .setIssuedAt(Instant.EPOCH)
@@ -39,7 +47,7 @@ public final class PayloadHasher {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
             BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-            new SpecificDatumWriter<SpecificRecord>(command.getSchema()).write(copy, encoder);
+            WRITERS.get().computeIfAbsent(command.getSchema(), SpecificDatumWriter::new).write(copy, encoder);
             encoder.flush();
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             sha256.update(command.getSchema().getFullName().getBytes(java.nio.charset.StandardCharsets.UTF_8));

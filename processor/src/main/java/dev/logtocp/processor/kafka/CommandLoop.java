@@ -25,6 +25,7 @@ import dev.logtocp.processor.idempotency.ReferenceMap;
 import dev.logtocp.processor.schedule.KeyedScheduler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,6 +86,7 @@ public final class CommandLoop implements Runnable {
     private final CommandExecutor executor;
     private final KeyedScheduler scheduler;
     private final Context schedulerContext;
+    private final List<Context> executionContexts;
     private final KafkaSettings kafka;
     private final EngineSettings engine;
     private final Clock clock;
@@ -114,7 +116,8 @@ public final class CommandLoop implements Runnable {
 
     public CommandLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, Serializer<Object> valueSerializer,
                        org.apache.kafka.common.serialization.Deserializer<Object> valueDeserializer, HandlerRegistry handlers,
-                       CommandExecutor executor, Context schedulerContext, KafkaSettings kafka, EngineSettings engine,
+                       CommandExecutor executor, Context schedulerContext, List<Context> executionContexts,
+                       KafkaSettings kafka, EngineSettings engine,
                        IdempotencyLedger ledger, ReferenceMap references, LedgerRestorer ledgerRestorer, CircuitBreaker breaker,
                        CommandGate gate,
                        ProcessorMetrics stats, Clock clock) {
@@ -126,6 +129,7 @@ public final class CommandLoop implements Runnable {
         this.executor = executor;
         this.scheduler = new KeyedScheduler(engine.maxInFlight());
         this.schedulerContext = schedulerContext;
+        this.executionContexts = List.copyOf(executionContexts);
         this.kafka = kafka;
         this.engine = engine;
         this.stats = stats;
@@ -264,7 +268,11 @@ public final class CommandLoop implements Runnable {
                 inFlight.decrementAndGet();
                 return Future.succeededFuture();
             }
-            return execute(state, record, command, receivedAt, refusal).onComplete(ar -> {
+            // The HTTP work runs on one of several event loops (chosen by key, so a user's commands share one);
+            // the scheduler's bookkeeping stays on its own context, which is told when the command is done.
+            Promise<Void> done = Promise.promise();
+            Context worker = executionContexts.get(Math.floorMod(orderingKey(record, command).hashCode(), executionContexts.size()));
+            worker.runOnContext(v -> execute(state, record, command, receivedAt, refusal).onComplete(ar -> {
                 inFlight.decrementAndGet();
                 if (ar.failed()) {
                     // Only a bug gets here (the executor always completes); the record stays unfinished, so its
@@ -272,7 +280,9 @@ public final class CommandLoop implements Runnable {
                     LOGGER.error("command at {}-{}@{} could not be completed: {}", record.topic(), record.partition(),
                             record.offset(), ar.cause().toString());
                 }
-            });
+                schedulerContext.runOnContext(x -> done.complete());
+            }));
+            return done.future();
         });
     }
 
