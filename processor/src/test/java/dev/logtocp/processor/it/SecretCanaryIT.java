@@ -17,6 +17,7 @@ import dev.logtocp.commands.IdentityReplace;
 import dev.logtocp.commands.MfaFactor;
 import dev.logtocp.commands.MfaVerificationCreate;
 import dev.logtocp.commands.PasswordAlgorithm;
+import dev.logtocp.commands.PasswordChange;
 import dev.logtocp.commands.PasswordSet;
 import dev.logtocp.commands.PersonalAccessTokenCreate;
 import dev.logtocp.commands.UserCreate;
@@ -129,6 +130,17 @@ class SecretCanaryIT {
         canaries.add(setPw);
         commandIds.add(stack.send(username, PasswordSet.newBuilder().setMeta(meta(unique("p"))).setUser(byId(userId)).setPassword(setPw).build()));
         commandIds.add(stack.send("ghost", PasswordSet.newBuilder().setMeta(meta(unique("p"))).setUser(byId("nosuchuser12")).setPassword(setPw).build()));
+        // PasswordChange (composite): wrong current password, then right current password, then a too long one.
+        String changeNew = canary("PW");
+        String wrongCurrent = canary("PW");
+        canaries.add(changeNew);
+        canaries.add(wrongCurrent);
+        commandIds.add(stack.send(username, PasswordChange.newBuilder().setMeta(meta(unique("pc"))).setUser(byId(userId))
+                .setCurrentPassword(wrongCurrent).setNewPassword(changeNew).build()));
+        commandIds.add(stack.send(username, PasswordChange.newBuilder().setMeta(meta(unique("pc"))).setUser(byId(userId))
+                .setCurrentPassword(setPw).setNewPassword(changeNew).build()));
+        commandIds.add(stack.send(username, PasswordChange.newBuilder().setMeta(meta(unique("pc"))).setUser(byId(userId))
+                .setCurrentPassword(changeNew).setNewPassword(changeNew + "y".repeat(300)).build()));
         String longPw = canary("PW") + "x".repeat(300);
         canaries.add(longPw.substring(0, 48));
         commandIds.add(stack.send(username, PasswordSet.newBuilder().setMeta(meta(unique("p"))).setUser(byId(userId)).setPassword(longPw).build()));
