@@ -3,7 +3,6 @@ package dev.logtocp.processor.idempotency;
 import dev.logtocp.internal.LedgerEntry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -101,16 +100,6 @@ public final class IdempotencyLedger {
         } else if (!entry.getDecidedAt().isBefore(clock.instant().minus(retention))) {
             ledger.committed.put(key, entry);
         }
-    }
-
-    /** Entries held for a partition (committed ones), for metrics and tests. */
-    public int size(int partition) {
-        PartitionLedger ledger = partitions.get(partition);
-        return ledger == null ? 0 : ledger.committed.size();
-    }
-
-    public Instant expiryHorizon() {
-        return clock.instant().minus(retention);
     }
 
     private static final class PartitionLedger {

@@ -50,11 +50,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -262,7 +257,8 @@ public final class CommandLoop implements Runnable {
      */
     private void schedule(PartitionState state, ConsumerRecord<byte[], byte[]> record, SpecificRecord command, Instant receivedAt,
                           CommandGate.Refusal refusal) {
-        scheduler.submit(orderingKey(record, command), () -> {
+        String key = orderingKey(record, command);
+        scheduler.submit(key, () -> {
             if (!state.active()) {
                 // The partition moved to another instance (or was rewound); its new owner runs this command.
                 inFlight.decrementAndGet();
@@ -271,7 +267,7 @@ public final class CommandLoop implements Runnable {
             // The HTTP work runs on one of several event loops (chosen by key, so a user's commands share one);
             // the scheduler's bookkeeping stays on its own context, which is told when the command is done.
             Promise<Void> done = Promise.promise();
-            Context worker = executionContexts.get(Math.floorMod(orderingKey(record, command).hashCode(), executionContexts.size()));
+            Context worker = executionContexts.get(Math.floorMod(key.hashCode(), executionContexts.size()));
             worker.runOnContext(v -> execute(state, record, command, receivedAt, refusal).onComplete(ar -> {
                 inFlight.decrementAndGet();
                 if (ar.failed()) {
@@ -529,7 +525,7 @@ public final class CommandLoop implements Runnable {
             TransactionPublisher.Batch batch = result.batch();
             switch (result) {
                 case TransactionPublisher.Committed committed -> {
-                    stats.published(batch.completions().size());
+                    stats.transactionCommitted();
                     for (Completion c : batch.completions()) {
                         int partition = c.partition().partition().partition();
                         if (c.ledgerEntry() != null) {

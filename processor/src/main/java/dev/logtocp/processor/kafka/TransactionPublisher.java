@@ -110,10 +110,6 @@ final class TransactionPublisher implements AutoCloseable {
         return true;
     }
 
-    boolean idle() {
-        return outstanding.get() == 0;
-    }
-
     private void run() {
         while (running) {
             Batch batch;

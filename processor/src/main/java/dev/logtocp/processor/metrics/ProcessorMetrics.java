@@ -7,12 +7,10 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 
@@ -40,24 +38,17 @@ public final class ProcessorMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
-    private final Map<OutcomeStatus, LongAdder> outcomes = new EnumMap<>(OutcomeStatus.class);
     private final AtomicInteger buffered = new AtomicInteger();
-    private final LongAdder deadLetters = new LongAdder();
-    private final LongAdder published = new LongAdder();
     private final Counter transactions;
     private volatile boolean ledgerRestored;
 
     public ProcessorMetrics() {
-        for (OutcomeStatus status : OutcomeStatus.values()) {
-            outcomes.put(status, new LongAdder());
-        }
         transactions = Counter.builder(TRANSACTIONS).description("Kafka transactions committed").register(registry);
         Gauge.builder(BUFFERED, buffered, AtomicInteger::get)
                 .description("records read but not finished (partitions pause above MAX_BUFFERED_RECORDS)").register(registry);
     }
 
     public void commandFinished(String commandType, OutcomeStatus status) {
-        outcomes.get(status).increment();
         counter(COMMANDS, "commands finished by type and status", "type", commandType, "status", status.name()).increment();
     }
 
@@ -66,7 +57,6 @@ public final class ProcessorMetrics {
     }
 
     public void deadLettered(String errorClass) {
-        deadLetters.increment();
         counter(DEAD_LETTERS, "records sent to the dead-letter topic", "error_class", errorClass).increment();
     }
 
@@ -82,8 +72,7 @@ public final class ProcessorMetrics {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    public void published(int completions) {
-        published.add(completions);
+    public void transactionCommitted() {
         transactions.increment();
     }
 
@@ -111,22 +100,6 @@ public final class ProcessorMetrics {
 
     public boolean isLedgerRestored() {
         return ledgerRestored;
-    }
-
-    public long outcomes(OutcomeStatus status) {
-        return outcomes.get(status).sum();
-    }
-
-    public long deadLetters() {
-        return deadLetters.sum();
-    }
-
-    public long published() {
-        return published.sum();
-    }
-
-    public int buffered() {
-        return buffered.get();
     }
 
     /** The Prometheus text exposition of every meter. */

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.logtocp.internal.LedgerEntry;
 import dev.logtocp.outcomes.OutcomeStatus;
 import dev.logtocp.processor.metrics.ProcessorMetrics;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +20,6 @@ import org.junit.jupiter.api.Test;
 class ReadinessIT {
     private static final int ENTRIES = 30_000;
     private static ProcessorStack stack;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void prepare() {

@@ -10,9 +10,6 @@ import dev.logtocp.outcomes.OutcomeStatus;
 import dev.logtocp.processor.kafka.DeadLetterHeaders;
 import dev.logtocp.processor.metrics.ProcessorMetrics;
 import dev.logtocp.simulator.FaultRule;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.Test;
 /** Transient Logto failures: retries, Retry-After, ambiguous timeouts, the circuit breaker, and the HTTP surface. */
 class ResilienceIT {
     private static ProcessorStack stack;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
