@@ -12,6 +12,7 @@ import dev.logtocp.processor.http.HttpEndpoint;
 import dev.logtocp.processor.security.CommandGate;
 import dev.logtocp.processor.security.PolicyStore;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
+import dev.logtocp.processor.idempotency.LedgerCodec;
 import dev.logtocp.processor.idempotency.LedgerRestorer;
 import dev.logtocp.processor.idempotency.ReferenceMap;
 import dev.logtocp.processor.kafka.CommandLoop;
@@ -79,7 +80,6 @@ public final class CommandProcessor implements AutoCloseable {
         CircuitBreaker breaker = new CircuitBreaker(logto.breakerThreshold(), logto.breakerOpen(), logto.breakerMaxOpen(), clock);
         metrics.gauge(ProcessorMetrics.BREAKER_STATE, "0 closed, 1 open, 2 half-open", () -> breaker.state().ordinal());
         metrics.gauge(ProcessorMetrics.BREAKER_OPENS, "times the circuit breaker opened", breaker::opens);
-        IdempotencyLedger ledger = new IdempotencyLedger(engine.ledgerRetention(), clock);
         this.policies = config.security().issuerPolicyFile()
                 .map(file -> PolicyStore.open(file, config.security().policyCheckInterval()))
                 .orElseGet(() -> {
@@ -99,12 +99,15 @@ public final class CommandProcessor implements AutoCloseable {
         }
         KafkaSettings kafka = config.kafka();
         Deserializer<Object> values = valueDeserializer(kafka);
+        Serializer<Object> serializer = valueSerializer(kafka);
+        IdempotencyLedger ledger = new IdempotencyLedger(engine.ledgerRetention(), clock,
+                new LedgerCodec(kafka.ledgerTopic(), serializer, values));
         LedgerRestorer restorer = new LedgerRestorer(
                 new KafkaConsumer<>(LedgerRestorer.consumerProperties(kafka.clientOverrides(), kafka.bootstrapServers(),
                         kafka.transactionalId() + "-state-restore")),
                 values, ledger, kafka.ledgerTopic(), references, kafka.referencesTopic());
         this.loop = new CommandLoop(new KafkaConsumer<>(consumerProperties(kafka)),
-                new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), values,
+                new KafkaProducer<>(producerProperties(kafka)), serializer, values,
                 HandlerRegistry.standard(config.security().passwordResetKeysDir()
                         .map(RecipientKeys::load).orElseGet(RecipientKeys::none)), executor, context, executionContexts, kafka, engine, ledger, references, restorer, breaker, new CommandGate(policies), metrics, clock);
         metrics.gauge(ProcessorMetrics.IN_FLIGHT, "commands read and not finished", loop::inFlight);

@@ -57,8 +57,20 @@ public final class AuditChain {
      */
     public static String hashEncoded(byte[] avroDatum) {
         Objects.requireNonNull(avroDatum, "avroDatum");
+        return hashEncoded(avroDatum, 0, avroDatum.length);
+    }
+
+    /**
+     * {@link #hashEncoded(byte[])} of {@code length} bytes from {@code offset}: lets the publisher hash the event it
+     * has just serialized (skipping the wire header) instead of encoding it a second time.
+     */
+    public static String hashEncoded(byte[] bytes, int offset, int length) {
+        Objects.requireNonNull(bytes, "bytes");
+        Objects.checkFromIndexSize(offset, length, bytes.length);
         try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(avroDatum));
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(bytes, offset, length);
+            return HEX.formatHex(sha256.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
@@ -68,6 +80,13 @@ public final class AuditChain {
     public static AuditEvent link(AuditEvent event, String previousHash) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(previousHash, "previousHash");
-        return AuditEvent.newBuilder(event).setPreviousHash(previousHash).build();
+        // A shallow copy: only previousHash changes, and the other values are never modified after creation. The
+        // builder's copy constructor would deep-copy every field, which showed up in the publisher's profile.
+        AuditEvent linked = new AuditEvent();
+        for (org.apache.avro.Schema.Field field : AuditEvent.getClassSchema().getFields()) {
+            linked.put(field.pos(), event.get(field.pos()));
+        }
+        linked.setPreviousHash(previousHash);
+        return linked;
     }
 }

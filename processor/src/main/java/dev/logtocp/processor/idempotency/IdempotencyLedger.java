@@ -3,6 +3,7 @@ package dev.logtocp.processor.idempotency;
 import dev.logtocp.internal.LedgerEntry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,12 @@ import java.util.function.BooleanSupplier;
  * already sees it; a pending entry stops counting as soon as its owner (the partition assignment that produced it)
  * is abandoned, because then its transaction may never commit.
  *
+ * <p>Committed entries are held as the bytes the ledger topic holds them in and decoded only when a command hits
+ * one (a duplicate or a key reuse, the rare case). A decoded {@link LedgerEntry} with its strings, buffer and
+ * instant costs about 600 bytes of heap; its encoding about 170. The ledger holds every command of the retention
+ * window, so that difference decides how many entries fit in a heap, and how long a restore takes: a restore only
+ * copies bytes.
+ *
  * <p>Thread-safe: lookups and pending entries come from the event loop, restores and commits from the consumer
  * thread.
  */
@@ -22,10 +29,12 @@ public final class IdempotencyLedger {
     private final Map<Integer, PartitionLedger> partitions = new ConcurrentHashMap<>();
     private final Duration retention;
     private final Clock clock;
+    private final LedgerCodec codec;
 
-    public IdempotencyLedger(Duration retention, Clock clock) {
+    public IdempotencyLedger(Duration retention, Clock clock, LedgerCodec codec) {
         this.retention = retention;
         this.clock = clock;
+        this.codec = codec;
     }
 
     public static String key(String issuer, String idempotencyKey) {
@@ -50,9 +59,10 @@ public final class IdempotencyLedger {
             }
         }
         if (entry == null) {
-            entry = ledger.committed.get(key);
+            byte[] encoded = ledger.committed.get(key);
+            entry = encoded == null ? null : codec.decode(encoded);
         }
-        if (entry == null || entry.getDecidedAt().isBefore(clock.instant().minus(retention))) {
+        if (entry == null || entry.getDecidedAt().isBefore(oldestLive())) {
             return Optional.empty();
         }
         return Optional.of(entry);
@@ -88,22 +98,30 @@ public final class IdempotencyLedger {
     public void committed(int partition, LedgerEntry entry) {
         PartitionLedger ledger = partitions.computeIfAbsent(partition, p -> new PartitionLedger());
         String key = key(entry.getIssuer(), entry.getIdempotencyKey());
-        ledger.committed.put(key, entry);
+        ledger.committed.put(key, codec.encode(entry));
         ledger.pending.computeIfPresent(key, (k, p) -> p.entry == entry ? null : p);
     }
 
-    /** An entry read back from the ledger topic during a restore ({@code null} value: a tombstone). */
-    void restored(int partition, String key, LedgerEntry entry) {
+    /**
+     * A record read back from the ledger topic during a restore, as the topic holds it ({@code null}: a
+     * tombstone). {@code writtenAt} is the record's timestamp, written just after the decision: records older than
+     * the retention are skipped without decoding, and {@link #lookup} checks the exact decision time.
+     */
+    void restored(int partition, String key, byte[] encoded, long writtenAt) {
         PartitionLedger ledger = partitions.computeIfAbsent(partition, p -> new PartitionLedger());
-        if (entry == null) {
+        if (encoded == null) {
             ledger.committed.remove(key);
-        } else if (!entry.getDecidedAt().isBefore(clock.instant().minus(retention))) {
-            ledger.committed.put(key, entry);
+        } else if (writtenAt >= oldestLive().toEpochMilli()) {
+            ledger.committed.put(key, encoded);
         }
     }
 
+    private Instant oldestLive() {
+        return clock.instant().minus(retention);
+    }
+
     private static final class PartitionLedger {
-        final Map<String, LedgerEntry> committed = new ConcurrentHashMap<>();
+        final Map<String, byte[]> committed = new ConcurrentHashMap<>();
         final Map<String, Pending> pending = new ConcurrentHashMap<>();
     }
 

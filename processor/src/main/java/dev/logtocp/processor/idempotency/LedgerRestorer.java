@@ -1,6 +1,5 @@
 package dev.logtocp.processor.idempotency;
 
-import dev.logtocp.internal.LedgerEntry;
 import dev.logtocp.internal.UserReference;
 import dev.logtocp.outcomes.AuditEvent;
 import dev.logtocp.processor.audit.AuditChain;
@@ -48,13 +47,21 @@ public final class LedgerRestorer {
     /** Restores ledger and references partition {@code partition}. */
     public void restore(int partition, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        read(new TopicPartition(ledgerTopic, partition), deadline, (key, value) ->
-                ledger.restored(partition, key, value instanceof LedgerEntry entry ? entry : null));
-        read(new TopicPartition(referencesTopic, partition), deadline, (key, value) ->
-                references.restored(partition, key, value instanceof UserReference ref ? ref.getUserId() : null));
+        read(new TopicPartition(ledgerTopic, partition), deadline, record ->
+                ledger.restored(partition, key(record), record.value(), record.timestamp()));
+        TopicPartition referencesPartition = new TopicPartition(referencesTopic, partition);
+        read(referencesPartition, deadline, record -> {
+            Object value = record.value() == null ? null
+                    : values.deserialize(referencesTopic, record.headers(), record.value());
+            references.restored(partition, key(record), value instanceof UserReference ref ? ref.getUserId() : null);
+        });
     }
 
-    private void read(TopicPartition tp, Instant deadline, java.util.function.BiConsumer<String, Object> sink) {
+    private static String key(ConsumerRecord<byte[], byte[]> record) {
+        return new String(record.key(), StandardCharsets.UTF_8);
+    }
+
+    private void read(TopicPartition tp, Instant deadline, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         long start = restoredUpTo.getOrDefault(tp, 0L);
         consumer.assign(List.of(tp));
         consumer.seek(tp, start);
@@ -68,8 +75,7 @@ public final class LedgerRestorer {
                 if (record.key() == null) {
                     continue;
                 }
-                String key = new String(record.key(), StandardCharsets.UTF_8);
-                sink.accept(key, record.value() == null ? null : values.deserialize(tp.topic(), record.headers(), record.value()));
+                sink.accept(record);
                 read++;
             }
         }

@@ -1,9 +1,10 @@
 package dev.logtocp.processor.idempotency;
 
 import dev.logtocp.commands.CommandMeta;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -36,22 +37,28 @@ public final class PayloadHasher {
             copy.put(field.pos(), command.get(field.pos()));
         }
         int metaField = command.getSchema().getField("meta").pos();
+        // Also shallow: a fresh meta with the original values, then the per-attempt fields blanked. The builder's
+        // copy constructor would deep-copy every field first.
         CommandMeta meta = (CommandMeta) command.get(metaField);
-        copy.put(metaField, CommandMeta.newBuilder(meta)
-                .setCommandId("")
-                .setIssuedAt(Instant.EPOCH)
-                .setCorrelationId(null)
-                .setDeadline(null)
-                .setForce(false)
-                .build());
+        CommandMeta blanked = new CommandMeta();
+        for (org.apache.avro.Schema.Field field : CommandMeta.getClassSchema().getFields()) {
+            blanked.put(field.pos(), meta.get(field.pos()));
+        }
+        blanked.setCommandId("");
+        blanked.setIssuedAt(Instant.EPOCH);
+        blanked.setCorrelationId(null);
+        blanked.setDeadline(null);
+        blanked.setForce(false);
+        copy.put(metaField, blanked);
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-            WRITERS.get().computeIfAbsent(command.getSchema(), SpecificDatumWriter::new).write(copy, encoder);
-            encoder.flush();
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             sha256.update(command.getSchema().getFullName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return sha256.digest(bytes.toByteArray());
+            // Encoded straight into the digest: no intermediate buffer to grow and copy.
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(
+                    new DigestOutputStream(OutputStream.nullOutputStream(), sha256), null);
+            WRITERS.get().computeIfAbsent(command.getSchema(), SpecificDatumWriter::new).write(copy, encoder);
+            encoder.flush();
+            return sha256.digest();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {

@@ -14,6 +14,7 @@ import dev.logtocp.processor.config.KafkaSettings;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
 import dev.logtocp.outcomes.AuditEvent;
 import dev.logtocp.processor.audit.AuditChain;
+import dev.logtocp.schema.wire.WireFormat;
 import dev.logtocp.processor.logto.CircuitBreaker;
 import dev.logtocp.processor.security.CommandGate;
 import dev.logtocp.processor.metrics.ProcessorMetrics;
@@ -570,8 +571,12 @@ public final class CommandLoop implements Runnable {
                 Completion.Output o = original;
                 if (o.value() instanceof AuditEvent event && o.partition() != null) {
                     AuditEvent linked = AuditChain.link(event, auditChain.getOrDefault(o.partition(), AuditChain.GENESIS));
-                    auditChain.put(o.partition(), AuditChain.hash(linked));
-                    o = new Completion.Output(o.topic(), o.partition(), o.key(), linked, o.headers());
+                    byte[] value = valueSerializer.serialize(o.topic(), linked);
+                    // The hash covers the Avro datum, which is the serialized record after its wire header.
+                    auditChain.put(o.partition(), AuditChain.hashEncoded(value, WireFormat.HEADER_SIZE,
+                            value.length - WireFormat.HEADER_SIZE));
+                    out.add(new ProducerRecord<>(o.topic(), o.partition(), o.key(), value, o.headers()));
+                    continue;
                 }
                 // A null value is a tombstone (a removed externalId mapping).
                 byte[] value = o.value() == null ? null

@@ -111,7 +111,7 @@ public final class WireFormatSerializer implements Serializer<Object> {
     }
 
     private byte[] encode(String topic, int id, Schema writerSchema, Object data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.write(WireFormat.MAGIC_BYTE);
         out.write(id >>> 24);
         out.write(id >>> 16);
