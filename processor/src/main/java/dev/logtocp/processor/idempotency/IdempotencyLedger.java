@@ -17,10 +17,10 @@ import java.util.function.BooleanSupplier;
  * is abandoned, because then its transaction may never commit.
  *
  * <p>Committed entries are held as the bytes the ledger topic holds them in and decoded only when a command hits
- * one (a duplicate or a key reuse, the rare case). A decoded {@link LedgerEntry} with its strings, buffer and
- * instant costs about 600 bytes of heap; its encoding about 170. The ledger holds every command of the retention
- * window, so that difference decides how many entries fit in a heap, and how long a restore takes: a restore only
- * copies bytes.
+ * one (a duplicate or a key reuse, the rare case). Measured over 200,000 bench-like entries, map key and node
+ * included: 563 bytes each held as decoded {@link LedgerEntry} objects, 315 held encoded. The ledger holds every
+ * command of the retention window, so that difference decides how many entries fit in a heap; and a restore only
+ * copies bytes instead of decoding each record.
  *
  * <p>Thread-safe: lookups and pending entries come from the event loop, restores and commits from the consumer
  * thread.
