@@ -22,7 +22,7 @@ final class BacklogProbe {
         env.simulator.reset();
         env.simulator.setLatency(scenario.latencyMs());
         Phase phase = new Phase("backlog", backlog);
-        ResourceMeter meter = new ResourceMeter(t -> false);
+        ResourceMeter meter = new ResourceMeter(t -> false, env.broker.pid(), env.simulator.pid());
         ProcessorSystem processor = new ProcessorSystem(overrides);
         try (OutcomeWatcher watcher = new OutcomeWatcher(env, topics.outcomes(), runId);
              LoadDriver load = new LoadDriver(env, topics.commands(), runId, scenario.keys())) {

@@ -216,6 +216,8 @@ public final class BenchMain implements Callable<Integer> {
                 .put("notes", "throughput/CPU/heap from the burst phase (all commands at once); latency p50/p95/p99 from "
                         + "the paced phase at half the burst throughput, record timestamp to outcome seen by a "
                         + "read_committed consumer. cpuSecondsPer1000 = bench JVM CPU minus harness threads; broker "
-                        + "and simulator run in child JVMs. naive runs once per L (C, K do not apply) with a capped burst.");
+                        + "and simulator run in child JVMs, their burst CPU is brokerCpuSecondsPer1000 and "
+                        + "simulatorCpuSecondsPer1000; machineCpuSecondsPer1000 = bench JVM (harness included) + broker "
+                        + "+ simulator (-1: not reported by the OS). naive runs once per L (C, K do not apply) with a capped burst.");
     }
 }
