@@ -82,9 +82,12 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--sample-threads", description = "Regex of thread names to stack-sample during each burst (a wall-clock profile), e.g. 'command-loop|vert.x-eventloop'.")
     String sampleThreads;
 
-    @Option(names = "--jvm-warmup", negatable = true, defaultValue = "true",
-            description = "Run each system once, unrecorded, before the sweep, so the first system measured is not the one paying for the JIT. Default: ${DEFAULT-VALUE}")
-    boolean jvmWarmup;
+    @Option(names = "--jvm-warmup", defaultValue = "20000",
+            description = "Commands of one unrecorded run per system before the sweep, so the JIT (C2 included) has compiled the hot paths before anything is measured; 0 turns it off. Default: ${DEFAULT-VALUE}")
+    int jvmWarmup;
+
+    @Option(names = "--no-jvm-warmup", description = "Same as --jvm-warmup 0.")
+    boolean noJvmWarmup;
 
     @Option(names = "--out", defaultValue = "ops/bench-results", description = "Results root. Default: ${DEFAULT-VALUE}")
     Path out;
@@ -135,9 +138,9 @@ public final class BenchMain implements Callable<Integer> {
                 return 0;
             }
             BenchRunner runner = new BenchRunner(env, pacedSeconds, sampleThreads);
-            if (jvmWarmup) {
+            if (jvmWarmup > 0 && !noJvmWarmup) {
                 Scenario first = scenarios().get(0);
-                Scenario warm = new Scenario(Math.min(first.n(), 2_000), first.concurrency(), first.latencyMs(), first.keys());
+                Scenario warm = new Scenario(jvmWarmup, first.concurrency(), first.latencyMs(), first.keys());
                 for (String system : systems) {
                     if (!system.equals("naive")) {
                         BenchRunner.say("JVM warm-up (not recorded): " + system);
@@ -212,6 +215,7 @@ public final class BenchMain implements Callable<Integer> {
                 .put("maxHeapMiB", Runtime.getRuntime().maxMemory() / 1048576)
                 .put("partitions", partitions)
                 .put("pacedSeconds", pacedSeconds)
+                .put("jvmWarmupCommands", noJvmWarmup ? 0 : Math.max(0, jvmWarmup))
                 .put("processorEnv", new JsonObject(new HashMap<>(processorEnv)))
                 .put("notes", "throughput/CPU/heap from the burst phase (all commands at once); latency p50/p95/p99 from "
                         + "the paced phase at half the burst throughput, record timestamp to outcome seen by a "
