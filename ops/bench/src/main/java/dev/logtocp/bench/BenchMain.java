@@ -73,11 +73,14 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--restart-rate", defaultValue = "300", description = "Paced load during --restart, commands/s. Default: ${DEFAULT-VALUE}")
     double restartRate;
 
-    @Option(names = "--backlog", description = "Measure peak heap instead: this many commands written before the processor starts (C, L, K: first of each).")
+    @Option(names = "--backlog", description = "Measure the heap of a processor child JVM instead: this many commands written before it starts (C, L, K: first of each).")
     Integer backlog;
 
-    @Option(names = "--backlog-seconds", defaultValue = "60", description = "Longest --backlog window. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--backlog-seconds", defaultValue = "60", description = "Longest --backlog window, from launching the processor. Default: ${DEFAULT-VALUE}")
     double backlogSeconds;
+
+    @Option(names = "--backlog-heap", defaultValue = "512m", description = "Maximum heap (-Xmx) of the --backlog processor child JVM. Default: ${DEFAULT-VALUE}")
+    String backlogHeap;
 
     @Option(names = "--sample-threads", description = "Regex of thread names to stack-sample during each burst (a wall-clock profile), e.g. 'command-loop|vert.x-eventloop'.")
     String sampleThreads;
@@ -130,7 +133,7 @@ public final class BenchMain implements Callable<Integer> {
             if (restart || backlog != null) {
                 Scenario s = scenarios().get(0);
                 JsonObject probe = restart ? RestartProbe.run(env, s, restartRate, processorEnv)
-                        : BacklogProbe.run(env, s, backlog, backlogSeconds, processorEnv);
+                        : BacklogProbe.run(env, s, backlog, backlogSeconds, backlogHeap, processorEnv);
                 header.put("mode", restart ? "restart" : "backlog").put(restart ? "restart" : "backlog", probe)
                         .put("loadAverageAfter", ResourceMeter.loadAverage());
                 resultDir = Report.write(out, stamp, restart ? "restart" : "backlog", header, List.of());
