@@ -67,11 +67,18 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--simulator-seconds", defaultValue = "10", description = "Duration of each --simulator-only run. Default: ${DEFAULT-VALUE}")
     double simulatorSeconds;
 
-    @Option(names = "--restart", description = "Measure restart time instead: kill -9 a processor child JVM under load (C, L, K: first of each).")
+    @Option(names = "--restart", description = "Measure restart time instead: kill -9 a processor child JVM under load, with a prefilled ledger (C, L, K: first of each).")
     boolean restart;
 
     @Option(names = "--restart-rate", defaultValue = "300", description = "Paced load during --restart, commands/s. Default: ${DEFAULT-VALUE}")
     double restartRate;
+
+    @Option(names = "--restart-ledger", defaultValue = "1000000",
+            description = "Synthetic idempotency-ledger entries written before --restart starts the processor, so both instances restore that many. Default: ${DEFAULT-VALUE}")
+    int restartLedger;
+
+    @Option(names = "--restart-dynamic", description = "Run --restart with dynamic group membership (no KAFKA_CLIENT_GROUP_INSTANCE_ID), for comparison with the static default.")
+    boolean restartDynamic;
 
     @Option(names = "--backlog", description = "Measure the heap of a processor child JVM instead: this many commands written before it starts (C, L, K: first of each).")
     Integer backlog;
@@ -132,7 +139,7 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (restart || backlog != null) {
                 Scenario s = scenarios().get(0);
-                JsonObject probe = restart ? RestartProbe.run(env, s, restartRate, processorEnv)
+                JsonObject probe = restart ? RestartProbe.run(env, s, restartRate, restartLedger, !restartDynamic, processorEnv)
                         : BacklogProbe.run(env, s, backlog, backlogSeconds, backlogHeap, processorEnv);
                 header.put("mode", restart ? "restart" : "backlog").put(restart ? "restart" : "backlog", probe)
                         .put("loadAverageAfter", ResourceMeter.loadAverage());
