@@ -153,7 +153,7 @@ public final class BenchMain implements Callable<Integer> {
                 Scenario warm = new Scenario(jvmWarmup, first.concurrency(), first.latencyMs(), first.keys());
                 for (String system : systems) {
                     if (!system.equals("naive")) {
-                        BenchRunner.say("JVM warm-up (not recorded): " + system);
+                        BenchRunner.say("JVM warm-up (not recorded, " + jvmWarmup + " commands): " + system);
                         runner.run(factory(system), warm, Integer.MAX_VALUE);
                     }
                 }
