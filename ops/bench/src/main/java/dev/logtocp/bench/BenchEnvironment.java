@@ -5,6 +5,7 @@ import dev.logtocp.registry.RegistryServerConfig;
 import dev.logtocp.registry.SchemaRegistryServer;
 import dev.logtocp.topics.TopicContract;
 import dev.logtocp.topics.TopicProvisioner;
+import dev.logtocp.topics.TopicSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,10 @@ final class BenchEnvironment implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
-    /** Fresh command, outcome, audit and dead-letter topics for one run, so no run reads another's records. */
+    /**
+     * Fresh topics for one run (command, outcome, audit, dead-letter, and the processor's ledger and references
+     * topics, created as the contract specifies them), so no run reads another's records.
+     */
     TopicContract topicsFor(String runId) {
         TopicContract topics = new TopicContract("bench-commands-" + runId, "bench-outcomes-" + runId,
                 "bench-audit-" + runId, "bench-dlq-" + runId, partitions, (short) 1);
@@ -58,10 +62,13 @@ final class BenchEnvironment implements AutoCloseable {
         return topics;
     }
 
-    /** Deletes a run's topics so the broker's page cache and disk do not fill up over a long sweep. */
+    /**
+     * Deletes all of a run's topics, ledger and references included, so the broker's page cache and disk do not
+     * fill up over a long sweep or after a large ledger prefill.
+     */
     void dropTopics(TopicContract topics) {
         try {
-            admin.deleteTopics(java.util.List.of(topics.commands(), topics.outcomes(), topics.audit(), topics.deadLetters()))
+            admin.deleteTopics(topics.topics().stream().map(TopicSpec::name).toList())
                     .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             // Leftover topics cost disk only; the next run uses new names anyway.

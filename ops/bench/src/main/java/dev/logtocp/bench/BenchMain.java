@@ -67,24 +67,37 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--simulator-seconds", defaultValue = "10", description = "Duration of each --simulator-only run. Default: ${DEFAULT-VALUE}")
     double simulatorSeconds;
 
-    @Option(names = "--restart", description = "Measure restart time instead: kill -9 a processor child JVM under load (C, L, K: first of each).")
+    @Option(names = "--restart", description = "Measure restart time instead: kill -9 a processor child JVM under load, with a prefilled ledger (C, L, K: first of each).")
     boolean restart;
 
     @Option(names = "--restart-rate", defaultValue = "300", description = "Paced load during --restart, commands/s. Default: ${DEFAULT-VALUE}")
     double restartRate;
 
-    @Option(names = "--backlog", description = "Measure peak heap instead: this many commands written before the processor starts (C, L, K: first of each).")
+    @Option(names = "--restart-ledger", defaultValue = "1000000",
+            description = "Synthetic idempotency-ledger entries written before --restart starts the processor, so both instances restore that many. Default: ${DEFAULT-VALUE}")
+    int restartLedger;
+
+    @Option(names = "--restart-dynamic", description = "Run --restart with dynamic group membership (no KAFKA_CLIENT_GROUP_INSTANCE_ID), for comparison with the static default.")
+    boolean restartDynamic;
+
+    @Option(names = "--backlog", description = "Measure the heap of a processor child JVM instead: this many commands written before it starts (C, L, K: first of each).")
     Integer backlog;
 
-    @Option(names = "--backlog-seconds", defaultValue = "60", description = "Longest --backlog window. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--backlog-seconds", defaultValue = "60", description = "Longest --backlog window, from launching the processor. Default: ${DEFAULT-VALUE}")
     double backlogSeconds;
+
+    @Option(names = "--backlog-heap", defaultValue = "512m", description = "Maximum heap (-Xmx) of the --backlog processor child JVM. Default: ${DEFAULT-VALUE}")
+    String backlogHeap;
 
     @Option(names = "--sample-threads", description = "Regex of thread names to stack-sample during each burst (a wall-clock profile), e.g. 'command-loop|vert.x-eventloop'.")
     String sampleThreads;
 
-    @Option(names = "--jvm-warmup", negatable = true, defaultValue = "true",
-            description = "Run each system once, unrecorded, before the sweep, so the first system measured is not the one paying for the JIT. Default: ${DEFAULT-VALUE}")
-    boolean jvmWarmup;
+    @Option(names = "--jvm-warmup", defaultValue = "20000",
+            description = "Commands of one unrecorded run per system before the sweep, so the JIT (C2 included) has compiled the hot paths before anything is measured; 0 turns it off. Default: ${DEFAULT-VALUE}")
+    int jvmWarmup;
+
+    @Option(names = "--no-jvm-warmup", description = "Same as --jvm-warmup 0.")
+    boolean noJvmWarmup;
 
     @Option(names = "--out", defaultValue = "ops/bench-results", description = "Results root. Default: ${DEFAULT-VALUE}")
     Path out;
@@ -126,8 +139,8 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (restart || backlog != null) {
                 Scenario s = scenarios().get(0);
-                JsonObject probe = restart ? RestartProbe.run(env, s, restartRate, processorEnv)
-                        : BacklogProbe.run(env, s, backlog, backlogSeconds, processorEnv);
+                JsonObject probe = restart ? RestartProbe.run(env, s, restartRate, restartLedger, !restartDynamic, processorEnv)
+                        : BacklogProbe.run(env, s, backlog, backlogSeconds, backlogHeap, processorEnv);
                 header.put("mode", restart ? "restart" : "backlog").put(restart ? "restart" : "backlog", probe)
                         .put("loadAverageAfter", ResourceMeter.loadAverage());
                 resultDir = Report.write(out, stamp, restart ? "restart" : "backlog", header, List.of());
@@ -135,12 +148,12 @@ public final class BenchMain implements Callable<Integer> {
                 return 0;
             }
             BenchRunner runner = new BenchRunner(env, pacedSeconds, sampleThreads);
-            if (jvmWarmup) {
+            if (jvmWarmup > 0 && !noJvmWarmup) {
                 Scenario first = scenarios().get(0);
-                Scenario warm = new Scenario(Math.min(first.n(), 2_000), first.concurrency(), first.latencyMs(), first.keys());
+                Scenario warm = new Scenario(jvmWarmup, first.concurrency(), first.latencyMs(), first.keys());
                 for (String system : systems) {
                     if (!system.equals("naive")) {
-                        BenchRunner.say("JVM warm-up (not recorded): " + system);
+                        BenchRunner.say("JVM warm-up (not recorded, " + jvmWarmup + " commands): " + system);
                         runner.run(factory(system), warm, Integer.MAX_VALUE);
                     }
                 }
@@ -212,10 +225,13 @@ public final class BenchMain implements Callable<Integer> {
                 .put("maxHeapMiB", Runtime.getRuntime().maxMemory() / 1048576)
                 .put("partitions", partitions)
                 .put("pacedSeconds", pacedSeconds)
+                .put("jvmWarmupCommands", noJvmWarmup ? 0 : Math.max(0, jvmWarmup))
                 .put("processorEnv", new JsonObject(new HashMap<>(processorEnv)))
                 .put("notes", "throughput/CPU/heap from the burst phase (all commands at once); latency p50/p95/p99 from "
                         + "the paced phase at half the burst throughput, record timestamp to outcome seen by a "
                         + "read_committed consumer. cpuSecondsPer1000 = bench JVM CPU minus harness threads; broker "
-                        + "and simulator run in child JVMs. naive runs once per L (C, K do not apply) with a capped burst.");
+                        + "and simulator run in child JVMs, their burst CPU is brokerCpuSecondsPer1000 and "
+                        + "simulatorCpuSecondsPer1000; machineCpuSecondsPer1000 = bench JVM (harness included) + broker "
+                        + "+ simulator (-1: not reported by the OS). naive runs once per L (C, K do not apply) with a capped burst.");
     }
 }

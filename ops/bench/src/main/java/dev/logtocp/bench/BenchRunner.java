@@ -38,7 +38,8 @@ final class BenchRunner {
         SystemUnderTest system = factory.get();
         String name = system.name();
         ResourceMeter meter = new ResourceMeter(t -> t.getName().equals(OutcomeWatcher.THREAD_NAME)
-                || t.getName().contains(LoadDriver.CLIENT_ID_PREFIX + runId) || t == Thread.currentThread());
+                || t.getName().contains(LoadDriver.CLIENT_ID_PREFIX + runId) || t == Thread.currentThread(),
+                env.broker.pid(), env.simulator.pid());
         long timeoutPerPhase = (long) Math.max(60_000, 5_000.0 * burst / scenario.boundPerSecond() + 30_000);
         say(name + " " + scenario.label() + ": starting (run " + runId + ", burst " + burst + ")");
         try (OutcomeWatcher watcher = new OutcomeWatcher(env, topics.outcomes(), runId);
@@ -65,10 +66,11 @@ final class BenchRunner {
                 say(name + " " + scenario.label() + ": where the sampled threads spent the burst (% of samples):");
                 sampler.stop(25).forEach((stack, share) -> say(String.format("  %5.1f%%  %s", share, stack)));
             }
-            say(String.format("%s %s: burst %d/%d in %.2f s = %.0f/s; CPU %.2f s (harness %.2f s), busiest threads %s",
+            say(String.format("%s %s: burst %d/%d in %.2f s = %.0f/s; CPU %.2f s (harness %.2f s, broker %.2f s, "
+                            + "simulator %.2f s), busiest threads %s",
                     name, scenario.label(), burstPhase.arrived(), burst, burstPhase.elapsedSeconds(),
                     burstPhase.throughput(), burstReading.processCpuSeconds(), burstReading.harnessCpuSeconds(),
-                    burstReading.topThreads()));
+                    burstReading.brokerCpuSeconds(), burstReading.simulatorCpuSeconds(), burstReading.topThreads()));
             if (!burstDone) {
                 return incomplete(name, scenario, burst, loadBefore, "burst incomplete: " + burstPhase.arrived() + "/" + burst);
             }
@@ -88,6 +90,8 @@ final class BenchRunner {
                     burstPhase.percentile(0.5), burstPhase.percentile(0.99), rate, paced,
                     pacedPhase.percentile(0.5), pacedPhase.percentile(0.95), pacedPhase.percentile(0.99),
                     burstReading.systemCpuSeconds() * per1k, burstReading.processCpuSeconds() * per1k,
+                    perThousand(burstReading.brokerCpuSeconds(), burst), perThousand(burstReading.simulatorCpuSeconds(), burst),
+                    perThousand(burstReading.machineCpuSeconds(), burst),
                     Math.max(burstReading.peakHeapBytes(), pacedReading.peakHeapBytes()),
                     warmPhase.failed() + burstPhase.failed() + pacedPhase.failed(),
                     warmPhase.duplicates() + burstPhase.duplicates() + pacedPhase.duplicates(),
@@ -110,8 +114,13 @@ final class BenchRunner {
 
     private static RunResult incomplete(String name, Scenario scenario, int burst, double loadBefore, String note) {
         say(name + " " + scenario.label() + ": " + note);
-        return new RunResult(name, scenario, burst, 0, 0, -1, -1, 0, 0, -1, -1, -1, 0, 0, 0, 0, 0, false,
+        return new RunResult(name, scenario, burst, 0, 0, -1, -1, 0, 0, -1, -1, -1, 0, 0, -1, -1, -1, 0, 0, 0, false,
                 loadBefore, ResourceMeter.loadAverage(), note, java.util.Map.of());
+    }
+
+    /** CPU seconds per 1,000 commands; an unknown figure (-1) stays unknown. */
+    private static double perThousand(double seconds, int commands) {
+        return seconds < 0 ? -1 : seconds * 1000.0 / commands;
     }
 
     static void say(String line) {

@@ -19,6 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class LoadDriver implements AutoCloseable {
     static final String ISSUER = "bench";
     static final String CLIENT_ID_PREFIX = "bench-load-";
+    /** A backlog of millions takes a while to write; this many records between progress lines. */
+    static final int PROGRESS_EVERY = 500_000;
 
     private final KafkaProducer<String, Object> producer;
     private final String topic;
@@ -43,15 +45,14 @@ final class LoadDriver implements AutoCloseable {
 
     /**
      * Sends the phase's commands, as fast as the producer takes them when {@code perSecond <= 0}, else paced
-     * to that rate (open loop: the schedule does not wait for outcomes).
+     * to that rate (open loop: the schedule does not wait for outcomes). Each command is built just before it is
+     * due, so a backlog of millions costs no more heap than a burst of a thousand; building it before the wait
+     * keeps its cost out of the schedule. Phases larger than {@link #PROGRESS_EVERY} report their progress.
      */
     void send(Phase phase, double perSecond) {
-        UserCreate[] commands = new UserCreate[phase.count];
-        for (int i = 0; i < phase.count; i++) {
-            commands[i] = command(phase.name, i);
-        }
         long start = System.nanoTime();
         for (int i = 0; i < phase.count && !stopped; i++) {
+            UserCreate command = command(phase.name, i);
             if (perSecond > 0) {
                 long due = start + (long) (i * 1e9 / perSecond);
                 long wait = due - System.nanoTime();
@@ -61,7 +62,11 @@ final class LoadDriver implements AutoCloseable {
             }
             long now = System.currentTimeMillis();
             phase.sent(i, now);
-            producer.send(new ProducerRecord<>(topic, null, now, "k" + (i % keys), commands[i]));
+            producer.send(new ProducerRecord<>(topic, null, now, "k" + (i % keys), command));
+            if ((i + 1) % PROGRESS_EVERY == 0) {
+                BenchRunner.say(String.format("%s: %,d of %,d commands sent (%.0f s)", phase.name, i + 1, phase.count,
+                        (System.nanoTime() - start) / 1e9));
+            }
         }
         producer.flush();
     }

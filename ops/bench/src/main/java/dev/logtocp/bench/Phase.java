@@ -21,6 +21,7 @@ final class Phase {
     private int duplicates;
     private int failed;
     private long firstSent = Long.MAX_VALUE;
+    private long firstArrival = Long.MAX_VALUE;
     private long lastArrival;
 
     Phase(String name, int count) {
@@ -50,6 +51,7 @@ final class Phase {
         if (!succeeded) {
             failed++;
         }
+        firstArrival = Math.min(firstArrival, atMillis);
         lastArrival = Math.max(lastArrival, atMillis);
         if (arrived == count) {
             notifyAll();
@@ -79,6 +81,11 @@ final class Phase {
 
     synchronized int failed() {
         return failed;
+    }
+
+    /** When the first outcome arrived (epoch ms), or 0 if none has. */
+    synchronized long firstArrival() {
+        return arrived == 0 ? 0 : firstArrival;
     }
 
     /** Outcomes per second from the first send to the last outcome. */

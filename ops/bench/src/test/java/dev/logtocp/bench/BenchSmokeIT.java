@@ -18,7 +18,7 @@ class BenchSmokeIT {
         Path target = Path.of("target");
         BenchMain bench = new BenchMain();
         int exit = new CommandLine(bench).execute("--n", "200", "--concurrency", "64", "--latency", "5",
-                "--keys", "1000", "--no-jvm-warmup", "--paced-seconds", "1", "--naive-seconds", "1",
+                "--keys", "1000", "--jvm-warmup", "0", "--paced-seconds", "1", "--naive-seconds", "1",
                 "--out", target.resolve("bench-smoke").toString(),
                 "--work-dir", target.resolve("bench-smoke-work").toString());
 

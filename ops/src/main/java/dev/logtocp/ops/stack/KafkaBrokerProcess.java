@@ -62,6 +62,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** The broker child's process id, e.g. to read its CPU time from outside. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
