@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param retryMaxDelay       {@code RETRY_MAX_DELAY_MS}: backoff ceiling cap (default 10000)
  * @param maxCommandBytes     {@code MAX_COMMAND_BYTES}: larger records are dead-lettered unread (default 1048576)
  * @param commitInterval      {@code COMMIT_INTERVAL_MS}: longest a finished command waits for its transaction
- *                            (default 50)
+ *                            (default 20)
  * @param shutdownTimeout     {@code SHUTDOWN_TIMEOUT_MS}: how long SIGTERM waits for in-flight work (default 20000)
  * @param executionThreads    {@code EXECUTION_THREADS}: event loops that run the Logto calls (default: the number of
  *                            processors); a user's commands always run on the same one
@@ -55,7 +55,7 @@ public record EngineSettings(
 
     public static EngineSettings defaults() {
         return new EngineSettings(256, 10_000, 6, Duration.ofMillis(200), Duration.ofSeconds(10), 1 << 20,
-                Duration.ofMillis(50), Duration.ofSeconds(20), Duration.ofDays(7),
+                Duration.ofMillis(20), Duration.ofSeconds(20), Duration.ofDays(7),
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 }

@@ -719,11 +719,10 @@ public final class CommandLoop implements Runnable {
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
             // The ledger of a partition is complete before any of its commands can run: nothing has been
             // dispatched for these partitions yet, and dispatch happens on this thread after this returns.
-            for (int p : new java.util.TreeSet<>(assigned.stream().map(TopicPartition::partition).toList())) {
-                ledgerRestorer.restore(p, Duration.ofMinutes(5));
-                // The audit chain continues from the last committed event of this partition, whoever wrote it.
-                auditChain.put(p, ledgerRestorer.lastAuditHash(kafka.auditTopic(), p));
-            }
+            java.util.SortedSet<Integer> numbers = new java.util.TreeSet<>(assigned.stream().map(TopicPartition::partition).toList());
+            ledgerRestorer.restore(numbers, Duration.ofMinutes(5));
+            // The audit chain of each partition continues from its last committed event, whoever wrote it.
+            auditChain.putAll(ledgerRestorer.lastAuditHashes(kafka.auditTopic(), numbers));
             Map<TopicPartition, OffsetAndMetadata> committed = assigned.isEmpty() ? Map.of()
                     : consumer.committed(new HashSet<>(assigned));
             for (TopicPartition tp : assigned) {
