@@ -55,6 +55,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--naive-seconds", defaultValue = "8", description = "The naive burst is capped at this many seconds of its 1/L ceiling. Default: ${DEFAULT-VALUE}")
     double naiveSeconds;
 
+    @Option(names = "--burst-seconds", defaultValue = "10", description = "A burst is capped at this many seconds of its bound min(C,K)/L, so slow corners of the full sweep (C=16, L=100 ms, K=10) do not take minutes. Default: ${DEFAULT-VALUE}")
+    double burstSeconds;
+
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the command and outcome topics. Default: ${DEFAULT-VALUE}")
     int partitions;
 
@@ -172,7 +175,8 @@ public final class BenchMain implements Callable<Integer> {
                         }
                         continue;
                     }
-                    results.add(runner.run(factory(system), scenario, Integer.MAX_VALUE));
+                    int cap = (int) Math.max(1_000, burstSeconds * scenario.boundPerSecond());
+                    results.add(runner.run(factory(system), scenario, cap));
                 }
             }
         }
