@@ -52,6 +52,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--paced-seconds", defaultValue = "8", description = "Length of the paced (latency) phase. Default: ${DEFAULT-VALUE}")
     double pacedSeconds;
 
+    @Option(names = "--paced-rate", defaultValue = "0", description = "Rate of the paced (latency) phase, commands/s; 0: half the burst throughput. Default: ${DEFAULT-VALUE}")
+    double pacedRate;
+
     @Option(names = "--naive-seconds", defaultValue = "8", description = "The naive burst is capped at this many seconds of its 1/L ceiling. Default: ${DEFAULT-VALUE}")
     double naiveSeconds;
 
@@ -60,6 +63,9 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the command and outcome topics. Default: ${DEFAULT-VALUE}")
     int partitions;
+
+    @Option(names = "--replot", description = "Only draw the charts of an earlier run again from its results.json (a results directory).")
+    Path replot;
 
     @Option(names = "--simulator-only", description = "Only measure the simulator's own request rate (no Kafka systems).")
     boolean simulatorOnly;
@@ -120,6 +126,12 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (replot != null) {
+            JsonObject run = new JsonObject(Files.readString(replot.resolve("results.json")));
+            Report.plot(run.getJsonArray("results"), replot);
+            BenchRunner.say("charts drawn again in " + replot);
+            return 0;
+        }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         JsonObject header = header();
         try (BenchEnvironment env = BenchEnvironment.start(workDir, partitions)) {
@@ -150,7 +162,7 @@ public final class BenchMain implements Callable<Integer> {
                 BenchRunner.say("results in " + resultDir);
                 return 0;
             }
-            BenchRunner runner = new BenchRunner(env, pacedSeconds, sampleThreads);
+            BenchRunner runner = new BenchRunner(env, pacedSeconds, pacedRate, sampleThreads);
             if (jvmWarmup > 0 && !noJvmWarmup) {
                 Scenario first = scenarios().get(0);
                 Scenario warm = new Scenario(jvmWarmup, first.concurrency(), first.latencyMs(), first.keys());
@@ -202,7 +214,8 @@ public final class BenchMain implements Callable<Integer> {
         if (!full && !profile.equals("quick")) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--profile must be quick or full");
         }
-        int count = n != null ? n : full ? 20_000 : 5_000;
+        // 20,000 in both: a burst of 5,000 lasts under a second at these rates, too short to compare systems.
+        int count = n != null ? n : 20_000;
         List<Integer> cs = concurrency != null ? concurrency : full ? List.of(16, 64, 256, 1024) : List.of(64, 256);
         List<Integer> ls = latency != null ? latency : full ? List.of(5, 20, 100) : List.of(20);
         List<Integer> ks = keys != null ? keys : full ? List.of(10, 1_000, 100_000) : List.of(1_000, 100_000);
@@ -229,6 +242,7 @@ public final class BenchMain implements Callable<Integer> {
                 .put("maxHeapMiB", Runtime.getRuntime().maxMemory() / 1048576)
                 .put("partitions", partitions)
                 .put("pacedSeconds", pacedSeconds)
+                .put("pacedRate", pacedRate)
                 .put("jvmWarmupCommands", noJvmWarmup ? 0 : Math.max(0, jvmWarmup))
                 .put("processorEnv", new JsonObject(new HashMap<>(processorEnv)))
                 .put("notes", "throughput/CPU/heap from the burst phase (all commands at once); latency p50/p95/p99 from "

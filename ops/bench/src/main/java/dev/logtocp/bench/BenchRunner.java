@@ -7,17 +7,20 @@ import java.util.function.Supplier;
 /**
  * Runs one system on one scenario: fresh topics, start the system, then three phases on the same instance:
  * a warm-up (JIT, token, group join; not measured), a burst of all commands at once (throughput, CPU, heap) and
- * a paced phase at half the burst throughput (latency).
+ * a paced phase at half the burst throughput or a given rate (latency).
  */
 final class BenchRunner {
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     private final BenchEnvironment env;
     private final double pacedSeconds;
+    private final double pacedRate;
     private final String sampleThreads;
 
     /** @param sampleThreads regex of thread names to stack-sample during bursts, or null for none */
-    BenchRunner(BenchEnvironment env, double pacedSeconds, String sampleThreads) {
+    /** @param pacedRate commands/s of the paced phase; 0 or less: half the burst throughput */
+    BenchRunner(BenchEnvironment env, double pacedSeconds, double pacedRate, String sampleThreads) {
+        this.pacedRate = pacedRate;
         this.env = env;
         this.pacedSeconds = pacedSeconds;
         this.sampleThreads = sampleThreads;
@@ -75,7 +78,7 @@ final class BenchRunner {
                 return incomplete(name, scenario, burst, loadBefore, "burst incomplete: " + burstPhase.arrived() + "/" + burst);
             }
 
-            double rate = burstPhase.throughput() / 2;
+            double rate = pacedRate > 0 ? pacedRate : burstPhase.throughput() / 2;
             int paced = (int) Math.min(scenario.n(), Math.max(50, rate * pacedSeconds));
             Phase pacedPhase = phase(watcher, "paced", paced);
             meter.start();

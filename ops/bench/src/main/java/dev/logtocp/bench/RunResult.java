@@ -17,6 +17,11 @@ record RunResult(String system, Scenario scenario, int burstCommands, double thr
                  int duplicates, boolean complete, double loadBefore, double loadAfter, String note,
                  java.util.Map<String, Double> burstTopThreads) {
 
+    /** What this system could do at best: min(C, K) / L, or 1 / L for the one-at-a-time naive consumer. */
+    double bound() {
+        return system.equals("naive") ? 1000.0 / Math.max(1, scenario.latencyMs()) : scenario.boundPerSecond();
+    }
+
     JsonObject toJson() {
         return new JsonObject()
                 .put("system", system)
@@ -24,7 +29,7 @@ record RunResult(String system, Scenario scenario, int burstCommands, double thr
                 .put("concurrency", scenario.concurrency())
                 .put("latencyMs", scenario.latencyMs())
                 .put("keys", scenario.keys())
-                .put("boundPerSecond", round(scenario.boundPerSecond()))
+                .put("boundPerSecond", round(bound()))
                 .put("burstCommands", burstCommands)
                 .put("throughputPerSecond", round(throughput))
                 .put("burstSeconds", round(burstSeconds))
