@@ -3,6 +3,8 @@ package dev.logtocp.processor.idempotency;
 import dev.logtocp.internal.UserReference;
 import dev.logtocp.outcomes.AuditEvent;
 import dev.logtocp.processor.audit.AuditChain;
+import dev.logtocp.schema.wire.WireFormat;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +40,7 @@ public final class LedgerRestorer {
     private final String ledgerTopic;
     private final String referencesTopic;
     private final Map<TopicPartition, Long> restoredUpTo = new HashMap<>();
+    private final Set<Integer> primedSchemaIds = new HashSet<>();
 
     public LedgerRestorer(Consumer<byte[], byte[]> consumer, Deserializer<Object> values, IdempotencyLedger ledger,
                           String ledgerTopic, ReferenceMap references, String referencesTopic) {
@@ -56,13 +59,28 @@ public final class LedgerRestorer {
      */
     public void restore(Collection<Integer> partitions, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        read(ledgerTopic, partitions, deadline, (partition, record) ->
-                ledger.restored(partition, key(record), record.value(), record.timestamp()));
+        read(ledgerTopic, partitions, deadline, (partition, record) -> {
+            primeDecoder(record);
+            ledger.restored(partition, key(record), record.value(), record.timestamp());
+        });
         read(referencesTopic, partitions, deadline, (partition, record) -> {
             Object value = record.value() == null ? null
                     : values.deserialize(referencesTopic, record.headers(), record.value());
             references.restored(partition, key(record), value instanceof UserReference ref ? ref.getUserId() : null);
         });
+    }
+
+    /**
+     * Decodes the first ledger record of each writer schema here, on the consumer thread: the registry lookup that
+     * decoding may need then never happens on an event loop when a command later hits an entry, and an entry the
+     * processor cannot read fails the restore instead of a command.
+     */
+    private void primeDecoder(ConsumerRecord<byte[], byte[]> record) {
+        byte[] value = record.value();
+        if (value != null && value.length >= WireFormat.HEADER_SIZE
+                && primedSchemaIds.add(ByteBuffer.wrap(value, 1, 4).getInt())) {
+            values.deserialize(ledgerTopic, record.headers(), value);
+        }
     }
 
     private static String key(ConsumerRecord<byte[], byte[]> record) {

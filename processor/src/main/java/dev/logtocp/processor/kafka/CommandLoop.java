@@ -269,7 +269,7 @@ public final class CommandLoop implements Runnable {
             // the scheduler's bookkeeping stays on its own context, which is told when the command is done.
             Promise<Void> done = Promise.promise();
             Context worker = executionContexts.get(Math.floorMod(key.hashCode(), executionContexts.size()));
-            worker.runOnContext(v -> execute(state, record, command, receivedAt, refusal).onComplete(ar -> {
+            worker.runOnContext(v -> executeGuarded(state, record, command, receivedAt, refusal).onComplete(ar -> {
                 inFlight.decrementAndGet();
                 if (ar.failed()) {
                     // Only a bug gets here (the executor always completes); the record stays unfinished, so its
@@ -281,6 +281,16 @@ public final class CommandLoop implements Runnable {
             }));
             return done.future();
         });
+    }
+
+    /** {@link #execute}, with an exception it throws turned into a failed future so its key is not left waiting. */
+    private Future<Void> executeGuarded(PartitionState state, ConsumerRecord<byte[], byte[]> record, SpecificRecord command,
+                                        Instant receivedAt, CommandGate.Refusal refusal) {
+        try {
+            return execute(state, record, command, receivedAt, refusal);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
