@@ -13,6 +13,7 @@ import dev.logtocp.processor.security.CommandGate;
 import dev.logtocp.processor.security.PolicyStore;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
 import dev.logtocp.processor.idempotency.LedgerCodec;
+import dev.logtocp.processor.idempotency.LedgerStore;
 import dev.logtocp.processor.idempotency.LedgerRestorer;
 import dev.logtocp.processor.idempotency.ReferenceMap;
 import dev.logtocp.processor.kafka.CommandLoop;
@@ -60,6 +61,7 @@ public final class CommandProcessor implements AutoCloseable {
     private final ProcessorConfig config;
     private final HttpEndpoint http;
     private final PolicyStore policies;
+    private final IdempotencyLedger ledger;
 
     private CommandProcessor(ProcessorConfig config) {
         this.config = config;
@@ -100,8 +102,9 @@ public final class CommandProcessor implements AutoCloseable {
         KafkaSettings kafka = config.kafka();
         Deserializer<Object> values = valueDeserializer(kafka);
         Serializer<Object> serializer = valueSerializer(kafka);
-        IdempotencyLedger ledger = new IdempotencyLedger(engine.ledgerRetention(), clock,
-                new LedgerCodec(kafka.ledgerTopic(), serializer, values));
+        this.ledger = new IdempotencyLedger(engine.ledgerRetention(), clock,
+                new LedgerCodec(kafka.ledgerTopic(), serializer, values),
+                LedgerStore.open(engine.stateDir(), engine.ledgerRetention()));
         LedgerRestorer restorer = new LedgerRestorer(
                 new KafkaConsumer<>(LedgerRestorer.consumerProperties(kafka.clientOverrides(), kafka.bootstrapServers(),
                         kafka.transactionalId() + "-state-restore")),
@@ -111,7 +114,7 @@ public final class CommandProcessor implements AutoCloseable {
                 HandlerRegistry.standard(config.security().passwordResetKeysDir()
                         .map(RecipientKeys::load).orElseGet(RecipientKeys::none)), executor, context, executionContexts, kafka, engine, ledger, references, restorer, breaker, new CommandGate(policies), metrics, clock);
         metrics.gauge(ProcessorMetrics.IN_FLIGHT, "commands read and not finished", loop::inFlight);
-        metrics.gauge(ProcessorMetrics.LEDGER_ENTRIES, "idempotency ledger entries held in memory", ledger::size);
+        metrics.gauge(ProcessorMetrics.LEDGER_ENTRIES, "idempotency ledger entries in the local store (RocksDB estimate)", ledger::size);
         this.loopThread = new Thread(loop, "command-loop");
         this.http = config.http().enabled()
                 ? HttpEndpoint.start(vertx, config.http(), metrics, ledger, loopThread::isAlive,
@@ -164,6 +167,8 @@ public final class CommandProcessor implements AutoCloseable {
         }
         policies.close();
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+        // Last: event loops and the consumer thread may use the ledger until they are gone.
+        ledger.close();
         LOGGER.info("processor stopped");
     }
 

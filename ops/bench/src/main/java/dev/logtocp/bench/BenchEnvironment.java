@@ -27,13 +27,13 @@ final class BenchEnvironment implements AutoCloseable {
     final int partitions;
     private final Path workDir;
 
-    private BenchEnvironment(Path workDir, int partitions) {
+    private BenchEnvironment(Path workDir, int partitions, String simulatorHeap) {
         this.workDir = workDir;
         this.partitions = partitions;
         deleteRecursively(workDir.resolve("kafka"));
         broker = KafkaBrokerProcess.start(workDir.resolve("kafka"), Duration.ofSeconds(120));
         try {
-            simulator = SimulatorProcess.start(workDir.resolve("simulator.log"), Duration.ofSeconds(60));
+            simulator = SimulatorProcess.start(workDir.resolve("simulator.log"), Duration.ofSeconds(60), simulatorHeap);
             registry = SchemaRegistryServer.start(RegistryServerConfig.of(broker.bootstrapServers()));
             admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
         } catch (RuntimeException e) {
@@ -43,8 +43,8 @@ final class BenchEnvironment implements AutoCloseable {
     }
 
     /** Starts broker and simulator (fresh broker storage under {@code workDir}) and the registry. */
-    static BenchEnvironment start(Path workDir, int partitions) {
-        return new BenchEnvironment(workDir, partitions);
+    static BenchEnvironment start(Path workDir, int partitions, String simulatorHeap) {
+        return new BenchEnvironment(workDir, partitions, simulatorHeap);
     }
 
     String bootstrap() {

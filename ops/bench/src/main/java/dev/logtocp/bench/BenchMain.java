@@ -61,6 +61,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--burst-seconds", defaultValue = "10", description = "A burst is capped at this many seconds of its bound min(C,K)/L, so slow corners of the full sweep (C=16, L=100 ms, K=10) do not take minutes. Default: ${DEFAULT-VALUE}")
     double burstSeconds;
 
+    @Option(names = "--simulator-heap", defaultValue = "8g", description = "-Xmx of the simulator child JVM; it keeps every user created (about 1.6 KB each), so long backlog runs need room. Default: ${DEFAULT-VALUE}")
+    String simulatorHeap;
+
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the command and outcome topics. Default: ${DEFAULT-VALUE}")
     int partitions;
 
@@ -134,7 +137,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         JsonObject header = header();
-        try (BenchEnvironment env = BenchEnvironment.start(workDir, partitions)) {
+        try (BenchEnvironment env = BenchEnvironment.start(workDir, partitions, simulatorHeap)) {
             BenchRunner.say("broker " + env.bootstrap() + ", simulator " + env.simulator.endpoint()
                     + " (pid " + env.simulator.pid() + "), load average " + ResourceMeter.loadAverage());
             if (simulatorOnly) {

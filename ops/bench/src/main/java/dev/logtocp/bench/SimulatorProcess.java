@@ -44,10 +44,15 @@ final class SimulatorProcess implements AutoCloseable {
         this.resource = ready.group(4);
     }
 
-    /** Starts the child, waits for its "ready" line, and sends everything it prints after that to {@code logFile}. */
-    static SimulatorProcess start(Path logFile, Duration timeout) {
+    /**
+     * Starts the child, waits for its "ready" line, and sends everything it prints after that to {@code logFile}.
+     *
+     * @param maxHeap the child's {@code -Xmx}: the simulator keeps every user it created, about 1.6 KB each, so a
+     *                1 GiB simulator stops answering (full GCs) near 650,000 users
+     */
+    static SimulatorProcess start(Path logFile, Duration timeout, String maxHeap) {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(javaBin, "-Xms256m", "-Xmx1g", "-XX:+UseG1GC",
+        List<String> command = new ArrayList<>(List.of(javaBin, "-Xms256m", "-Xmx" + maxHeap, "-XX:+UseG1GC",
                 "-cp", System.getProperty("java.class.path"), LogtoSimulatorMain.class.getName()));
         try {
             Files.createDirectories(logFile.getParent());

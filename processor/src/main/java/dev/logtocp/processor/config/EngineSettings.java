@@ -22,6 +22,9 @@ import java.time.Duration;
  * @param ledgerRetention     {@code LEDGER_RETENTION_MS}: how long a decided (issuer, idempotencyKey) is remembered
  *                            (default 7 days); keep it at least as long as the command topic's retention, the
  *                            window in which an operator can replay
+ * @param stateDir            {@code STATE_DIR}: local directory of the ledger store (default
+ *                            {@code <java.io.tmpdir>/logto-command-processor}); rebuilt from the ledger topic on
+ *                            every start, so it needs no persistent volume, only disk for one retention window
  */
 public record EngineSettings(
         int maxInFlight,
@@ -33,7 +36,8 @@ public record EngineSettings(
         Duration commitInterval,
         Duration shutdownTimeout,
         Duration ledgerRetention,
-        int executionThreads) {
+        int executionThreads,
+        java.nio.file.Path stateDir) {
 
     public EngineSettings {
         if (maxInFlight < 1) {
@@ -56,6 +60,7 @@ public record EngineSettings(
     public static EngineSettings defaults() {
         return new EngineSettings(256, 10_000, 6, Duration.ofMillis(200), Duration.ofSeconds(10), 1 << 20,
                 Duration.ofMillis(20), Duration.ofSeconds(20), Duration.ofDays(7),
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
+                Math.max(1, Runtime.getRuntime().availableProcessors()),
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "logto-command-processor"));
     }
 }

@@ -14,7 +14,12 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IdempotencyLedgerTest {
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
@@ -39,8 +44,20 @@ class IdempotencyLedgerTest {
         }
     };
 
-    private final IdempotencyLedger ledger = new IdempotencyLedger(RETENTION, Clock.fixed(NOW, ZoneOffset.UTC),
-            new LedgerCodec("commands.ledger", ENCODE, DECODE));
+    @TempDir
+    Path stateDir;
+    private IdempotencyLedger ledger;
+
+    @BeforeEach
+    void open() {
+        ledger = new IdempotencyLedger(RETENTION, Clock.fixed(NOW, ZoneOffset.UTC),
+                new LedgerCodec("commands.ledger", ENCODE, DECODE), LedgerStore.open(stateDir, RETENTION));
+    }
+
+    @AfterEach
+    void close() {
+        ledger.close();
+    }
 
     private static LedgerEntry entry(String key, Instant decidedAt) {
         return LedgerEntry.newBuilder().setIssuer("svc").setIdempotencyKey(key)
@@ -58,7 +75,6 @@ class IdempotencyLedgerTest {
         assertThat(ledger.lookup(4, "svc", "k1")).as("other partition").isEmpty();
         assertThat(ledger.lookup(3, "other", "k1")).as("other issuer").isEmpty();
         assertThat(ledger.find("svc", "k1")).contains(decided);
-        assertThat(ledger.size()).isEqualTo(1);
     }
 
     @Test
@@ -89,19 +105,45 @@ class IdempotencyLedgerTest {
 
         ledger.restored(1, key, null, NOW.toEpochMilli());
         assertThat(ledger.lookup(1, "svc", "k1")).isEmpty();
-        assertThat(ledger.size()).isZero();
     }
 
     @Test
     void recordsOlderThanTheRetentionAreNeitherKeptNorReturned() {
         Instant old = NOW.minus(RETENTION).minusSeconds(1);
-        ledger.restored(1, IdempotencyLedger.key("svc", "old"), ENCODE.serialize("t", entry("old", old)), old.toEpochMilli());
-        assertThat(ledger.size()).as("skipped at restore by record time").isZero();
+        byte[] oldBytes = ENCODE.serialize("t", entry("old", old));
+        ledger.restored(1, IdempotencyLedger.key("svc", "old"), oldBytes, old.toEpochMilli());
+        assertThat(ledger.lookup(1, "svc", "old")).isEmpty();
 
         // Record written in time, decision itself just past the retention: kept, but the lookup checks decidedAt.
         ledger.restored(1, IdempotencyLedger.key("svc", "edge"), ENCODE.serialize("t", entry("edge", old)),
                 NOW.minus(RETENTION).plusSeconds(1).toEpochMilli());
-        assertThat(ledger.size()).isEqualTo(1);
         assertThat(ledger.lookup(1, "svc", "edge")).isEmpty();
+    }
+
+    @Test
+    void entriesLiveOnDiskUntilCloseAndAreGoneAfterIt() throws Exception {
+        ledger.committed(0, entry("k1", NOW));
+        try (var dirs = Files.list(stateDir)) {
+            assertThat(dirs.toList()).singleElement().satisfies(dir -> assertThat(Files.list(dir)).isNotEmpty());
+        }
+
+        ledger.close();
+        assertThat(ledger.lookup(0, "svc", "k1")).as("a lookup after close finds nothing and does not crash").isEmpty();
+        try (var dirs = Files.list(stateDir)) {
+            assertThat(dirs.toList()).as("the store deletes its directory").isEmpty();
+        }
+    }
+
+    @Test
+    void aStartDeletesTheDirectoriesOfDeadProcessesAndKeepsThoseOfLiveOnes() throws Exception {
+        Path dead = Files.createDirectories(stateDir.resolve("ledger-999999999-1"));
+        Path live = Files.createDirectories(stateDir.resolve("ledger-" + ProcessHandle.current().pid() + "-999"));
+        try (LedgerStore another = LedgerStore.open(stateDir, RETENTION)) {
+            assertThat(dead).doesNotExist();
+            assertThat(live).exists();
+            another.put(0, "k", new byte[] {1});
+            assertThat(another.get(0, "k")).containsExactly(1);
+            assertThat(another.get(1, "k")).as("partitions are separate key spaces").isNull();
+        }
     }
 }
