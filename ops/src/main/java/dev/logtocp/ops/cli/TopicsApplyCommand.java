@@ -43,8 +43,20 @@ final class TopicsApplyCommand extends OpsCommand {
             for (String name : created) {
                 out().println("created   " + name);
             }
+            awaitVisible(admin, created);
             List<String> problems = TopicsVerifyCommand.verify(admin, topics, partitions, rf, out());
             return problems.isEmpty() ? 0 : 1;
+        }
+    }
+
+    /**
+     * A topic exists once the controller has it, but a broker answers about it only after its metadata caught up;
+     * verifying at once could report a topic just created as missing.
+     */
+    private static void awaitVisible(Admin admin, List<String> created) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!Kafka.await(admin.listTopics().names()).containsAll(created) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
         }
     }
 }
