@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code GET /metrics}: Prometheus text format.</li>
  *   <li>{@code GET /commands/{issuer}/{idempotencyKey}}: the recorded decision, from this instance's ledger.</li>
  * </ul>
- * Handlers run on the event loop and only read in-memory state.
+ * Handlers run on the event loop and only read local state (the ledger store is a local RocksDB lookup).
  */
 public final class HttpEndpoint {
     private final HttpServer server;

@@ -5,7 +5,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * How the ledger holds committed entries in memory: in the ledger topic's own record format, so a restore keeps the
+ * How the ledger stores committed entries: in the ledger topic's own record format, so a restore keeps the
  * bytes it reads and only a hit is decoded.
  */
 public record LedgerCodec(String ledgerTopic, Serializer<Object> serializer, Deserializer<Object> deserializer) {

@@ -24,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the processor's state partitions (the idempotency ledger and the externalId references) into memory before
- * any command of the matching command partition runs. Continues from where the previous restore of the same
- * partition stopped, so a rebalance that hands a partition back costs only the records written meanwhile.
+ * Reads the processor's state partitions (the idempotency ledger and the externalId references) into the ledger
+ * store and the references map before any command of the matching command partition runs. Continues from where
+ * the previous restore of the same partition stopped, so a rebalance that hands a partition back costs only the
+ * records written meanwhile.
  *
  * <p>Blocking; used on the consumer thread with its own {@code read_committed} consumer (no group).
  */
