@@ -101,16 +101,15 @@ public final class CommandProcessor implements AutoCloseable {
         }
         KafkaSettings kafka = config.kafka();
         Deserializer<Object> values = valueDeserializer(kafka);
-        Serializer<Object> serializer = valueSerializer(kafka);
         this.ledger = new IdempotencyLedger(engine.ledgerRetention(), clock,
-                new LedgerCodec(kafka.ledgerTopic(), serializer, values),
+                new LedgerCodec(kafka.ledgerTopic(), values),
                 LedgerStore.open(engine.stateDir(), engine.ledgerRetention()));
         LedgerRestorer restorer = new LedgerRestorer(
                 new KafkaConsumer<>(LedgerRestorer.consumerProperties(kafka.clientOverrides(), kafka.bootstrapServers(),
                         kafka.transactionalId() + "-state-restore")),
                 values, ledger, kafka.ledgerTopic(), references, kafka.referencesTopic());
         this.loop = new CommandLoop(new KafkaConsumer<>(consumerProperties(kafka)),
-                new KafkaProducer<>(producerProperties(kafka)), serializer, values,
+                new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), values,
                 HandlerRegistry.standard(config.security().passwordResetKeysDir()
                         .map(RecipientKeys::load).orElseGet(RecipientKeys::none)), executor, context, executionContexts, kafka, engine, ledger, references, restorer, breaker, new CommandGate(policies), metrics, clock);
         metrics.gauge(ProcessorMetrics.IN_FLIGHT, "commands read and not finished", loop::inFlight);

@@ -34,26 +34,14 @@ final class ProcessorSystem implements SystemUnderTest {
 
     @Override
     public void start(RunContext run) {
-        SimulatorProcess logto = run.env().simulator;
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", run.env().bootstrap());
-        env.put("SCHEMA_REGISTRY_URL", run.env().registry.url());
-        env.put("KAFKA_GROUP_ID", "bench-processor-" + run.runId());
-        env.put("PROCESSOR_INSTANCE_ID", "bench-" + run.runId());
-        env.put("COMMAND_TOPICS", run.topics().commands());
-        env.put("OUTCOME_TOPIC", run.topics().outcomes());
-        env.put("AUDIT_TOPIC", run.topics().audit());
-        env.put("DEAD_LETTER_TOPIC", run.topics().deadLetters());
-        env.put("LOGTO_ENDPOINT", logto.endpoint());
-        env.put("LOGTO_M2M_APP_ID", logto.appId());
-        env.put("LOGTO_M2M_APP_SECRET", logto.appSecret());
-        env.put("LOGTO_RESOURCE", logto.resource());
-        env.put("MAX_IN_FLIGHT", Integer.toString(run.scenario().concurrency()));
+        Map<String, String> extra = new HashMap<>();
         if (poolMatchesConcurrency) {
-            env.put("LOGTO_MAX_CONNECTIONS", Integer.toString(run.scenario().concurrency()));
+            extra.put("LOGTO_MAX_CONNECTIONS", Integer.toString(run.scenario().concurrency()));
         }
-        env.putAll(overrides);
-        processor = CommandProcessor.start(ProcessorConfig.fromMap(env));
+        extra.putAll(overrides);
+        // The same settings a child-JVM processor gets, so in-process and child runs differ only in the JVM.
+        processor = CommandProcessor.start(ProcessorConfig.fromMap(ProcessorChild.settings(run.env(), run.topics(),
+                "bench-processor-" + run.runId(), "bench-" + run.runId(), run.scenario(), extra)));
     }
 
     @Override

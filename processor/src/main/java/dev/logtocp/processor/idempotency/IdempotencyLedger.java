@@ -91,11 +91,11 @@ public final class IdempotencyLedger implements AutoCloseable {
                 .put(key(entry.getIssuer(), entry.getIdempotencyKey()), new Pending(entry, owner));
     }
 
-    /** The transaction carrying {@code entry} committed. */
-    public void committed(int partition, LedgerEntry entry) {
+    /** The transaction carrying {@code entry} committed; {@code encoded} is its ledger record's value. */
+    public void committed(int partition, LedgerEntry entry, byte[] encoded) {
         owned.add(partition);
         String key = key(entry.getIssuer(), entry.getIdempotencyKey());
-        store.put(partition, key, codec.encode(entry));
+        store.put(partition, key, encoded);
         Map<String, Pending> waiting = pending.get(partition);
         if (waiting != null) {
             waiting.computeIfPresent(key, (k, p) -> p.entry == entry ? null : p);

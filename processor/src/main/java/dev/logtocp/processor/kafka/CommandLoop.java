@@ -506,8 +506,9 @@ public final class CommandLoop implements Runnable {
         }
         List<ProducerRecord<byte[], byte[]>> records;
         Map<Integer, String> chainBefore = new HashMap<>(auditChain);
+        Map<Completion, byte[]> ledgerValues = new java.util.IdentityHashMap<>();
         try {
-            records = serialize(batch);
+            records = serialize(batch, ledgerValues);
         } catch (KafkaException e) {
             auditChain.clear();
             auditChain.putAll(chainBefore);
@@ -526,7 +527,7 @@ public final class CommandLoop implements Runnable {
             state.takeCommit().ifPresent(commit -> offsets.put(state.partition(), commit));
         }
         publisher.submit(new TransactionPublisher.Batch(publishEpoch, batch, records, offsets, consumer.groupMetadata(),
-                touched, chainBefore));
+                touched, chainBefore, ledgerValues));
         applyResults();
     }
 
@@ -540,7 +541,7 @@ public final class CommandLoop implements Runnable {
                     for (Completion c : batch.completions()) {
                         int partition = c.partition().partition().partition();
                         if (c.ledgerEntry() != null) {
-                            ledger.committed(partition, c.ledgerEntry());
+                            ledger.committed(partition, c.ledgerEntry(), batch.ledgerValues().get(c));
                         }
                         if (c.reference() != null) {
                             references.committed(partition, c.reference().externalId(), c.reference().userId());
@@ -574,7 +575,7 @@ public final class CommandLoop implements Runnable {
      * Serializes a batch in publish order. Audit events are linked here, on the one thread that publishes, in the
      * order they will be committed: each carries the hash of the previous event of its audit partition.
      */
-    private List<ProducerRecord<byte[], byte[]>> serialize(List<Completion> batch) {
+    private List<ProducerRecord<byte[], byte[]>> serialize(List<Completion> batch, Map<Completion, byte[]> ledgerValues) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(batch.size() * 2);
         for (Completion c : batch) {
             for (Completion.Output original : c.outputs()) {
@@ -591,6 +592,10 @@ public final class CommandLoop implements Runnable {
                 // A null value is a tombstone (a removed externalId mapping).
                 byte[] value = o.value() == null ? null
                         : o.value() instanceof byte[] raw ? raw : valueSerializer.serialize(o.topic(), o.value());
+                if (o.value() == c.ledgerEntry() && value != null) {
+                    // Kept for the ledger store, which holds entries in exactly this form once they commit.
+                    ledgerValues.put(c, value);
+                }
                 out.add(new ProducerRecord<>(o.topic(), o.partition(), o.key(), value, o.headers()));
             }
         }

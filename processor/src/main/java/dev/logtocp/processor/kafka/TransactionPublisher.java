@@ -36,9 +36,11 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 final class TransactionPublisher implements AutoCloseable {
 
     /** One transaction's worth of work, assembled on the consumer thread. */
+    /** @param ledgerValues the serialized ledger record of each completion that has one (identity-keyed) */
     record Batch(long epoch, List<Completion> completions, List<ProducerRecord<byte[], byte[]>> records,
                  Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group,
-                 Set<PartitionState> touched, Map<Integer, String> auditChainBefore) {
+                 Set<PartitionState> touched, Map<Integer, String> auditChainBefore,
+                 Map<Completion, byte[]> ledgerValues) {
     }
 
     sealed interface Result {

@@ -51,7 +51,7 @@ class IdempotencyLedgerTest {
     @BeforeEach
     void open() {
         ledger = new IdempotencyLedger(RETENTION, Clock.fixed(NOW, ZoneOffset.UTC),
-                new LedgerCodec("commands.ledger", ENCODE, DECODE), LedgerStore.open(stateDir, RETENTION));
+                new LedgerCodec("commands.ledger", DECODE), LedgerStore.open(stateDir, RETENTION));
     }
 
     @AfterEach
@@ -68,7 +68,7 @@ class IdempotencyLedgerTest {
     @Test
     void aCommittedEntryIsFoundAgainWithAllItsFields() {
         LedgerEntry decided = entry("k1", NOW.minusSeconds(5));
-        ledger.committed(3, decided);
+        ledger.committed(3, decided, ENCODE.serialize("t", decided));
 
         assertThat(ledger.lookup(3, "svc", "k1")).contains(decided);
         assertThat(ledger.lookup(3, "svc", "k2")).isEmpty();
@@ -92,7 +92,7 @@ class IdempotencyLedgerTest {
     void committingReplacesThePendingEntry() {
         LedgerEntry decided = entry("k1", NOW);
         ledger.recordPending(0, decided, () -> false);
-        ledger.committed(0, decided);
+        ledger.committed(0, decided, ENCODE.serialize("t", decided));
         assertThat(ledger.lookup(0, "svc", "k1")).contains(decided);
     }
 
@@ -122,7 +122,8 @@ class IdempotencyLedgerTest {
 
     @Test
     void entriesLiveOnDiskUntilCloseAndAreGoneAfterIt() throws Exception {
-        ledger.committed(0, entry("k1", NOW));
+        LedgerEntry decided = entry("k1", NOW);
+        ledger.committed(0, decided, ENCODE.serialize("t", decided));
         try (var dirs = Files.list(stateDir)) {
             assertThat(dirs.toList()).singleElement().satisfies(dir -> assertThat(Files.list(dir)).isNotEmpty());
         }
