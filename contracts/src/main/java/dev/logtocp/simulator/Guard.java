@@ -126,13 +126,23 @@ final class Guard {
         .put("message", "Expected object, received " + typeName(received))));
   }
 
-  /** A 400 for a query parameter, which Logto reports with the same guard code. */
-  static ApiError invalidQuery(String key, String message) {
-    return invalid(List.of(new JsonObject().put("code", "custom").put("path", new JsonArray().add(key))
-        .put("message", message)));
+  /**
+   * A 400 for a query parameter outside its enum: the same guard code as a bad body, with "The request query is
+   * invalid." as its message (measured on Logto 1.42).
+   */
+  static ApiError invalidEnumQuery(String key, String received, List<String> options) {
+    String expected = String.join(" | ", options.stream().map(o -> "'" + o + "'").toList());
+    JsonObject issue = new JsonObject().put("received", received).put("code", "invalid_enum_value")
+        .put("options", new JsonArray(new ArrayList<>(options))).put("path", new JsonArray().add(key))
+        .put("message", "Invalid enum value. Expected " + expected + ", received '" + received + "'");
+    return invalid(List.of(issue), "The request query is invalid.");
   }
 
   private static ApiError invalid(List<JsonObject> issues) {
+    return invalid(issues, "The request body is invalid.");
+  }
+
+  private static ApiError invalid(List<JsonObject> issues, String message) {
     StringBuilder details = new StringBuilder();
     for (JsonObject issue : issues) {
       if (!details.isEmpty()) {
@@ -145,7 +155,7 @@ final class Guard {
         .put("code", "guard.invalid_input")
         .put("data", new JsonObject().put("issues", new JsonArray(new ArrayList<>(issues))).put("name", "ZodError"))
         .put("details", details.toString())
-        .put("message", "The request body is invalid.");
+        .put("message", message);
     return ApiError.raw(400, body);
   }
 

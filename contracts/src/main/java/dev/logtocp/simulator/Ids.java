@@ -6,15 +6,26 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Ids {
 
   private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+  /** oidc-provider's ids (session uid and jti, grant ids): 43 characters of base64url, '-' and '_' included. */
+  private static final char[] OIDC_ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
 
   private Ids() {
   }
 
   static String next(int length) {
+    return random(ALPHABET, length);
+  }
+
+  static String oidc() {
+    return random(OIDC_ALPHABET, 43);
+  }
+
+  private static String random(char[] alphabet, int length) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     char[] out = new char[length];
     for (int i = 0; i < length; i++) {
-      out[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+      out[i] = alphabet[random.nextInt(alphabet.length)];
     }
     return new String(out);
   }

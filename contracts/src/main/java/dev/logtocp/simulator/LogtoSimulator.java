@@ -115,14 +115,27 @@ public final class LogtoSimulator implements AutoCloseable {
     return store.createRole(name, name, "MachineToMachine", false, null, false).getString("id");
   }
 
-  /** Test set-up: a sign-in session of an existing user (Logto cannot create one over its API). */
+  /**
+   * Test set-up: what a user's sign-in to a first-party application leaves in Logto (a session and its grant; Logto
+   * cannot create sessions over its Management API). Returns the session's uid, the id Logto's session routes take.
+   */
   public String createSession(String userId) {
-    return store.seedSession(userId);
+    return signIn(userId, "seeded-first-party-app", false).sessionUid();
   }
 
-  /** Test set-up: a first-party application grant of an existing user. */
+  /** Test set-up: a sign-in of an existing user to the given application; a third-party one if {@code thirdParty}. */
+  public SeededSignIn signIn(String userId, String applicationId, boolean thirdParty) {
+    return store.seedSignIn(userId, applicationId, thirdParty);
+  }
+
+  /** Test set-up: a first-party application grant that no live session names (its session ended). */
   public String createGrant(String userId, String applicationId) {
-    return store.seedGrant(userId, applicationId);
+    return store.seedGrant(userId, applicationId, false);
+  }
+
+  /** Test set-up: an application grant with no live session, of a third-party application if {@code thirdParty}. */
+  public String createGrant(String userId, String applicationId, boolean thirdParty) {
+    return store.seedGrant(userId, applicationId, thirdParty);
   }
 
   /** Test set-up: an MFA verification of the given type (e.g. {@code Totp}) of an existing user. */

@@ -533,18 +533,27 @@ final class Store {
 
   // ---- sessions and grants -------------------------------------------------------------------------------------
 
-  synchronized String seedSession(String userId) {
+  /**
+   * Test set-up: what one real sign-in leaves behind, a session plus the grant of the application signed in to. As in
+   * Logto (oidc-provider), the session is addressed by {@code payload.uid}; {@code payload.jti} is the id of its cookie
+   * and the admin routes do not know it. The session's {@code authorizations} name the grant, which is how
+   * {@code revokeGrantsTarget} finds the grants to revoke with it. Returns the session's uid.
+   */
+  synchronized SeededSignIn seedSignIn(String userId, String applicationId, boolean thirdParty) {
     requireUser(userId);
-    String sessionId = Ids.next(21);
+    String grantId = addGrant(userId, applicationId, thirdParty);
+    String uid = Ids.oidc();
     long nowSeconds = now() / 1000;
     long exp = nowSeconds + 14 * 24 * 3600;
-    JsonObject payload = new JsonObject().put("exp", exp).put("iat", nowSeconds).put("jti", sessionId)
-        .put("uid", Ids.next(21)).put("kind", "Session").put("loginTs", nowSeconds).put("accountId", userId)
-        .put("authorizations", new JsonObject());
-    sessions.computeIfAbsent(userId, k -> new LinkedHashMap<>()).put(sessionId, new JsonObject()
-        .put("payload", payload).put("lastSubmission", null).put("clientId", null).put("accountId", userId)
+    JsonObject authorizations = new JsonObject().put(applicationId, new JsonObject().put("sid", Ids.oidc())
+        .put("grantId", grantId).put("persistsLogout", true));
+    JsonObject payload = new JsonObject().put("exp", exp).put("iat", nowSeconds).put("jti", Ids.oidc())
+        .put("uid", uid).put("kind", "Session").put("loginTs", nowSeconds).put("accountId", userId)
+        .put("authorizations", authorizations);
+    sessions.computeIfAbsent(userId, k -> new LinkedHashMap<>()).put(uid, new JsonObject()
+        .put("payload", payload).put("lastSubmission", null).put("clientId", applicationId).put("accountId", userId)
         .put("expiresAt", exp * 1000));
-    return sessionId;
+    return new SeededSignIn(uid, payload.getString("jti"), grantId);
   }
 
   synchronized JsonArray sessionsOf(String userId) {
@@ -552,56 +561,106 @@ final class Store {
         .map(JsonObject::copy).toList()));
   }
 
-  synchronized JsonObject session(String userId, String sessionId) {
-    JsonObject session = sessions.getOrDefault(userId, Map.of()).get(sessionId);
+  /** {@code GET /api/users/{id}/sessions/{uid}}: only the user's own sessions, looked up by uid. */
+  synchronized JsonObject session(String userId, String sessionUid) {
+    JsonObject session = sessions.getOrDefault(userId, Map.of()).get(sessionUid);
     if (session == null) {
       throw ApiError.sessionNotFound();
     }
     return session.copy();
   }
 
-  /** Revokes a session; {@code revokeGrants} null keeps grants, "all" or "firstParty" drops them. */
-  synchronized void revokeSession(String userId, String sessionId, String revokeGrants, String idempotencyKey) {
-    Map<String, JsonObject> own = sessions.get(userId);
-    if (own == null || own.remove(sessionId) == null) {
+  /**
+   * {@code DELETE /api/users/{id}/sessions/{uid}}. Logto finds the session by uid among all users' sessions first,
+   * then checks that it belongs to the user in the path; {@code revokeGrants} ("all" or "firstParty") also revokes
+   * the grants the session's authorizations name (third-party ones only with "all"). Grants that no session names
+   * stay, as in Logto.
+   */
+  synchronized void revokeSession(String userId, String sessionUid, String revokeGrants, String idempotencyKey) {
+    String owner = null;
+    for (Map.Entry<String, Map<String, JsonObject>> entry : sessions.entrySet()) {
+      if (entry.getValue().containsKey(sessionUid)) {
+        owner = entry.getKey();
+        break;
+      }
+    }
+    if (owner == null) {
       throw ApiError.sessionNotFound();
     }
-    record(userId, "user.session.revoke", idempotencyKey);
-    Map<String, JsonObject> ownGrants = grants.get(userId);
-    if (revokeGrants != null && ownGrants != null && !ownGrants.isEmpty()) {
-      // Simulated grants all belong to first-party applications unless seeded otherwise.
+    if (!owner.equals(userId)) {
+      throw ApiError.of(404, "oidc.invalid_session_account_id", "Session accountId mismatch.");
+    }
+    JsonObject session = sessions.get(userId).get(sessionUid);
+    if (revokeGrants != null) {
       boolean all = revokeGrants.equals("all");
-      int before = ownGrants.size();
-      ownGrants.values().removeIf(g -> all || !g.getJsonObject("application").getBoolean("isThirdParty", false));
-      if (ownGrants.size() != before) {
+      Map<String, JsonObject> ownGrants = grants.getOrDefault(userId, Map.of());
+      JsonObject authorizations = session.getJsonObject("payload").getJsonObject("authorizations", new JsonObject());
+      boolean revoked = false;
+      for (String clientId : authorizations.fieldNames()) {
+        String grantId = authorizations.getJsonObject(clientId).getString("grantId");
+        JsonObject grant = grantId == null ? null : ownGrants.get(grantId);
+        if (grant != null && (all || !grant.getBoolean(THIRD_PARTY, false))) {
+          ownGrants.remove(grantId);
+          revoked = true;
+        }
+      }
+      if (revoked) {
         record(userId, "user.grants.revoke", idempotencyKey);
       }
     }
+    sessions.get(userId).remove(sessionUid);
+    record(userId, "user.session.revoke", idempotencyKey);
   }
 
-  synchronized String seedGrant(String userId, String applicationId) {
+  /** Test set-up: an application grant without a live session (its session ended, its refresh token lives on). */
+  synchronized String seedGrant(String userId, String applicationId, boolean thirdParty) {
     requireUser(userId);
-    String grantId = Ids.next(21);
+    return addGrant(userId, applicationId, thirdParty);
+  }
+
+  /** Internal flag: whether a grant's application is third-party. Logto's grant listing does not show it. */
+  private static final String THIRD_PARTY = "_thirdParty";
+
+  private String addGrant(String userId, String applicationId, boolean thirdParty) {
+    String grantId = Ids.oidc();
     long nowSeconds = now() / 1000;
-    long exp = nowSeconds + 14 * 24 * 3600;
+    long exp = nowSeconds + 180 * 24 * 3600;
     JsonObject payload = new JsonObject().put("exp", exp).put("iat", nowSeconds).put("jti", grantId)
-        .put("kind", "Grant").put("clientId", applicationId).put("accountId", userId);
+        .put("kind", "Grant").put("clientId", applicationId).put("accountId", userId)
+        .put("openid", new JsonObject().put("scope", "openid offline_access profile"));
     grants.computeIfAbsent(userId, k -> new LinkedHashMap<>()).put(grantId, new JsonObject().put("id", grantId)
         .put("payload", payload).put("expiresAt", exp * 1000)
-        .put("application", new JsonObject().put("id", applicationId).put("name", applicationId)
-            .put("type", "Traditional").put("isThirdParty", false)));
+        .put("application", new JsonObject().put("id", applicationId).put("name", applicationId))
+        .put(THIRD_PARTY, thirdParty));
     return grantId;
   }
 
-  synchronized JsonArray grantsOf(String userId) {
+  /** {@code GET /api/users/{id}/grants[?appType=firstParty|thirdParty]}. */
+  synchronized JsonArray grantsOf(String userId, String appType) {
     return new JsonArray(new ArrayList<>(grants.getOrDefault(userId, Map.of()).values().stream()
-        .map(JsonObject::copy).toList()));
+        .filter(g -> appType == null || appType.equals("thirdParty") == g.getBoolean(THIRD_PARTY, false))
+        .map(g -> {
+          JsonObject copy = g.copy();
+          copy.remove(THIRD_PARTY);
+          return copy;
+        }).toList()));
   }
 
+  synchronized JsonArray grantsOf(String userId) {
+    return grantsOf(userId, null);
+  }
+
+  /** {@code DELETE /api/users/{id}/grants/{grantId}}; Logto answers an unknown grant 404 {@code oidc.invalid_grant}. */
   synchronized void revokeGrant(String userId, String grantId, String idempotencyKey) {
     Map<String, JsonObject> own = grants.get(userId);
     if (own == null || own.remove(grantId) == null) {
-      throw ApiError.of(404, "entity.not_found", "The resource does not exist.");
+      throw ApiError.of(404, "oidc.invalid_grant", "Grant request is invalid.");
+    }
+    // Logto then drops the authorization that named the grant from the user's session; the session stays.
+    for (JsonObject session : sessions.getOrDefault(userId, Map.of()).values()) {
+      JsonObject authorizations = session.getJsonObject("payload").getJsonObject("authorizations", new JsonObject());
+      authorizations.fieldNames().removeIf(clientId -> grantId.equals(authorizations.getJsonObject(clientId)
+          .getString("grantId")));
     }
     record(userId, "user.grant.revoke", idempotencyKey);
   }

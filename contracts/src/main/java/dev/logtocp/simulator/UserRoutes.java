@@ -81,8 +81,13 @@ final class UserRoutes {
     router.get(user + "/sessions/:sessionId").handler(route(ctx ->
         Reply.ok(store.session(id(ctx), ctx.pathParam("sessionId")))));
     router.delete(user + "/sessions/:sessionId").handler(route(this::revokeSession));
-    router.get(user + "/grants").handler(route(ctx ->
-        Reply.ok(new JsonObject().put("grants", store.grantsOf(id(ctx))))));
+    router.get(user + "/grants").handler(route(ctx -> {
+      String appType = ctx.request().getParam("appType");
+      if (appType != null && !appType.equals("firstParty") && !appType.equals("thirdParty")) {
+        throw Guard.invalidEnumQuery("appType", appType, List.of("firstParty", "thirdParty"));
+      }
+      return Reply.ok(new JsonObject().put("grants", store.grantsOf(id(ctx), appType)));
+    }));
     router.delete(user + "/grants/:grantId").handler(route(ctx -> {
       store.revokeGrant(id(ctx), ctx.pathParam("grantId"), idempotencyKey(ctx));
       return Reply.noContent();
@@ -271,7 +276,7 @@ final class UserRoutes {
   private Reply revokeSession(RoutingContext ctx) {
     String target = ctx.request().getParam("revokeGrantsTarget");
     if (target != null && !target.equals("all") && !target.equals("firstParty")) {
-      throw Guard.invalidQuery("revokeGrantsTarget", "Invalid enum value. Expected 'all' | 'firstParty'");
+      throw Guard.invalidEnumQuery("revokeGrantsTarget", target, List.of("all", "firstParty"));
     }
     store.revokeSession(id(ctx), ctx.pathParam("sessionId"), target, idempotencyKey(ctx));
     return Reply.noContent();

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -435,17 +434,120 @@ class LogtoContractIT {
     }
   }
 
+  /** A user with a password and two real sign-ins (two sessions, each naming its own grant). */
+  private record SignedIn(String id, JsonObject first, JsonObject second) {
+  }
+
+  private SignedIn userWithTwoSignIns() {
+    String username = "ct_" + suffix();
+    String password = "Ct-" + suffix() + "-9x!";
+    String id = createUser(new JsonObject().put("username", username).put("password", password)).getString("id");
+    target.signIn(id, username, password);
+    target.signIn(id, username, password);
+    JsonArray sessions = api.get("/api/users/" + id + "/sessions").json().getJsonArray("sessions");
+    assertThat(sessions).hasSize(2);
+    return new SignedIn(id, sessions.getJsonObject(0), sessions.getJsonObject(1));
+  }
+
+  private static String uid(JsonObject session) {
+    return session.getJsonObject("payload").getString("uid");
+  }
+
+  private static String grantOf(JsonObject session) {
+    JsonObject authorizations = session.getJsonObject("payload").getJsonObject("authorizations");
+    return authorizations.getJsonObject(authorizations.fieldNames().iterator().next()).getString("grantId");
+  }
+
+  private List<String> grantIds(String userId) {
+    JsonArray grants = api.get("/api/users/" + userId + "/grants").json().getJsonArray("grants");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < grants.size(); i++) {
+      ids.add(grants.getJsonObject(i).getString("id"));
+    }
+    return ids;
+  }
+
   @Test
-  void revokingASessionAnswers204AndRemovesIt() {
-    // Logto cannot create sign-in sessions over the Management API, so only the simulator can set one up.
-    Assumptions.assumeTrue(target.isSimulator(), "sessions can only be seeded in the simulator");
-    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
-    String session = target.simulator().createSession(id);
-    assertThat(api.get("/api/users/" + id + "/sessions/" + session).status()).isEqualTo(200);
-    assertThat(api.delete("/api/users/" + id + "/sessions/" + session + "?revokeGrantsTarget=all").status())
-        .isEqualTo(204);
-    assertThat(api.get("/api/users/" + id + "/sessions").json().getJsonArray("sessions")).isEmpty();
+  void aSignInLeavesASessionAddressedByUidThatNamesAListedGrant() {
+    SignedIn user = userWithTwoSignIns();
+    JsonObject payload = user.first().getJsonObject("payload");
+    assertThat(payload.getString("uid")).isNotBlank().isNotEqualTo(payload.getString("jti"));
+    assertThat(payload.getString("accountId")).isEqualTo(user.id());
+    assertThat(grantIds(user.id())).containsExactlyInAnyOrder(grantOf(user.first()), grantOf(user.second()));
     behaviour();
+    assertThat(api.get("/api/users/" + user.id() + "/sessions/" + ApiClient.enc(uid(user.first()))).status())
+        .isEqualTo(200);
+    behaviour();
+    for (String method : List.of("GET", "DELETE")) {
+      ApiClient.Response byJti = api.call(method, "/api/users/" + user.id() + "/sessions/"
+          + ApiClient.enc(payload.getString("jti")), null);
+      assertThat(byJti.status()).as(method + " by jti").isEqualTo(404);
+      assertThat(byJti.code()).isEqualTo("oidc.session_not_found");
+      behaviour();
+    }
+    assertThat(api.get("/api/users/" + user.id() + "/sessions").json().getJsonArray("sessions"))
+        .as("a DELETE by jti revokes nothing").hasSize(2);
+    behaviour();
+  }
+
+  @Test
+  void revokingASessionByUidRemovesItAndOnlyTheGrantsItNamesWhenAsked() {
+    SignedIn user = userWithTwoSignIns();
+    String path = "/api/users/" + user.id() + "/sessions/";
+    assertThat(api.delete(path + ApiClient.enc(uid(user.first()))).status()).isEqualTo(204);
+    assertThat(grantIds(user.id())).as("without revokeGrantsTarget the grant stays").contains(grantOf(user.first()));
+    behaviour();
+    ApiClient.Response again = api.delete(path + ApiClient.enc(uid(user.first())));
+    assertThat(again.status()).isEqualTo(404);
+    assertThat(again.code()).isEqualTo("oidc.session_not_found");
+    behaviour();
+    assertThat(api.delete(path + ApiClient.enc(uid(user.second())) + "?revokeGrantsTarget=firstParty").status())
+        .isEqualTo(204);
+    assertThat(api.get("/api/users/" + user.id() + "/sessions").json().getJsonArray("sessions")).isEmpty();
+    assertThat(grantIds(user.id())).as("the grant the session named goes with it, the other stays")
+        .containsExactly(grantOf(user.first()));
+    behaviour();
+  }
+
+  @Test
+  void anotherUsersSessionIs404InvalidSessionAccountIdAndStays() {
+    SignedIn owner = userWithTwoSignIns();
+    String other = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    String path = "/api/users/" + other + "/sessions/" + ApiClient.enc(uid(owner.first()));
+    ApiClient.Response get = api.get(path);
+    assertThat(get.status()).isEqualTo(404);
+    assertThat(get.code()).isEqualTo("oidc.session_not_found");
+    behaviour();
+    ApiClient.Response delete = api.delete(path);
+    assertThat(delete.status()).isEqualTo(404);
+    assertThat(delete.code()).isEqualTo("oidc.invalid_session_account_id");
+    assertThat(api.get("/api/users/" + owner.id() + "/sessions").json().getJsonArray("sessions")).hasSize(2);
+    behaviour();
+  }
+
+  @Test
+  void revokingAGrantAnswers204ThenInvalidGrantAndBadQueriesAre400() {
+    SignedIn user = userWithTwoSignIns();
+    String grants = "/api/users/" + user.id() + "/grants";
+    assertThat(api.delete(grants + "/" + ApiClient.enc(grantOf(user.first()))).status()).isEqualTo(204);
+    assertThat(grantIds(user.id())).containsExactly(grantOf(user.second()));
+    assertThat(api.get("/api/users/" + user.id() + "/sessions").json().getJsonArray("sessions"))
+        .as("the session stays when its grant is revoked").hasSize(2);
+    behaviour();
+    ApiClient.Response again = api.delete(grants + "/" + ApiClient.enc(grantOf(user.first())));
+    assertThat(again.status()).isEqualTo(404);
+    assertThat(again.code()).isEqualTo("oidc.invalid_grant");
+    behaviour();
+    assertThat(api.get(grants + "?appType=firstParty").json().getJsonArray("grants")).hasSize(1);
+    behaviour();
+    for (String query : List.of(grants + "?appType=bogus",
+        "/api/users/" + user.id() + "/sessions/" + ApiClient.enc(uid(user.first())) + "?revokeGrantsTarget=bogus")) {
+      ApiClient.Response bad = api.call(query.contains("sessions") ? "DELETE" : "GET", query, null);
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.code()).isEqualTo("guard.invalid_input");
+      assertThat(bad.json().getString("message")).isEqualTo("The request query is invalid.");
+      behaviour();
+    }
   }
 
   @Test

@@ -15,6 +15,7 @@ public final class LogtoTarget implements AutoCloseable {
   private final String appSecret;
   private final String resource;
   private final LogtoSimulator simulator;
+  private RealSignIn realSignIn;
 
   private LogtoTarget(String endpoint, String appId, String appSecret, String resource, LogtoSimulator simulator) {
     this.endpoint = endpoint;
@@ -46,7 +47,22 @@ public final class LogtoTarget implements AutoCloseable {
     return simulator != null;
   }
 
-  /** The simulator behind this target; only for simulator-only set-up (sessions), never for assertions. */
+  /**
+   * Signs the user in once, leaving one more session and grant, as a sign-in to a first-party application does: on
+   * a real Logto through its OIDC sign-in flow ({@link RealSignIn}), in the simulator by seeding the same records.
+   */
+  public void signIn(String userId, String username, String password) {
+    if (simulator != null) {
+      simulator.signIn(userId, "contract-suite-sign-in", false);
+      return;
+    }
+    if (realSignIn == null) {
+      realSignIn = new RealSignIn(endpoint, client());
+    }
+    realSignIn.signIn(username, password);
+  }
+
+  /** The simulator behind this target; only for simulator-only set-up, never for assertions. */
   public LogtoSimulator simulator() {
     return simulator;
   }

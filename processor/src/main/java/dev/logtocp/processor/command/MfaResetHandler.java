@@ -6,6 +6,7 @@ import dev.logtocp.commands.RevokeGrantsTarget;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
 import io.vertx.core.Future;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,7 @@ public final class MfaResetHandler implements CommandHandler<MfaReset> {
 
     @Override
     public List<String> changedFields(MfaReset command) {
-        return List.of("mfaVerifications", "sessions");
+        return List.of("mfaVerifications", "sessions", "grants");
     }
 
     @Override
@@ -52,9 +53,11 @@ public final class MfaResetHandler implements CommandHandler<MfaReset> {
                 .compose(user -> UserSweeps.existing(ctx, user))
                 .compose(user -> UserSweeps.removeAllMfa(ctx, user)
                         .compose(removed -> UserSweeps.revokeAllSessions(ctx, user, RevokeGrantsTarget.ALL)
-                                .map(revoked -> HandlerResult.succeeded(user.id(), Map.of(
-                                        "mfaVerificationsRemoved", Integer.toString(removed),
-                                        "sessionsRevoked", Integer.toString(revoked),
-                                        "steps", "mfa_removed,sessions_revoked")))));
+                                .map(revoked -> {
+                                    Map<String, String> details = new HashMap<>(revoked.details());
+                                    details.put("mfaVerificationsRemoved", Integer.toString(removed));
+                                    details.put("steps", "mfa_removed,sessions_revoked");
+                                    return HandlerResult.succeeded(user.id(), Map.copyOf(details));
+                                })));
     }
 }

@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.spec.MGF1ParameterSpec;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +73,7 @@ public final class PasswordResetHandler implements CommandHandler<PasswordReset>
 
     @Override
     public List<String> changedFields(PasswordReset command) {
-        return List.of("password", "sessions");
+        return List.of("password", "sessions", "grants");
     }
 
     @Override
@@ -100,13 +101,14 @@ public final class PasswordResetHandler implements CommandHandler<PasswordReset>
                             }
                             return Future.failedFuture(response.toException("user.password.set"));
                         }
-                        return UserSweeps.revokeAllSessions(ctx, user, RevokeGrantsTarget.ALL).map(revoked ->
-                                HandlerResult.succeeded(user.id(), Map.of(
-                                        "encryptedPassword", encrypted,
-                                        "encryption", "RSA-OAEP-256",
-                                        "recipientKeySha256", recipient.fingerprint(),
-                                        "sessionsRevoked", Integer.toString(revoked),
-                                        "steps", "password_set,sessions_revoked")));
+                        return UserSweeps.revokeAllSessions(ctx, user, RevokeGrantsTarget.ALL).map(revoked -> {
+                            Map<String, String> details = new HashMap<>(revoked.details());
+                            details.put("encryptedPassword", encrypted);
+                            details.put("encryption", "RSA-OAEP-256");
+                            details.put("recipientKeySha256", recipient.fingerprint());
+                            details.put("steps", "password_set,sessions_revoked");
+                            return HandlerResult.succeeded(user.id(), Map.copyOf(details));
+                        });
                     });
         });
     }

@@ -5,11 +5,15 @@ import dev.logtocp.commands.SessionRevokeAll;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
 import io.vertx.core.Future;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Lists the user's sessions and revokes each; repeating it revokes whatever appeared since, nothing twice. */
+/**
+ * Lists the user's sessions and revokes each by uid; with {@code revokeGrantsTarget} also the grants the sessions
+ * name and then the user's remaining grants of that kind. Repeating it revokes whatever appeared since, nothing twice.
+ */
 public final class SessionRevokeAllHandler implements CommandHandler<SessionRevokeAll> {
 
     @Override
@@ -39,7 +43,7 @@ public final class SessionRevokeAllHandler implements CommandHandler<SessionRevo
 
     @Override
     public List<String> changedFields(SessionRevokeAll command) {
-        return List.of("sessions");
+        return command.getRevokeGrantsTarget() == null ? List.of("sessions") : List.of("sessions", "grants");
     }
 
     @Override
@@ -47,7 +51,10 @@ public final class SessionRevokeAllHandler implements CommandHandler<SessionRevo
         return ctx.users().resolve(c.getUser())
                 .compose(user -> UserSweeps.existing(ctx, user))
                 .compose(user -> UserSweeps.revokeAllSessions(ctx, user, c.getRevokeGrantsTarget())
-                        .map(revoked -> HandlerResult.succeeded(user.id(), Map.of(
-                                "sessionsRevoked", Integer.toString(revoked), "steps", "sessions_revoked"))));
+                        .map(revoked -> {
+                            Map<String, String> details = new HashMap<>(revoked.details());
+                            details.put("steps", "sessions_revoked");
+                            return HandlerResult.succeeded(user.id(), Map.copyOf(details));
+                        }));
     }
 }

@@ -1,22 +1,28 @@
 package dev.logtocp.processor.command;
 
 import dev.logtocp.commands.CommandMeta;
-import dev.logtocp.commands.RevokeGrantsTarget;
 import dev.logtocp.commands.SessionRevoke;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
+import dev.logtocp.processor.logto.LogtoResponse;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code DELETE /api/users/{id}/sessions/{sessionId}}. Naturally idempotent: Logto answers 404
- * {@code oidc.session_not_found} for a session already revoked. Because Logto gives the same answer for a user
- * that does not exist, a 404 is confirmed against the user before it counts as "already applied".
+ * {@code DELETE /api/users/{id}/sessions/{sessionId}}, where the session id is the session's {@code payload.uid}
+ * (Logto looks sessions up by uid). Naturally idempotent: Logto answers 404 {@code oidc.session_not_found} for a
+ * session already revoked, but also for a missing user and for a session's jti, so a 404 counts as "already applied"
+ * only once the user is known to exist and the user's session list shows no live session with that id. A jti of a
+ * live session is resolved to its uid and revoked (details {@code sessionIdKind=jti}); a session of another user
+ * ends FAILED {@code oidc.invalid_session_account_id}.
  */
 public final class SessionRevokeHandler implements CommandHandler<SessionRevoke> {
+    private static final String SESSION_NOT_FOUND = "oidc.session_not_found";
 
     @Override
     public Class<SessionRevoke> commandType() {
@@ -54,25 +60,65 @@ public final class SessionRevokeHandler implements CommandHandler<SessionRevoke>
     @Override
     public Future<HandlerResult> execute(SessionRevoke c, ExecutionContext ctx) {
         Map<String, String> query = c.getRevokeGrantsTarget() == null ? Map.of()
-                : Map.of("revokeGrantsTarget", c.getRevokeGrantsTarget() == RevokeGrantsTarget.ALL ? "all" : "firstParty");
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.DELETE, user.path() + "/sessions/" + PathSegments.encode(c.getSessionId()),
-                        query, null, ctx.idempotencyKey())
+                : Map.of("revokeGrantsTarget", UserSweeps.grantsTarget(c.getRevokeGrantsTarget()));
+        return ctx.users().resolve(c.getUser()).compose(user -> revoke(ctx, user, c.getSessionId(), query, ctx.idempotencyKey())
                 .compose(response -> {
                     if (response.isSuccess()) {
                         return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()));
                     }
-                    if (response.status() == 404) {
-                        Future<Boolean> exists = user.verified() ? Future.succeededFuture(true) : ctx.users().exists(user.id());
-                        return exists.map(found -> found
-                                ? HandlerResult.succeeded(user.id(), Map.of("alreadyApplied", "true"))
-                                : HandlerResult.failed(user.id(), UserResolver.USER_NOT_FOUND, "no user with that id", 404));
+                    if (response.status() == 404 && SESSION_NOT_FOUND.equals(response.errorCode().orElse(null))) {
+                        return notFoundByUid(ctx, user, c.getSessionId(), query);
                     }
-                    if (response.status() == 400 || response.status() == 422) {
-                        return Future.succeededFuture(HandlerResult.failed(user.id(),
-                                response.errorCode().orElse("http_" + response.status()), response.errorMessage().orElse(null), response.status()));
-                    }
-                    return Future.failedFuture(response.toException(action()));
+                    return LogtoAnswers.refusal(user.id(), response, action(), false);
                 }));
+    }
+
+    private Future<LogtoResponse> revoke(ExecutionContext ctx, UserResolver.ResolvedUser user, String uid,
+                                         Map<String, String> query, String idempotencyKey) {
+        return ctx.logto().write(action(), HttpMethod.DELETE, user.path() + "/sessions/" + PathSegments.encode(uid),
+                query, null, idempotencyKey);
+    }
+
+    /**
+     * Logto knows no session with that uid. The 404 alone proves nothing (Logto gives it for a missing user, and for
+     * a session's jti, which still signs the user in), so the user's session list decides: a live session whose jti
+     * is the id is revoked by its uid; an id the list does not hold is gone, which is what was asked.
+     */
+    private Future<HandlerResult> notFoundByUid(ExecutionContext ctx, UserResolver.ResolvedUser user, String sessionId,
+                                                Map<String, String> query) {
+        Future<Boolean> exists = user.verified() ? Future.succeededFuture(true) : ctx.users().exists(user.id());
+        return exists.compose(found -> {
+            if (!found) {
+                return Future.succeededFuture(LogtoAnswers.userNotFound(user.id()));
+            }
+            return ctx.logto().get("user.sessions.list", user.path() + "/sessions", Map.of()).compose(list -> {
+                if (list.status() != 200) {
+                    return Future.failedFuture(list.toException("user.sessions.list"));
+                }
+                Optional<String> uid = uidOfJti(list.json().getJsonArray("sessions", new JsonArray()), sessionId);
+                if (uid.isEmpty()) {
+                    return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of(
+                            "alreadyApplied", "true", "sessionActive", "false")));
+                }
+                return revoke(ctx, user, uid.get(), query, ctx.idempotencyKey() + ":uid").compose(response -> {
+                    if (response.isSuccess() || (response.status() == 404
+                            && SESSION_NOT_FOUND.equals(response.errorCode().orElse(null)))) {
+                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of(
+                                "sessionIdKind", "jti", "sessionUid", uid.get())));
+                    }
+                    return LogtoAnswers.refusal(user.id(), response, action(), false);
+                });
+            });
+        });
+    }
+
+    private static Optional<String> uidOfJti(JsonArray sessions, String jti) {
+        for (int i = 0; i < sessions.size(); i++) {
+            JsonObject payload = sessions.getJsonObject(i).getJsonObject("payload", new JsonObject());
+            if (jti.equals(payload.getString("jti")) && payload.getString("uid") != null) {
+                return Optional.of(payload.getString("uid"));
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -8,10 +8,12 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * The list-then-delete steps the composite commands share. Each step is idempotent on its own: an item that is
- * already gone (404) counts as done, so a composite interrupted half-way finishes on retry without harm.
+ * The list-then-delete steps the composite commands share. Each step is idempotent on its own: an item that was
+ * listed a moment ago and is answered 404 now is gone (revoked meanwhile, or by an earlier attempt), which counts as
+ * done, so a composite interrupted half-way finishes on retry without harm.
  * Items are removed one after another, not all at once, to keep the load a single user causes on Logto small.
  *
  * <p>Called on the event loop; never blocks.
@@ -33,25 +35,63 @@ final class UserSweeps {
         });
     }
 
-    /** Revokes every current session; returns how many were revoked now. */
-    static Future<Integer> revokeAllSessions(ExecutionContext ctx, UserResolver.ResolvedUser user, RevokeGrantsTarget grants) {
-        Map<String, String> query = grants == null ? Map.of()
-                : Map.of("revokeGrantsTarget", grants == RevokeGrantsTarget.ALL ? "all" : "firstParty");
+    /** What a sign-out sweep revoked now: sessions, and grants that no revoked session named. */
+    record Revocation(int sessions, int grants) {
+        /** The outcome details every composite reports for its sweep. */
+        Map<String, String> details() {
+            return Map.of("sessionsRevoked", Integer.toString(sessions), "grantsRevoked", Integer.toString(grants));
+        }
+    }
+
+    /**
+     * Signs the user out everywhere: revokes each session the user has now, addressed by {@code payload.uid} (the id
+     * Logto's session routes look sessions up by; its {@code jti} is the cookie id and answers 404). With a
+     * {@code grants} target each DELETE also revokes the grants the session names, and afterwards the user's
+     * remaining grants of that kind are revoked too: a grant outlives its session (a refresh token keeps it alive),
+     * and an intruder's refresh token is exactly what a reset after a takeover must end.
+     */
+    static Future<Revocation> revokeAllSessions(ExecutionContext ctx, UserResolver.ResolvedUser user, RevokeGrantsTarget grants) {
+        Map<String, String> query = grants == null ? Map.of() : Map.of("revokeGrantsTarget", grantsTarget(grants));
         return ctx.logto().get("user.sessions.list", user.path() + "/sessions", Map.of()).compose(response -> {
             if (response.status() != 200) {
                 return Future.failedFuture(response.toException("user.sessions.list"));
             }
-            List<String> ids = new ArrayList<>();
+            List<String> uids = new ArrayList<>();
             JsonArray sessions = response.json().getJsonArray("sessions", new JsonArray());
             for (int i = 0; i < sessions.size(); i++) {
                 JsonObject payload = sessions.getJsonObject(i).getJsonObject("payload", new JsonObject());
-                String id = payload.getString("jti");
+                String uid = payload.getString("uid");
+                if (uid != null) {
+                    uids.add(uid);
+                }
+            }
+            return deleteEach(ctx, uids, uid -> user.path() + "/sessions/" + PathSegments.encode(uid), query, "user.session.revoke");
+        }).compose(sessions -> grants == null
+                ? Future.succeededFuture(new Revocation(sessions, 0))
+                : revokeRemainingGrants(ctx, user, grants).map(granted -> new Revocation(sessions, granted)));
+    }
+
+    /** Revokes every grant of the user of the given kind ({@code ALL} or first-party only); returns how many now. */
+    private static Future<Integer> revokeRemainingGrants(ExecutionContext ctx, UserResolver.ResolvedUser user, RevokeGrantsTarget target) {
+        Map<String, String> query = target == RevokeGrantsTarget.ALL ? Map.of() : Map.of("appType", "firstParty");
+        return ctx.logto().get("user.grants.list", user.path() + "/grants", query).compose(response -> {
+            if (response.status() != 200) {
+                return Future.failedFuture(response.toException("user.grants.list"));
+            }
+            List<String> ids = new ArrayList<>();
+            JsonArray list = response.json().getJsonArray("grants", new JsonArray());
+            for (int i = 0; i < list.size(); i++) {
+                String id = list.getJsonObject(i).getString("id");
                 if (id != null) {
                     ids.add(id);
                 }
             }
-            return deleteEach(ctx, ids, id -> user.path() + "/sessions/" + PathSegments.encode(id), query, "user.session.revoke");
+            return deleteEach(ctx, ids, id -> user.path() + "/grants/" + PathSegments.encode(id), Map.of(), "user.grant.revoke");
         });
+    }
+
+    static String grantsTarget(RevokeGrantsTarget target) {
+        return target == RevokeGrantsTarget.ALL ? "all" : "firstParty";
     }
 
     /** Removes every MFA verification; returns how many were removed now. */
@@ -75,7 +115,7 @@ final class UserSweeps {
         });
     }
 
-    private static Future<Integer> deleteEach(ExecutionContext ctx, List<String> ids, java.util.function.Function<String, String> path,
+    private static Future<Integer> deleteEach(ExecutionContext ctx, List<String> ids, Function<String, String> path,
                                               Map<String, String> query, String operation) {
         Future<Integer> chain = Future.succeededFuture(0);
         for (String id : ids) {

@@ -8,6 +8,7 @@ import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.commands.MfaReset;
 import dev.logtocp.commands.PasswordChange;
 import dev.logtocp.commands.PasswordReset;
+import dev.logtocp.commands.RevokeGrantsTarget;
 import dev.logtocp.commands.SessionRevokeAll;
 import dev.logtocp.commands.UserCreate;
 import dev.logtocp.commands.UserRef;
@@ -15,6 +16,7 @@ import dev.logtocp.commands.UserRefKind;
 import dev.logtocp.outcomes.CommandOutcome;
 import dev.logtocp.outcomes.OutcomeStatus;
 import dev.logtocp.simulator.FaultRule;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,6 +105,45 @@ class CompositeCommandsIT {
         assertThat(again.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(again.getDetails()).containsEntry("sessionsRevoked", "0");
         assertThat(stack.logto.state().mutations()).hasSize((int) before);
+        assertThat(stack.logto.state().grantsOf(userId)).as("without a grants target Logto keeps the grants").hasSize(3);
+    }
+
+    /**
+     * Sessions as a real sign-in leaves them (addressed by uid, each naming its grant), a grant whose session already
+     * ended, and a third-party sign-in: with {@code ALL} nothing of them is left, with {@code FIRST_PARTY} only the
+     * third-party grant stays.
+     */
+    @Test
+    void sessionRevokeAllWithAGrantsTargetAlsoRevokesGrantsThatOutlivedTheirSessions() {
+        for (RevokeGrantsTarget target : RevokeGrantsTarget.values()) {
+            String username = unique("signout" + target.ordinal());
+            String userId = createUser(username, null);
+            seedSignIns(userId);
+
+            CommandOutcome outcome = stack.awaitOutcome(stack.send(username, SessionRevokeAll.newBuilder()
+                    .setMeta(meta("all-" + username)).setUser(byName(username)).setRevokeGrantsTarget(target).build()));
+
+            assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+            assertThat(stack.logto.state().sessionsOf(userId)).isEmpty();
+            assertThat(outcome.getDetails()).containsEntry("sessionsRevoked", "2");
+            if (target == RevokeGrantsTarget.ALL) {
+                assertThat(stack.logto.state().grantsOf(userId)).isEmpty();
+                assertThat(outcome.getDetails()).containsEntry("grantsRevoked", "1");
+            } else {
+                assertThat(stack.logto.state().grantsOf(userId)).extracting(g -> ((JsonObject) g)
+                        .getJsonObject("application").getString("id")).containsExactly("partner-app");
+                assertThat(outcome.getDetails()).containsEntry("grantsRevoked", "1");
+            }
+        }
+    }
+
+    /** Two sign-ins (a first-party and a third-party application) and a first-party grant whose session ended. */
+    private static void seedSignIns(String userId) {
+        stack.logto.signIn(userId, "first-party-app", false);
+        stack.logto.signIn(userId, "partner-app", true);
+        stack.logto.createGrant(userId, "first-party-app");
+        assertThat(stack.logto.state().sessionsOf(userId)).hasSize(2);
+        assertThat(stack.logto.state().grantsOf(userId)).hasSize(3);
     }
 
     @Test
@@ -120,8 +161,7 @@ class CompositeCommandsIT {
         String userId = createUser(username, null);
         stack.logto.createMfaVerification(userId, "Totp");
         stack.logto.createMfaVerification(userId, "BackupCode");
-        stack.logto.createSession(userId);
-        stack.logto.createSession(userId);
+        seedSignIns(userId);
         // Session revocation fails until the MFA step is done: the first attempts stop half-way.
         stack.logto.faults().add(FaultRule.error503(1.0).onPath(".*/sessions/.*").onMethod("DELETE"));
 
@@ -140,6 +180,8 @@ class CompositeCommandsIT {
         assertThat(mutations(userId, "user.mfa.delete")).as("each factor removed once").isEqualTo(2);
         assertThat(mutations(userId, "user.session.revoke")).isEqualTo(2);
         assertThat(stack.logto.state().sessionsOf(userId)).isEmpty();
+        assertThat(stack.logto.state().grantsOf(userId)).as("the intruder's refresh tokens end with their grants").isEmpty();
+        assertThat(outcome.getDetails()).containsEntry("grantsRevoked", "1");
     }
 
     @Test
@@ -170,19 +212,21 @@ class CompositeCommandsIT {
     void passwordResetPublishesTheNewPasswordOnlyEncryptedToTheIssuer() throws Exception {
         String username = unique("reset");
         String userId = createUser(username, "Before-Reset1!");
-        stack.logto.createSession(userId);
+        seedSignIns(userId);
 
         CommandOutcome outcome = stack.awaitOutcome(stack.send(username, PasswordReset.newBuilder()
                 .setMeta(meta("reset-" + username)).setUser(byName(username)).build()));
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
-        assertThat(outcome.getDetails()).containsEntry("encryption", "RSA-OAEP-256").containsEntry("sessionsRevoked", "1");
+        assertThat(outcome.getDetails()).containsEntry("encryption", "RSA-OAEP-256").containsEntry("sessionsRevoked", "2")
+                .containsEntry("grantsRevoked", "1");
         String password = decrypt(outcome.getDetails().get("encryptedPassword"));
         assertThat(password).hasSize(24);
         assertThat(outcome.toString()).doesNotContain(password);
         assertThat(verify(userId, password)).isEqualTo(204);
         assertThat(verify(userId, "Before-Reset1!")).isEqualTo(422);
         assertThat(stack.logto.state().sessionsOf(userId)).isEmpty();
+        assertThat(stack.logto.state().grantsOf(userId)).isEmpty();
     }
 
     @Test

@@ -13,9 +13,13 @@ import static dev.logtocp.processor.it.ProcessorStack.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logtocp.commands.GrantRevoke;
+import dev.logtocp.commands.RevokeGrantsTarget;
 import dev.logtocp.commands.SessionRevoke;
 import dev.logtocp.outcomes.CommandOutcome;
 import dev.logtocp.outcomes.OutcomeStatus;
+import dev.logtocp.simulator.SeededSignIn;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,5 +79,52 @@ class SessionAndGrantCommandsIT {
 
         assertAlreadyApplied(replay, id);
         assertThat(applied(stack, id, "user.session.revoke")).isEqualTo(1);
+    }
+    @Test
+    void aSessionIsRevokedByItsUidWithTheGrantItNamesAndOtherSessionsStay() {
+        String username = unique("su");
+        String id = createUser(stack, username);
+        SeededSignIn revoked = stack.logto.signIn(id, "app-1", false);
+        SeededSignIn kept = stack.logto.signIn(id, "app-2", false);
+
+        CommandOutcome outcome = run(stack, username, SessionRevoke.newBuilder().setMeta(meta(unique("su"))).setUser(byId(id))
+                .setSessionId(revoked.sessionUid()).setRevokeGrantsTarget(RevokeGrantsTarget.FIRST_PARTY).build());
+
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        assertThat(outcome.getDetails()).doesNotContainKey("alreadyApplied");
+        assertThat(stack.logto.state().sessionsOf(id)).extracting(sessionUid()).containsExactly(kept.sessionUid());
+        assertThat(stack.logto.state().grantsOf(id)).extracting(g -> ((JsonObject) g).getString("id")).containsExactly(kept.grantId());
+    }
+
+    /** A producer that took the session's jti from the list still signs the user out: the jti is resolved to its uid. */
+    @Test
+    void aSessionAddressedByItsJtiIsResolvedToItsUidAndRevoked() {
+        String username = unique("sj");
+        String id = createUser(stack, username);
+        SeededSignIn signIn = stack.logto.signIn(id, "app-1", false);
+
+        CommandOutcome outcome = run(stack, username, SessionRevoke.newBuilder().setMeta(meta(unique("sj"))).setUser(byId(id))
+                .setSessionId(signIn.sessionJti()).build());
+
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        assertThat(outcome.getDetails()).containsEntry("sessionIdKind", "jti").doesNotContainKey("alreadyApplied");
+        assertThat(stack.logto.state().sessionsOf(id)).isEmpty();
+        assertThat(applied(stack, id, "user.session.revoke")).isEqualTo(1);
+    }
+
+    @Test
+    void anotherUsersSessionIsNotRevokedAndTheOutcomeSaysWhy() {
+        String owner = createUser(stack, unique("so"));
+        String username = unique("sx");
+        String id = createUser(stack, username);
+        SeededSignIn signIn = stack.logto.signIn(owner, "app-1", false);
+
+        assertFailed(run(stack, username, SessionRevoke.newBuilder().setMeta(meta(unique("sx"))).setUser(byId(id))
+                .setSessionId(signIn.sessionUid()).build()), "oidc.invalid_session_account_id", 404);
+        assertThat(stack.logto.state().sessionsOf(owner)).hasSize(1);
+    }
+
+    private static Function<Object, String> sessionUid() {
+        return s -> ((JsonObject) s).getJsonObject("payload").getString("uid");
     }
 }
