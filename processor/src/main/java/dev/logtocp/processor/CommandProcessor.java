@@ -17,6 +17,7 @@ import dev.logtocp.processor.idempotency.LedgerStore;
 import dev.logtocp.processor.idempotency.LedgerRestorer;
 import dev.logtocp.processor.idempotency.ReferenceMap;
 import dev.logtocp.processor.kafka.CommandLoop;
+import dev.logtocp.processor.ownership.OwnershipGate;
 import dev.logtocp.processor.logto.CircuitBreaker;
 import dev.logtocp.processor.logto.RateLimiter;
 import dev.logtocp.processor.metrics.ProcessorMetrics;
@@ -111,7 +112,8 @@ public final class CommandProcessor implements AutoCloseable {
         this.loop = new CommandLoop(new KafkaConsumer<>(consumerProperties(kafka)),
                 new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), values,
                 HandlerRegistry.standard(config.security().passwordResetKeysDir()
-                        .map(RecipientKeys::load).orElseGet(RecipientKeys::none)), executor, context, executionContexts, kafka, engine, ledger, references, restorer, breaker, new CommandGate(policies), metrics, clock);
+                        .map(RecipientKeys::load).orElseGet(RecipientKeys::none)), executor, context, executionContexts, kafka, engine, ledger, references, restorer, breaker, new CommandGate(policies),
+                ownership(kafka, logto, engine), metrics, clock);
         metrics.gauge(ProcessorMetrics.IN_FLIGHT, "commands read and not finished", loop::inFlight);
         metrics.gauge(ProcessorMetrics.LEDGER_ENTRIES, "idempotency ledger entries in the local store (RocksDB estimate)", ledger::size);
         this.loopThread = new Thread(loop, "command-loop");
@@ -169,6 +171,21 @@ public final class CommandProcessor implements AutoCloseable {
         // Last: event loops and the consumer thread may use the ledger until they are gone.
         ledger.close();
         LOGGER.info("processor stopped");
+    }
+
+    /**
+     * The lease bound comes from the consumer's own session and poll timeouts (as configured, or Kafka's defaults),
+     * so it follows whatever the operator sets through {@code KAFKA_CLIENT_*}.
+     */
+    static CommandLoop.Ownership ownership(KafkaSettings kafka, LogtoSettings logto, EngineSettings engine) {
+        ConsumerConfig consumer = new ConsumerConfig(consumerProperties(kafka));
+        Duration lease = OwnershipGate.leaseBound(
+                Duration.ofMillis(consumer.getInt(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)),
+                Duration.ofMillis(consumer.getInt(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG)));
+        LOGGER.info("ownership lease {} ms; a revocation waits up to {} ms for Logto calls on the wire; commit barrier {}",
+                lease.toMillis(), logto.requestTimeout().plusSeconds(1).toMillis(), engine.commitBarrier() ? "on" : "off");
+        return new CommandLoop.Ownership(new OwnershipGate(lease, System::nanoTime), logto.requestTimeout().plusSeconds(1),
+                engine.commitBarrier());
     }
 
     static Map<String, Object> consumerProperties(KafkaSettings kafka) {

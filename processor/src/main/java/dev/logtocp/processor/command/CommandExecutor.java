@@ -4,9 +4,12 @@ import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.outcomes.FieldError;
 import dev.logtocp.outcomes.OutcomeStatus;
 import dev.logtocp.processor.idempotency.ReferenceMap;
+import dev.logtocp.processor.logto.CallFencedException;
 import dev.logtocp.processor.logto.CircuitBreaker;
 import dev.logtocp.processor.logto.LogtoClient;
 import dev.logtocp.processor.logto.LogtoException;
+import dev.logtocp.processor.ownership.PartitionLease;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,8 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one command to its end: validate, then execute its handler, retrying transient failures with backoff until
- * it succeeds, fails permanently, runs out of attempts or passes its deadline. Always completes with an
- * {@link ExecutionResult}, never with a failure, so that every command gets exactly one outcome.
+ * it succeeds, fails permanently, runs out of attempts or passes its deadline. Completes with an
+ * {@link ExecutionResult}, so that every command gets exactly one outcome, with one exception: when the command's
+ * partition is taken from this instance ({@link PartitionLease} no longer owned), the command is abandoned: its
+ * pending retry is cancelled, no further Logto call is made, and the future fails with
+ * {@link CallFencedException}, so that no output is built for work that belongs to the next owner.
  *
  * <p>Called on the Vert.x event loop; never blocks (backoff uses timers).
  */
@@ -56,10 +62,12 @@ public final class CommandExecutor {
 
     /**
      * @param traceparent the command's W3C traceparent, continued on every Logto call; null when it had none
-     * @param partition   the command record's partition, which scopes its externalId references
+     * @param lease       the command record's partition as this instance holds it: every Logto call passes it, and
+     *                    the partition also scopes the command's externalId references
      */
     public <C extends SpecificRecord> Future<ExecutionResult> execute(CommandHandler<C> handler, C command, String traceparent,
-                                                                     int partition) {
+                                                                     PartitionLease lease) {
+        int partition = lease.partition().partition();
         CommandMeta meta = handler.meta(command);
         List<FieldError> problems = handler.validate(command);
         if (!problems.isEmpty()) {
@@ -70,9 +78,9 @@ public final class CommandExecutor {
             return Future.succeededFuture(failed("deadline_exceeded", "the command's deadline passed before it started", null, 0, startedAt));
         }
         Promise<ExecutionResult> done = Promise.promise();
-        LogtoClient traced = logto.traced(traceparent);
+        LogtoClient traced = logto.traced(traceparent).gated(lease);
         Attempts<C> attempts = new Attempts<>(handler, command, meta, startedAt, done, traced,
-                new UserResolver(traced, references, partition));
+                new UserResolver(traced, references, partition), lease);
         attempt(attempts, 1);
         return done.future();
     }
@@ -80,17 +88,21 @@ public final class CommandExecutor {
     /** Everything that stays the same across the attempts of one command. */
     private record Attempts<C extends SpecificRecord>(CommandHandler<C> handler, C command, CommandMeta meta,
                                                       Instant startedAt, Promise<ExecutionResult> done,
-                                                      LogtoClient logto, UserResolver users) {
+                                                      LogtoClient logto, UserResolver users, PartitionLease lease) {
     }
 
     private <C extends SpecificRecord> void attempt(Attempts<C> a, int attempt) {
+        if (!a.lease().owned()) {
+            abandon(a);
+            return;
+        }
         if (!breaker.tryAcquire()) {
             // Logto is considered down: wait without spending an attempt, unless the deadline passes meanwhile.
             if (pastDeadline(a.meta())) {
-                a.done().complete(failed("deadline_exceeded", "Logto was unavailable until the command's deadline", null, attempt - 1, a.startedAt()));
+                a.done().tryComplete(failed("deadline_exceeded", "Logto was unavailable until the command's deadline", null, attempt - 1, a.startedAt()));
                 return;
             }
-            vertx.setTimer(Math.min(1000, breaker.retryIn().toMillis()), id -> attempt(a, attempt));
+            later(a, Math.min(1000, breaker.retryIn().toMillis()), () -> attempt(a, attempt));
             return;
         }
         CommandHandler<C> handler = a.handler();
@@ -109,26 +121,31 @@ public final class CommandExecutor {
             if (ar.succeeded()) {
                 breaker.onSuccess();
                 HandlerResult r = ar.result();
-                done.complete(new ExecutionResult(r.status(), r.userId(), r.errorCode(), r.errorMessage(), r.httpStatus(),
+                done.tryComplete(new ExecutionResult(r.status(), r.userId(), r.errorCode(), r.errorMessage(), r.httpStatus(),
                         List.of(), r.details(), attempt, startedAt, clock.instant()));
                 return;
             }
             Throwable error = ar.cause();
-            if (error instanceof CommandFailure failure) {
+            boolean decided = error instanceof CommandFailure || (error instanceof LogtoException answer && !answer.retryable());
+            if (error instanceof CallFencedException || (!decided && !a.lease().owned())) {
+                // The partition is no longer ours: a retry may not be sent, and an error seen while the instance
+                // closes (its HTTP client going away) says nothing about the command. Its next owner runs it.
+                abandon(a);
+            } else if (error instanceof CommandFailure failure) {
                 breaker.onSuccess();
-                done.complete(failed(failure.code(), failure.getMessage(), failure.httpStatus(), attempt, startedAt));
+                done.tryComplete(failed(failure.code(), failure.getMessage(), failure.httpStatus(), attempt, startedAt));
             } else if (error instanceof LogtoException logtoError && logtoError.retryable()) {
                 breaker.onTransientFailure();
                 if (breaker.isOpen()) {
                     // Logto is down (this failure opened the breaker, or was a failed probe): it says nothing about
                     // the command, so the attempt is not spent; the command waits for the breaker like the others.
-                    vertx.setTimer(Math.max(1, Math.min(1000, breaker.retryIn().toMillis())), id -> attempt(a, attempt));
+                    later(a, Math.max(1, Math.min(1000, breaker.retryIn().toMillis())), () -> attempt(a, attempt));
                     return;
                 }
                 retryOrGiveUp(a, attempt, logtoError);
             } else if (error instanceof LogtoException logtoError) {
                 breaker.onPermanentAnswer();
-                done.complete(failed(logtoError.outcomeCode(), logtoError.getMessage(),
+                done.tryComplete(failed(logtoError.outcomeCode(), logtoError.getMessage(),
                         logtoError.httpStatus().orElse(null), attempt, startedAt));
             } else {
                 // A bug, not a Logto answer: end the command visibly rather than loop on it. Only the class name
@@ -137,7 +154,7 @@ public final class CommandExecutor {
                         .addKeyValue("action", handler.action()).addKeyValue("error", error.getClass().getName())
                         .log("handler failed unexpectedly");
                 LOGGER.debug("unexpected handler failure", error);
-                done.complete(failed("internal_error", error.getClass().getSimpleName(), null, attempt, startedAt));
+                done.tryComplete(failed("internal_error", error.getClass().getSimpleName(), null, attempt, startedAt));
             }
         });
     }
@@ -150,14 +167,46 @@ public final class CommandExecutor {
         boolean deadlineHit = meta.getDeadline() != null && clock.instant().plus(delay).isAfter(meta.getDeadline());
         if (!retry.mayRetry(attempt) || deadlineHit) {
             String code = deadlineHit ? "deadline_exceeded" : "retries_exhausted";
-            done.complete(failed(code, error.outcomeCode() + ": " + error.getMessage(), error.httpStatus().orElse(null), attempt, startedAt));
+            done.tryComplete(failed(code, error.outcomeCode() + ": " + error.getMessage(), error.httpStatus().orElse(null), attempt, startedAt));
             return;
         }
         LOGGER.atDebug().addKeyValue("commandId", meta.getCommandId()).addKeyValue("idempotencyKey", meta.getIdempotencyKey())
                 .addKeyValue("issuer", meta.getIssuer()).addKeyValue("attempt", attempt + 1).addKeyValue("delayMs", delay.toMillis())
                 .addKeyValue("errorCode", error.outcomeCode()).log("retrying after a transient failure");
         retries.retrying(a.command().getSchema().getName());
-        vertx.setTimer(Math.max(1, delay.toMillis()), id -> attempt(a, attempt + 1));
+        later(a, Math.max(1, delay.toMillis()), () -> attempt(a, attempt + 1));
+    }
+
+    /**
+     * Runs {@code next} after {@code delayMillis}, unless the partition is revoked first: then the timer is cancelled
+     * at once and the command abandoned, so a revoked partition leaves no retry behind. Called on the command's
+     * context; the revocation may come from the consumer thread, so the abandonment hops back onto that context.
+     */
+    private <C extends SpecificRecord> void later(Attempts<C> a, long delayMillis, Runnable next) {
+        Context context = Vertx.currentContext();
+        long[] registration = {-1};
+        long timer = vertx.setTimer(delayMillis, id -> {
+            a.lease().forget(registration[0]);
+            next.run();
+        });
+        registration[0] = a.lease().onRevoke(() -> {
+            if (vertx.cancelTimer(timer)) {
+                if (context == null) {
+                    abandon(a);
+                } else {
+                    context.runOnContext(v -> abandon(a));
+                }
+            }
+        });
+        if (registration[0] < 0 && vertx.cancelTimer(timer)) {
+            abandon(a);
+        }
+    }
+
+    private <C extends SpecificRecord> void abandon(Attempts<C> a) {
+        LOGGER.atDebug().addKeyValue("commandId", a.meta().getCommandId()).addKeyValue("partition", a.lease().partition())
+                .log("command abandoned: its partition is no longer owned by this instance");
+        a.done().tryFail(new CallFencedException("partition " + a.lease().partition() + " is no longer owned"));
     }
 
     private boolean pastDeadline(CommandMeta meta) {

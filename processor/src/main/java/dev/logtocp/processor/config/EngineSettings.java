@@ -25,6 +25,11 @@ import java.time.Duration;
  * @param stateDir            {@code STATE_DIR}: local directory of the ledger store (default
  *                            {@code <java.io.tmpdir>/logto-command-processor}); rebuilt from the ledger topic on
  *                            every start, so it needs no persistent volume, only disk for one retention window
+ * @param commitBarrier       {@code COMMIT_BARRIER}: true (default) starts a user's next command only once the
+ *                            previous one's outcome is committed, so a crash re-sends at most the latest command of
+ *                            each user and never applies an older change after a newer one; false starts it once the
+ *                            previous one has executed, which is faster for users with many commands in a row but
+ *                            lets a crash re-apply an older command of a user after a newer one (see README)
  */
 public record EngineSettings(
         int maxInFlight,
@@ -37,7 +42,8 @@ public record EngineSettings(
         Duration shutdownTimeout,
         Duration ledgerRetention,
         int executionThreads,
-        java.nio.file.Path stateDir) {
+        java.nio.file.Path stateDir,
+        boolean commitBarrier) {
 
     public EngineSettings {
         if (maxInFlight < 1) {
@@ -61,6 +67,6 @@ public record EngineSettings(
         return new EngineSettings(256, 10_000, 6, Duration.ofMillis(200), Duration.ofSeconds(10), 1 << 20,
                 Duration.ofMillis(20), Duration.ofSeconds(20), Duration.ofDays(7),
                 Math.max(1, Runtime.getRuntime().availableProcessors()),
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "logto-command-processor"));
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "logto-command-processor"), true);
     }
 }

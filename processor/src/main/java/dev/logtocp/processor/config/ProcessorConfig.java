@@ -49,7 +49,8 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 source.millis("SHUTDOWN_TIMEOUT_MS", defaults.shutdownTimeout(), Duration.ZERO, Duration.ofMinutes(10)),
                 source.millis("LEDGER_RETENTION_MS", defaults.ledgerRetention(), Duration.ofMinutes(1), Duration.ofDays(3650)),
                 source.integer("EXECUTION_THREADS", defaults.executionThreads(), 1, 256),
-                java.nio.file.Path.of(source.string("STATE_DIR", defaults.stateDir().toString())));
+                java.nio.file.Path.of(source.string("STATE_DIR", defaults.stateDir().toString())),
+                source.bool("COMMIT_BARRIER", defaults.commitBarrier()));
         LogtoSettings logto = new LogtoSettings(
                 uri("LOGTO_ENDPOINT", source.required("LOGTO_ENDPOINT")),
                 source.required("LOGTO_M2M_APP_ID"),

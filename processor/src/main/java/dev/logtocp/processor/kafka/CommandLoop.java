@@ -23,6 +23,9 @@ import dev.logtocp.processor.idempotency.PayloadHasher;
 import dev.logtocp.internal.LedgerEntry;
 import dev.logtocp.internal.UserReference;
 import dev.logtocp.processor.idempotency.ReferenceMap;
+import dev.logtocp.processor.logto.CallFencedException;
+import dev.logtocp.processor.ownership.OwnershipGate;
+import dev.logtocp.processor.ownership.PartitionLease;
 import dev.logtocp.processor.schedule.KeyedScheduler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -72,7 +75,8 @@ public final class CommandLoop implements Runnable {
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
     private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(1);
-    private static final Duration REVOKE_DRAIN_LIMIT = Duration.ofSeconds(10);
+    /** After the calls on the wire ended: how long commands answered by them get to finish and be published. */
+    private static final Duration REVOKE_SETTLE = Duration.ofSeconds(2);
 
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
@@ -96,6 +100,9 @@ public final class CommandLoop implements Runnable {
 
     private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    /** This instance's hold on each assigned partition; the door every Logto call of its commands passes. */
+    private final Map<TopicPartition, PartitionLease> leases = new HashMap<>();
+    private final Ownership ownership;
     private final Map<TopicPartition, Instant> decodeBackoff = new HashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -115,7 +122,7 @@ public final class CommandLoop implements Runnable {
                        CommandExecutor executor, Context schedulerContext, List<Context> executionContexts,
                        KafkaSettings kafka, EngineSettings engine,
                        IdempotencyLedger ledger, ReferenceMap references, LedgerRestorer ledgerRestorer, CircuitBreaker breaker,
-                       CommandGate gate,
+                       CommandGate gate, Ownership ownership,
                        ProcessorMetrics stats, Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
@@ -135,7 +142,21 @@ public final class CommandLoop implements Runnable {
         this.references = references;
         this.breaker = breaker;
         this.gate = gate;
+        this.ownership = ownership;
         this.publisher = new TransactionPublisher(producer, "transaction-publisher");
+    }
+
+    /**
+     * How this instance guards Logto against its own stale work.
+     *
+     * @param gate          the membership lease every Logto call checks through its partition's lease
+     * @param callsEnd      how long a revocation waits for calls already on the wire (the request timeout, plus slack)
+     * @param commitBarrier true: a key's next command starts only once the previous one's outcome is committed, so a
+     *                      crash re-sends at most the latest command of each key; false: it starts once the previous
+     *                      one has executed (faster for keys with many commands in a row, but a crash can re-apply
+     *                      an older command of a key after a newer one)
+     */
+    public record Ownership(OwnershipGate gate, Duration callsEnd, boolean commitBarrier) {
     }
 
     @Override
@@ -161,6 +182,8 @@ public final class CommandLoop implements Runnable {
             failure = e;
             LOGGER.error("command loop failed: {}", e.toString(), e);
         } finally {
+            // Before anything closes: work still running must make no further call and build no output.
+            leases.values().forEach(PartitionLease::gone);
             partitions.values().forEach(PartitionState::deactivate);
             publisher.close();
             closeQuietly();
@@ -193,12 +216,21 @@ public final class CommandLoop implements Runnable {
         return failure;
     }
 
+    /** Polls, and confirms the group membership lease when the poll returned while the consumer was a member. */
     private ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+        long started = System.nanoTime();
+        ConsumerRecords<byte[], byte[]> records;
         try {
-            return consumer.poll(timeout);
+            records = consumer.poll(timeout);
         } catch (WakeupException e) {
             return ConsumerRecords.empty();
         }
+        if (consumer.groupMetadata().generationId() >= 0) {
+            ownership.gate().confirmed(started);
+        } else {
+            ownership.gate().unconfirmed();
+        }
+        return records;
     }
 
     private void dispatch(ConsumerRecords<byte[], byte[]> records) {
@@ -210,7 +242,8 @@ public final class CommandLoop implements Runnable {
         List<Runnable> work = new ArrayList<>();
         for (TopicPartition tp : records.partitions()) {
             PartitionState state = partitions.get(tp);
-            if (state == null) {
+            PartitionLease lease = leases.get(tp);
+            if (state == null || lease == null) {
                 continue;
             }
             for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
@@ -234,7 +267,7 @@ public final class CommandLoop implements Runnable {
                 if (decoded instanceof DecodeResult.Command command) {
                     inFlight.incrementAndGet();
                     CommandGate.Refusal refusal = gateCheck(record, command.command());
-                    work.add(() -> schedule(state, record, command.command(), receivedAt, refusal));
+                    work.add(() -> schedule(state, lease, record, command.command(), receivedAt, refusal));
                 } else if (decoded instanceof DecodeResult.Poison poison) {
                     completions.add(deadLetter(state, record, poison, receivedAt));
                 }
@@ -254,48 +287,64 @@ public final class CommandLoop implements Runnable {
 
     /**
      * Runs on the scheduler's context. A refused command still goes through its key's queue, so its outcome keeps
-     * its place among the user's outcomes.
+     * its place among the user's outcomes. The command holds an execution slot until it is done and, with the
+     * commit barrier, holds its key until its outcome is committed (or dropped).
      */
-    private void schedule(PartitionState state, ConsumerRecord<byte[], byte[]> record, SpecificRecord command, Instant receivedAt,
-                          CommandGate.Refusal refusal) {
+    private void schedule(PartitionState state, PartitionLease lease, ConsumerRecord<byte[], byte[]> record,
+                          SpecificRecord command, Instant receivedAt, CommandGate.Refusal refusal) {
         String key = orderingKey(record, command);
-        scheduler.submit(key, () -> {
-            if (!state.active()) {
+        scheduler.submitStaged(key, () -> {
+            Promise<Void> settled = Promise.promise();
+            Runnable settle = () -> schedulerContext.runOnContext(x -> settled.tryComplete());
+            if (!state.active() || !lease.owned()) {
                 // The partition moved to another instance (or was rewound); its new owner runs this command.
                 inFlight.decrementAndGet();
-                return Future.succeededFuture();
+                return new KeyedScheduler.Running(Future.succeededFuture(), Future.succeededFuture());
             }
             // The HTTP work runs on one of several event loops (chosen by key, so a user's commands share one);
             // the scheduler's bookkeeping stays on its own context, which is told when the command is done.
             Promise<Void> done = Promise.promise();
             Context worker = executionContexts.get(Math.floorMod(key.hashCode(), executionContexts.size()));
-            worker.runOnContext(v -> executeGuarded(state, record, command, receivedAt, refusal).onComplete(ar -> {
-                inFlight.decrementAndGet();
-                if (ar.failed()) {
-                    // Only a bug gets here (the executor always completes); the record stays unfinished, so its
-                    // offset is never committed past, and the next start runs it again.
-                    LOGGER.error("command at {}-{}@{} could not be completed: {}", record.topic(), record.partition(),
-                            record.offset(), ar.cause().toString());
-                }
-                schedulerContext.runOnContext(x -> done.complete());
-            }));
-            return done.future();
+            lease.workStarted();
+            Runnable onCommitted = ownership.commitBarrier() ? settle : null;
+            worker.runOnContext(v -> executeGuarded(state, lease, record, command, receivedAt, refusal, onCommitted)
+                    .onComplete(ar -> {
+                        inFlight.decrementAndGet();
+                        lease.workEnded();
+                        if (ar.failed() || !ar.result() || onCommitted == null) {
+                            // No completion will settle the key (abandoned work, or no barrier): free it now.
+                            settle.run();
+                        }
+                        if (ar.failed() && !(ar.cause() instanceof CallFencedException)) {
+                            // Only a bug gets here (the executor always completes); the record stays unfinished, so
+                            // its offset is never committed past, and the next start runs it again.
+                            LOGGER.error("command at {}-{}@{} could not be completed: {}", record.topic(), record.partition(),
+                                    record.offset(), ar.cause().toString());
+                        }
+                        schedulerContext.runOnContext(x -> done.complete());
+                    }));
+            return new KeyedScheduler.Running(done.future(), settled.future());
         });
     }
 
-    /** {@link #execute}, with an exception it throws turned into a failed future so its key is not left waiting. */
-    private Future<Void> executeGuarded(PartitionState state, ConsumerRecord<byte[], byte[]> record, SpecificRecord command,
-                                        Instant receivedAt, CommandGate.Refusal refusal) {
+    /**
+     * {@link #execute}, with an exception it throws turned into a failed future so its key is not left waiting.
+     * Completes with true when a completion was queued (which settles the key once committed), false when not.
+     */
+    private Future<Boolean> executeGuarded(PartitionState state, PartitionLease lease, ConsumerRecord<byte[], byte[]> record,
+                                           SpecificRecord command, Instant receivedAt, CommandGate.Refusal refusal,
+                                           Runnable onCommitted) {
         try {
-            return execute(state, record, command, receivedAt, refusal);
+            return execute(state, lease, record, command, receivedAt, refusal, onCommitted);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Future<Void> execute(PartitionState state, ConsumerRecord<byte[], byte[]> record, SpecificRecord command, Instant receivedAt,
-                                 CommandGate.Refusal refusal) {
+    private Future<Boolean> execute(PartitionState state, PartitionLease lease, ConsumerRecord<byte[], byte[]> record,
+                                    SpecificRecord command, Instant receivedAt, CommandGate.Refusal refusal,
+                                    Runnable onCommitted) {
         CommandHandler handler = handlers.find(command.getClass()).orElseThrow();
         CommandMeta meta = handler.meta(command);
         OutcomeFactory.Subject subject = new OutcomeFactory.Subject(meta, command.getSchema().getName(), handler.action(),
@@ -306,8 +355,8 @@ public final class CommandLoop implements Runnable {
             LOGGER.atWarn().addKeyValue("commandId", meta.getCommandId()).addKeyValue("issuer", meta.getIssuer())
                     .addKeyValue("commandType", subject.commandType()).addKeyValue("errorCode", refusal.code())
                     .log("command refused by the issuer policy");
-            publishOutcome(state, record, meta, subject, rejected(refusal.code(), refusal.message()), null, null);
-            return Future.succeededFuture();
+            publishOutcome(state, record, meta, subject, rejected(refusal.code(), refusal.message()), null, null, onCommitted);
+            return Future.succeededFuture(true);
         }
         byte[] payloadHash = PayloadHasher.hash(command);
         int partition = record.partition();
@@ -319,11 +368,15 @@ public final class CommandLoop implements Runnable {
             ExecutionResult verdict = sameHash(prior.getPayloadHash(), payloadHash)
                     ? duplicateOf(prior)
                     : rejected("idempotency_key_reuse", "this idempotency key was already used by this issuer for a different command");
-            publishOutcome(state, record, meta, subject, verdict, null, null);
-            return Future.succeededFuture();
+            publishOutcome(state, record, meta, subject, verdict, null, null, onCommitted);
+            return Future.succeededFuture(true);
         }
-        Future<ExecutionResult> execution = executor.execute(handler, command, traceparent(record), partition);
+        Future<ExecutionResult> execution = executor.execute(handler, command, traceparent(record), lease);
         return execution.map(result -> {
+            if (!lease.mayPublish()) {
+                // The partition is gone: the next owner decides this command; nothing of it is built here.
+                return false;
+            }
             LedgerEntry decided = recordable(result) ? ledgerEntry(meta, subject.commandType(), payloadHash, result) : null;
             if (decided != null) {
                 ledger.recordPending(partition, decided, state::active);
@@ -332,8 +385,8 @@ public final class CommandLoop implements Runnable {
             if (reference != null) {
                 references.recordPending(partition, reference.externalId(), reference.userId(), state::active);
             }
-            publishOutcome(state, record, meta, subject, result, decided, reference);
-            return null;
+            publishOutcome(state, record, meta, subject, result, decided, reference, onCommitted);
+            return true;
         });
     }
 
@@ -356,7 +409,7 @@ public final class CommandLoop implements Runnable {
 
     private void publishOutcome(PartitionState state, ConsumerRecord<byte[], byte[]> record, CommandMeta meta,
                                 OutcomeFactory.Subject subject, ExecutionResult result, LedgerEntry decided,
-                                ReferenceChange reference) {
+                                ReferenceChange reference, Runnable onCommitted) {
         CommandOutcome outcome = OutcomeFactory.outcome(subject, result);
         stats.commandFinished(subject.commandType(), outcome.getStatus());
         List<Completion.Output> outputs = new ArrayList<>(4);
@@ -385,7 +438,7 @@ public final class CommandLoop implements Runnable {
             outputs.add(new Completion.Output(kafka.referencesTopic(), record.partition(),
                     reference.externalId().getBytes(StandardCharsets.UTF_8), value, List.of()));
         }
-        completions.add(new Completion(state, record.offset(), outputs, decided, reference));
+        completions.add(new Completion(state, record.offset(), outputs, decided, reference, onCommitted));
     }
 
     /**
@@ -489,6 +542,7 @@ public final class CommandLoop implements Runnable {
         List<Completion> later = new ArrayList<>();
         for (Completion c; (c = completions.poll()) != null; ) {
             if (!c.partition().active()) {
+                c.settle();
                 continue;
             }
             if (c.partition().withinRange(c.offset())) {
@@ -539,6 +593,7 @@ public final class CommandLoop implements Runnable {
                 case TransactionPublisher.Committed committed -> {
                     stats.transactionCommitted();
                     for (Completion c : batch.completions()) {
+                        c.settle();
                         int partition = c.partition().partition().partition();
                         if (c.ledgerEntry() != null) {
                             ledger.committed(partition, c.ledgerEntry(), batch.ledgerValues().get(c));
@@ -558,6 +613,7 @@ public final class CommandLoop implements Runnable {
                         publishEpoch++;
                     }
                     rewind(batch.touched());
+                    batch.completions().forEach(Completion::settle);
                 }
                 case TransactionPublisher.Fatal fatal -> throw new FatalPublishException(fatal.cause());
             }
@@ -713,19 +769,39 @@ public final class CommandLoop implements Runnable {
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
+        /**
+         * The group takes partitions back and waits for this callback. Their leases stop every new Logto call and
+         * cancel pending retries at once; calls already on the wire get up to the request timeout to end; commands
+         * those answers finish are published while the generation is still ours; then the leases are gone, and no
+         * work of these partitions can reach Logto or the topics from this instance any more.
+         */
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            // Give in-flight work of these partitions a bounded chance to finish and be committed while we still
-            // own them; whatever remains is abandoned and re-run by the new owner.
-            Instant deadline = clock.instant().plus(REVOKE_DRAIN_LIMIT.compareTo(engine.shutdownTimeout()) < 0
-                    ? REVOKE_DRAIN_LIMIT : engine.shutdownTimeout());
-            while (unfinished(revoked) > 0 && clock.instant().isBefore(deadline) && running) {
+            List<PartitionLease> revoking = new ArrayList<>();
+            for (TopicPartition tp : revoked) {
+                PartitionLease lease = leases.get(tp);
+                if (lease != null) {
+                    lease.revoke(Duration.ZERO);
+                    revoking.add(lease);
+                }
+            }
+            Instant callsEnd = clock.instant().plus(ownership.callsEnd());
+            for (PartitionLease lease : revoking) {
+                Duration left = Duration.between(clock.instant(), callsEnd);
+                if (!lease.revoke(left.isNegative() ? Duration.ZERO : left)) {
+                    LOGGER.warn("{} Logto calls of {} still unanswered after {} ms; giving the partition up anyway",
+                            lease.onWire(), lease.partition(), ownership.callsEnd().toMillis());
+                }
+            }
+            Instant settleBy = clock.instant().plus(REVOKE_SETTLE);
+            while (running(revoking) > 0 && clock.instant().isBefore(settleBy)) {
                 sleepBriefly();
                 publish(true);
                 applyResults();
             }
             // Everything published for these partitions must be committed while the group generation is ours.
             flush(Duration.ofSeconds(30));
+            revoking.forEach(PartitionLease::gone);
             drop(revoked);
             assigned = !partitions.isEmpty();
         }
@@ -742,6 +818,10 @@ public final class CommandLoop implements Runnable {
                     : consumer.committed(new HashSet<>(assigned));
             for (TopicPartition tp : assigned) {
                 partitions.put(tp, new PartitionState(tp, committed.get(tp)));
+                PartitionLease previous = leases.put(tp, ownership.gate().open(tp));
+                if (previous != null) {
+                    previous.gone();
+                }
             }
             stats.ledgerRestored();
             CommandLoop.this.assigned = !partitions.isEmpty();
@@ -751,8 +831,15 @@ public final class CommandLoop implements Runnable {
             LOGGER.info("assigned {}", assigned);
         }
 
+        /** Already someone else's: nothing more may leave or be published for these partitions, so no waiting. */
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
+            for (TopicPartition tp : lost) {
+                PartitionLease lease = leases.get(tp);
+                if (lease != null) {
+                    lease.gone();
+                }
+            }
             drop(lost);
             assigned = !partitions.isEmpty();
         }
@@ -763,15 +850,15 @@ public final class CommandLoop implements Runnable {
                 if (state != null) {
                     state.deactivate();
                 }
+                leases.remove(tp);
                 decodeBackoff.remove(tp);
             }
         }
 
-        private int unfinished(Collection<TopicPartition> tps) {
+        private int running(List<PartitionLease> revoking) {
             int n = 0;
-            for (TopicPartition tp : tps) {
-                PartitionState state = partitions.get(tp);
-                n += state == null ? 0 : state.unfinished();
+            for (PartitionLease lease : revoking) {
+                n += lease.runningWork();
             }
             return n;
         }

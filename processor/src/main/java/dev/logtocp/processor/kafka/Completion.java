@@ -10,12 +10,21 @@ import org.apache.kafka.common.header.Header;
  *
  * @param ledgerEntry the decision to remember for the idempotency ledger, or null when nothing is recorded
  * @param reference   the externalId mapping change to apply once committed, or null
+ * @param onSettled   told once, on the consumer thread, when this completion was committed or dropped (the per-key
+ *                    commit barrier frees the command's key then), or null
  */
 record Completion(PartitionState partition, long offset, List<Output> outputs, LedgerEntry ledgerEntry,
-                  CommandLoop.ReferenceChange reference) {
+                  CommandLoop.ReferenceChange reference, Runnable onSettled) {
 
     Completion(PartitionState partition, long offset, List<Output> outputs) {
-        this(partition, offset, outputs, null, null);
+        this(partition, offset, outputs, null, null, null);
+    }
+
+    /** Committed, or dropped for good (its partition was rewound or lost). */
+    void settle() {
+        if (onSettled != null) {
+            onSettled.run();
+        }
     }
 
     /**

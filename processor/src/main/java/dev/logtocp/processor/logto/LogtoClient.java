@@ -29,6 +29,7 @@ public final class LogtoClient {
     private final RateLimiter rateLimiter;
     private final String traceparent;
     private final RequestObserver observer;
+    private final CallGate gate;
 
     /** Told about every HTTP call: the Logto operation, its status (0 when no answer came) and its duration. */
     @FunctionalInterface
@@ -38,11 +39,11 @@ public final class LogtoClient {
 
     public LogtoClient(Vertx vertx, WebClient client, TokenProvider tokens, String baseUrl, Duration requestTimeout,
                        RateLimiter rateLimiter, RequestObserver observer) {
-        this(vertx, client, tokens, baseUrl, requestTimeout.toMillis(), rateLimiter, null, observer);
+        this(vertx, client, tokens, baseUrl, requestTimeout.toMillis(), rateLimiter, null, observer, CallGate.OPEN);
     }
 
     private LogtoClient(Vertx vertx, WebClient client, TokenProvider tokens, String baseUrl, long timeoutMillis,
-                        RateLimiter rateLimiter, String traceparent, RequestObserver observer) {
+                        RateLimiter rateLimiter, String traceparent, RequestObserver observer, CallGate gate) {
         this.vertx = vertx;
         this.client = client;
         this.tokens = tokens;
@@ -51,6 +52,7 @@ public final class LogtoClient {
         this.rateLimiter = rateLimiter;
         this.traceparent = traceparent;
         this.observer = observer;
+        this.gate = gate;
     }
 
     /**
@@ -59,7 +61,16 @@ public final class LogtoClient {
      */
     public LogtoClient traced(String incoming) {
         String child = Traceparent.child(incoming);
-        return child == null ? this : new LogtoClient(vertx, client, tokens, baseUrl, timeoutMillis, rateLimiter, child, observer);
+        return child == null ? this
+                : new LogtoClient(vertx, client, tokens, baseUrl, timeoutMillis, rateLimiter, child, observer, gate);
+    }
+
+    /**
+     * This client, with every request passing {@code gate} just before it goes on the wire (after the rate limit
+     * and the token): the request leaves only if the gate opens, and the gate hears when it has ended.
+     */
+    public LogtoClient gated(CallGate gate) {
+        return new LogtoClient(vertx, client, tokens, baseUrl, timeoutMillis, rateLimiter, traceparent, observer, gate);
     }
 
     /** A read: GET with query parameters. */
@@ -91,7 +102,7 @@ public final class LogtoClient {
 
     private Future<LogtoResponse> sendNow(String operation, HttpMethod method, String path, Map<String, String> query,
                                           JsonObject body, String idempotencyKey, boolean mayRefresh) {
-        return tokens.token().compose(token -> {
+        return tokens.token().compose(token -> gate.enter().compose(entered -> {
             HttpRequest<Buffer> request = client.requestAbs(method, baseUrl + path)
                     .timeout(timeoutMillis)
                     .bearerTokenAuthentication(token.value());
@@ -105,8 +116,15 @@ public final class LogtoClient {
                 request.putHeader("traceparent", traceparent);
             }
             long started = System.nanoTime();
-            Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendJsonObject(body);
+            Future<HttpResponse<Buffer>> sent;
+            try {
+                sent = body == null ? request.send() : request.sendJsonObject(body);
+            } catch (RuntimeException e) {
+                gate.exit();
+                return Future.failedFuture(e);
+            }
             return sent.<LogtoResponse>transform(ar -> {
+                gate.exit();
                 observer.observe(operation, ar.succeeded() ? ar.result().statusCode() : 0, System.nanoTime() - started);
                 if (ar.failed()) {
                     // Without an answer a write may or may not have been applied: say so, so that the retry is
@@ -121,6 +139,6 @@ public final class LogtoClient {
                 return Future.succeededFuture(new LogtoResponse(response.statusCode(), response.body(),
                         response.getHeader("Retry-After"), response.getHeader("Total-Number")));
             });
-        });
+        }));
     }
 }
