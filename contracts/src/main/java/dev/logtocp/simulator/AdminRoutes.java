@@ -1,6 +1,7 @@
 package dev.logtocp.simulator;
 
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,6 +34,16 @@ final class AdminRoutes {
         .put("mutations", store.mutations().size())
         .put("operations", new JsonObject(new java.util.HashMap<>(store.countsByOperation())))
         .put("faultsInjected", new JsonObject(new java.util.HashMap<>(faults.injectedCounts()))))));
+    // Per user, every change applied, in order, with the Idempotency-Key that caused it: what a chaos run judges
+    // the order of a user's changes by, from Logto's side.
+    router.get("/__admin/users/:userId/mutations").handler(ctx -> {
+      JsonArray log = new JsonArray();
+      for (Mutation m : store.mutationsForUser(ctx.pathParam("userId"))) {
+        log.add(new JsonObject().put("sequence", m.sequence()).put("operation", m.operation())
+            .put("idempotencyKey", m.idempotencyKey()).put("at", m.at().toString()));
+      }
+      Http.send(ctx, Reply.ok(new JsonObject().put("mutations", log)));
+    });
     router.post("/__admin/reset").handler(ctx -> {
       store.reset();
       Http.send(ctx, Reply.noContent());

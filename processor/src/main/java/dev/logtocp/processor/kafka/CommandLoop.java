@@ -161,6 +161,7 @@ public final class CommandLoop implements Runnable {
 
     @Override
     public void run() {
+        Thread ticker = ownership.gate().startTicker(Duration.ofMillis(100));
         try {
             producer.initTransactions();
             publisher.start();
@@ -182,6 +183,7 @@ public final class CommandLoop implements Runnable {
             failure = e;
             LOGGER.error("command loop failed: {}", e.toString(), e);
         } finally {
+            ticker.interrupt();
             // Before anything closes: work still running must make no further call and build no output.
             leases.values().forEach(PartitionLease::gone);
             partitions.values().forEach(PartitionState::deactivate);
@@ -218,6 +220,13 @@ public final class CommandLoop implements Runnable {
 
     /** Polls, and confirms the group membership lease when the poll returned while the consumer was a member. */
     private ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+        if (ownership.gate().takeRebalanceRequest()) {
+            // The process stalled for a lease or longer: the group may have moved on without us hearing of it yet.
+            // Rejoining makes the group say what we still own (revoked or lost callbacks first); calls wait meanwhile.
+            LOGGER.warn("this process stalled for {} ms or more: rejoining the group before any further Logto call",
+                    ownership.gate().leaseBound().toMillis());
+            consumer.enforceRebalance("process stalled for a membership lease");
+        }
         long started = System.nanoTime();
         ConsumerRecords<byte[], byte[]> records;
         try {
@@ -808,6 +817,7 @@ public final class CommandLoop implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            ownership.gate().rebalanced();
             // The ledger of a partition is complete before any of its commands can run: nothing has been
             // dispatched for these partitions yet, and dispatch happens on this thread after this returns.
             java.util.SortedSet<Integer> numbers = new java.util.TreeSet<>(assigned.stream().map(TopicPartition::partition).toList());

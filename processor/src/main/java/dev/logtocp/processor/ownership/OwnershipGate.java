@@ -3,6 +3,7 @@ package dev.logtocp.processor.ownership;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 
@@ -15,11 +16,18 @@ import org.apache.kafka.common.TopicPartition;
  * ({@code session.timeout.ms} without heartbeats, e.g. a frozen or cut-off process) or after it went
  * {@code max.poll.interval.ms} without polling. So a poll that returned while the consumer was a member of the
  * group confirms membership for {@link #leaseBound} after the poll began: the smaller of the two timeouts, less a
- * margin for clock and scheduling slack. A process that wakes up after a freeze finds its lease lapsed and makes no
- * call until its consumer has polled again as a member; by then a rebalance has revoked whatever it lost.
+ * margin for clock and scheduling slack.
  *
- * <p>Threading: {@link #confirmed}, {@link #unconfirmed} and {@link #open} are called on the consumer thread;
- * {@link #live} from any thread.
+ * <p>A process that was frozen (SIGSTOP, a VM pause, a stalled host) wakes with its timers due at once, and its
+ * consumer may still believe in a generation the group has already replaced: the first poll after the wake can
+ * return buffered records before a heartbeat tells it otherwise. So a stall is detected independently: a ticker
+ * thread ({@link #tick}) notes its own gaps, and the consumer thread compares the last tick with the clock before it
+ * confirms. A gap as long as the lease marks the membership suspect: no call leaves, polls confirm nothing, and
+ * the consumer is asked to rejoin the group ({@link #takeRebalanceRequest}); only a new assignment
+ * ({@link #rebalanced}) ends the suspicion, and by then a rebalance has revoked whatever this instance lost.
+ *
+ * <p>Threading: {@link #confirmed}, {@link #unconfirmed}, {@link #rebalanced}, {@link #takeRebalanceRequest} and
+ * {@link #open} are called on the consumer thread; {@link #tick} on the ticker thread; {@link #live} from any thread.
  */
 public final class OwnershipGate {
     private static final long UNCONFIRMED = Long.MIN_VALUE;
@@ -27,8 +35,11 @@ public final class OwnershipGate {
     private final long leaseNanos;
     private final LongSupplier nanoClock;
     private final Set<PartitionLease> leases = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean rebalanceRequested = new AtomicBoolean();
     /** {@link System#nanoTime} at the start of the last poll that confirmed membership. */
     private volatile long confirmedAt = UNCONFIRMED;
+    private volatile long lastTick;
+    private volatile boolean suspect;
 
     public OwnershipGate(Duration leaseBound, LongSupplier nanoClock) {
         if (leaseBound.isNegative() || leaseBound.isZero()) {
@@ -36,6 +47,7 @@ public final class OwnershipGate {
         }
         this.leaseNanos = leaseBound.toNanos();
         this.nanoClock = nanoClock;
+        this.lastTick = nanoClock.getAsLong();
     }
 
     /**
@@ -52,8 +64,18 @@ public final class OwnershipGate {
         return bound.isNegative() || bound.isZero() ? shortest.dividedBy(2) : bound;
     }
 
-    /** A poll that began at {@code pollStartedNanos} returned while the consumer was a member of the group. */
+    /**
+     * A poll that began at {@code pollStartedNanos} returned while the consumer was a member of the group. Confirms
+     * nothing while the membership is suspect, or when the ticker has not ticked for a lease: then this very poll
+     * may be the first one after a freeze.
+     */
     public void confirmed(long pollStartedNanos) {
+        if (nanoClock.getAsLong() - lastTick >= leaseNanos) {
+            markSuspect();
+        }
+        if (suspect) {
+            return;
+        }
         confirmedAt = pollStartedNanos;
         // Calls that waited for the membership to be confirmed again may go now. Every poll wakes them, so one that
         // started waiting just after a wake waits at most one poll interval.
@@ -65,9 +87,62 @@ public final class OwnershipGate {
         confirmedAt = UNCONFIRMED;
     }
 
+    /** The ticker thread's heartbeat: a gap of a lease or more since the last tick means this process stalled. */
+    public void tick() {
+        long now = nanoClock.getAsLong();
+        long gap = now - lastTick;
+        lastTick = now;
+        if (gap >= leaseNanos) {
+            markSuspect();
+        }
+    }
+
+    /**
+     * Starts the ticker: a daemon thread that calls {@link #tick} every {@code interval} until interrupted. It does
+     * nothing else, so only a stalled process (or a starved machine) delays it by a whole lease.
+     */
+    public Thread startTicker(Duration interval) {
+        Thread ticker = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                tick();
+                try {
+                    Thread.sleep(interval.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "ownership-ticker");
+        ticker.setDaemon(true);
+        tick();
+        ticker.start();
+        return ticker;
+    }
+
+    /** The group assigned partitions to this instance: a fresh generation, so membership is no longer suspect. */
+    public void rebalanced() {
+        suspect = false;
+    }
+
+    /** True once after a stall was detected: the consumer should rejoin the group to learn what it still owns. */
+    public boolean takeRebalanceRequest() {
+        return rebalanceRequested.getAndSet(false);
+    }
+
+    public boolean suspect() {
+        return suspect;
+    }
+
+    private void markSuspect() {
+        if (!suspect) {
+            suspect = true;
+            rebalanceRequested.set(true);
+        }
+        confirmedAt = UNCONFIRMED;
+    }
+
     public boolean live() {
         long at = confirmedAt;
-        return at != UNCONFIRMED && nanoClock.getAsLong() - at < leaseNanos;
+        return !suspect && at != UNCONFIRMED && nanoClock.getAsLong() - at < leaseNanos;
     }
 
     public Duration leaseBound() {

@@ -95,6 +95,34 @@ final class ProcessorFleet implements AutoCloseable {
         kills++;
     }
 
+    /** {@code kill -STOP}: the process freezes mid-flight (timers, sockets, heartbeats all stop) until {@link #resume}. */
+    void freeze(int i) {
+        signal(i, "-STOP");
+    }
+
+    /** {@code kill -CONT}: a frozen process wakes up with all its timers due at once. */
+    void resume(int i) {
+        signal(i, "-CONT");
+    }
+
+    private void signal(int i, String signal) {
+        Process p = slots[i];
+        if (p == null || !p.isAlive()) {
+            throw new IllegalStateException("slot " + i + " is not running; see " + logFile(i));
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " of slot " + i + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted signalling slot " + i, e);
+        }
+    }
+
     /** Thread dumps of the running children ({@code jcmd Thread.print}), for a run that got stuck. */
     void dumpThreads() {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();

@@ -114,9 +114,17 @@ class FencedCallsTest {
         assertThat(logto.state().requestCount()).isEqualTo(before);
     }
 
+    /** Moves the fake clock while the ticker keeps ticking: a slow consumer, not a frozen process. */
+    private void elapseTicking(Duration duration) {
+        for (long left = duration.toNanos(); left > 0; left -= 100_000_000L) {
+            nanos.addAndGet(Math.min(left, 100_000_000L));
+            gate.tick();
+        }
+    }
+
     @Test
     void aCallAfterTheLeaseLapsedWaitsForTheNextConfirmingPoll() throws Exception {
-        nanos.addAndGet(LEASE.toNanos() + 1);
+        elapseTicking(LEASE.plusMillis(1));
         long before = logto.state().requestCount();
 
         CompletableFuture<LogtoResponse> call = onContext(() -> client.gated(lease).get("user.list", "/api/users", null));
@@ -131,7 +139,7 @@ class FencedCallsTest {
 
     @Test
     void aCallWaitingForMembershipIsRefusedWhenThePartitionIsRevokedMeanwhile() throws Exception {
-        nanos.addAndGet(LEASE.toNanos() + 1);
+        elapseTicking(LEASE.plusMillis(1));
         long before = logto.state().requestCount();
         CompletableFuture<LogtoResponse> call = onContext(() -> client.gated(lease).get("user.list", "/api/users", null));
         Thread.sleep(100);
@@ -199,6 +207,42 @@ class FencedCallsTest {
         assertThat(lease.revoke(Duration.ofSeconds(5))).as("then waits for it to end").isTrue();
         assertThat(lease.onWire()).isZero();
         assertThat(await(call).status()).isEqualTo(200);
+    }
+
+    /**
+     * A frozen process: its clock jumps past a lease with no tick in between. Polls confirm nothing until a new
+     * assignment: the first poll after a wake may return buffered records under a generation the group replaced.
+     */
+    @Test
+    void afterAStallOnlyANewAssignmentLetsCallsGoAgain() throws Exception {
+        nanos.addAndGet(LEASE.toNanos() + 1);
+        long before = logto.state().requestCount();
+        CompletableFuture<LogtoResponse> call = onContext(() -> client.gated(lease).get("user.list", "/api/users", null));
+
+        gate.confirmed(nanos.get());
+        Thread.sleep(200);
+        assertThat(gate.suspect()).isTrue();
+        assertThat(gate.takeRebalanceRequest()).as("the consumer is asked to rejoin").isTrue();
+        assertThat(call).as("a poll right after the wake confirms nothing").isNotDone();
+        gate.tick();
+        gate.confirmed(nanos.get());
+        Thread.sleep(200);
+        assertThat(call).isNotDone();
+        assertThat(logto.state().requestCount()).isEqualTo(before);
+
+        gate.rebalanced();
+        gate.confirmed(nanos.get());
+        assertThat(await(call).status()).isEqualTo(200);
+        assertThat(logto.state().requestCount()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void theTickerThreadNoticesAStallOnItsOwn() {
+        gate.tick();
+        nanos.addAndGet(LEASE.toNanos());
+        gate.tick();
+        assertThat(gate.suspect()).isTrue();
+        assertThat(gate.live()).isFalse();
     }
 
     @Test
