@@ -133,6 +133,24 @@ final class SimulatorProcess implements AutoCloseable {
         return send("GET", "/__admin/stats", null);
     }
 
+    /**
+     * Sets or changes the simulator's capacity model (contracts/SIMULATOR.md), e.g.
+     * {@code {"preset":"logto"}}, {@code {"preset":"logto","scale":0.5}}; returns the model and its counters.
+     */
+    String setCapacity(String modelJson) {
+        return send("PUT", "/__admin/capacity", modelJson);
+    }
+
+    /** Removes the capacity limit; requests waiting in the model go through at once. */
+    void clearCapacity() {
+        send("DELETE", "/__admin/capacity", null);
+    }
+
+    /** The capacity model's counters: admitted, rejected (answered 500), connections in use, waiting requests. */
+    String capacityStats() {
+        return send("GET", "/__admin/capacity", null);
+    }
+
     private String send(String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + path)).timeout(Duration.ofSeconds(30));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
