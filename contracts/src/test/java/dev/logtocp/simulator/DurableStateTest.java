@@ -54,8 +54,8 @@ class DurableStateTest {
     store.addMfa(id, "Totp", "k-mfa", true);
     store.addToken(id, "ci", 4_102_444_800_000L, "k-pat");
     store.patchLogtoConfigs(id, new JsonObject().put("skipped", true), null, "k-configs");
-    store.seedSession(id);
-    store.seedGrant(id, "app-1");
+    store.seedSignIn(id, "seeded-first-party-app", false);
+    store.seedGrant(id, "app-1", false);
     store.setSuspended(id, true, "k-suspend");
     return id;
   }
