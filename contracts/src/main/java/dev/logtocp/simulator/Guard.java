@@ -102,6 +102,34 @@ final class Guard {
     return this;
   }
 
+  /**
+   * Zod's {@code z.string().min(1).array()}, optionally {@code .nonempty()} and optionally {@code .optional()}:
+   * an array of non-empty strings.
+   */
+  Guard idArray(String key, boolean nonEmpty, boolean required) {
+    if (!body.containsKey(key) && !required) {
+      return this;
+    }
+    int before = issues.size();
+    stringArray(key);
+    if (issues.size() > before) {
+      return this;
+    }
+    JsonArray array = body.getJsonArray(key);
+    if (nonEmpty && array.isEmpty()) {
+      issues.add(issue(key, "too_small", "Array must contain at least 1 element(s)").put("minimum", 1)
+          .put("type", "array").put("inclusive", true).put("exact", false));
+    }
+    for (int i = 0; i < array.size(); i++) {
+      if (array.getString(i).isEmpty()) {
+        issues.add(new JsonObject().put("code", "too_small").put("minimum", 1).put("type", "string")
+            .put("inclusive", true).put("exact", false).put("message", "String must contain at least 1 character(s)")
+            .put("path", new JsonArray().add(key).add(i)));
+      }
+    }
+    return this;
+  }
+
   Guard oneOf(String key, List<String> allowed, boolean required) {
     if (!body.containsKey(key) && !required) {
       return this;
@@ -124,6 +152,13 @@ final class Guard {
     return invalid(List.of(new JsonObject().put("code", "invalid_type").put("expected", "object")
         .put("received", typeName(received)).put("path", new JsonArray())
         .put("message", "Expected object, received " + typeName(received))));
+  }
+
+  /** A 400 for one value deep in the body, e.g. path {@code ["profile", "givenName"]}. */
+  static ApiError invalidTypeAt(JsonArray path, String expected, Object received) {
+    return invalid(List.of(new JsonObject().put("code", "invalid_type").put("expected", expected)
+        .put("received", typeName(received)).put("path", path.copy())
+        .put("message", "Expected " + expected + ", received " + typeName(received))));
   }
 
   /** A 400 for a query parameter, which Logto reports with the same guard code. */

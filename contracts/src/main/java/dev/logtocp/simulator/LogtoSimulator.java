@@ -59,6 +59,8 @@ public final class LogtoSimulator implements AutoCloseable {
       router.route("/api/*").handler(new AuthHandler(tokens));
       new UserRoutes(store).mount(router);
       new RoleRoutes(store).mount(router);
+      new OrganizationRoutes(store).mount(router);
+      new PasswordExpirationRoutes(store).mount(router);
       // Logto's router answers unknown API paths with a plain-text 404.
       router.route("/api/*").handler(ctx -> Http.send(ctx, Reply.of(404, "Not Found")));
       Future<HttpServer> listening = vertx.createHttpServer(new HttpServerOptions().setHost(config.host())
@@ -128,6 +130,29 @@ public final class LogtoSimulator implements AutoCloseable {
   /** Test set-up: an MFA verification of the given type (e.g. {@code Totp}) of an existing user. */
   public String createMfaVerification(String userId, String type) {
     return store.addMfa(userId, type, null, false);
+  }
+
+  /** Test set-up: an organization (not recorded as a mutation). Returns its id. */
+  public String createOrganization(String name) {
+    return store.organizations.createOrganization(name, null, null, false).getString("id");
+  }
+
+  /** Test set-up: an organization role of type {@code User}. Returns its id. */
+  public String createOrganizationRole(String name) {
+    return store.organizations.createRole(name, null, "User", null, false).getString("id");
+  }
+
+  /** Test set-up: an organization role of type {@code MachineToMachine}, which Logto refuses to give users. */
+  public String createMachineToMachineOrganizationRole(String name) {
+    return store.organizations.createRole(name, null, "MachineToMachine", null, false).getString("id");
+  }
+
+  /**
+   * Turns the sign-in experience's password expiration policy on or off (off by default, as in a fresh Logto,
+   * where {@code PATCH /password/expiration} refuses {@code isExpired: true}).
+   */
+  public void setPasswordExpirationEnabled(boolean enabled) {
+    store.setPasswordExpirationEnabled(enabled);
   }
 
   /** Stops the server; held (ambiguous-timeout) connections are dropped. Blocks; not from an event loop. */

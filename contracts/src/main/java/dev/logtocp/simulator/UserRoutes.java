@@ -109,6 +109,9 @@ final class UserRoutes {
         .string("passwordDigest", null, false)
         .oneOf("passwordAlgorithm", PASSWORD_ALGORITHMS, body.containsKey("passwordDigest"))
         .check();
+    if (body.getValue("profile") instanceof JsonObject profile) {
+      body.put("profile", ProfileClaims.guardAndStrip(profile));
+    }
     // Logto answers 200 here, not 201.
     return Reply.ok(store.createUser(body, idempotencyKey(ctx)));
   }
