@@ -196,6 +196,35 @@ final class Guard {
     return this;
   }
 
+  /**
+   * Zod's {@code z.string().min(1).array()}, optionally {@code .nonempty()} and optionally {@code .optional()}:
+   * an array of non-empty strings.
+   */
+  Guard idArray(String key, boolean nonEmpty, boolean required) {
+    if (!body.containsKey(key) && !required) {
+      return this;
+    }
+    int before = issues.size();
+    stringArray(key);
+    if (issues.size() > before) {
+      return this;
+    }
+    JsonArray array = body.getJsonArray(key);
+    if (nonEmpty && array.isEmpty()) {
+      issues.add(new JsonObject().put("code", "too_small").put("minimum", 1).put("type", "array")
+          .put("inclusive", true).put("exact", false).put("message", "Array must contain at least 1 element(s)")
+          .put("path", path(key)));
+    }
+    for (int i = 0; i < array.size(); i++) {
+      if (array.getString(i).isEmpty()) {
+        issues.add(new JsonObject().put("code", "too_small").put("minimum", 1).put("type", "string")
+            .put("inclusive", true).put("exact", false).put("message", "String must contain at least 1 character(s)")
+            .put("path", new JsonArray().add(key).add(i)));
+      }
+    }
+    return this;
+  }
+
   /** Zod's {@code nativeEnum}: a present value must be one of {@code allowed}. */
   Guard oneOf(String key, List<String> allowed, boolean required) {
     if (!body.containsKey(key)) {
@@ -245,11 +274,6 @@ final class Guard {
     return invalid(List.of(issue), "The request query is invalid.");
   }
 
-  /** A 400 for an enum query parameter with a value outside {@code allowed}, as zod words it. */
-  static ApiError invalidEnumQuery(String key, Object received, List<String> allowed) {
-    return invalid(List.of(enumIssue(new JsonArray().add(key), received, allowed)));
-  }
-
   private static JsonObject enumIssue(JsonArray path, Object received, List<String> allowed) {
     String shown = received instanceof String s ? "'" + s + "'" : String.valueOf(received);
     return new JsonObject().put("received", received).put("code", "invalid_enum_value")
@@ -266,6 +290,13 @@ final class Guard {
       sb.append('\'').append(option).append('\'');
     }
     return sb.toString();
+  }
+
+  /** A 400 for one value deep in the body, e.g. path {@code ["profile", "givenName"]}. */
+  static ApiError invalidTypeAt(JsonArray path, String expected, Object received) {
+    return invalid(List.of(new JsonObject().put("code", "invalid_type").put("expected", expected)
+        .put("received", typeName(received)).put("path", path.copy())
+        .put("message", "Expected " + expected + ", received " + typeName(received))));
   }
 
   private static ApiError invalid(List<JsonObject> issues) {

@@ -89,6 +89,8 @@ public final class LogtoSimulator implements AutoCloseable {
       router.route("/api/*").handler(capacity);
       new UserRoutes(store).mount(router);
       new RoleRoutes(store).mount(router);
+      new OrganizationRoutes(store).mount(router);
+      new PasswordExpirationRoutes(store).mount(router);
       // Logto's router answers unknown API paths with a plain-text 404.
       router.route("/api/*").handler(ctx -> Http.send(ctx, Reply.of(404, "Not Found")));
       Future<HttpServer> listening = vertx.createHttpServer(new HttpServerOptions().setHost(config.host())
@@ -209,6 +211,29 @@ public final class LogtoSimulator implements AutoCloseable {
     T result = change.get();
     store.flush();
     return result;
+  }
+
+  /** Test set-up: an organization (not recorded as a mutation). Returns its id. */
+  public String createOrganization(String name) {
+    return store.organizations.createOrganization(name, null, null, false).getString("id");
+  }
+
+  /** Test set-up: an organization role of type {@code User}. Returns its id. */
+  public String createOrganizationRole(String name) {
+    return store.organizations.createRole(name, null, "User", null, false).getString("id");
+  }
+
+  /** Test set-up: an organization role of type {@code MachineToMachine}, which Logto refuses to give users. */
+  public String createMachineToMachineOrganizationRole(String name) {
+    return store.organizations.createRole(name, null, "MachineToMachine", null, false).getString("id");
+  }
+
+  /**
+   * Turns the sign-in experience's password expiration policy on or off (off by default, as in a fresh Logto,
+   * where {@code PATCH /password/expiration} refuses {@code isExpired: true}).
+   */
+  public void setPasswordExpirationEnabled(boolean enabled) {
+    store.setPasswordExpirationEnabled(enabled);
   }
 
   /**

@@ -97,6 +97,21 @@ public final class SimulatorState {
     return store.user(userId) != null && store.verifyPassword(userId, candidate);
   }
 
+  /** Ids of the organizations the user is a member of (empty for an unknown user). */
+  public Set<String> organizationsOf(String userId) {
+    return store.organizations.organizationIdsOf(userId);
+  }
+
+  /** Organization role ids the user holds in one organization (empty for a non-member). */
+  public Set<String> organizationRolesOf(String organizationId, String userId) {
+    return store.organizations.memberRoleIds(organizationId, userId);
+  }
+
+  /** Whether the user's password is marked expired ({@code isPasswordExpired}, which the API does not show). */
+  public boolean passwordExpired(String userId) {
+    return store.user(userId) != null && store.passwordExpired(userId);
+  }
+
   /** Requests received on the simulated API and token endpoint, including ones answered with a fault. */
   public long requestCount() {
     return store.requestCount();

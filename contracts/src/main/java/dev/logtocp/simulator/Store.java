@@ -38,6 +38,10 @@ final class Store {
   private final Map<String, Map<String, JsonObject>> grants = new HashMap<>();
   private final Map<String, Map<String, JsonObject>> mfa = new HashMap<>();
   private final Map<String, Map<String, JsonObject>> tokens = new HashMap<>();
+  /** Organizations and memberships: their own section, under this store's lock. */
+  final OrganizationStore organizations = new OrganizationStore(this);
+  /** The sign-in experience's password expiration policy; off, as in a fresh Logto. */
+  private boolean passwordExpirationEnabled;
   private final List<Mutation> mutations = new ArrayList<>();
   private final Map<String, Long> operationCounts = new HashMap<>();
   private long requests;
@@ -65,7 +69,7 @@ final class Store {
     return requests;
   }
 
-  private void record(String userId, String operation, String idempotencyKey) {
+  void record(String userId, String operation, String idempotencyKey) {
     if (stateDirectory != null) {
       if (userId != null) {
         touchedUsers.add(userId);
@@ -115,6 +119,8 @@ final class Store {
     grants.clear();
     mfa.clear();
     tokens.clear();
+    organizations.clear();
+    passwordExpirationEnabled = false;
     mutations.clear();
     operationCounts.clear();
     requests = 0;
@@ -129,6 +135,10 @@ final class Store {
 
   private long now() {
     return clock.millis();
+  }
+
+  long clockMillis() {
+    return now();
   }
 
   // ---- users ---------------------------------------------------------------------------------------------------
@@ -148,6 +158,10 @@ final class Store {
   synchronized JsonObject user(String id) {
     UserRecord user = users.get(id);
     return user == null ? null : user.toJson();
+  }
+
+  synchronized boolean hasUser(String id) {
+    return users.containsKey(id);
   }
 
   synchronized JsonObject getUser(String id) {
@@ -342,6 +356,8 @@ final class Store {
     grants.remove(id);
     mfa.remove(id);
     tokens.remove(id);
+    // Memberships and organization roles reference the user with "on delete cascade" in Logto's schema.
+    organizations.forgetUser(id);
     record(id, "user.delete", idempotencyKey);
   }
 
@@ -372,6 +388,33 @@ final class Store {
     // A new password is always a change, even if it equals the old one: the marker is salted anew.
     record(id, "user.password.set", idempotencyKey);
     return user.toJson();
+  }
+
+  synchronized void setPasswordExpirationEnabled(boolean enabled) {
+    passwordExpirationEnabled = enabled;
+  }
+
+  /**
+   * {@code PATCH /password/expiration}: the user first (404), then the policy (400 for {@code true} while it is
+   * off). Logto writes the user, moving {@code updatedAt}, even when the flag is unchanged; only a change counts as
+   * a mutation.
+   */
+  synchronized JsonObject setPasswordExpired(String id, boolean expired, String idempotencyKey) {
+    UserRecord user = requireUser(id);
+    if (expired && !passwordExpirationEnabled) {
+      throw ApiError.of(400, "sign_in_experiences.password_expiration_not_enabled", "Password expiration policy is"
+          + " not enabled. Enable it in the sign-in experience settings before expiring passwords.");
+    }
+    user.updatedAt = Math.max(now(), user.updatedAt);
+    if (user.passwordExpired != expired) {
+      user.passwordExpired = expired;
+      record(id, "user.password.expiration", idempotencyKey);
+    }
+    return user.toJson();
+  }
+
+  synchronized boolean passwordExpired(String id) {
+    return requireUser(id).passwordExpired;
   }
 
   synchronized boolean verifyPassword(String id, String candidate) {

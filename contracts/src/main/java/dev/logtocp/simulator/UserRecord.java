@@ -25,6 +25,8 @@ final class UserRecord {
   long updatedAt;
   boolean suspended;
   String passwordMarker;
+  /** Logto keeps {@code isPasswordExpired} but does not show it in the Management API's user. */
+  boolean passwordExpired;
 
   UserRecord(String id, long sequence, long createdAt) {
     this.id = id;

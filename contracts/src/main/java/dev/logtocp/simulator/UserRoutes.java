@@ -133,6 +133,9 @@ final class UserRoutes {
     if ("".equals(body.getValue("avatar"))) {
       body.putNull("avatar");
     }
+    if (body.getValue("profile") instanceof JsonObject profile) {
+      body.put("profile", ProfileClaims.guardAndStrip(profile));
+    }
     // Logto answers 200 here, not 201.
     return Reply.ok(store.createUser(body, idempotencyKey(ctx)));
   }

@@ -58,7 +58,14 @@ class SchemaDocumentationTest {
             dev.logtocp.commands.SessionRevokeAll.getClassSchema(),
             dev.logtocp.commands.MfaReset.getClassSchema(),
             dev.logtocp.commands.PasswordChange.getClassSchema(),
-            dev.logtocp.commands.PasswordReset.getClassSchema());
+            dev.logtocp.commands.PasswordReset.getClassSchema(),
+            dev.logtocp.commands.OrganizationMembershipAdd.getClassSchema(),
+            dev.logtocp.commands.OrganizationMembershipRemove.getClassSchema(),
+            dev.logtocp.commands.OrganizationMembershipsReplace.getClassSchema(),
+            dev.logtocp.commands.OrganizationRoleAssign.getClassSchema(),
+            dev.logtocp.commands.OrganizationRolesReplace.getClassSchema(),
+            dev.logtocp.commands.OrganizationRoleRevoke.getClassSchema(),
+            dev.logtocp.commands.PasswordExpirationSet.getClassSchema());
     private static final List<Schema> PUBLISHED = java.util.stream.Stream.concat(COMMANDS.stream(),
             java.util.stream.Stream.of(CommandOutcome.getClassSchema(), AuditEvent.getClassSchema(),
                     dev.logtocp.internal.LedgerEntry.getClassSchema(), dev.logtocp.internal.UserReference.getClassSchema())).toList();

@@ -3,6 +3,7 @@ package dev.logtocp.processor.command;
 import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
+import dev.logtocp.processor.security.OrganizationAccess;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
@@ -45,6 +46,11 @@ public interface CommandHandler<C extends SpecificRecord> {
     /** Role ids this command takes away, for the issuer policy (RoleRevoke). */
     default List<String> rolesRemoved(C command) {
         return List.of();
+    }
+
+    /** The organizations and organization roles this command changes, for the issuer policy; empty for others. */
+    default Optional<OrganizationAccess> organizationAccess(C command) {
+        return Optional.empty();
     }
 
     /** The externalId a successful run of this command maps to the user it names (UserCreate). */

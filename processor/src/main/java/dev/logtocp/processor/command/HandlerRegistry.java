@@ -32,7 +32,12 @@ public final class HandlerRegistry {
                 new SessionRevokeHandler(), new GrantRevokeHandler(),
                 // composites: several calls, each step idempotent
                 new SessionRevokeAllHandler(), new MfaResetHandler(), new PasswordChangeHandler(),
-                new PasswordResetHandler(passwordRecipients)));
+                new PasswordResetHandler(passwordRecipients),
+                // organizations (keyed by the user, like every command above) and password expiration
+                new OrganizationMembershipAddHandler(), new OrganizationMembershipRemoveHandler(),
+                new OrganizationMembershipsReplaceHandler(), new OrganizationRoleAssignHandler(),
+                new OrganizationRolesReplaceHandler(), new OrganizationRoleRevokeHandler(),
+                new PasswordExpirationSetHandler()));
     }
 
     @SuppressWarnings("unchecked")

@@ -46,7 +46,12 @@ public final class UserCreateHandler implements CommandHandler<UserCreate> {
 
     @Override
     public List<FieldError> validate(UserCreate c) {
-        return Validation.of(c.getMeta())
+        Validation v = Validation.of(c.getMeta());
+        if (c.getProfileJson() != null) {
+            // Logto's create guard drops unknown claims silently (measured), so they are refused here.
+            v.profileJson("profileJson", c.getProfileJson());
+        }
+        return v
                 .username("username", c.getUsername())
                 .email("primaryEmail", c.getPrimaryEmail())
                 .phone("primaryPhone", c.getPrimaryPhone())
@@ -68,6 +73,7 @@ public final class UserCreateHandler implements CommandHandler<UserCreate> {
         if (c.getPrimaryPhone() != null) fields.add("primaryPhone");
         if (c.getName() != null) fields.add("name");
         if (c.getAvatar() != null) fields.add("avatar");
+        if (c.getProfileJson() != null) fields.add("profile");
         if (c.getPassword() != null || c.getPasswordDigest() != null) fields.add("password");
         fields.add("customData");
         return fields;
@@ -116,6 +122,9 @@ public final class UserCreateHandler implements CommandHandler<UserCreate> {
         putIfPresent(body, "avatar", c.getAvatar());
         putIfPresent(body, "password", c.getPassword());
         putIfPresent(body, "passwordDigest", c.getPasswordDigest());
+        if (c.getProfileJson() != null) {
+            body.put("profile", new JsonObject(c.getProfileJson()));
+        }
         if (c.getPasswordAlgorithm() != null) {
             // The Avro symbols are spelled as Logto spells the algorithms.
             body.put("passwordAlgorithm", c.getPasswordAlgorithm().name());

@@ -291,7 +291,8 @@ public final class CommandLoop implements Runnable {
     private CommandGate.Refusal gateCheck(ConsumerRecord<byte[], byte[]> record, SpecificRecord command) {
         CommandHandler handler = handlers.find(command.getClass()).orElseThrow();
         return gate.check(handler.meta(command), command.getSchema().getName(), handler.rolesGranted(command),
-                handler.rolesRemoved(command), record.topic(), record.value(), record.headers());
+                handler.rolesRemoved(command), handler.organizationAccess(command), record.topic(), record.value(),
+                record.headers());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.logtocp.processor.security;
 
 import dev.logtocp.commands.CommandMeta;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -28,6 +29,15 @@ public final class CommandGate {
     /** @return the refusal, or null when the command may proceed */
     public Refusal check(CommandMeta meta, String commandType, List<String> rolesGranted, List<String> rolesRemoved,
                          String topic, byte[] rawValue, Headers headers) {
+        return check(meta, commandType, rolesGranted, rolesRemoved, Optional.empty(), topic, rawValue, headers);
+    }
+
+    /**
+     * @param organizations what an organization command changes; empty for other commands
+     * @return the refusal, or null when the command may proceed
+     */
+    public Refusal check(CommandMeta meta, String commandType, List<String> rolesGranted, List<String> rolesRemoved,
+                         Optional<OrganizationAccess> organizations, String topic, byte[] rawValue, Headers headers) {
         IssuerPolicy policy = policies.current();
         String issuer = meta.getIssuer();
         SignatureVerifier.Verdict verdict = verifier.verify(issuer, topic, rawValue, headers);
@@ -42,6 +52,10 @@ public final class CommandGate {
         }
         IssuerPolicy.Decision decision = policy.authorize(issuer, commandType, rolesGranted, rolesRemoved);
         if (decision instanceof IssuerPolicy.Denied denied) {
+            return new Refusal("not_authorized", denied.reason());
+        }
+        if (organizations.isPresent()
+                && policy.authorizeOrganizations(issuer, commandType, organizations.get()) instanceof IssuerPolicy.Denied denied) {
             return new Refusal("not_authorized", denied.reason());
         }
         return null;

@@ -60,6 +60,9 @@ import org.apache.avro.specific.SpecificRecord;
  *       processor cannot know which without asking Logto. It is therefore allowed only when {@code roles.revoke}
  *       is {@code ["*"]} (the issuer may remove any role) and every role id in the command is allowed by
  *       {@code roles.assign}.</li>
+ *   <li>{@code organizations} limits the organization commands: which organizations ({@code ids}) and which
+ *       organization roles ({@code roles.assign}, {@code roles.revoke}); see {@link OrganizationRule}. Without it
+ *       an issuer may send no organization command.</li>
  *   <li>Public keys are Ed25519, X.509 SubjectPublicKeyInfo: base64 inline ({@code publicKey}) or PEM in a file
  *       ({@code publicKeyFile}). HMAC-SHA256 secrets come only from files ({@code secretFile}, at least 32 bytes,
  *       trailing CR/LF ignored); a secret inline in the policy is an error.</li>
@@ -106,16 +109,20 @@ public final class IssuerPolicy {
     private final DefaultIssuer defaultIssuer;
     private final Map<String, IssuerRule> issuers;
     private final Set<Path> referencedFiles;
+    /** Per listed issuer, its organization limits ({@link OrganizationRule#NONE} without an organizations entry). */
+    private final Map<String, OrganizationRule> organizationRules;
 
-    private IssuerPolicy(DefaultIssuer defaultIssuer, Map<String, IssuerRule> issuers, Set<Path> referencedFiles) {
+    private IssuerPolicy(DefaultIssuer defaultIssuer, Map<String, IssuerRule> issuers, Set<Path> referencedFiles,
+                         Map<String, OrganizationRule> organizationRules) {
         this.defaultIssuer = defaultIssuer;
         this.issuers = Map.copyOf(issuers);
         this.referencedFiles = Set.copyOf(referencedFiles);
+        this.organizationRules = Map.copyOf(organizationRules);
     }
 
     /** A policy letting every issuer send every command unsigned: the behaviour without a policy file. */
     public static IssuerPolicy allowAll() {
-        return new IssuerPolicy(DefaultIssuer.ALLOW, Map.of(), Set.of());
+        return new IssuerPolicy(DefaultIssuer.ALLOW, Map.of(), Set.of(), Map.of());
     }
 
     /**
@@ -161,6 +168,7 @@ public final class IssuerPolicy {
         };
         JsonObject issuersJson = optionalObject(root, "issuers", "");
         Map<String, IssuerRule> issuers = new LinkedHashMap<>();
+        Map<String, OrganizationRule> organizationRules = new LinkedHashMap<>();
         Set<Path> files = new LinkedHashSet<>();
         if (issuersJson != null) {
             for (String name : issuersJson.fieldNames()) {
@@ -170,9 +178,11 @@ public final class IssuerPolicy {
                 }
                 JsonObject issuerJson = object(issuersJson.getValue(name), path);
                 issuers.put(name, IssuerRule.parse(name, issuerJson, path, baseDir, files));
+                organizationRules.put(name, OrganizationRule.parse(issuerJson.getValue("organizations"),
+                        path + ".organizations"));
             }
         }
-        return new IssuerPolicy(defaultIssuer, issuers, files);
+        return new IssuerPolicy(defaultIssuer, issuers, files, organizationRules);
     }
 
     /**
@@ -210,6 +220,19 @@ public final class IssuerPolicy {
                 return Decision.ALLOWED;
             }
         }
+    }
+
+    /**
+     * May {@code issuer} make the organization changes {@code access} describes? Called after {@link #authorize}
+     * allowed the command type; unlisted issuers under {@code "allow"} may make any change.
+     */
+    public Decision authorizeOrganizations(String issuer, String commandType, OrganizationAccess access) {
+        OrganizationRule rule = issuer == null ? null : organizationRules.get(issuer);
+        if (rule == null) {
+            return defaultIssuer == DefaultIssuer.ALLOW ? Decision.ALLOWED
+                    : new Denied("issuer " + clip(issuer) + " is not in the issuer policy");
+        }
+        return rule.authorize(issuer, clip(commandType), access);
     }
 
     private static Decision roles(String issuer, String verb, RoleRule rule, List<String> roleIds) {
@@ -274,7 +297,7 @@ public final class IssuerPolicy {
                       boolean requireSignature, Map<String, VerificationKey> keys) {
 
         static IssuerRule parse(String name, JsonObject json, String path, Path baseDir, Set<Path> files) {
-            onlyKnownFields(json, path, Set.of("commands", "roles", "requireSignature", "keys"));
+            onlyKnownFields(json, path, Set.of("commands", "roles", "requireSignature", "keys", "organizations"));
             JsonArray commandsJson = array(json.getValue("commands"), path + ".commands", true);
             Set<String> commands = new LinkedHashSet<>();
             boolean anyCommand = false;

@@ -47,7 +47,9 @@ class HostileInputFuzzTest {
             "RoleRevoke", "IdentityLink", "IdentityReplace", "IdentityUnlink", "MfaVerificationCreate",
             "MfaVerificationDelete", "PersonalAccessTokenCreate", "PersonalAccessTokenUpdate",
             "PersonalAccessTokenDelete", "SessionRevoke", "GrantRevoke", "SessionRevokeAll", "MfaReset",
-            "PasswordChange", "PasswordReset");
+            "PasswordChange", "PasswordReset", "OrganizationMembershipAdd", "OrganizationMembershipRemove",
+            "OrganizationMembershipsReplace", "OrganizationRoleAssign", "OrganizationRolesReplace",
+            "OrganizationRoleRevoke", "PasswordExpirationSet");
 
     static final String MB = "x".repeat(1 << 20);
     static final List<String> HOSTILE_JSON = List.of(
