@@ -89,6 +89,11 @@ final class OutcomeReader implements Runnable {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         pending.put(commandId, new Pending(commandId, idempotencyKey, timeout, deadline, future));
+        if (!running) {
+            // The reader stopped between the check above and the registration: nobody would ever expire this one.
+            pending.remove(commandId);
+            throw new CommandClientException(commandId, "the client is closed");
+        }
         int count = partitionCount;
         if (count > 0 && assigned.contains(partitionOf(recordKey, count))) {
             return;
