@@ -287,22 +287,8 @@ final class JsonCommands {
         return new OpsException((path.isEmpty() ? "command" : path) + ": " + message);
     }
 
-    /**
-     * The record key for a command: the user reference's value (how upstream services key, so one user's
-     * commands stay in one partition), or for a create the username, else primary email, else external id.
-     */
+    /** The record key for a command: {@link dev.logtocp.client.RecordKeys}, the rule the Java client follows too. */
     static String deriveKey(SpecificRecord command) {
-        Schema schema = command.getSchema();
-        Schema.Field user = schema.getField("user");
-        if (user != null && command.get(user.pos()) instanceof GenericRecord ref && ref.get("value") != null) {
-            return ref.get("value").toString();
-        }
-        for (String name : List.of("username", "primaryEmail", "externalId")) {
-            Schema.Field f = schema.getField(name);
-            if (f != null && command.get(f.pos()) != null) {
-                return command.get(f.pos()).toString();
-            }
-        }
-        return null;
+        return dev.logtocp.client.RecordKeys.of(command).orElse(null);
     }
 }

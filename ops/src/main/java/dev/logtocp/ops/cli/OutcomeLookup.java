@@ -4,8 +4,8 @@ import dev.logtocp.outcomes.CommandOutcome;
 import java.util.Optional;
 
 /**
- * Where {@code ops status} finds the latest outcome of an (issuer, idempotency key). Today a scan of the
- * outcome topic; once the processor keeps an idempotency ledger it can answer instead.
+ * Where {@code ops status} finds the latest outcome of an (issuer, idempotency key): the status view
+ * ({@link ViewStatusLookup}) when one is reachable, else a scan of the outcome topic ({@link OutcomeTopicScan}).
  */
 interface OutcomeLookup {
 

@@ -36,7 +36,7 @@ final class SendCommand extends OpsCommand {
     String type;
 
     @Option(names = "--key", paramLabel = "KEY",
-            description = "Record key. Default: the user reference's value, or for UserCreate the username (else email, else externalId).")
+            description = "Record key. Default: the user reference's value, or for UserCreate the externalId (else username, else email).")
     String key;
 
     @Option(names = "--issuer", defaultValue = "ops-cli", paramLabel = "NAME",

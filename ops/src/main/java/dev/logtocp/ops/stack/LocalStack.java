@@ -12,6 +12,8 @@ import dev.logtocp.simulator.LogtoSimulator;
 import dev.logtocp.simulator.SimulatorConfig;
 import dev.logtocp.topics.TopicContract;
 import dev.logtocp.topics.TopicProvisioner;
+import dev.logtocp.view.CommandView;
+import dev.logtocp.view.ViewConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +46,7 @@ import picocli.CommandLine.Option;
  * live by status.
  */
 @Command(name = "local-stack", mixinStandardHelpOptions = true,
-        description = "Runs broker + schema registry + Logto simulator + processor and sends a demo batch of commands.",
+        description = "Runs broker + schema registry + Logto simulator + processor + status view and sends a demo batch of commands.",
         footer = {"",
                 "The processor takes its settings from the environment, as it does when deployed: every setting in the",
                 "README's configuration table (MAX_IN_FLIGHT, LOGTO_REQUEST_TIMEOUT_MS, BREAKER_*, EXECUTION_THREADS, ...,",
@@ -65,6 +67,10 @@ public final class LocalStack implements Callable<Integer> {
 
     @Option(names = "--fresh", description = "Delete the data directory first.")
     boolean fresh;
+
+    @Option(names = "--view-port", defaultValue = "8088",
+            description = "Port of the status and history view on 127.0.0.1 (0: any free port, -1: do not start it). Default: ${DEFAULT-VALUE}")
+    int viewPort;
 
     @Option(names = "--timeout", defaultValue = "180", description = "Seconds to wait for the demo's outcomes. Default: ${DEFAULT-VALUE}")
     int timeoutSeconds;
@@ -119,6 +125,19 @@ public final class LocalStack implements Callable<Integer> {
             CommandProcessor processor = CommandProcessor.start(config);
             stack.add(0, processor);
             say("processor started");
+
+            if (viewPort >= 0) {
+                Map<String, String> viewEnv = new HashMap<>();
+                viewEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+                viewEnv.put("SCHEMA_REGISTRY_URL", registry.url());
+                viewEnv.put("VIEW_HTTP_BIND", "127.0.0.1:" + viewPort);
+                viewEnv.put("VIEW_STATE_DIR", dataDir.resolve("view").toAbsolutePath().toString());
+                viewEnv.put("VIEW_INSTANCE_ID", "local-view-1");
+                CommandView view = CommandView.start(ViewConfig.fromMap(viewEnv));
+                stack.add(0, view);
+                say("status and history view at " + view.url() + " (ops/ops status --view-url " + view.url() + " ISSUER KEY; GET "
+                        + view.url() + "/users/{ref}/history)");
+            }
 
             return runDemo(broker.bootstrapServers(), registry.url(), topics, simulator, interrupted);
         } finally {

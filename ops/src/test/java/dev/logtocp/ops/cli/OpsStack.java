@@ -9,6 +9,8 @@ import dev.logtocp.simulator.SimulatorConfig;
 import dev.logtocp.testkit.KafkaTestCluster;
 import dev.logtocp.topics.TopicContract;
 import dev.logtocp.topics.TopicProvisioner;
+import dev.logtocp.view.CommandView;
+import dev.logtocp.view.ViewConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +29,8 @@ final class OpsStack implements AutoCloseable {
     final String group = "processor-" + suffix;
     private LogtoSimulator logto;
     private CommandProcessor processor;
+    private CommandView view;
+    private java.nio.file.Path viewState;
 
     OpsStack(int partitions) {
         topics = new TopicContract("commands-" + suffix, "outcomes-" + suffix, "audit-" + suffix, "dlq-" + suffix,
@@ -57,6 +61,32 @@ final class OpsStack implements AutoCloseable {
         return this;
     }
 
+    /** Starts a status view instance on this stack's outcome and audit topics. */
+    CommandView withView() {
+        try {
+            viewState = java.nio.file.Files.createTempDirectory("ops-view");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("SCHEMA_REGISTRY_URL", registry.url());
+        env.put("OUTCOME_TOPIC", topics.outcomes());
+        env.put("AUDIT_TOPIC", topics.audit());
+        env.put("VIEW_APPLICATION_ID", "view-" + suffix);
+        env.put("VIEW_HTTP_BIND", "127.0.0.1:0");
+        env.put("VIEW_STATE_DIR", viewState.toString());
+        view = CommandView.start(ViewConfig.fromMap(env));
+        return view;
+    }
+
+    void stopView() {
+        if (view != null) {
+            view.close();
+            view = null;
+        }
+    }
+
     LogtoSimulator logto() {
         return logto;
     }
@@ -83,6 +113,7 @@ final class OpsStack implements AutoCloseable {
 
     @Override
     public void close() {
+        stopView();
         if (processor != null) {
             processor.close();
         }

@@ -92,6 +92,23 @@ class DeployFilesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void composeGivesTheViewOnlySettingsItKnows() throws IOException {
+        Set<String> documented = documentedKeys(Files.readString(ROOT.resolve("README.md")));
+        Map<String, Object> compose;
+        try (var in = Files.newInputStream(OPS.resolve("deploy/compose.yaml"))) {
+            compose = new Yaml().load(in);
+        }
+        Map<String, Object> view = (Map<String, Object>) ((Map<String, Object>) compose.get("services")).get("view");
+        assertThat(view).as("a view service").isNotNull();
+        assertThat((List<String>) view.get("entrypoint")).contains("dev.logtocp.view.ViewMain");
+        Set<String> keys = ((Map<String, Object>) view.get("environment")).keySet();
+        assertThat(keys).contains("KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "VIEW_ADVERTISED_HOST");
+        assertThat(keys).allSatisfy(key -> assertThat(known(key, documented))
+                .as("%s is not in a README configuration table", key).isTrue());
+    }
+
+    @Test
     void theImageRunsTheProcessorAsANonRootUser() throws IOException {
         String dockerfile = Files.readString(OPS.resolve("deploy/Dockerfile"));
         assertThat(dockerfile).contains("dev.logtocp.processor.Main", "HTTP_BIND=0.0.0.0:8080", "eclipse-temurin:21");

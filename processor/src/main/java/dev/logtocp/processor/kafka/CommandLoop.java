@@ -662,7 +662,7 @@ public final class CommandLoop implements Runnable {
                     // Kept for the ledger store, which holds entries in exactly this form once they commit.
                     ledgerValues.put(c, value);
                 }
-                out.add(new ProducerRecord<>(o.topic(), o.partition(), o.key(), value, o.headers()));
+                out.add(new ProducerRecord<>(o.topic(), o.partition(), o.key(), value, OutcomeRecordHeaders.of(o)));
             }
         }
         return out;

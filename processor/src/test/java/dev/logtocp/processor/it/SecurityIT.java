@@ -161,6 +161,27 @@ class SecurityIT {
     }
 
     @Test
+    void theCommandClientSignsWhenConfiguredAndIsRefusedWhenNot() throws Exception {
+        String username = createUser();
+        SessionRevokeAll signOut = SessionRevokeAll.newBuilder().setMeta(dev.logtocp.client.CommandClient.metaPlaceholder())
+                .setUser(new UserRef(UserRefKind.USERNAME, username)).build();
+        dev.logtocp.client.CommandClientConfig.Builder config = dev.logtocp.client.CommandClientConfig
+                .builder(stack.kafka.bootstrapServers(), stack.registry.url(), "support-tool")
+                .commandTopic(stack.topics.commands()).outcomeTopic(stack.topics.outcomes());
+        try (dev.logtocp.client.CommandClient signed = dev.logtocp.client.CommandClient.create(
+                config.signer(CommandSigner.ed25519("support-2026-11", current.getPrivate())).build())) {
+            CommandOutcome outcome = signed.execute(unique("signed"), signOut);
+            assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        }
+        // Negative control: the same client without its signer is refused by the same policy.
+        try (dev.logtocp.client.CommandClient unsigned = dev.logtocp.client.CommandClient.create(config.signer(null).build())) {
+            CommandOutcome outcome = unsigned.execute(unique("unsigned"), signOut);
+            assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.REJECTED);
+            assertThat(outcome.getErrorCode()).isEqualTo("signature_required");
+        }
+    }
+
+    @Test
     void unsignedAndForgedCommandsAreRejectedWhereSignaturesAreRequired() {
         String username = createUser();
         CommandOutcome unsigned = stack.awaitOutcome(stack.send(username, signOut(username)));
