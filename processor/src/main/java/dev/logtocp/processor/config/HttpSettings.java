@@ -1,10 +1,20 @@
 package dev.logtocp.processor.config;
 
+import java.util.Objects;
+import java.util.Optional;
+
 /**
- * Where the health and metrics endpoint listens: {@code HTTP_BIND=host:port} (default {@code 127.0.0.1:0}, a free
- * port on loopback; use {@code 0.0.0.0:8080} in a container). Port -1 disables the endpoint.
+ * Where the health, metrics and operator-console endpoint listens, and who may act through the console.
+ *
+ * @param host       {@code HTTP_BIND=host:port} (default {@code 127.0.0.1:0}, a free port on loopback; use
+ *                   {@code 0.0.0.0:8080} in a container)
+ * @param port       port -1 disables the endpoint
+ * @param adminToken {@code HTTP_ADMIN_TOKEN} (or {@code HTTP_ADMIN_TOKEN_FILE}): the operator token every console
+ *                   action (redrive) needs, at least {@value #MIN_TOKEN_LENGTH} characters; without one the console
+ *                   is read-only
  */
-public record HttpSettings(String host, int port) {
+public record HttpSettings(String host, int port, Optional<Secret> adminToken) {
+    public static final int MIN_TOKEN_LENGTH = 16;
 
     public HttpSettings {
         if (host == null || host.isBlank()) {
@@ -13,18 +23,33 @@ public record HttpSettings(String host, int port) {
         if (port < -1 || port > 65535) {
             throw new ConfigException("HTTP_BIND", "port must be in [0, 65535], or -1 to disable");
         }
+        Objects.requireNonNull(adminToken, "adminToken");
+        if (adminToken.isPresent() && adminToken.get().reveal().length() < MIN_TOKEN_LENGTH) {
+            // Never say what was given: the length check must not leak the value.
+            throw new ConfigException("HTTP_ADMIN_TOKEN", "must be at least " + MIN_TOKEN_LENGTH + " characters");
+        }
     }
 
-    static HttpSettings parse(String value) {
+    public HttpSettings(String host, int port) {
+        this(host, port, Optional.empty());
+    }
+
+    static HttpSettings parse(String value, Optional<Secret> adminToken) {
         int colon = value.lastIndexOf(':');
         if (colon <= 0) {
             throw new ConfigException("HTTP_BIND", "must be host:port, e.g. 0.0.0.0:8080");
         }
+        int port;
         try {
-            return new HttpSettings(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
+            port = Integer.parseInt(value.substring(colon + 1));
         } catch (NumberFormatException e) {
             throw new ConfigException("HTTP_BIND", "port must be a number");
         }
+        return new HttpSettings(value.substring(0, colon), port, adminToken);
+    }
+
+    static HttpSettings parse(String value) {
+        return parse(value, Optional.empty());
     }
 
     public boolean enabled() {
