@@ -88,8 +88,14 @@ public final class OperatorConsole implements AutoCloseable {
     /** Adds the console's routes to the processor's router. */
     public void mount(Router router) {
         router.get("/").handler(ctx -> ctx.redirect("/console/"));
-        router.get("/console").handler(ctx -> ctx.redirect("/console/"));
-        router.get("/console/").handler(ctx -> asset(ctx, "index.html"));
+        // Vert.x matches "/console" and "/console/" alike; the page's relative URLs need the slash.
+        router.get("/console/").handler(ctx -> {
+            if (ctx.request().path().endsWith("/")) {
+                asset(ctx, "index.html");
+            } else {
+                ctx.redirect("/console/");
+            }
+        });
         router.get("/console/:asset").handler(ctx -> asset(ctx, ctx.pathParam("asset")));
         router.get("/console/api/state").handler(this::state);
         router.get("/console/api/dead-letters").handler(this::listDeadLetters);
