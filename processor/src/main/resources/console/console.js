@@ -110,11 +110,9 @@
   }
 
   // ---- user history -------------------------------------------------------------------------------------------
-  function historyItems(body) {
-    if (Array.isArray(body)) return body;
-    return body.items || body.entries || body.events || body.history || [];
-  }
-
+  // The status and history view's page: {ref, by, order, total, entries: [{seq, commandId, commandType, issuer,
+  // idempotencyKey, recordKey, source, outcome: {status, errorCode, userId, completedAt, ...}, audit: {action,
+  // changedFields, occurredAt, ...}}], nextCursor}, fetched through this processor (/console/api/history/{ref}).
   async function history(ev, more) {
     if (ev) ev.preventDefault();
     if (!more) {
@@ -123,36 +121,35 @@
       clear($('history-table').tBodies[0]);
     }
     const out = $('history-result');
-    let url = '/users/' + encodeURIComponent(historyRef) + '/history';
-    if (more && historyNext) url += '?cursor=' + encodeURIComponent(historyNext);
+    let url = 'api/history/' + encodeURIComponent(historyRef) + '?by=' + encodeURIComponent($('history-by').value) + '&limit=50';
+    if (more && historyNext !== null) url += '&cursor=' + encodeURIComponent(historyNext);
     say(out, 'loading…');
     const { status, body } = await getJson(url);
-    if (status === 404 && (!body || !historyItems(body).length)) {
-      say(out, body && body.error ? body.error : 'No history for ' + historyRef + ' (or this processor serves no history view).');
-      $('history-table').classList.add('hidden');
+    if (status !== 200 || !body) {
+      say(out, (body && body.error) || 'History failed (HTTP ' + status + ')', status !== 404);
+      $('history-table').classList.toggle('hidden', !$('history-table').tBodies[0].rows.length);
+      $('history-more').classList.add('hidden');
       return;
     }
-    if (!body || status !== 200) {
-      say(out, 'History failed (HTTP ' + status + ')', true);
-      return;
-    }
-    const items = historyItems(body);
     const tbody = $('history-table').tBodies[0];
-    for (const it of items) {
-      const when = it.at || it.timestamp || it.completedAt || it.occurredAt || it.issuedAt || '';
-      const kind = it.kind || it.type || it.eventType || '';
-      const command = (it.commandType || '') + (it.idempotencyKey ? ' ' + (it.issuer || '') + '/' + it.idempotencyKey : '');
-      const status = it.status || it.outcome || '';
-      const rest = Object.assign({}, it);
-      for (const k of ['at', 'timestamp', 'completedAt', 'occurredAt', 'issuedAt', 'kind', 'type', 'eventType',
-        'commandType', 'idempotencyKey', 'issuer', 'status', 'outcome']) delete rest[k];
-      const statusCell = el('td', status, 'status-' + status);
-      tbody.appendChild(row([el('td', when), el('td', kind), el('td', command), statusCell, el('td', JSON.stringify(rest))]));
+    for (const it of body.entries || []) {
+      const o = it.outcome || {};
+      const a = it.audit || {};
+      const when = o.completedAt || a.occurredAt || '';
+      const details = [];
+      if (o.errorCode) details.push('error ' + o.errorCode);
+      if (o.userId) details.push('user ' + o.userId);
+      if (a.action) details.push('audit ' + a.action + (a.changedFields && a.changedFields.length ? ' (' + a.changedFields.join(', ') + ')' : ''));
+      if (it.source) details.push('from ' + (it.source.topic || '') + '-' + it.source.partition + '@' + it.source.offset);
+      const tr = row([el('td', it.seq), el('td', when), el('td', it.commandType + ' ' + it.issuer + '/' + it.idempotencyKey),
+        el('td', o.status || a.status || '', 'status-' + (o.status || a.status || '')), el('td', details.join(' · '))]);
+      tr.dataset.commandId = it.commandId;
+      tbody.appendChild(tr);
     }
-    historyNext = body.next || body.nextCursor || body.cursor || null;
+    historyNext = body.nextCursor === undefined ? null : body.nextCursor;
     $('history-table').classList.remove('hidden');
-    $('history-more').classList.toggle('hidden', !historyNext);
-    say(out, tbody.rows.length + ' entr' + (tbody.rows.length === 1 ? 'y' : 'ies') + ' for ' + historyRef);
+    $('history-more').classList.toggle('hidden', historyNext === null);
+    say(out, tbody.rows.length + ' of ' + body.total + ' entr' + (body.total === 1 ? 'y' : 'ies') + ' for ' + historyRef + ' (by ' + body.by + ')');
   }
 
   // ---- live outcomes ------------------------------------------------------------------------------------------

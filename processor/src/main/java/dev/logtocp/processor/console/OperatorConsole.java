@@ -63,6 +63,7 @@ public final class OperatorConsole implements AutoCloseable {
     private final WorkerExecutor reads;
     private final WorkerExecutor actions;
     private final Map<String, byte[]> assets = new HashMap<>();
+    private final io.vertx.ext.web.client.WebClient views;
     private final AtomicInteger viewers = new AtomicInteger();
 
     public OperatorConsole(Vertx vertx, ProcessorConfig config, EngineView engine, Supplier<Deserializer<Object>> outcomeValues,
@@ -80,6 +81,8 @@ public final class OperatorConsole implements AutoCloseable {
         this.feed = new OutcomeFeed(client, config.kafka().outcomeTopic(), outcomeValues);
         this.reads = vertx.createSharedWorkerExecutor("console-reads", 2);
         this.actions = vertx.createSharedWorkerExecutor("console-actions", 1);
+        this.views = io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
+                .setUserAgent("logto-command-processor-console").setConnectTimeout(5_000));
         for (String name : ASSETS.keySet()) {
             assets.put(name, resource("console/" + name));
         }
@@ -101,6 +104,7 @@ public final class OperatorConsole implements AutoCloseable {
         router.get("/console/api/dead-letters").handler(this::listDeadLetters);
         router.get("/console/api/dead-letters/:partition/:offset").handler(this::deadLetter);
         router.get("/console/api/outcomes").handler(this::outcomes);
+        router.get("/console/api/history/:ref").handler(this::history);
         router.post("/console/api/redrive/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
         router.post("/console/api/redrive/plan").handler(ctx -> action(ctx, "redrive plan", body ->
                 deadLetters.plan(ConsoleDeadLetters.Selection.of(body))));
@@ -180,6 +184,48 @@ public final class OperatorConsole implements AutoCloseable {
         long at = offset;
         blocking(ctx, reads, () -> deadLetters.detail(p, at).orElseThrow(() ->
                 new NotFound("no dead letter at " + p + ":" + at)));
+    }
+
+    /**
+     * A user's history from the status and history view service ({@code HISTORY_VIEW_URL}), passed through: the
+     * view runs as its own service, and the page may only talk to this origin.
+     */
+    private void history(RoutingContext ctx) {
+        if (config.http().historyView().isEmpty()) {
+            json(ctx, 404, new JsonObject().put("code", "no_history_view")
+                    .put("error", "no history view is configured for this console (HISTORY_VIEW_URL)"));
+            return;
+        }
+        StringBuilder uri = new StringBuilder(config.http().historyView().get().toString().replaceAll("/+$", ""))
+                .append("/users/").append(java.net.URLEncoder.encode(ctx.pathParam("ref"), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
+                .append("/history");
+        char sep = '?';
+        for (String name : java.util.List.of("by", "order", "cursor", "limit")) {
+            String value = ctx.queryParams().get(name);
+            if (value != null) {
+                uri.append(sep).append(name).append('=').append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
+                sep = '&';
+            }
+        }
+        views.getAbs(uri.toString()).timeout(10_000).send().onComplete(result -> {
+            if (result.failed()) {
+                json(ctx, 502, new JsonObject().put("error", "the history view did not answer ("
+                        + result.cause().getClass().getSimpleName() + ")"));
+                return;
+            }
+            var answer = result.result();
+            JsonObject body;
+            try {
+                body = answer.bodyAsJsonObject();
+            } catch (RuntimeException e) {
+                body = null;
+            }
+            if (body == null || (answer.statusCode() != 200 && answer.statusCode() != 404 && answer.statusCode() != 400)) {
+                json(ctx, 502, new JsonObject().put("error", "the history view answered HTTP " + answer.statusCode()));
+                return;
+            }
+            json(ctx, answer.statusCode(), body);
+        });
     }
 
     private void outcomes(RoutingContext ctx) {
@@ -324,6 +370,7 @@ public final class OperatorConsole implements AutoCloseable {
 
     @Override
     public void close() {
+        views.close();
         feed.close();
         reads.close();
         actions.close();

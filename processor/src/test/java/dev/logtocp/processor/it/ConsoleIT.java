@@ -7,6 +7,7 @@ import dev.logtocp.outcomes.CommandOutcome;
 import dev.logtocp.outcomes.OutcomeStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,10 +26,12 @@ class ConsoleIT {
     private static final String TOKEN = "console-it-token-" + java.util.UUID.randomUUID();
     private static ProcessorStack stack;
     private static ConsoleClient console;
+    private static FakeHistoryView view;
 
     @BeforeAll
-    static void start() {
-        stack = ProcessorStack.start(Map.of("HTTP_ADMIN_TOKEN", TOKEN, "MAX_ATTEMPTS", "2"));
+    static void start() throws Exception {
+        view = new FakeHistoryView();
+        stack = ProcessorStack.start(Map.of("HTTP_ADMIN_TOKEN", TOKEN, "MAX_ATTEMPTS", "2", "HISTORY_VIEW_URL", view.url()));
         console = new ConsoleClient(stack);
     }
 
@@ -36,6 +39,18 @@ class ConsoleIT {
     static void stop() {
         console.close();
         stack.close();
+        view.close();
+    }
+
+    @Test
+    void theHistoryPanelAsksTheHistoryViewThroughTheProcessor() throws Exception {
+        JsonObject page = console.getJson("/console/api/history/alice%40example.com?by=key&limit=10&junk=1");
+        assertThat(page.getJsonArray("entries")).hasSize(2);
+        assertThat(page.getString("ref")).isEqualTo("alice@example.com");
+        URI asked = view.requests.get(view.requests.size() - 1);
+        assertThat(asked.getRawPath()).isEqualTo("/users/alice%40example.com/history");
+        assertThat(asked.getRawQuery()).isEqualTo("by=key&limit=10");
+        assertThat(console.get("/console/api/history/nobody").statusCode()).isEqualTo(404);
     }
 
     private static JsonObject one(String position) {
@@ -181,6 +196,9 @@ class ConsoleIT {
             ConsoleClient.retriesExhaustedDeadLetter(readOnly, user, null, unique("k"));
             String position = c.awaitDeadLetter(user).getString("position");
             assertThat(c.getJson("/console/api/state").getBoolean("actionsEnabled")).isFalse();
+            HttpResponse<String> noView = c.get("/console/api/history/" + user);
+            assertThat(noView.statusCode()).isEqualTo(404);
+            assertThat(new JsonObject(noView.body()).getString("code")).isEqualTo("no_history_view");
             HttpResponse<String> refused = c.post("/console/api/redrive/plan", one(position), "Bearer " + TOKEN);
             assertThat(refused.statusCode()).isEqualTo(403);
             assertThat(new JsonObject(refused.body()).getString("code")).isEqualTo("actions_disabled");

@@ -315,7 +315,7 @@ class SecretCanaryIT {
             sb.append(console.get("/commands/" + encode(parts[0]) + "/" + encode(parts[1])).body()).append('\n');
         }
         for (String ref : userRefs) {
-            sb.append(console.get("/users/" + encode(ref) + "/history").body()).append('\n');
+            sb.append(console.get("/console/api/history/" + encode(ref)).body()).append('\n');
         }
         io.vertx.core.json.JsonObject list = console.getJson("/console/api/dead-letters?limit=500");
         sb.append(list.encode()).append('\n');
