@@ -99,7 +99,8 @@ final class ConsoleDeadLetters {
 
     /** What a selection covers, with the id that confirms exactly that. */
     JsonObject plan(Selection selection) throws InterruptedException {
-        return planOf(chosen(selection), markers(), selection);
+        Map<String, String> redriven = markers();
+        return planOf(chosen(selection, redriven), redriven, selection);
     }
 
     /**
@@ -107,8 +108,9 @@ final class ConsoleDeadLetters {
      * with {@code confirmed=false} and sends nothing.
      */
     JsonObject redrive(Selection selection, String confirm) throws InterruptedException {
-        List<DeadLetter> chosen = chosen(selection);
-        JsonObject plan = planOf(chosen, markers(), selection);
+        Map<String, String> redriven = markers();
+        List<DeadLetter> chosen = chosen(selection, redriven);
+        JsonObject plan = planOf(chosen, redriven, selection);
         if (!plan.getString("planId").equals(confirm)) {
             return plan.put("confirmed", false);
         }
@@ -151,7 +153,7 @@ final class ConsoleDeadLetters {
         }
     }
 
-    private List<DeadLetter> chosen(Selection selection) throws InterruptedException {
+    private List<DeadLetter> chosen(Selection selection, Map<String, String> redriven) {
         List<DeadLetter> chosen = new ArrayList<>();
         if (selection.errorClass() == null) {
             for (long[] pos : selection.positions()) {
@@ -160,7 +162,6 @@ final class ConsoleDeadLetters {
             }
             return chosen;
         }
-        Map<String, String> redriven = markers();
         scan(r -> {
             if (chosen.size() < MAX_PER_REDRIVE) {
                 DeadLetter d = DeadLetter.of(r);
