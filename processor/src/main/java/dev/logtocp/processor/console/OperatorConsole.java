@@ -74,7 +74,11 @@ public final class OperatorConsole implements AutoCloseable {
         this.token = new AdminToken(config.http().adminToken());
         Map<String, Object> client = new HashMap<>(config.kafka().clientOverrides());
         client.put("bootstrap.servers", config.kafka().bootstrapServers());
-        client.put("client.id", config.kafka().transactionalId() + "-console");
+        // The console's readers are group-less and its redrives have their own transactional id; client ids are left
+        // to Kafka so that two readers at once do not clash.
+        client.remove("group.id");
+        client.remove("group.instance.id");
+        client.remove("client.id");
         this.registry = HttpSchemaRegistryClient.fromProperties(serdeProperties);
         this.deadLetters = new ConsoleDeadLetters(client, config.kafka().deadLetterTopic(),
                 RedriveMarkers.defaultTopic(config.kafka().deadLetterTopic()), registry, config.kafka().instanceId());
