@@ -292,8 +292,13 @@
     pending = null;
     const lines = body.results.map((r) => r.position + ' ' + r.status + (r.detail ? ' → ' + r.detail : ''));
     say(out, 'redriven ' + body.redriven + ', skipped ' + body.skipped + ': ' + lines.join('; '));
+    // A commit becomes visible to readers a moment after it returns: refresh now and once more shortly.
+    if (body.results.some((r) => r.position === selected && r.status !== 'NO_SOURCE')) $('redrive-one').disabled = true;
     await loadDeadLetters();
-    if (selected) await openDeadLetter(selected);
+    setTimeout(async () => {
+      await loadDeadLetters();
+      if (selected) await openDeadLetter(selected);
+    }, 1000);
   }
 
   function init() {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -63,7 +64,7 @@ class ConsoleBrowserIT {
         // Without the background-networking switches Chromium keeps trying to reach Google on a closed network.
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1750", "--user-data-dir=" + profile);
+                "--disable-dev-shm-usage", "--window-size=1400,1800", "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
@@ -88,8 +89,27 @@ class ConsoleBrowserIT {
         }
     }
 
+    /** A wait that retries when the page re-rendered an element between finding and using it. */
     private static WebDriverWait waitUpTo(int seconds) {
-        return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(seconds));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    /** Clicks the dead-letter row whose text contains {@code text} (after a refresh), returning its position. */
+    private static String openDeadLetterRow(String text) {
+        By rows = By.cssSelector("#dlq-table tbody tr");
+        return waitUpTo(30).until(d -> {
+            for (WebElement r : d.findElements(rows)) {
+                if (r.getText().contains(text)) {
+                    String position = r.getAttribute("data-position");
+                    r.click();
+                    return position;
+                }
+            }
+            d.findElement(By.id("dlq-refresh")).click();
+            return null;
+        });
     }
 
     @Test
@@ -123,13 +143,8 @@ class ConsoleBrowserIT {
 
         // Open the dead letter: the password is masked in both views; the markup key stays text.
         By row = By.cssSelector("#dlq-table tbody tr");
-        waitUpTo(30).until(d -> {
-            d.findElement(By.id("dlq-refresh")).click();
-            return d.findElements(row).stream().anyMatch(r -> r.getText().contains(user));
-        });
-        WebElement letter = browser.findElements(row).stream().filter(r -> r.getText().contains(user)).findFirst().orElseThrow();
-        String position = letter.getAttribute("data-position");
-        letter.click();
+        String position = openDeadLetterRow(user);
+        waitUpTo(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-detail-id"), position));
         waitUpTo(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-decoded"), "[secret: redacted]"));
         assertThat(browser.findElement(By.id("dlq-decoded")).getText()).contains(user);
         assertThat(browser.findElement(By.id("dlq-hex")).getText()).contains("**");
@@ -164,6 +179,9 @@ class ConsoleBrowserIT {
         });
 
         assertThat(browser.getPageSource()).doesNotContain(password).doesNotContain(TOKEN);
+        waitUpTo(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-facts"), "redriven to"));
+        assertThat(browser.findElement(By.id("redrive-one")).isEnabled()).as("a redriven dead letter offers no second redrive").isFalse();
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
         Path shot = Path.of("target", "console-screenshot.png");
         Files.createDirectories(shot.getParent());
