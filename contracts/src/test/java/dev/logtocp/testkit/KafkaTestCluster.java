@@ -23,12 +23,17 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * An in-JVM KRaft Kafka cluster built on Apache Kafka's own {@link KafkaClusterTestKit}: combined mode,
- * one controller, {@code n} brokers, internal topics sized for {@code n}. Temp directories are deleted on
- * close (and by the kit's shutdown hook otherwise).
+ * A real Kafka for tests: an in-JVM KRaft cluster built on Apache Kafka's own {@link KafkaClusterTestKit}
+ * (combined mode, one controller, {@code n} brokers, internal topics sized for {@code n}; temp directories deleted
+ * on close), or a single KRaft broker in a container started by Testcontainers when a Docker engine is reachable.
  *
  * <p>Most tests should use {@link #shared()}, one lazily started single-broker cluster per JVM, so that
- * every IT of a module (failsafe runs them in one JVM) pays the ~2 s start-up once.
+ * every IT of a module (failsafe runs them in one JVM) pays the start-up once. Which kind {@link #shared()} starts
+ * is chosen by {@code KAFKA_TEST_CLUSTER} (environment) or {@code -Dkafka.test.cluster}: {@code auto} (the default:
+ * Testcontainers when a Docker engine is reachable, else in-JVM), {@code in-jvm}, or {@code testcontainers} (fails
+ * when there is no Docker engine). {@code KAFKA_TEST_IMAGE} names the container image (default
+ * {@value ContainerKafka#DEFAULT_IMAGE}). Multi-broker clusters ({@link #start(int)}) and broker restarts are
+ * in-JVM only.
  *
  * <p>Note: the kit pre-binds listener sockets on the wildcard address (its {@code PreboundSocketFactory});
  * clients connect through {@code localhost}.
@@ -42,14 +47,87 @@ public final class KafkaTestCluster implements AutoCloseable {
     private static volatile KafkaTestCluster shared;
     private boolean closed;
 
+    /** Where {@link #shared()} runs Kafka. */
+    public enum Mode {
+        AUTO, IN_JVM, TESTCONTAINERS;
+
+        /** Parses {@code auto}, {@code in-jvm} or {@code testcontainers} (case and - or _ do not matter). */
+        public static Mode parse(String value) {
+            if (value == null || value.isBlank()) {
+                return AUTO;
+            }
+            String v = value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+            for (Mode m : values()) {
+                if (m.name().equals(v)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("KAFKA_TEST_CLUSTER must be auto, in-jvm or testcontainers, got '" + value + "'");
+        }
+
+        /** The setting in force: the system property, then the environment variable. */
+        public static Mode configured() {
+            String property = System.getProperty("kafka.test.cluster");
+            return parse(property != null ? property : System.getenv("KAFKA_TEST_CLUSTER"));
+        }
+    }
+
     private final KafkaClusterTestKit kit;
+    private final AutoCloseable container;
+    private final String bootstrapServers;
     private final int brokers;
     private final Admin admin;
 
-    private KafkaTestCluster(KafkaClusterTestKit kit, int brokers) {
+    private KafkaTestCluster(KafkaClusterTestKit kit, AutoCloseable container, String bootstrapServers, int brokers) {
         this.kit = kit;
+        this.container = container;
+        this.bootstrapServers = bootstrapServers;
         this.brokers = brokers;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()));
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** Wraps a started single-broker container (see {@link ContainerKafka}). */
+    static KafkaTestCluster ofContainer(AutoCloseable container, String bootstrapServers) {
+        KafkaTestCluster cluster = new KafkaTestCluster(null, container, bootstrapServers, 1);
+        cluster.awaitBrokers(READY_TIMEOUT);
+        return cluster;
+    }
+
+    /**
+     * Starts what {@code mode} asks for: in {@code AUTO}, a container when a Docker engine is reachable and the
+     * container starts, else the in-JVM kit.
+     */
+    static KafkaTestCluster startSingle(Mode mode) {
+        if (mode == Mode.IN_JVM) {
+            return start(1);
+        }
+        boolean docker = ContainerKafka.dockerReachable();
+        if (mode == Mode.TESTCONTAINERS) {
+            if (!docker) {
+                throw new IllegalStateException("KAFKA_TEST_CLUSTER=testcontainers, but no Docker engine is reachable "
+                        + "(DOCKER_HOST, /var/run/docker.sock); use auto or in-jvm");
+            }
+            return ContainerKafka.start();
+        }
+        if (docker) {
+            try {
+                return ContainerKafka.start();
+            } catch (RuntimeException | LinkageError e) {
+                System.err.println("[kafka-test-cluster] Docker is reachable but the Kafka container did not start ("
+                        + e + "); using the in-JVM cluster instead. KAFKA_TEST_CLUSTER=testcontainers makes this an error.");
+            }
+        }
+        return start(1);
+    }
+
+    /** "in-jvm" or "testcontainers": what this cluster runs on. */
+    public String kind() {
+        return kit != null ? "in-jvm" : "testcontainers";
+    }
+
+    /** True when {@link #restartBroker} works (the in-JVM cluster). */
+    public boolean supportsBrokerRestart() {
+        return kit != null;
     }
 
     /** Starts a cluster of {@code brokers} brokers and blocks until every broker is registered and unfenced. */
@@ -82,7 +160,7 @@ public final class KafkaTestCluster implements AutoCloseable {
             kit.format();
             kit.startup();
             kit.waitForReadyBrokers();
-            KafkaTestCluster cluster = new KafkaTestCluster(kit, brokers);
+            KafkaTestCluster cluster = new KafkaTestCluster(kit, null, kit.bootstrapServers(), brokers);
             cluster.awaitBrokers(READY_TIMEOUT);
             return cluster;
         } catch (Exception e) {
@@ -97,14 +175,18 @@ public final class KafkaTestCluster implements AutoCloseable {
         }
     }
 
-    /** One single-broker cluster per JVM, started on first use and closed by a shutdown hook. */
+    /**
+     * One single-broker cluster per JVM, started on first use (in-JVM or in a container, see the class comment)
+     * and closed by a shutdown hook.
+     */
     public static KafkaTestCluster shared() {
         KafkaTestCluster cluster = shared;
         if (cluster == null) {
             synchronized (KafkaTestCluster.class) {
                 cluster = shared;
                 if (cluster == null) {
-                    cluster = start(1);
+                    cluster = startSingle(Mode.configured());
+                    System.err.println("[kafka-test-cluster] shared cluster: " + cluster.kind() + " at " + cluster.bootstrapServers());
                     KafkaTestCluster toClose = cluster;
                     Runtime.getRuntime().addShutdownHook(new Thread(toClose::close, "kafka-test-cluster-close"));
                     shared = cluster;
@@ -115,7 +197,7 @@ public final class KafkaTestCluster implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return kit.bootstrapServers();
+        return bootstrapServers;
     }
 
     /** The shared admin client; do not close it. */
@@ -142,8 +224,19 @@ public final class KafkaTestCluster implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("timed out creating topic " + name, e);
         }
-        waitUntil(Duration.ofSeconds(30), "topic " + name + " visible on every broker", () ->
-                kit.brokers().values().stream().allMatch(b -> b.metadataCache().contains(name)));
+        if (kit != null) {
+            waitUntil(Duration.ofSeconds(30), "topic " + name + " visible on every broker", () ->
+                    kit.brokers().values().stream().allMatch(b -> b.metadataCache().contains(name)));
+        } else {
+            waitUntil(Duration.ofSeconds(30), "topic " + name + " described with leaders", () -> {
+                try {
+                    var description = admin.describeTopics(List.of(name)).allTopicNames().get(5, TimeUnit.SECONDS).get(name);
+                    return description.partitions().stream().allMatch(p -> p.leader() != null);
+                } catch (ExecutionException | TimeoutException e) {
+                    return false;
+                }
+            });
+        }
     }
 
     /** Client properties with {@code bootstrap.servers} only. */
@@ -181,6 +274,9 @@ public final class KafkaTestCluster implements AutoCloseable {
      * combined mode the controller of node 0 keeps running, only the broker role restarts.
      */
     public synchronized void restartBroker(int brokerId) {
+        if (kit == null) {
+            throw new UnsupportedOperationException("broker restarts need the in-JVM cluster (KAFKA_TEST_CLUSTER=in-jvm)");
+        }
         BrokerServer broker = kit.brokers().get(brokerId);
         if (broker == null) {
             throw new IllegalArgumentException("no broker " + brokerId + "; brokers are " + kit.brokers().keySet());
@@ -248,9 +344,13 @@ public final class KafkaTestCluster implements AutoCloseable {
         closed = true;
         admin.close(Duration.ofSeconds(5));
         try {
-            kit.close();
+            if (kit != null) {
+                kit.close();
+            } else {
+                container.close();
+            }
         } catch (Exception e) {
-            throw new IllegalStateException("in-JVM Kafka cluster did not close cleanly", e);
+            throw new IllegalStateException(kind() + " Kafka cluster did not close cleanly", e);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.logtocp.processor.config.EngineSettings;
 import dev.logtocp.processor.config.KafkaSettings;
 import dev.logtocp.processor.config.LogtoSettings;
 import dev.logtocp.processor.config.ProcessorConfig;
+import dev.logtocp.processor.console.OperatorConsole;
 import dev.logtocp.processor.http.HttpEndpoint;
 import dev.logtocp.processor.security.CommandGate;
 import dev.logtocp.processor.security.PolicyStore;
@@ -63,6 +64,7 @@ public final class CommandProcessor implements AutoCloseable {
     private final HttpEndpoint http;
     private final PolicyStore policies;
     private final IdempotencyLedger ledger;
+    private final OperatorConsole console;
 
     private CommandProcessor(ProcessorConfig config) {
         this.config = config;
@@ -117,9 +119,13 @@ public final class CommandProcessor implements AutoCloseable {
         metrics.gauge(ProcessorMetrics.IN_FLIGHT, "commands read and not finished", loop::inFlight);
         metrics.gauge(ProcessorMetrics.LEDGER_ENTRIES, "idempotency ledger entries in the local store (RocksDB estimate)", ledger::size);
         this.loopThread = new Thread(loop, "command-loop");
+        java.util.function.BooleanSupplier ready = () -> loopThread.isAlive() && loop.isAssigned() && metrics.isLedgerRestored();
+        this.console = config.http().enabled()
+                ? new OperatorConsole(vertx, config, new OperatorConsole.EngineView(breaker, loop::inFlight, loopThread::isAlive, ready),
+                        () -> valueDeserializer(kafka), serdeProperties(kafka))
+                : null;
         this.http = config.http().enabled()
-                ? HttpEndpoint.start(vertx, config.http(), metrics, ledger, loopThread::isAlive,
-                        () -> loopThread.isAlive() && loop.isAssigned() && metrics.isLedgerRestored())
+                ? HttpEndpoint.start(vertx, config.http(), metrics, ledger, loopThread::isAlive, ready, console)
                 : null;
     }
 
@@ -160,6 +166,9 @@ public final class CommandProcessor implements AutoCloseable {
         loop.stop();
         if (http != null) {
             http.close();
+        }
+        if (console != null) {
+            console.close();
         }
         try {
             loop.awaitStopped(config.engine().shutdownTimeout().plusSeconds(15));

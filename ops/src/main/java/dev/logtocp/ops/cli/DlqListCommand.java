@@ -1,7 +1,9 @@
 package dev.logtocp.ops.cli;
 
+import dev.logtocp.processor.deadletter.DeadLetter;
+import dev.logtocp.processor.deadletter.RedriveMarkers;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,13 +26,13 @@ final class DlqListCommand extends OpsCommand {
     @Override
     int run() throws Exception {
         List<DeadLetter> letters = DlqOptions.readAll(kafka, topics.deadLetters);
-        Set<String> redriven;
+        Map<String, String> redriven;
         try (Admin admin = kafka.admin()) {
-            redriven = new RedriveLedger(kafka, dlq.redrivenTopic(topics.deadLetters)).redriven(admin);
+            redriven = new RedriveMarkers(kafka.client(), dlq.redrivenTopic(topics.deadLetters)).redriven(admin);
         }
         for (DeadLetter d : letters) {
             out().println(d.position() + "  src=" + d.source() + "  " + d.errorClass() + "  " + oneLine(d.reason())
-                    + "  key=" + d.keyText() + (redriven.contains(d.id()) ? "  [redriven]" : ""));
+                    + "  key=" + d.keyText() + (redriven.containsKey(d.id()) ? "  [redriven]" : ""));
         }
         out().println(letters.size() + " dead letter(s)");
         return 0;

@@ -1,5 +1,9 @@
 package dev.logtocp.ops.cli;
 
+import dev.logtocp.processor.deadletter.DeadLetter;
+import dev.logtocp.processor.deadletter.RedriveMarkers;
+import dev.logtocp.processor.deadletter.TopicSnapshot;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -13,14 +17,14 @@ final class DlqOptions {
     String redrivenTopic;
 
     String redrivenTopic(String deadLetterTopic) {
-        return redrivenTopic != null ? redrivenTopic : deadLetterTopic + ".redriven";
+        return redrivenTopic != null ? redrivenTopic : RedriveMarkers.defaultTopic(deadLetterTopic);
     }
 
     /** Every committed dead letter, in partition/offset order. */
     static List<DeadLetter> readAll(KafkaOptions kafka, String deadLetterTopic) {
         List<DeadLetter> out = new ArrayList<>();
-        Kafka.readToEnd(kafka.reader(), deadLetterTopic, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                r -> out.add(DeadLetter.of(r)));
+        TopicSnapshot.readToEnd(kafka.reader(), deadLetterTopic, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                Duration.ofMinutes(10), r -> out.add(DeadLetter.of(r)));
         out.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
                 : Long.compare(a.offset(), b.offset()));
         return out;
@@ -28,16 +32,6 @@ final class DlqOptions {
 
     /** Parses {@code <partition>:<offset>}; null when malformed. */
     static long[] position(String text) {
-        int colon = text.indexOf(':');
-        if (colon <= 0) {
-            return null;
-        }
-        try {
-            long p = Integer.parseInt(text.substring(0, colon));
-            long o = Long.parseLong(text.substring(colon + 1));
-            return p < 0 || o < 0 ? null : new long[] {p, o};
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return DeadLetter.parsePosition(text);
     }
 }

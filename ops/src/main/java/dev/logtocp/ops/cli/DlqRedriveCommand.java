@@ -1,20 +1,13 @@
 package dev.logtocp.ops.cli;
 
+import dev.logtocp.processor.deadletter.DeadLetter;
+import dev.logtocp.processor.deadletter.DeadLetterRedrive;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,10 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code ops dlq redrive}: sends dead letters back to their source topic and partition with their original
- * key and headers plus {@code dlq.redriven-from}. Each dead letter goes back at most once: the record and a
- * marker on the ledger topic are written in one transaction, and dead letters with a marker are skipped.
- * The transactional id is fixed per dead-letter topic, so a second redrive running at the same time fences
- * the first instead of both writing.
+ * key and headers plus {@code dlq.redriven-from}, each at most once. The redrive itself is
+ * {@link DeadLetterRedrive}, shared with the processor's operator console (they fence each other).
  */
 @Command(name = "redrive", mixinStandardHelpOptions = true,
         description = {"Send dead letters back to their source topic, each at most once.",
@@ -92,66 +83,38 @@ final class DlqRedriveCommand extends OpsCommand {
             letters.stream().filter(l -> all || errorClass.equals(l.errorClass())).forEach(chosen::add);
         }
 
-        RedriveLedger ledger = new RedriveLedger(kafka, dlq.redrivenTopic(topics.deadLetters));
-        int sent = 0;
-        int skipped = 0;
-        try (Admin admin = kafka.admin()) {
-            Set<String> done = ledger.redriven(admin);
-            List<DeadLetter> todo = new ArrayList<>();
-            for (DeadLetter d : chosen) {
-                if (done.contains(d.id())) {
-                    out().println("skipped   " + d.position() + "  already redriven (" + ledger.topic() + ")");
-                    skipped++;
-                } else if (d.sourceTopic() == null) {
-                    out().println("skipped   " + d.position() + "  no dlq.source.topic header");
-                    skipped++;
-                } else {
-                    todo.add(d);
-                }
-            }
-            if (!todo.isEmpty()) {
-                ledger.ensureTopic(admin, topics.deadLetters);
-                sent = send(todo, ledger);
-            }
+        if (chosen.isEmpty()) {
+            out().println("redriven 0, skipped 0");
+            return 0;
         }
-        out().println("redriven " + sent + ", skipped " + skipped);
-        return 0;
-    }
-
-    private int send(List<DeadLetter> todo, RedriveLedger ledger) throws Exception {
         byte[] replacement = null;
         if (valueFile != null) {
             String json = Files.readString(valueFile, StandardCharsets.UTF_8);
             SpecificRecord command = JsonCommands.parse(type, json, issuer);
-            replacement = SendCommand.encode(kafka, todo.get(0).sourceTopic(), command);
+            String target = chosen.get(0).sourceTopic();
+            replacement = SendCommand.encode(kafka, target == null ? topics.commands : target, command);
         }
-        Map<String, Object> props = kafka.client();
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "ops-cli-redrive-" + topics.deadLetters);
+        DeadLetterRedrive redrive = new DeadLetterRedrive(kafka.client(), topics.deadLetters,
+                dlq.redrivenTopic(topics.deadLetters), "ops-cli");
         int sent = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-             StringSerializer keys = new StringSerializer()) {
-            producer.initTransactions();
-            for (DeadLetter d : todo) {
-                byte[] value = replacement != null ? replacement : d.value();
-                producer.beginTransaction();
-                try {
-                    // Back to the partition it came from: keeps the key's order even if the producer partitioned differently.
-                    RecordMetadata m = producer.send(new ProducerRecord<>(d.sourceTopic(), d.sourcePartition(), d.key(), value,
-                            d.redriveHeaders())).get();
-                    String to = m.topic() + "-" + m.partition() + "@" + m.offset();
-                    producer.send(new ProducerRecord<>(ledger.topic(), keys.serialize(ledger.topic(), d.id()),
-                            RedriveLedger.markerValue(to, replacement != null))).get();
-                    producer.commitTransaction();
-                    out().println("redriven  " + d.position() + "  -> " + to + (replacement != null ? "  (value replaced)" : ""));
+        int skipped = 0;
+        for (DeadLetterRedrive.Result r : redrive.redrive(chosen, replacement)) {
+            switch (r.status()) {
+                case REDRIVEN -> {
+                    out().println("redriven  " + r.letter().position() + "  -> " + r.detail() + (replacement != null ? "  (value replaced)" : ""));
                     sent++;
-                } catch (Exception e) {
-                    producer.abortTransaction();
-                    throw e;
+                }
+                case ALREADY_REDRIVEN -> {
+                    out().println("skipped   " + r.letter().position() + "  already redriven (" + redrive.markerTopic() + ")");
+                    skipped++;
+                }
+                case NO_SOURCE -> {
+                    out().println("skipped   " + r.letter().position() + "  " + r.detail());
+                    skipped++;
                 }
             }
         }
-        return sent;
+        out().println("redriven " + sent + ", skipped " + skipped);
+        return 0;
     }
 }

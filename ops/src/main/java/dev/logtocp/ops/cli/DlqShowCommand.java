@@ -1,5 +1,6 @@
 package dev.logtocp.ops.cli;
 
+import dev.logtocp.processor.deadletter.DeadLetter;
 import dev.logtocp.schema.wire.WireFormatDeserializer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

@@ -57,7 +57,7 @@ abstract class OpsCommand implements Callable<Integer> {
                 && t.getCause() != null) {
             t = t.getCause();
         }
-        if (t instanceof OpsException) {
+        if (t instanceof OpsException || t instanceof dev.logtocp.processor.deadletter.DeadLetterException) {
             return t.getMessage();
         }
         if (t instanceof KafkaException || t instanceof org.apache.kafka.common.errors.ApiException) {

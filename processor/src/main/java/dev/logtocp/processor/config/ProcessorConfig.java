@@ -64,7 +64,8 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 source.millis("BREAKER_OPEN_MS", Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofHours(1)),
                 source.millis("BREAKER_MAX_OPEN_MS", Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofHours(1)),
                 source.optional("LOGTO_CA_FILE").map(java.nio.file.Path::of));
-        HttpSettings http = HttpSettings.parse(source.string("HTTP_BIND", "127.0.0.1:0"));
+        HttpSettings http = HttpSettings.parse(source.string("HTTP_BIND", "127.0.0.1:0"),
+                source.optional("HTTP_ADMIN_TOKEN").map(Secret::new), source.optional("HISTORY_VIEW_URL"));
         SecuritySettings security = new SecuritySettings(
                 source.optional("PASSWORD_RESET_KEYS_DIR").map(java.nio.file.Path::of),
                 source.optional("ISSUER_POLICY_FILE").map(java.nio.file.Path::of),

@@ -2,6 +2,7 @@ package dev.logtocp.processor.http;
 
 import dev.logtocp.internal.LedgerEntry;
 import dev.logtocp.processor.config.HttpSettings;
+import dev.logtocp.processor.console.OperatorConsole;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
 import dev.logtocp.processor.metrics.ProcessorMetrics;
 import io.vertx.core.Vertx;
@@ -20,6 +21,7 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code GET /health/ready}: 200 once partitions are assigned and their ledger is restored.</li>
  *   <li>{@code GET /metrics}: Prometheus text format.</li>
  *   <li>{@code GET /commands/{issuer}/{idempotencyKey}}: the recorded decision, from this instance's ledger.</li>
+ *   <li>{@code /console/}: the operator console ({@link OperatorConsole}).</li>
  * </ul>
  * Handlers run on the event loop and only read local state (the ledger store is a local RocksDB lookup).
  */
@@ -31,7 +33,7 @@ public final class HttpEndpoint {
     }
 
     public static HttpEndpoint start(Vertx vertx, HttpSettings settings, ProcessorMetrics metrics, IdempotencyLedger ledger,
-                                     BooleanSupplier live, BooleanSupplier ready) {
+                                     BooleanSupplier live, BooleanSupplier ready, OperatorConsole console) {
         Router router = Router.router(vertx);
         router.get("/health/live").handler(ctx -> health(ctx, live.getAsBoolean()));
         router.get("/health/ready").handler(ctx -> health(ctx, ready.getAsBoolean()));
@@ -39,6 +41,9 @@ public final class HttpEndpoint {
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
         router.get("/commands/:issuer/:key").handler(ctx -> status(ctx, ledger));
+        if (console != null) {
+            console.mount(router);
+        }
         HttpServer server = vertx.createHttpServer().requestHandler(router)
                 .listen(settings.port(), settings.host())
                 .toCompletionStage().toCompletableFuture().join();

@@ -23,6 +23,7 @@ import dev.logtocp.commands.PersonalAccessTokenCreate;
 import dev.logtocp.commands.UserCreate;
 import dev.logtocp.outcomes.CommandOutcome;
 import dev.logtocp.outcomes.OutcomeStatus;
+import dev.logtocp.simulator.FaultRule;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -44,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * failure and validation-failure paths, and then searches every output the processor produces (outcome, audit and
  * dead-letter records: keys, values and headers, byte for byte; and every log event) for them. The command topic
  * must contain them, which proves the search finds what is there.
+ *
+ * <p>The operator console is an output too: every page and API answer it gives (the page and its assets, engine
+ * state, command lookups, history, the dead-letter list, each dead letter's hex and decoded views, redrive plans and
+ * results, refusals, and the live outcome stream) is searched for the canaries, for dead letters that do carry
+ * secrets (retries exhausted on secret-bearing commands, and undecodable records holding secrets), and for the
+ * operator token.
  */
 class SecretCanaryIT {
     /** Shape of the simulator's personal access token values: the value Logto returns is a secret too. */
@@ -51,7 +58,9 @@ class SecretCanaryIT {
     private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private static final String ADMIN_TOKEN = "CANARY-TOKEN-" + UUID.randomUUID();
     private static ProcessorStack stack;
+    private static ConsoleClient console;
     private static ListAppender<ILoggingEvent> logs;
     private static final Map<String, Level> savedLevels = new HashMap<>();
 
@@ -67,11 +76,13 @@ class SecretCanaryIT {
             savedLevels.put(name, logger.getLevel());
             logger.setLevel(Level.TRACE);
         }
-        stack = ProcessorStack.start();
+        stack = ProcessorStack.start(Map.of("HTTP_ADMIN_TOKEN", ADMIN_TOKEN, "MAX_ATTEMPTS", "2"));
+        console = new ConsoleClient(stack);
     }
 
     @AfterAll
     static void stop() {
+        console.close();
         stack.close();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.detachAppender(logs);
@@ -96,9 +107,12 @@ class SecretCanaryIT {
     }
 
     @Test
-    void noSecretOfAnyCommandReachesOutcomesAuditDeadLettersOrLogs() {
+    void noSecretOfAnyCommandReachesOutcomesAuditDeadLettersTheConsoleOrLogs() throws Exception {
         List<String> canaries = new ArrayList<>();
         List<String> commandIds = new ArrayList<>();
+        List<String> idempotencyKeys = new ArrayList<>();
+        // Every outcome of the test passes through the console's live view.
+        List<String> live = console.liveOutcomes();
         String username = unique("canary");
         String userId = createUser(stack, username);
         String other = unique("canaryother");
@@ -196,6 +210,7 @@ class SecretCanaryIT {
         for (String id : commandIds) {
             CommandOutcome outcome = stack.awaitOutcome(id);
             statuses.merge(outcome.getStatus(), 1, Integer::sum);
+            idempotencyKeys.add(outcome.getIssuer() + "/" + outcome.getIdempotencyKey());
         }
         // Every path was taken: applied, refused by Logto, refused by validation.
         assertThat(statuses.keySet()).contains(OutcomeStatus.SUCCEEDED, OutcomeStatus.FAILED, OutcomeStatus.REJECTED);
@@ -214,6 +229,116 @@ class SecretCanaryIT {
         }
         assertThat(PAT_VALUE.matcher(outputs).find()).as("a PAT value in the outputs").isFalse();
         assertThat(PAT_VALUE.matcher(logText).find()).as("a PAT value in the logs").isFalse();
+
+        // The console: dead letters that do hold secrets, then every answer it gives.
+        List<String> deadLetterCanaries = plantSecretBearingDeadLetters(userId);
+        String consoleText = consoleAnswers(idempotencyKeys, List.of(username, userId, other));
+        assertThat(live).as("the live view saw the outcomes").anyMatch(l -> l.contains(userId));
+        assertThat(consoleText).as("positive control: the console answers were read")
+                .contains(userId, "dlqcreate", "[secret: redacted]", "RetriesExhausted", "NOT_WIRE_FORMAT", "token_required");
+        String deadLetterBytes = dump(stack.topics.deadLetters());
+        assertThat(deadLetterCanaries).allSatisfy(c -> assertThat(deadLetterBytes)
+                .as("positive control: the dead letters hold the canary").contains(c));
+        String liveText = String.join("\n", live);
+        List<String> all = new ArrayList<>(canaries);
+        all.addAll(deadLetterCanaries);
+        all.add(ADMIN_TOKEN);
+        for (String c : all) {
+            assertThat(consoleText).as("console pages and API answers").doesNotContain(c);
+            assertThat(liveText).as("the live outcome stream").doesNotContain(c);
+        }
+        assertThat(PAT_VALUE.matcher(consoleText + liveText).find()).as("a PAT value in the console").isFalse();
+        String laterLogs = logText();
+        for (String c : all) {
+            assertThat(laterLogs).as("log output, console included").doesNotContain(c);
+        }
+    }
+
+    /**
+     * Dead letters carrying secrets in each form the console must mask: retries exhausted on PasswordSet and
+     * UserCreate (decodable, secret fields), a record that is not the wire format, one with an unknown schema id,
+     * and a truncated datum. Returns the canaries (for the truncated one, the part that is in the topic).
+     */
+    private static List<String> plantSecretBearingDeadLetters(String userId) {
+        List<String> out = new ArrayList<>();
+        String setPw = canary("DLQPW");
+        out.add(setPw);
+        stack.logto.faults().add(FaultRule.error503(1.0).onPath("^/api/users/[^/]+/password$").onMethod("PATCH"));
+        String createPw = canary("DLQPW");
+        out.add(createPw);
+        try {
+            String set = stack.send("dlq-set", PasswordSet.newBuilder().setMeta(meta(unique("dp"))).setUser(byId(userId)).setPassword(setPw).build());
+            assertThat(stack.awaitOutcome(set).getErrorCode()).isEqualTo("retries_exhausted");
+        } finally {
+            stack.logto.faults().clear();
+        }
+        ConsoleClient.retriesExhaustedDeadLetter(stack, unique("dlqcreate"), createPw, unique("dc"));
+
+        String json = canary("DLQJSON");
+        out.add(json);
+        stack.sendRaw("dlq-json", ("{\"password\":\"" + json + "\"}").getBytes(StandardCharsets.UTF_8));
+
+        String unknown = canary("DLQUNKNOWN");
+        out.add(unknown);
+        byte[] valid = stack.serialize(stack.topics.commands(), PasswordSet.newBuilder().setMeta(meta(unique("du")))
+                .setUser(byId(userId)).setPassword(unknown).build());
+        byte[] unknownId = valid.clone();
+        java.nio.ByteBuffer.wrap(unknownId).putInt(1, 987_654);
+        stack.sendRaw("dlq-unknown", unknownId);
+
+        String truncated = canary("DLQTRUNC");
+        byte[] whole = stack.serialize(stack.topics.commands(), PasswordSet.newBuilder().setMeta(meta(unique("dt")))
+                .setUser(byId(userId)).setPassword(truncated).build());
+        // Cut inside the password: the part that remains must not be shown either.
+        byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 8);
+        out.add(truncated.substring(0, truncated.length() - 8));
+        stack.sendRaw("dlq-trunc", cut);
+
+        for (String key : List.of("dlq-json", "dlq-unknown", "dlq-trunc")) {
+            try {
+                console.awaitDeadLetter(key);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+        return out;
+    }
+
+    /** Every page and API answer of the console, as one text. */
+    private static String consoleAnswers(List<String> idempotencyKeys, List<String> userRefs) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String path : List.of("/console/", "/console/console.js", "/console/console.css", "/console/api/state")) {
+            sb.append(console.get(path).body()).append('\n');
+        }
+        for (String key : idempotencyKeys) {
+            String[] parts = key.split("/", 2);
+            sb.append(console.get("/commands/" + encode(parts[0]) + "/" + encode(parts[1])).body()).append('\n');
+        }
+        for (String ref : userRefs) {
+            sb.append(console.get("/console/api/history/" + encode(ref)).body()).append('\n');
+        }
+        io.vertx.core.json.JsonObject list = console.getJson("/console/api/dead-letters?limit=500");
+        sb.append(list.encode()).append('\n');
+        for (String errorClass : list.getJsonObject("byClass").fieldNames()) {
+            sb.append(console.get("/console/api/dead-letters?errorClass=" + encode(errorClass)).body()).append('\n');
+        }
+        for (Object o : list.getJsonArray("items")) {
+            String[] pos = ((io.vertx.core.json.JsonObject) o).getString("position").split(":");
+            sb.append(console.get("/console/api/dead-letters/" + pos[0] + "/" + pos[1]).body()).append('\n');
+        }
+        // Actions: refused without the token, then a class redrive planned and confirmed with it.
+        io.vertx.core.json.JsonObject selection = new io.vertx.core.json.JsonObject().put("errorClass", "RetriesExhausted");
+        sb.append(console.post("/console/api/redrive/plan", selection, null).body()).append('\n');
+        sb.append(console.post("/console/api/redrive/plan", selection, "Bearer wrong-token-wrong-token").body()).append('\n');
+        String plan = console.post("/console/api/redrive/plan", selection, "Bearer " + ADMIN_TOKEN).body();
+        sb.append(plan).append('\n');
+        String planId = new io.vertx.core.json.JsonObject(plan).getString("planId");
+        sb.append(console.post("/console/api/redrive/confirm", selection.copy().put("planId", planId), "Bearer " + ADMIN_TOKEN).body()).append('\n');
+        return sb.toString();
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Every committed record of a topic, keys, values and headers, as one text (bytes mapped one to one). */
