@@ -10,7 +10,7 @@ import java.time.Duration;
  *                              {@code LOGTO_CONCURRENCY_MIN} and {@code MAX_IN_FLIGHT}; {@code fixed} allows
  *                              {@code MAX_IN_FLIGHT} calls at all times
  * @param minLimit              {@code LOGTO_CONCURRENCY_MIN}: the adaptive limit's floor (default 1)
- * @param initialLimit          {@code LOGTO_CONCURRENCY_INITIAL}: where the adaptive limit starts (default 8, at most
+ * @param initialLimit          {@code LOGTO_CONCURRENCY_INITIAL}: where the adaptive limit starts (default 4, at most
  *                              {@code MAX_IN_FLIGHT})
  * @param requestTimeoutMax     {@code LOGTO_REQUEST_TIMEOUT_MAX_MS}: the request timeout grows to twice the slowest
  *                              answer of the last minute, up to this (default 60000, not below
@@ -43,7 +43,7 @@ public record OverloadSettings(
             throw new ConfigException("LOGTO_CONCURRENCY", "must be adaptive or fixed");
         }
         int min = source.integer("LOGTO_CONCURRENCY_MIN", 1, 1, engine.maxInFlight());
-        int initial = source.integer("LOGTO_CONCURRENCY_INITIAL", Math.max(min, Math.min(8, engine.maxInFlight())), 1,
+        int initial = source.integer("LOGTO_CONCURRENCY_INITIAL", Math.max(min, Math.min(4, engine.maxInFlight())), 1,
                 engine.maxInFlight());
         Duration timeout = logto.requestTimeout();
         Duration max = source.millis("LOGTO_REQUEST_TIMEOUT_MAX_MS",
