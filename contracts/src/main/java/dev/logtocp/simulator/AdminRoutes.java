@@ -6,17 +6,19 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code /__admin/*}: fault configuration and counters for runs where the simulator is a separate process.
- * Never subject to faults or authentication. Event loop only.
+ * {@code /__admin/*}: fault configuration, the capacity model and counters for runs where the simulator is a
+ * separate process. Never subject to faults, capacity or authentication. Event loop only.
  */
 final class AdminRoutes {
 
   private final FaultPlan faults;
   private final Store store;
+  private final CapacityHandler capacity;
 
-  AdminRoutes(FaultPlan faults, Store store) {
+  AdminRoutes(FaultPlan faults, Store store, CapacityHandler capacity) {
     this.faults = faults;
     this.store = store;
+    this.capacity = capacity;
   }
 
   void mount(Router router) {
@@ -32,7 +34,21 @@ final class AdminRoutes {
         .put("users", store.userCount())
         .put("mutations", store.mutations().size())
         .put("operations", new JsonObject(new java.util.HashMap<>(store.countsByOperation())))
-        .put("faultsInjected", new JsonObject(new java.util.HashMap<>(faults.injectedCounts()))))));
+        .put("faultsInjected", new JsonObject(new java.util.HashMap<>(faults.injectedCounts())))
+        .put("capacity", capacity.stats()))));
+    router.get("/__admin/capacity").handler(ctx -> Http.send(ctx, Reply.ok(capacity.stats())));
+    router.put("/__admin/capacity").handler(ctx -> {
+      try {
+        capacity.apply(CapacityModel.fromJson(ctx.body().asJsonObject(), capacity.model().orElse(null)));
+        Http.send(ctx, Reply.ok(capacity.stats()));
+      } catch (DecodeException | IllegalArgumentException | ClassCastException | NullPointerException e) {
+        Http.send(ctx, Reply.of(400, new JsonObject().put("message", "Invalid capacity model: " + e.getMessage())));
+      }
+    });
+    router.delete("/__admin/capacity").handler(ctx -> {
+      capacity.apply(null);
+      Http.send(ctx, Reply.noContent());
+    });
     router.post("/__admin/reset").handler(ctx -> {
       store.reset();
       Http.send(ctx, Reply.noContent());

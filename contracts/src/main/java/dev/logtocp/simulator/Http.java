@@ -22,6 +22,8 @@ final class Http {
 
   /** Routing-context key set by the fault handler: the request is applied but its response is never written. */
   static final String HOLD_RESPONSE = "sim.holdResponse";
+  /** Routing-context key of a {@link Runnable} to run before any answer (or withheld answer): the state flush. */
+  static final String BEFORE_ANSWER = "sim.beforeAnswer";
 
   private static final Logger LOG = LoggerFactory.getLogger(Http.class);
 
@@ -52,6 +54,10 @@ final class Http {
   }
 
   static void send(RoutingContext ctx, Reply reply) {
+    Runnable beforeAnswer = ctx.get(BEFORE_ANSWER);
+    if (beforeAnswer != null) {
+      beforeAnswer.run();
+    }
     if (Boolean.TRUE.equals(ctx.get(HOLD_RESPONSE)) || ctx.response().ended() || ctx.response().closed()) {
       return;
     }

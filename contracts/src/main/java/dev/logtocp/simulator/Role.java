@@ -9,4 +9,9 @@ record Role(String id, String name, String description, String type, boolean isD
     return new JsonObject().put("tenantId", "default").put("id", id).put("name", name)
         .put("description", description).put("type", type).put("isDefault", isDefault);
   }
+
+  static Role fromJson(JsonObject json) {
+    return new Role(json.getString("id"), json.getString("name"), json.getString("description"),
+        json.getString("type"), json.getBoolean("isDefault", false));
+  }
 }

@@ -17,6 +17,10 @@ import java.util.UUID;
 /**
  * All simulated Logto data and the log of applied mutations.
  *
+ * <p>With a {@link StateDirectory} attached, every change is written there before the request that made it is
+ * answered ({@link #flush}): the users touched since the last flush are compared with what was last written and
+ * written again whole when they differ, so no method has to say what it changed.
+ *
  * <p>Threading: every method is {@code synchronized}. Routes call it from the simulator's single event loop, so
  * the lock is uncontended on the hot path; it exists so that tests may read snapshots (and seed fixtures) from
  * their own threads. Everything returned is a copy.
@@ -39,6 +43,14 @@ final class Store {
   private final Map<String, Long> operationCounts = new HashMap<>();
   private long requests;
   private long userSequence;
+  /** Where changes are kept across restarts, or null (memory only). */
+  private StateDirectory stateDirectory;
+  /** Users read or changed since the last flush; only kept while a state directory is attached. */
+  private final Set<String> touchedUsers = new LinkedHashSet<>();
+  /** A 64-bit hash of each user as last written, to skip users that were only read. */
+  private final Map<String, Long> writtenUsers = new HashMap<>();
+  private boolean rolesTouched;
+  private int writtenMutations;
 
   Store(Clock clock) {
     this.clock = clock;
@@ -55,6 +67,13 @@ final class Store {
   }
 
   private void record(String userId, String operation, String idempotencyKey) {
+    if (stateDirectory != null) {
+      if (userId != null) {
+        touchedUsers.add(userId);
+      } else {
+        rolesTouched = true;
+      }
+    }
     mutations.add(new Mutation(mutations.size() + 1L, userId, operation, idempotencyKey, clock.instant()));
     operationCounts.merge(operation, 1L, Long::sum);
   }
@@ -100,6 +119,13 @@ final class Store {
     mutations.clear();
     operationCounts.clear();
     requests = 0;
+    if (stateDirectory != null) {
+      touchedUsers.clear();
+      writtenUsers.clear();
+      rolesTouched = false;
+      writtenMutations = 0;
+      stateDirectory.compact(exportState());
+    }
   }
 
   private long now() {
@@ -109,6 +135,10 @@ final class Store {
   // ---- users ---------------------------------------------------------------------------------------------------
 
   private UserRecord requireUser(String id) {
+    if (stateDirectory != null && id != null) {
+      // Every path that changes a user's data finds the user here first (fixtures included).
+      touchedUsers.add(id);
+    }
     UserRecord user = users.get(id);
     if (user == null) {
       throw ApiError.userNotFound();
@@ -425,6 +455,9 @@ final class Store {
     }
     Role role = new Role(Ids.next(21), name, description, type, isDefault);
     roles.put(role.id(), role);
+    if (stateDirectory != null) {
+      rolesTouched = true;
+    }
     if (recorded) {
       record(null, "role.create", idempotencyKey);
     }
@@ -461,7 +494,11 @@ final class Store {
     if (roles.remove(roleId) == null) {
       throw ApiError.rolesNotFound(roleId);
     }
-    rolesByUser.values().forEach(set -> set.remove(roleId));
+    rolesByUser.forEach((userId, set) -> {
+      if (set.remove(roleId) && stateDirectory != null) {
+        touchedUsers.add(userId);
+      }
+    });
     record(null, "role.delete", idempotencyKey);
   }
 
@@ -747,5 +784,198 @@ final class Store {
       throw ApiError.userNotFound();
     }
     record(userId, "user.pat.delete", idempotencyKey);
+  }
+
+  // ---- durable state -------------------------------------------------------------------------------------------
+
+  /**
+   * Loads what {@code directory} holds (replacing everything in memory) and writes every later change there.
+   * Called once, before the server takes requests.
+   */
+  synchronized void attach(StateDirectory directory) {
+    StateDirectory.Loaded loaded = directory.load();
+    if (loaded.snapshot() != null) {
+      importState(loaded.snapshot());
+    }
+    for (JsonObject change : loaded.journal()) {
+      replay(change);
+    }
+    stateDirectory = directory;
+    users.keySet().forEach(id -> writtenUsers.put(id, hash(aggregate(id))));
+    writtenMutations = mutations.size();
+    // A fresh snapshot makes the journal empty again and drops a torn last line, if the last run left one.
+    directory.compact(exportState());
+  }
+
+  /** Writes the changes made since the last flush; a no-op without a state directory. Before every answer. */
+  synchronized void flush() {
+    if (stateDirectory == null) {
+      return;
+    }
+    List<JsonObject> changes = new ArrayList<>();
+    if (rolesTouched) {
+      JsonArray all = new JsonArray();
+      roles.values().forEach(r -> all.add(r.toJson()));
+      changes.add(new JsonObject().put("roles", all));
+      rolesTouched = false;
+    }
+    for (String id : touchedUsers) {
+      if (users.containsKey(id)) {
+        JsonObject aggregate = aggregate(id);
+        long hash = hash(aggregate);
+        Long written = writtenUsers.put(id, hash);
+        if (written == null || written != hash) {
+          changes.add(new JsonObject().put("user", id).put("state", aggregate));
+        }
+      } else if (writtenUsers.remove(id) != null) {
+        changes.add(new JsonObject().put("user", id).put("gone", true));
+      }
+    }
+    touchedUsers.clear();
+    for (int i = writtenMutations; i < mutations.size(); i++) {
+      changes.add(new JsonObject().put("mutation", mutationJson(mutations.get(i))));
+    }
+    writtenMutations = mutations.size();
+    if (!changes.isEmpty()) {
+      stateDirectory.append(changes);
+      if (stateDirectory.shouldCompact()) {
+        stateDirectory.compact(exportState());
+      }
+    }
+  }
+
+  /** Writes a full snapshot and stops writing; the state in memory stays usable. */
+  synchronized void detach() {
+    if (stateDirectory != null) {
+      flush();
+      stateDirectory.compact(exportState());
+      stateDirectory = null;
+      touchedUsers.clear();
+      writtenUsers.clear();
+    }
+  }
+
+  /**
+   * One user and everything hanging off it. The per-user maps (sessions, grants, MFA, tokens) are written as they
+   * are held, whatever their keys mean, so that a change to how one of them is keyed needs no change here.
+   */
+  private JsonObject aggregate(String id) {
+    return new JsonObject()
+        .put("record", users.get(id).toStored())
+        .put("roles", new JsonArray(new ArrayList<>(rolesByUser.getOrDefault(id, Set.of()))))
+        .put("sessions", mapJson(sessions.get(id)))
+        .put("grants", mapJson(grants.get(id)))
+        .put("mfa", mapJson(mfa.get(id)))
+        .put("tokens", mapJson(tokens.get(id)));
+  }
+
+  private void putAggregate(String id, JsonObject aggregate) {
+    removeUserData(id);
+    UserRecord user = UserRecord.fromStored(aggregate.getJsonObject("record"));
+    users.put(id, user);
+    index(user);
+    userSequence = Math.max(userSequence, user.sequence);
+    Set<String> assigned = new LinkedHashSet<>();
+    aggregate.getJsonArray("roles", new JsonArray()).forEach(r -> assigned.add((String) r));
+    if (!assigned.isEmpty()) {
+      rolesByUser.put(id, assigned);
+    }
+    putMap(sessions, id, aggregate.getJsonObject("sessions"));
+    putMap(grants, id, aggregate.getJsonObject("grants"));
+    putMap(mfa, id, aggregate.getJsonObject("mfa"));
+    putMap(tokens, id, aggregate.getJsonObject("tokens"));
+  }
+
+  private void removeUserData(String id) {
+    UserRecord previous = users.remove(id);
+    if (previous != null) {
+      unindex(previous);
+    }
+    rolesByUser.remove(id);
+    sessions.remove(id);
+    grants.remove(id);
+    mfa.remove(id);
+    tokens.remove(id);
+  }
+
+  private static JsonObject mapJson(Map<String, JsonObject> map) {
+    JsonObject out = new JsonObject();
+    if (map != null) {
+      map.forEach((k, v) -> out.put(k, v.copy()));
+    }
+    return out;
+  }
+
+  private static void putMap(Map<String, Map<String, JsonObject>> target, String id, JsonObject json) {
+    if (json == null || json.isEmpty()) {
+      return;
+    }
+    Map<String, JsonObject> map = new LinkedHashMap<>();
+    json.forEach(e -> map.put(e.getKey(), ((JsonObject) e.getValue()).copy()));
+    target.put(id, map);
+  }
+
+  private static JsonObject mutationJson(Mutation m) {
+    return new JsonObject().put("sequence", m.sequence()).put("userId", m.userId()).put("operation", m.operation())
+        .put("idempotencyKey", m.idempotencyKey()).put("at", m.at().toString());
+  }
+
+  private void addMutation(JsonObject json) {
+    Mutation m = new Mutation(json.getLong("sequence"), json.getString("userId"), json.getString("operation"),
+        json.getString("idempotencyKey"), Instant.parse(json.getString("at")));
+    mutations.add(m);
+    operationCounts.merge(m.operation(), 1L, Long::sum);
+  }
+
+  private JsonObject exportState() {
+    JsonArray allUsers = new JsonArray();
+    users.keySet().forEach(id -> allUsers.add(aggregate(id)));
+    JsonArray allRoles = new JsonArray();
+    roles.values().forEach(r -> allRoles.add(r.toJson()));
+    JsonArray allMutations = new JsonArray();
+    mutations.forEach(m -> allMutations.add(mutationJson(m)));
+    return new JsonObject().put("users", allUsers).put("roles", allRoles).put("mutations", allMutations);
+  }
+
+  private void importState(JsonObject state) {
+    replay(new JsonObject().put("roles", state.getJsonArray("roles", new JsonArray())));
+    for (Object u : state.getJsonArray("users", new JsonArray())) {
+      JsonObject aggregate = (JsonObject) u;
+      putAggregate(aggregate.getJsonObject("record").getString("id"), aggregate);
+    }
+    state.getJsonArray("mutations", new JsonArray()).forEach(m -> addMutation((JsonObject) m));
+  }
+
+  /** Applies one journal line; later lines win, as they were written in the order the changes happened. */
+  private void replay(JsonObject change) {
+    if (change.containsKey("roles")) {
+      roles.clear();
+      change.getJsonArray("roles").forEach(r -> {
+        Role role = Role.fromJson((JsonObject) r);
+        roles.put(role.id(), role);
+      });
+    } else if (change.containsKey("user")) {
+      String id = change.getString("user");
+      if (change.getBoolean("gone", false)) {
+        removeUserData(id);
+      } else {
+        putAggregate(id, change.getJsonObject("state"));
+      }
+    } else if (change.containsKey("mutation")) {
+      addMutation(change.getJsonObject("mutation"));
+    } else {
+      throw new IllegalStateException("unknown state change: " + change.fieldNames());
+    }
+  }
+
+  /** 64-bit FNV-1a of the encoded form: collisions are too rare to hide a change. */
+  private static long hash(JsonObject json) {
+    String encoded = json.encode();
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < encoded.length(); i++) {
+      h ^= encoded.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    return h;
   }
 }

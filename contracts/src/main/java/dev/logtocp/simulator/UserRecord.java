@@ -54,6 +54,34 @@ final class UserRecord {
         .put("hasPassword", passwordMarker != null);
   }
 
+  /** Every field, password marker included, for the state directory; {@link #fromStored} reads it back. */
+  JsonObject toStored() {
+    return new JsonObject().put("id", id).put("sequence", sequence).put("createdAt", createdAt)
+        .put("username", username).put("primaryEmail", primaryEmail).put("primaryPhone", primaryPhone)
+        .put("name", name).put("avatar", avatar).put("customData", customData.copy())
+        .put("identities", identities.copy()).put("profile", profile.copy()).put("logtoConfigs", logtoConfigs.copy())
+        .put("lastSignInAt", lastSignInAt).put("updatedAt", updatedAt).put("suspended", suspended)
+        .put("passwordMarker", passwordMarker);
+  }
+
+  static UserRecord fromStored(JsonObject json) {
+    UserRecord user = new UserRecord(json.getString("id"), json.getLong("sequence"), json.getLong("createdAt"));
+    user.username = json.getString("username");
+    user.primaryEmail = json.getString("primaryEmail");
+    user.primaryPhone = json.getString("primaryPhone");
+    user.name = json.getString("name");
+    user.avatar = json.getString("avatar");
+    user.customData = json.getJsonObject("customData", new JsonObject()).copy();
+    user.identities = json.getJsonObject("identities", new JsonObject()).copy();
+    user.profile = json.getJsonObject("profile", new JsonObject()).copy();
+    user.logtoConfigs = json.getJsonObject("logtoConfigs", new JsonObject()).copy();
+    user.lastSignInAt = json.getLong("lastSignInAt");
+    user.updatedAt = json.getLong("updatedAt", user.createdAt);
+    user.suspended = json.getBoolean("suspended", false);
+    user.passwordMarker = json.getString("passwordMarker");
+    return user;
+  }
+
   /** Everything a client could observe, minus the clock, to tell a real change from a no-op. */
   String observableState() {
     JsonObject json = toJson();
