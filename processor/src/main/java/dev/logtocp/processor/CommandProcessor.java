@@ -91,7 +91,7 @@ public final class CommandProcessor implements AutoCloseable {
         metrics.gauge(ProcessorMetrics.LOGTO_CONCURRENCY_LIMIT, "concurrent Logto calls allowed now (adaptive limit)", limiter::limit);
         metrics.gauge(ProcessorMetrics.LOGTO_CALLS_IN_FLIGHT, "Logto calls on the wire", limiter::inFlight);
         metrics.gauge(ProcessorMetrics.LOGTO_CALLS_WAITING, "Logto calls waiting for a permit of the limit", limiter::waiting);
-        metrics.gauge(ProcessorMetrics.LOGTO_REQUEST_TIMEOUT, "request timeout in force, seconds", () -> timeout.millis() / 1000.0);
+        metrics.gaugeSeconds(ProcessorMetrics.LOGTO_REQUEST_TIMEOUT, "request timeout in force", () -> timeout.millis() / 1000.0);
         metrics.gauge(ProcessorMetrics.RETRY_BUDGET_TOKENS, "retries the budget allows now", budget::tokens);
         LogtoClient client = new LogtoClient(new LogtoClient.Wiring(vertx, web, tokens, logto.baseUrl(), timeout,
                 new RateLimiter(logto.rateLimitPerSecond()), limiter, metrics::logtoRequest));

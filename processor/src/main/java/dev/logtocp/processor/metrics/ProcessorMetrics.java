@@ -36,7 +36,7 @@ public final class ProcessorMetrics {
     public static final String LOGTO_CONCURRENCY_LIMIT = "logto_processor_logto_concurrency_limit";
     public static final String LOGTO_CALLS_IN_FLIGHT = "logto_processor_logto_calls_in_flight";
     public static final String LOGTO_CALLS_WAITING = "logto_processor_logto_calls_waiting";
-    public static final String LOGTO_REQUEST_TIMEOUT = "logto_processor_logto_request_timeout_seconds";
+    public static final String LOGTO_REQUEST_TIMEOUT = "logto_processor_logto_request_timeout";
     public static final String RETRY_BUDGET_TOKENS = "logto_processor_retry_budget_tokens";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -97,6 +97,11 @@ public final class ProcessorMetrics {
 
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** A gauge in seconds: Prometheus gets the name with {@code _seconds} appended. */
+    public void gaugeSeconds(String name, String description, Supplier<Number> seconds) {
+        Gauge.builder(name, seconds).description(description).baseUnit("seconds").register(registry);
     }
 
     public void ledgerRestored() {
