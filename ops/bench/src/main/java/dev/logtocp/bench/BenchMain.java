@@ -111,6 +111,12 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--no-jvm-warmup", description = "Same as --jvm-warmup 0.")
     boolean noJvmWarmup;
 
+    @Option(names = "--capacity", description = "Run against the simulator's capacity model instead of a fixed latency, e.g. logto or logto,scale=10; capacity is halved at a third of the run and restored at two thirds (C, K: first of each).")
+    String capacity;
+
+    @Option(names = "--capacity-seconds", defaultValue = "60", description = "Length of a --capacity run. Default: ${DEFAULT-VALUE}")
+    int capacitySeconds;
+
     @Option(names = "--out", defaultValue = "ops/bench-results", description = "Results root. Default: ${DEFAULT-VALUE}")
     Path out;
 
@@ -152,6 +158,19 @@ public final class BenchMain implements Callable<Integer> {
                 }
                 header.put("mode", "simulator-only").put("simulator", rows);
                 resultDir = Report.write(out, stamp, "simulator", header.put("loadAverageAfter", ResourceMeter.loadAverage()), List.of());
+                BenchRunner.say("results in " + resultDir);
+                return 0;
+            }
+            if (capacity != null) {
+                dev.logtocp.simulator.CapacityModel model = dev.logtocp.simulator.CapacityModel.parse(capacity);
+                JsonArray rows = new JsonArray();
+                for (Scenario s : scenarios()) {
+                    for (String system : systems) {
+                        rows.add(CapacityProbe.run(env, factory(system), s, model, capacitySeconds));
+                    }
+                }
+                header.put("mode", "capacity").put("capacity", rows).put("loadAverageAfter", ResourceMeter.loadAverage());
+                resultDir = Report.write(out, stamp, "capacity", header, List.of());
                 BenchRunner.say("results in " + resultDir);
                 return 0;
             }

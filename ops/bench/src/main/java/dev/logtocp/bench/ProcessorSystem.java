@@ -44,6 +44,16 @@ final class ProcessorSystem implements SystemUnderTest {
                 "bench-processor-" + run.runId(), "bench-" + run.runId(), run.scenario(), extra)));
     }
 
+    /** A gauge or counter of the running processor, read from its scrape (NaN when absent). */
+    double metric(String name) {
+        for (String line : processor.metrics().scrape().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "_total ")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
+    }
+
     @Override
     public void close() {
         if (processor != null) {

@@ -129,6 +129,20 @@ final class SimulatorProcess implements AutoCloseable {
         send("POST", "/__admin/reset", "");
     }
 
+    /** Puts the simulator's capacity model ({@code /__admin/capacity}, admin JSON form); null switches it off. */
+    void setCapacity(String modelJson) {
+        if (modelJson == null) {
+            send("DELETE", "/__admin/capacity", null);
+        } else {
+            send("PUT", "/__admin/capacity", modelJson);
+        }
+    }
+
+    /** Requests the capacity model failed with 500 so far. */
+    long capacityFailures() {
+        return new io.vertx.core.json.JsonObject(send("GET", "/__admin/capacity", null)).getLong("rejected", 0L);
+    }
+
     String stats() {
         return send("GET", "/__admin/stats", null);
     }
