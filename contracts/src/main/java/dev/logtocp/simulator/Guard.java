@@ -37,19 +37,97 @@ final class Guard {
     } else if (!(value instanceof String s)) {
       typeIssue(key, "string", value);
     } else if (pattern != null && !pattern.matcher(s).matches()) {
-      issues.add(issue(key, "invalid_string", "Invalid").put("validation", "regex"));
+      issues.add(stringIssue(key, "regex"));
     }
     return this;
   }
 
+  /**
+   * A string of PATCH {@code /api/users/{id}}: absent, null, empty (Logto stores null for both) or matching
+   * {@code pattern} (null: any string).
+   */
+  Guard clearableString(String key, Pattern pattern) {
+    Object value = body.getValue(key);
+    if (value instanceof String s && s.isEmpty()) {
+      return this;
+    }
+    return string(key, pattern, true);
+  }
+
+  /** Zod's {@code string().url()}, optionally also {@code ''} and null, as Logto's avatar fields are. */
+  Guard url(String key, boolean emptyOrNull) {
+    if (!body.containsKey(key)) {
+      return this;
+    }
+    Object value = body.getValue(key);
+    if (value == null || value instanceof String s && s.isEmpty()) {
+      if (!emptyOrNull) {
+        if (value == null) {
+          typeIssue(key, "string", null);
+        } else {
+          issues.add(stringIssue(key, "url"));
+        }
+      }
+      return this;
+    }
+    if (!(value instanceof String s)) {
+      typeIssue(key, "string", value);
+    } else if (!isUrl(s)) {
+      issues.add(stringIssue(key, "url"));
+    }
+    return this;
+  }
+
+  /** Close to the WHATWG URL parser zod uses: an absolute URI with a scheme and no illegal characters. */
+  private static boolean isUrl(String value) {
+    try {
+      java.net.URI uri = new java.net.URI(value);
+      return uri.getScheme() != null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  /** A required string of at least one character. */
   Guard requiredString(String key) {
+    return requiredString(key, 1, Integer.MAX_VALUE);
+  }
+
+  /** A required string whose length is in {@code [min, max]}. */
+  Guard requiredString(String key, int min, int max) {
     Object value = body.getValue(key);
     if (!(value instanceof String s)) {
       typeIssue(key, "string", value);
-    } else if (s.isEmpty()) {
-      issues.add(issue(key, "too_small", "String must contain at least 1 character(s)"));
+    } else {
+      length(key, s, min, max);
     }
     return this;
+  }
+
+  /** An optional string whose length, when present, is in {@code [min, max]}. */
+  Guard optionalString(String key, int min, int max) {
+    if (!body.containsKey(key)) {
+      return this;
+    }
+    Object value = body.getValue(key);
+    if (!(value instanceof String s)) {
+      typeIssue(key, "string", value);
+    } else {
+      length(key, s, min, max);
+    }
+    return this;
+  }
+
+  private void length(String key, String s, int min, int max) {
+    if (s.length() < min) {
+      issues.add(new JsonObject().put("code", "too_small").put("minimum", min).put("type", "string")
+          .put("inclusive", true).put("exact", false)
+          .put("message", "String must contain at least " + min + " character(s)").put("path", path(key)));
+    } else if (s.length() > max) {
+      issues.add(new JsonObject().put("code", "too_big").put("maximum", max).put("type", "string")
+          .put("inclusive", true).put("exact", false)
+          .put("message", "String must contain at most " + max + " character(s)").put("path", path(key)));
+    }
   }
 
   Guard object(String key, boolean required) {
@@ -74,6 +152,17 @@ final class Guard {
     return this;
   }
 
+  /** An optional boolean inside an optional object field, e.g. {@code mfa.skipped}. */
+  Guard nestedBool(String parent, String key) {
+    if (body.getValue(parent) instanceof JsonObject object && object.containsKey(key)) {
+      Object value = object.getValue(key);
+      if (!(value instanceof Boolean)) {
+        issues.add(typeIssue(new JsonArray().add(parent).add(key), "boolean", typeName(value)));
+      }
+    }
+    return this;
+  }
+
   Guard number(String key, boolean nullable) {
     if (!body.containsKey(key)) {
       return this;
@@ -86,6 +175,13 @@ final class Guard {
   }
 
   Guard stringArray(String key) {
+    return stringArray(key, true);
+  }
+
+  Guard stringArray(String key, boolean required) {
+    if (!body.containsKey(key) && !required) {
+      return this;
+    }
     Object value = body.getValue(key);
     if (!(value instanceof JsonArray array)) {
       typeIssue(key, "array", value);
@@ -94,21 +190,34 @@ final class Guard {
     for (int i = 0; i < array.size(); i++) {
       Object item = array.getValue(i);
       if (!(item instanceof String)) {
-        issues.add(new JsonObject().put("code", "invalid_type").put("expected", "string")
-            .put("received", typeName(item)).put("path", new JsonArray().add(key).add(i))
-            .put("message", "Expected string, received " + typeName(item)));
+        issues.add(typeIssue(new JsonArray().add(key).add(i), "string", typeName(item)));
       }
     }
     return this;
   }
 
+  /** Zod's {@code nativeEnum}: a present value must be one of {@code allowed}. */
   Guard oneOf(String key, List<String> allowed, boolean required) {
-    if (!body.containsKey(key) && !required) {
+    if (!body.containsKey(key)) {
+      if (required) {
+        typeIssue(key, quoted(allowed), null);
+      }
       return this;
     }
     Object value = body.getValue(key);
     if (!(value instanceof String s) || !allowed.contains(s)) {
-      issues.add(issue(key, "invalid_enum_value", "Invalid enum value. Expected " + String.join(" | ", allowed)));
+      issues.add(enumIssue(path(key), value, allowed));
+    }
+    return this;
+  }
+
+  /** The issue of a discriminated union whose discriminator {@code key} is missing or unknown. */
+  Guard discriminator(String key, List<String> allowed) {
+    Object value = body.getValue(key);
+    if (!(value instanceof String s) || !allowed.contains(s)) {
+      issues.add(new JsonObject().put("code", "invalid_union_discriminator").put("options", new JsonArray(
+          new ArrayList<>(allowed))).put("path", path(key))
+          .put("message", "Invalid discriminator value. Expected " + quoted(allowed)));
     }
     return this;
   }
@@ -121,9 +230,7 @@ final class Guard {
 
   /** The error for a body that is not a JSON object at all (e.g. sent as text/plain, or an array). */
   static ApiError notAnObject(Object received) {
-    return invalid(List.of(new JsonObject().put("code", "invalid_type").put("expected", "object")
-        .put("received", typeName(received)).put("path", new JsonArray())
-        .put("message", "Expected object, received " + typeName(received))));
+    return invalid(List.of(typeIssue(new JsonArray(), "object", typeName(received))));
   }
 
   /**
@@ -138,6 +245,29 @@ final class Guard {
     return invalid(List.of(issue), "The request query is invalid.");
   }
 
+  /** A 400 for an enum query parameter with a value outside {@code allowed}, as zod words it. */
+  static ApiError invalidEnumQuery(String key, Object received, List<String> allowed) {
+    return invalid(List.of(enumIssue(new JsonArray().add(key), received, allowed)));
+  }
+
+  private static JsonObject enumIssue(JsonArray path, Object received, List<String> allowed) {
+    String shown = received instanceof String s ? "'" + s + "'" : String.valueOf(received);
+    return new JsonObject().put("received", received).put("code", "invalid_enum_value")
+        .put("options", new JsonArray(new ArrayList<>(allowed))).put("path", path)
+        .put("message", "Invalid enum value. Expected " + quoted(allowed) + ", received " + shown);
+  }
+
+  private static String quoted(List<String> allowed) {
+    StringBuilder sb = new StringBuilder();
+    for (String option : allowed) {
+      if (!sb.isEmpty()) {
+        sb.append(" | ");
+      }
+      sb.append('\'').append(option).append('\'');
+    }
+    return sb.toString();
+  }
+
   private static ApiError invalid(List<JsonObject> issues) {
     return invalid(issues, "The request body is invalid.");
   }
@@ -148,8 +278,15 @@ final class Guard {
       if (!details.isEmpty()) {
         details.append('\n');
       }
+      // Logto words type errors itself in details and keeps zod's message for the rest.
       details.append("Error in key path \"").append(joinPath(issue.getJsonArray("path"))).append("\": (")
-          .append(issue.getString("code")).append(") ").append(issue.getString("message"));
+          .append(issue.getString("code")).append(") ");
+      if ("invalid_type".equals(issue.getString("code"))) {
+        details.append("Expected ").append(issue.getString("expected")).append(" but received ")
+            .append(issue.getString("received")).append('.');
+      } else {
+        details.append(issue.getString("message"));
+      }
     }
     JsonObject body = new JsonObject()
         .put("code", "guard.invalid_input")
@@ -172,12 +309,23 @@ final class Guard {
 
   private void typeIssue(String key, String expected, Object value) {
     String received = body.containsKey(key) ? typeName(value) : "undefined";
-    issues.add(issue(key, "invalid_type", "Expected " + expected + ", received " + received)
-        .put("expected", expected).put("received", received));
+    issues.add(typeIssue(path(key), expected, received));
   }
 
-  private static JsonObject issue(String key, String code, String message) {
-    return new JsonObject().put("code", code).put("message", message).put("path", new JsonArray().add(key));
+  /** Zod's invalid_type issue, keys in zod's order; a missing value is "Required". */
+  private static JsonObject typeIssue(JsonArray path, String expected, String received) {
+    String message = received.equals("undefined") ? "Required" : "Expected " + expected + ", received " + received;
+    return new JsonObject().put("code", "invalid_type").put("expected", expected).put("received", received)
+        .put("path", path).put("message", message);
+  }
+
+  private static JsonObject stringIssue(String key, String validation) {
+    return new JsonObject().put("validation", validation).put("code", "invalid_string")
+        .put("message", validation.equals("url") ? "Invalid url" : "Invalid").put("path", path(key));
+  }
+
+  private static JsonArray path(String key) {
+    return new JsonArray().add(key);
   }
 
   static String typeName(Object value) {

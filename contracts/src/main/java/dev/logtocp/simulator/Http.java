@@ -129,7 +129,7 @@ final class Http {
     }
 
     private static ApiError invalid() {
-      return ApiError.of(400, "guard.invalid_pagination", "The pagination value is invalid.");
+      return ApiError.of(400, "guard.invalid_pagination", "The request pagination value is invalid.");
     }
   }
 }

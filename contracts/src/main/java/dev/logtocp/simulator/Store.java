@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * All simulated Logto data and the log of applied mutations.
@@ -327,8 +326,9 @@ final class Store {
 
   /** Records a mutation and moves {@code updatedAt} only when something observable changed. */
   private void touch(UserRecord user, String before, String operation, String idempotencyKey) {
+    // Logto's UPDATE moves updated_at even when no value changed (measured); only real changes are mutations.
+    user.updatedAt = Math.max(now(), user.updatedAt);
     if (!before.equals(user.observableState())) {
-      user.updatedAt = Math.max(now(), user.updatedAt);
       record(user.id, operation, idempotencyKey);
     }
   }
@@ -394,19 +394,47 @@ final class Store {
     return renderConfigs(requireUser(id).logtoConfigs);
   }
 
-  synchronized JsonObject patchLogtoConfigs(String id, JsonObject patch, String idempotencyKey) {
+  /** The MFA settings Logto keeps (its userMfaDataGuard); other keys are dropped. */
+  static final List<String> MFA_CONFIG_KEYS = List.of("enabled", "skipped", "additionalBindingSuggestionSkipped",
+      "skipMfaOnSignIn");
+
+  /** Merges the given settings (either may be null) into what is stored, as Logto's buildUpdatedUserLogtoConfig. */
+  synchronized JsonObject patchLogtoConfigs(String id, JsonObject mfaPatch, JsonObject passkeyPatch,
+                                            String idempotencyKey) {
     UserRecord user = requireUser(id);
     String before = user.observableState();
-    user.logtoConfigs.mergeIn(patch.copy(), true);
+    mergeKnown(user.logtoConfigs, "mfa", mfaPatch, MFA_CONFIG_KEYS);
+    mergeKnown(user.logtoConfigs, "passkeySignIn", passkeyPatch, List.of("skipped"));
     touch(user, before, "user.logtoConfigs.update", idempotencyKey);
     return renderConfigs(user.logtoConfigs);
   }
 
+  private static void mergeKnown(JsonObject stored, String key, JsonObject patch, List<String> known) {
+    JsonObject target = stored.getJsonObject(key);
+    if (target == null) {
+      target = new JsonObject();
+      stored.put(key, target);
+    }
+    if (patch != null) {
+      for (String field : known) {
+        if (patch.getValue(field) != null) {
+          target.put(field, patch.getValue(field));
+        }
+      }
+    }
+  }
+
+  /** As Logto answers: {@code enabled} only once it was set, the other flags false unless set. */
   private static JsonObject renderConfigs(JsonObject stored) {
-    JsonObject out = new JsonObject()
-        .put("mfa", new JsonObject().put("enabled", false).put("skipped", false).put("skipMfaOnSignIn", false))
-        .put("passkeySignIn", new JsonObject().put("skipped", false));
-    return out.mergeIn(stored.copy(), true);
+    JsonObject mfaStored = stored.getJsonObject("mfa", new JsonObject());
+    JsonObject mfaOut = new JsonObject();
+    if (mfaStored.getValue("enabled") != null) {
+      mfaOut.put("enabled", mfaStored.getBoolean("enabled"));
+    }
+    mfaOut.put("skipped", mfaStored.getBoolean("skipped", false))
+        .put("skipMfaOnSignIn", mfaStored.getBoolean("skipMfaOnSignIn", false));
+    return new JsonObject().put("mfa", mfaOut).put("passkeySignIn", new JsonObject()
+        .put("skipped", stored.getJsonObject("passkeySignIn", new JsonObject()).getBoolean("skipped", false)));
   }
 
   // ---- identities ----------------------------------------------------------------------------------------------
@@ -710,19 +738,55 @@ final class Store {
         .map(JsonObject::copy).toList()));
   }
 
-  /** Stores a verification and returns its id; {@code recorded} is false for test fixtures. */
+  /** Test set-up: stores a verification of any type without Logto's checks (not recorded as a mutation). */
   synchronized String addMfa(String userId, String type, String idempotencyKey, boolean recorded) {
     requireUser(userId);
-    Map<String, JsonObject> own = mfa.computeIfAbsent(userId, k -> new LinkedHashMap<>());
-    if ("Totp".equals(type) && own.values().stream().anyMatch(v -> "Totp".equals(v.getString("type")))) {
-      throw ApiError.of(422, "user.totp_already_in_use", "TOTP is already in use.");
-    }
-    String verificationId = Ids.next(21);
-    own.put(verificationId, new JsonObject().put("id", verificationId)
-        .put("createdAt", Instant.ofEpochMilli(now()).toString()).put("type", type));
+    String verificationId = putMfa(userId, type, "BackupCode".equals(type) ? 10 : null);
     if (recorded) {
       record(userId, "user.mfa.create", idempotencyKey);
     }
+    return verificationId;
+  }
+
+  /** {@code POST mfa-verifications {type: Totp}} with Logto's checks; {@code secret} null: generated. */
+  synchronized void addTotp(String userId, String secret, String idempotencyKey) {
+    requireUser(userId);
+    if (mfa.getOrDefault(userId, Map.of()).values().stream().anyMatch(v -> "Totp".equals(v.getString("type")))) {
+      throw ApiError.of(422, "user.totp_already_in_use", "TOTP is already in use.");
+    }
+    if (secret != null && !Mfa.validTotpSecret(secret)) {
+      throw ApiError.of(422, "user.totp_secret_invalid", "Invalid TOTP secret supplied.");
+    }
+    putMfa(userId, "Totp", null);
+    record(userId, "user.mfa.create", idempotencyKey);
+  }
+
+  /** {@code POST mfa-verifications {type: BackupCode}} with Logto's checks, in Logto's order. */
+  synchronized void addBackupCodes(String userId, List<String> codes, boolean given, String idempotencyKey) {
+    requireUser(userId);
+    Map<String, JsonObject> own = mfa.getOrDefault(userId, Map.of());
+    if (own.values().stream().anyMatch(v -> "BackupCode".equals(v.getString("type"))
+        && v.getInteger("remainCodes", 0) > 0)) {
+      throw ApiError.of(422, "user.backup_code_already_in_use", "Backup code is already in use.");
+    }
+    if (own.values().stream().allMatch(v -> "BackupCode".equals(v.getString("type")))) {
+      throw ApiError.of(422, "session.mfa.backup_code_can_not_be_alone", "Backup code can not be the only MFA.");
+    }
+    if (given && !Mfa.validBackupCodes(codes)) {
+      throw ApiError.of(422, "user.wrong_backup_code_format", "Backup code format is invalid.");
+    }
+    putMfa(userId, "BackupCode", codes.size());
+    record(userId, "user.mfa.create", idempotencyKey);
+  }
+
+  private String putMfa(String userId, String type, Integer remainCodes) {
+    String verificationId = Ids.next(21);
+    JsonObject entry = new JsonObject().put("id", verificationId)
+        .put("createdAt", Instant.ofEpochMilli(now()).toString()).put("type", type);
+    if (remainCodes != null) {
+      entry.put("remainCodes", remainCodes);
+    }
+    mfa.computeIfAbsent(userId, k -> new LinkedHashMap<>()).put(verificationId, entry);
     return verificationId;
   }
 
@@ -744,26 +808,35 @@ final class Store {
   }
 
   synchronized JsonObject addToken(String userId, String name, Long expiresAt, String idempotencyKey) {
+    if (!users.containsKey(userId)) {
+      // Logto inserts without looking the user up; the foreign key refuses.
+      throw ApiError.of(404, "entity.relation_foreign_key_not_found", "Cannot find one or more foreign keys. "
+          + "Please check the input and ensure that all referenced entities exist.");
+    }
     requireUser(userId);
     Map<String, JsonObject> own = tokens.computeIfAbsent(userId, k -> new LinkedHashMap<>());
     if (own.containsKey(name)) {
       throw ApiError.of(422, "user.personal_access_token_name_exists", "Personal access token name already exists.");
     }
     JsonObject token = new JsonObject().put("tenantId", "default").put("userId", userId).put("name", name)
-        .put("value", "pat_" + UUID.randomUUID().toString().replace("-", "")).put("createdAt", now())
+        .put("value", "pat_" + Ids.secret(32)).put("createdAt", now())
         .put("expiresAt", expiresAt);
     own.put(name, token);
     record(userId, "user.pat.create", idempotencyKey);
     return token.copy();
   }
 
+  /**
+   * Renames {@code name} to {@code newName}; renaming to the same name answers the token unchanged. Logto runs one
+   * UPDATE without looking the user up, so a missing user and a missing token answer alike.
+   */
   synchronized JsonObject renameToken(String userId, String name, String newName, String idempotencyKey) {
-    requireUser(userId);
-    Map<String, JsonObject> own = tokens.getOrDefault(userId, new LinkedHashMap<>());
+    Map<String, JsonObject> own = users.containsKey(userId) ? tokens.getOrDefault(userId, Map.of()) : Map.of();
     JsonObject token = own.get(name);
     if (token == null) {
-      throw ApiError.userNotFound();
+      throw ApiError.of(404, "entity.not_exists", "The personal_access_token does not exist.");
     }
+    requireUser(userId);
     if (!name.equals(newName)) {
       if (own.containsKey(newName)) {
         throw ApiError.of(422, "user.personal_access_token_name_exists",

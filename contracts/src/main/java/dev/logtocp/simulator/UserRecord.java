@@ -49,7 +49,6 @@ final class UserRecord {
         .put("updatedAt", updatedAt)
         .put("profile", profile.copy())
         .put("applicationId", null)
-        .put("cimdClientId", null)
         .put("isSuspended", suspended)
         .put("hasPassword", passwordMarker != null);
   }

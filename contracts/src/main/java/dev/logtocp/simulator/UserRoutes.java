@@ -18,11 +18,17 @@ import java.util.UUID;
  */
 final class UserRoutes {
 
+  /** What PATCH /api/users/{id} takes; anything else (lastSignInAt included) is dropped by Logto's guard. */
   private static final Set<String> PATCHABLE = Set.of("username", "primaryEmail", "primaryPhone", "name", "avatar",
-      "customData", "profile", "lastSignInAt");
+      "customData", "profile");
+  /** PATCH stores an empty string in these as null (measured on Logto 1.42). */
+  private static final Set<String> EMPTY_IS_NULL = Set.of("username", "primaryEmail", "primaryPhone", "name",
+      "avatar");
   private static final List<String> PASSWORD_ALGORITHMS = List.of("Argon2i", "Argon2id", "Argon2d", "SHA1", "SHA256",
       "MD5", "Bcrypt", "Legacy");
   private static final List<String> MFA_TYPES = List.of("Totp", "BackupCode");
+  /** Logto's limit on a personal access token name (its column is varchar(256)). */
+  private static final int TOKEN_NAME_MAX = 256;
 
   private final Store store;
 
@@ -71,6 +77,9 @@ final class UserRoutes {
     }));
     router.get(user + "/personal-access-tokens").handler(route(ctx -> Reply.ok(store.tokensOf(id(ctx)))));
     router.post(user + "/personal-access-tokens").handler(route(this::createToken));
+    // Logto 1.42's name-in-body forms; the path forms below are kept by Logto for older clients (deprecated).
+    router.patch(user + "/personal-access-tokens").handler(route(this::renameTokenNamedInBody));
+    router.post(user + "/personal-access-tokens/delete").handler(route(this::deleteTokenNamedInBody));
     router.patch(user + "/personal-access-tokens/:name").handler(route(this::renameToken));
     router.delete(user + "/personal-access-tokens/:name").handler(route(ctx -> {
       store.deleteToken(id(ctx), ctx.pathParam("name"), idempotencyKey(ctx));
@@ -106,14 +115,24 @@ final class UserRoutes {
         .string("username", Guard.USERNAME, false)
         .string("primaryEmail", Guard.EMAIL, false)
         .string("primaryPhone", Guard.PHONE, false)
-        .string("name", null, true)
-        .string("avatar", null, true)
+        .string("name", null, false)
+        .url("avatar", true)
         .object("customData", false)
         .object("profile", false)
-        .string("password", null, false)
-        .string("passwordDigest", null, false)
-        .oneOf("passwordAlgorithm", PASSWORD_ALGORITHMS, body.containsKey("passwordDigest"))
+        .optionalString("password", 1, Integer.MAX_VALUE)
+        .optionalString("passwordDigest", 0, 256)
+        .oneOf("passwordAlgorithm", PASSWORD_ALGORITHMS, false)
         .check();
+    if (body.getValue("password") != null && body.getValue("passwordDigest") != null) {
+      throw ApiError.of(400, "user.password_and_digest",
+          "You cannot set both plain text password and password digest.");
+    }
+    if (body.getValue("passwordDigest") != null && body.getValue("passwordAlgorithm") == null) {
+      throw ApiError.of(400, "user.password_algorithm_required", "Password algorithm is required.");
+    }
+    if ("".equals(body.getValue("avatar"))) {
+      body.putNull("avatar");
+    }
     // Logto answers 200 here, not 201.
     return Reply.ok(store.createUser(body, idempotencyKey(ctx)));
   }
@@ -128,25 +147,25 @@ final class UserRoutes {
   private Reply update(RoutingContext ctx) {
     JsonObject body = body(ctx);
     new Guard(body)
-        .string("username", Guard.USERNAME, true)
-        .string("primaryEmail", Guard.EMAIL, true)
-        .string("primaryPhone", Guard.PHONE, true)
-        .string("name", null, true)
-        .string("avatar", null, true)
+        .clearableString("username", Guard.USERNAME)
+        .clearableString("primaryEmail", Guard.EMAIL)
+        .clearableString("primaryPhone", Guard.PHONE)
+        .clearableString("name", null)
+        .url("avatar", true)
         .object("customData", false)
         .object("profile", false)
-        .number("lastSignInAt", true)
         .check();
     JsonObject known = new JsonObject();
     body.forEach(e -> {
       if (PATCHABLE.contains(e.getKey())) {
-        known.put(e.getKey(), e.getValue());
+        boolean cleared = EMPTY_IS_NULL.contains(e.getKey()) && "".equals(e.getValue());
+        known.put(e.getKey(), cleared ? null : e.getValue());
       }
     });
     // The user must exist before the empty-update check, as on Logto (404 wins over 422).
     store.getUser(id(ctx));
     if (known.isEmpty()) {
-      throw ApiError.of(422, "entity.invalid_input", "Invalid input: nothing to update.");
+      throw ApiError.of(422, "entity.invalid_input", "Invalid input. Value list must not be empty.");
     }
     return Reply.ok(store.updateUser(id(ctx), known, idempotencyKey(ctx)));
   }
@@ -177,7 +196,8 @@ final class UserRoutes {
     JsonObject body = body(ctx);
     new Guard(body).requiredString("password").check();
     if (!store.verifyPassword(id(ctx), body.getString("password"))) {
-      throw ApiError.of(422, "session.invalid_credentials", "Wrong account or password.");
+      throw ApiError.of(422, "session.invalid_credentials",
+          "Incorrect account or password. Please check your input.");
     }
     return Reply.noContent();
   }
@@ -242,35 +262,60 @@ final class UserRoutes {
 
   private Reply createMfa(RoutingContext ctx) {
     JsonObject body = body(ctx);
-    new Guard(body).oneOf("type", MFA_TYPES, true).check();
+    new Guard(body).discriminator("type", MFA_TYPES).check();
     String type = body.getString("type");
-    store.addMfa(id(ctx), type, idempotencyKey(ctx), true);
-    JsonObject reply = new JsonObject().put("type", type);
     if (type.equals("Totp")) {
-      String secret = body.getValue("secret") instanceof String s ? s : Ids.next(32).toUpperCase();
-      reply.put("secret", secret).put("secretQrCode", "data:image/png;base64,");
-    } else {
-      JsonArray codes = new JsonArray();
-      for (int i = 0; i < 10; i++) {
-        codes.add(Ids.next(10));
-      }
-      reply.put("codes", codes);
+      new Guard(body).string("secret", null, false).check();
+      String given = body.getString("secret");
+      String secret = given == null || given.isEmpty() ? Mfa.newTotpSecret() : given;
+      store.addTotp(id(ctx), given == null || given.isEmpty() ? null : given, idempotencyKey(ctx));
+      return Reply.ok(new JsonObject().put("type", type).put("secret", secret)
+          .put("secretQrCode", "data:image/png;base64,"));
     }
-    return Reply.ok(reply);
+    new Guard(body).stringArray("codes", false).check();
+    JsonArray given = body.getJsonArray("codes");
+    List<String> codes = given == null ? Mfa.newBackupCodes() : Http.strings(given);
+    store.addBackupCodes(id(ctx), codes, given != null, idempotencyKey(ctx));
+    return Reply.ok(new JsonObject().put("codes", new JsonArray(new java.util.ArrayList<>(codes))).put("type", type));
   }
 
   private Reply createToken(RoutingContext ctx) {
     JsonObject body = body(ctx);
-    new Guard(body).requiredString("name").number("expiresAt", true).check();
+    new Guard(body).requiredString("name", 1, TOKEN_NAME_MAX).number("expiresAt", true).check();
     Number expiresAt = (Number) body.getValue("expiresAt");
+    if (expiresAt != null && expiresAt.longValue() <= System.currentTimeMillis()) {
+      throw ApiError.of(400, "request.invalid_input",
+          "Input is invalid. The value of `expiresAt` must be in the future.");
+    }
     return Reply.of(201, store.addToken(id(ctx), body.getString("name"),
         expiresAt == null ? null : expiresAt.longValue(), idempotencyKey(ctx)));
   }
 
+  /** The path form: the current name in the path, the new one in the body. */
   private Reply renameToken(RoutingContext ctx) {
     JsonObject body = body(ctx);
-    new Guard(body).requiredString("name").check();
+    new Guard(body).requiredString("name", 1, TOKEN_NAME_MAX).check();
     return Reply.ok(store.renameToken(id(ctx), ctx.pathParam("name"), body.getString("name"), idempotencyKey(ctx)));
+  }
+
+  /**
+   * {@code PATCH .../personal-access-tokens {currentName?, name}}: without {@code currentName} Logto renames the
+   * token called {@code name} to itself, which only checks that it exists.
+   */
+  private Reply renameTokenNamedInBody(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body).requiredString("name", 1, TOKEN_NAME_MAX).string("currentName", null, false).check();
+    String name = body.getString("name");
+    String current = body.getString("currentName", name);
+    return Reply.ok(store.renameToken(id(ctx), current, name, idempotencyKey(ctx)));
+  }
+
+  /** {@code POST .../personal-access-tokens/delete {name}}: Logto guards the name as any string, even empty. */
+  private Reply deleteTokenNamedInBody(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    new Guard(body).requiredString("name", 0, Integer.MAX_VALUE).check();
+    store.deleteToken(id(ctx), body.getString("name"), idempotencyKey(ctx));
+    return Reply.noContent();
   }
 
   private Reply revokeSession(RoutingContext ctx) {
@@ -284,13 +329,12 @@ final class UserRoutes {
 
   private Reply patchLogtoConfigs(RoutingContext ctx) {
     JsonObject body = body(ctx);
-    new Guard(body).object("mfa", false).object("passkeySignIn", false).check();
-    JsonObject known = new JsonObject();
-    for (String key : List.of("mfa", "passkeySignIn")) {
-      if (body.containsKey(key)) {
-        known.put(key, body.getJsonObject(key));
-      }
+    Guard guard = new Guard(body).object("mfa", false).object("passkeySignIn", false);
+    for (String key : Store.MFA_CONFIG_KEYS) {
+      guard.nestedBool("mfa", key);
     }
-    return Reply.ok(store.patchLogtoConfigs(id(ctx), known, idempotencyKey(ctx)));
+    guard.nestedBool("passkeySignIn", "skipped").check();
+    return Reply.ok(store.patchLogtoConfigs(id(ctx), body.getJsonObject("mfa"), body.getJsonObject("passkeySignIn"),
+        idempotencyKey(ctx)));
   }
 }

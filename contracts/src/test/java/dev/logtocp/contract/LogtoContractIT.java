@@ -575,4 +575,172 @@ class LogtoContractIT {
     assertThat(unknown.body()).contains("Not Found");
     behaviour();
   }
+
+  // ---- personal access tokens ----------------------------------------------------------------------------------
+
+  @Test
+  void tokensAreRenamedAndDeletedWithTheNameInTheBody() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    String tokens = "/api/users/" + id + "/personal-access-tokens";
+    assertThat(api.post(tokens, new JsonObject().put("name", "a/b 100%")).status()).isEqualTo(201);
+    assertThat(api.post(tokens, new JsonObject().put("name", "taken")).status()).isEqualTo(201);
+
+    ApiClient.Response clash = api.patch(tokens, new JsonObject().put("currentName", "a/b 100%").put("name", "taken"));
+    assertThat(clash.status()).isEqualTo(422);
+    assertThat(clash.code()).isEqualTo("user.personal_access_token_name_exists");
+    behaviour();
+    ApiClient.Response renamed = api.patch(tokens, new JsonObject().put("currentName", "a/b 100%").put("name", "c?d"));
+    assertThat(renamed.status()).isEqualTo(200);
+    assertThat(renamed.json().getString("name")).isEqualTo("c?d");
+    behaviour();
+    ApiClient.Response again = api.patch(tokens, new JsonObject().put("currentName", "a/b 100%").put("name", "c?d"));
+    assertThat(again.status()).isEqualTo(404);
+    assertThat(again.code()).isEqualTo("entity.not_exists");
+    behaviour();
+    // Without currentName the token called name is "renamed" to itself: 200 if it exists.
+    assertThat(api.patch(tokens, new JsonObject().put("name", "c?d")).status()).isEqualTo(200);
+    assertThat(api.patch(tokens, new JsonObject().put("name", "nosuch")).code()).isEqualTo("entity.not_exists");
+    behaviour();
+
+    assertThat(api.post(tokens + "/delete", new JsonObject().put("name", "c?d")).status()).isEqualTo(204);
+    ApiClient.Response deletedAgain = api.post(tokens + "/delete", new JsonObject().put("name", "c?d"));
+    assertThat(deletedAgain.status()).isEqualTo(404);
+    assertThat(deletedAgain.code()).isEqualTo("entity.not_found");
+    behaviour();
+    assertThat(api.get(tokens).array()).extracting(t -> ((JsonObject) t).getString("name")).containsExactly("taken");
+
+    ApiClient.Response noName = api.post(tokens + "/delete", new JsonObject());
+    assertThat(noName.status()).isEqualTo(400);
+    assertThat(noName.code()).isEqualTo("guard.invalid_input");
+    behaviour();
+  }
+
+  @Test
+  void tokenRenamesAndDeletesOfAMissingUserAnswerLikeAMissingToken() {
+    String tokens = "/api/users/doesnotexist1/personal-access-tokens";
+    ApiClient.Response rename = api.patch(tokens, new JsonObject().put("currentName", "a").put("name", "b"));
+    assertThat(rename.status()).isEqualTo(404);
+    assertThat(rename.code()).isEqualTo("entity.not_exists");
+    behaviour();
+    ApiClient.Response delete = api.post(tokens + "/delete", new JsonObject().put("name", "a"));
+    assertThat(delete.status()).isEqualTo(404);
+    assertThat(delete.code()).isEqualTo("entity.not_found");
+    behaviour();
+    // Creation inserts without a look-up: the foreign key refuses.
+    ApiClient.Response create = api.post(tokens, new JsonObject().put("name", "a"));
+    assertThat(create.status()).isEqualTo(404);
+    assertThat(create.code()).isEqualTo("entity.relation_foreign_key_not_found");
+    behaviour();
+  }
+
+  @Test
+  void deprecatedPathFormsStillRenameAndDelete() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    String tokens = "/api/users/" + id + "/personal-access-tokens";
+    api.post(tokens, new JsonObject().put("name", "old"));
+    assertThat(api.patch(tokens + "/old", new JsonObject().put("name", "new")).status()).isEqualTo(200);
+    assertThat(api.patch(tokens + "/old", new JsonObject().put("name", "newer")).code()).isEqualTo("entity.not_exists");
+    behaviour();
+    assertThat(api.delete(tokens + "/new").status()).isEqualTo(204);
+    assertThat(api.delete(tokens + "/new").code()).isEqualTo("entity.not_found");
+    behaviour();
+  }
+
+  @Test
+  void tokenCreationRefusesAPastExpiryAndOverlongNames() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    String tokens = "/api/users/" + id + "/personal-access-tokens";
+    ApiClient.Response past = api.post(tokens, new JsonObject().put("name", "p").put("expiresAt", 1000));
+    assertThat(past.status()).isEqualTo(400);
+    assertThat(past.code()).isEqualTo("request.invalid_input");
+    behaviour();
+    ApiClient.Response longName = api.post(tokens, new JsonObject().put("name", "x".repeat(257)));
+    assertThat(longName.status()).isEqualTo(400);
+    assertThat(longName.json().getJsonObject("data").getJsonArray("issues").getJsonObject(0).getString("code"))
+        .isEqualTo("too_big");
+    behaviour();
+  }
+
+  // ---- details that clients may read -----------------------------------------------------------------------------
+
+  @Test
+  void typeErrorsAreWordedInDetailsAndMissingFieldsAreRequired() {
+    ApiClient.Response wrongType = api.post("/api/users", new JsonObject().put("username", 5));
+    assertThat(wrongType.json().getString("details"))
+        .isEqualTo("Error in key path \"username\": (invalid_type) Expected string but received number.");
+    behaviour();
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    ApiClient.Response missing = api.patch("/api/users/" + id + "/custom-data", new JsonObject());
+    JsonObject issue = missing.json().getJsonObject("data").getJsonArray("issues").getJsonObject(0);
+    assertThat(issue.getString("message")).isEqualTo("Required");
+    assertThat(issue.getString("received")).isEqualTo("undefined");
+    behaviour();
+  }
+
+  @Test
+  void anEmptyStringClearsAFieldAndEveryPatchMovesUpdatedAt() throws InterruptedException {
+    JsonObject user = createUser(new JsonObject().put("username", "ct_" + suffix()).put("name", "Named"));
+    String path = "/api/users/" + user.getString("id");
+    Thread.sleep(5);
+    ApiClient.Response cleared = api.patch(path, new JsonObject().put("name", ""));
+    assertThat(cleared.status()).isEqualTo(200);
+    assertThat(cleared.json().getValue("name")).isNull();
+    behaviour();
+    Thread.sleep(5);
+    ApiClient.Response same = api.patch(path, new JsonObject().put("name", ""));
+    assertThat(same.json().getLong("updatedAt")).isGreaterThan(cleared.json().getLong("updatedAt"));
+    behaviour();
+    ApiClient.Response notUrl = api.patch(path, new JsonObject().put("avatar", "not a url"));
+    assertThat(notUrl.status()).isEqualTo(400);
+    behaviour();
+    // lastSignInAt is not among the fields Logto lets one patch: alone it leaves nothing to update.
+    ApiClient.Response signIn = api.patch(path, new JsonObject().put("lastSignInAt", 5));
+    assertThat(signIn.status()).isEqualTo(422);
+    assertThat(signIn.code()).isEqualTo("entity.invalid_input");
+    behaviour();
+  }
+
+  @Test
+  void backupCodesNeedAnotherFactorAndTenHexCodes() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    String mfa = "/api/users/" + id + "/mfa-verifications";
+    ApiClient.Response alone = api.post(mfa, new JsonObject().put("type", "BackupCode"));
+    assertThat(alone.status()).isEqualTo(422);
+    assertThat(alone.code()).isEqualTo("session.mfa.backup_code_can_not_be_alone");
+    behaviour();
+    assertThat(api.post(mfa, new JsonObject().put("type", "Totp").put("secret", "short")).code())
+        .isEqualTo("user.totp_secret_invalid");
+    behaviour();
+    assertThat(api.post(mfa, new JsonObject().put("type", "Totp")).status()).isEqualTo(200);
+    assertThat(api.post(mfa, new JsonObject().put("type", "BackupCode").put("codes", new JsonArray().add("x")))
+        .code()).isEqualTo("user.wrong_backup_code_format");
+    behaviour();
+    ApiClient.Response codes = api.post(mfa, new JsonObject().put("type", "BackupCode"));
+    assertThat(codes.status()).isEqualTo(200);
+    assertThat(codes.json().getJsonArray("codes")).hasSize(10)
+        .allSatisfy(c -> assertThat((String) c).matches("[0-9a-f]{10}"));
+    assertThat(api.post(mfa, new JsonObject().put("type", "BackupCode")).code())
+        .isEqualTo("user.backup_code_already_in_use");
+    behaviour();
+    assertThat(api.get(mfa).array()).anySatisfy(v -> assertThat(((JsonObject) v).getInteger("remainCodes"))
+        .isEqualTo(10));
+    behaviour();
+  }
+
+  @Test
+  void logtoConfigsShowMfaEnabledOnlyOnceSet() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    String configs = "/api/users/" + id + "/logto-configs";
+    assertThat(api.get(configs).json().getJsonObject("mfa").containsKey("enabled")).isFalse();
+    behaviour();
+    ApiClient.Response set = api.patch(configs, new JsonObject().put("mfa", new JsonObject().put("enabled", true)
+        .put("unknown", 1)));
+    assertThat(set.json().getJsonObject("mfa")).isEqualTo(new JsonObject().put("enabled", true)
+        .put("skipped", false).put("skipMfaOnSignIn", false));
+    behaviour();
+    ApiClient.Response bad = api.patch(configs, new JsonObject().put("mfa", new JsonObject().put("skipped", "x")));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().getString("details")).contains("\"mfa.skipped\"");
+    behaviour();
+  }
 }

@@ -53,7 +53,7 @@ class DurableStateTest {
     store.putIdentity(id, "github", new JsonObject().put("userId", "gh-1"), "k-identity");
     store.addMfa(id, "Totp", "k-mfa", true);
     store.addToken(id, "ci", 4_102_444_800_000L, "k-pat");
-    store.patchLogtoConfigs(id, new JsonObject().put("mfa", new JsonObject().put("skipped", true)), "k-configs");
+    store.patchLogtoConfigs(id, new JsonObject().put("skipped", true), null, "k-configs");
     store.seedSignIn(id, "seeded-first-party-app", false);
     store.seedGrant(id, "app-1", false);
     store.setSuspended(id, true, "k-suspend");

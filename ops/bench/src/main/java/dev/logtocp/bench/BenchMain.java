@@ -43,7 +43,7 @@ public final class BenchMain implements Callable<Integer> {
     List<Integer> keys;
 
     @Option(names = "--systems", split = ",", defaultValue = "processor,peer,naive",
-            description = "Systems to run, in order: processor, processor-conn (LOGTO_MAX_CONNECTIONS=C), peer, peer-tx, naive. Default: ${DEFAULT-VALUE}")
+            description = "Systems to run, in order: processor, processor-conn (LOGTO_MAX_CONNECTIONS=C), processor-fixed:N (a fixed limit of N Logto calls), peer, peer-tx, naive. Default: ${DEFAULT-VALUE}")
     List<String> systems;
 
     @Option(names = "--processor-env", description = "Extra processor settings, KEY=VALUE (repeatable), e.g. LOGTO_MAX_CONNECTIONS=256.")
@@ -227,8 +227,21 @@ public final class BenchMain implements Callable<Integer> {
             case "processor-conn" -> () -> new ProcessorSystem(processorEnv, true);
             case "peer" -> () -> new PeerSystem(CommitMode.PERIODIC_CONSUMER_ASYNCHRONOUS);
             case "peer-tx" -> () -> new PeerSystem(CommitMode.PERIODIC_TRANSACTIONAL_PRODUCER);
-            default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown system: " + system);
+            default -> system.startsWith("processor-fixed:") ? fixedProcessor(system) : unknown(system);
         };
+    }
+
+    /** {@code processor-fixed:N}: the processor with a fixed limit of N calls (LOGTO_CONCURRENCY=fixed, MAX_IN_FLIGHT=N). */
+    private Supplier<SystemUnderTest> fixedProcessor(String system) {
+        Map<String, String> env = new HashMap<>(processorEnv);
+        env.put("LOGTO_CONCURRENCY", "fixed");
+        env.put("MAX_IN_FLIGHT", system.substring("processor-fixed:".length()));
+        String name = "processor-fixed-" + env.get("MAX_IN_FLIGHT");
+        return () -> ProcessorSystem.variant(name, env);
+    }
+
+    private Supplier<SystemUnderTest> unknown(String system) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "unknown system: " + system);
     }
 
     List<Scenario> scenarios() {

@@ -54,14 +54,22 @@ final class CapacityProbe {
             long t0 = burst.firstSent();
             long[] failures = new long[4];
             failures[0] = failedBefore;
-            sleepUntil(t0 + third * 1000L);
-            failures[1] = env.simulator.capacityFailures();
-            env.simulator.setCapacity(model.scaled(0.5).toJson().encode());
-            sleepUntil(t0 + 2 * third * 1000L);
-            failures[2] = env.simulator.capacityFailures();
-            env.simulator.setCapacity(model.toJson().encode());
-            sleepUntil(t0 + 3 * third * 1000L);
-            failures[3] = env.simulator.capacityFailures();
+            JsonArray limits = new JsonArray();
+            for (int s = 1; s <= 3 * third; s++) {
+                sleepUntil(t0 + s * 1000L);
+                if (system instanceof ProcessorSystem p) {
+                    limits.add(p.metric(ProcessorMetrics.LOGTO_CONCURRENCY_LIMIT));
+                }
+                if (s == third || s == 2 * third || s == 3 * third) {
+                    failures[s / third] = env.simulator.capacityFailures();
+                    if (s == third) {
+                        env.simulator.setCapacity(model.scaled(0.5).toJson().encode());
+                    } else if (s == 2 * third) {
+                        env.simulator.setCapacity(model.toJson().encode());
+                    }
+                }
+            }
+            result.put("limitPerSecond", limits);
             int[] perSecond = burst.arrivalsPerSecond(t0, 3 * third);
             JsonArray timeline = new JsonArray();
             Arrays.stream(perSecond).forEach(timeline::add);
@@ -79,12 +87,11 @@ final class CapacityProbe {
                 result.put("breakerOpens", p.metric(ProcessorMetrics.BREAKER_OPENS));
             }
         } finally {
-            env.simulator.setCapacity(null);
+            env.simulator.clearCapacity();
             env.dropTopics(topics);
         }
         result.put("loadAverageAfter", ResourceMeter.loadAverage());
-        BenchRunner.say(name + " capacity " + model.toJson().encode() + " C=" + scenario.concurrency() + ": " + result.copy()
-                .put("perSecond", "(" + seconds + " values in the JSON)").encode());
+        BenchRunner.say(name + " capacity " + model.toJson().encode() + " C=" + scenario.concurrency() + ": " + result.encode());
         return result;
     }
 

@@ -129,22 +129,31 @@ final class SimulatorProcess implements AutoCloseable {
         send("POST", "/__admin/reset", "");
     }
 
-    /** Puts the simulator's capacity model ({@code /__admin/capacity}, admin JSON form); null switches it off. */
-    void setCapacity(String modelJson) {
-        if (modelJson == null) {
-            send("DELETE", "/__admin/capacity", null);
-        } else {
-            send("PUT", "/__admin/capacity", modelJson);
-        }
-    }
-
     /** Requests the capacity model failed with 500 so far. */
     long capacityFailures() {
-        return new io.vertx.core.json.JsonObject(send("GET", "/__admin/capacity", null)).getLong("rejected", 0L);
+        return new io.vertx.core.json.JsonObject(capacityStats()).getLong("rejected", 0L);
     }
 
     String stats() {
         return send("GET", "/__admin/stats", null);
+    }
+
+    /**
+     * Sets or changes the simulator's capacity model (contracts/SIMULATOR.md), e.g.
+     * {@code {"preset":"logto"}}, {@code {"preset":"logto","scale":0.5}}; returns the model and its counters.
+     */
+    String setCapacity(String modelJson) {
+        return send("PUT", "/__admin/capacity", modelJson);
+    }
+
+    /** Removes the capacity limit; requests waiting in the model go through at once. */
+    void clearCapacity() {
+        send("DELETE", "/__admin/capacity", null);
+    }
+
+    /** The capacity model's counters: admitted, rejected (answered 500), connections in use, waiting requests. */
+    String capacityStats() {
+        return send("GET", "/__admin/capacity", null);
     }
 
     private String send(String method, String path, String body) {

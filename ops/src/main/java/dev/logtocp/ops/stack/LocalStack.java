@@ -44,7 +44,14 @@ import picocli.CommandLine.Option;
  * live by status.
  */
 @Command(name = "local-stack", mixinStandardHelpOptions = true,
-        description = "Runs broker + schema registry + Logto simulator + processor and sends a demo batch of commands.")
+        description = "Runs broker + schema registry + Logto simulator + processor and sends a demo batch of commands.",
+        footer = {"",
+                "The processor takes its settings from the environment, as it does when deployed: every setting in the",
+                "README's configuration table (MAX_IN_FLIGHT, LOGTO_REQUEST_TIMEOUT_MS, BREAKER_*, EXECUTION_THREADS, ...,",
+                "KAFKA_CLIENT_*, SERDE_*, and KEY_FILE forms), e.g. MAX_IN_FLIGHT=16 ops/run-local --users 1000.",
+                "The stack sets KAFKA_BOOTSTRAP_SERVERS and SCHEMA_REGISTRY_URL itself, LOGTO_ENDPOINT, LOGTO_M2M_APP_ID,",
+                "LOGTO_M2M_APP_SECRET and LOGTO_RESOURCE when it runs the simulator (with LOGTO_ENDPOINT set it uses that",
+                "Logto instead), and PROCESSOR_INSTANCE_ID=local-1 unless the environment names one."})
 public final class LocalStack implements Callable<Integer> {
 
     @Option(names = "--users", defaultValue = "100", description = "Demo users to create (each also gets a role and a session revoked). Default: ${DEFAULT-VALUE}")
@@ -105,15 +112,11 @@ public final class LocalStack implements Callable<Integer> {
                 say("using real Logto at " + logto.endpoint());
             }
 
-            Map<String, String> env = new HashMap<>();
-            env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-            env.put("SCHEMA_REGISTRY_URL", registry.url());
-            env.put("LOGTO_ENDPOINT", logto.endpoint());
-            env.put("LOGTO_M2M_APP_ID", logto.appId());
-            env.put("LOGTO_M2M_APP_SECRET", logto.appSecret());
-            env.put("LOGTO_RESOURCE", logto.resource());
-            env.put("PROCESSOR_INSTANCE_ID", "local-1");
-            CommandProcessor processor = CommandProcessor.start(ProcessorConfig.fromMap(env));
+            ProcessorConfig config = ProcessorConfig.fromMap(processorSettings(System.getenv(), broker.bootstrapServers(),
+                    registry.url(), logto));
+            say("processor settings from the environment: MAX_IN_FLIGHT=" + config.engine().maxInFlight()
+                    + " (see --help)");
+            CommandProcessor processor = CommandProcessor.start(config);
             stack.add(0, processor);
             say("processor started");
 
@@ -124,6 +127,23 @@ public final class LocalStack implements Callable<Integer> {
                 closeAll(stack);
             }
         }
+    }
+
+    /**
+     * The processor's settings: the environment (so that any setting the processor knows can be given as it would
+     * be in production), with the addresses of the stack's own broker, registry and Logto on top.
+     */
+    static Map<String, String> processorSettings(Map<String, String> environment, String bootstrapServers,
+                                                 String registryUrl, LogtoTarget logto) {
+        Map<String, String> settings = new HashMap<>(environment);
+        settings.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        settings.put("SCHEMA_REGISTRY_URL", registryUrl);
+        settings.put("LOGTO_ENDPOINT", logto.endpoint());
+        settings.put("LOGTO_M2M_APP_ID", logto.appId());
+        settings.put("LOGTO_M2M_APP_SECRET", logto.appSecret());
+        settings.put("LOGTO_RESOURCE", logto.resource());
+        settings.putIfAbsent("PROCESSOR_INSTANCE_ID", "local-1");
+        return settings;
     }
 
     private int runDemo(String bootstrap, String registryUrl, TopicContract topics, LogtoSimulator simulator,

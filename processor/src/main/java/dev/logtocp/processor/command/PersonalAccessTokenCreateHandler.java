@@ -24,6 +24,9 @@ import java.util.Optional;
  * {@code details.alreadyApplied=true}; no second token exists and no value is revealed. A token of that name with a
  * different expiry belongs to another intent and the command ends FAILED with Logto's code. A token someone else
  * created with the same name and expiry is indistinguishable from ours (Logto stores no marker on tokens).
+ *
+ * <p>Logto inserts without looking the user up, so a missing user is a 404
+ * {@code entity.relation_foreign_key_not_found}; any 404 is settled against the user's existence.
  */
 public final class PersonalAccessTokenCreateHandler implements CommandHandler<PersonalAccessTokenCreate> {
     static final String NAME_EXISTS = "user.personal_access_token_name_exists";
@@ -84,6 +87,11 @@ public final class PersonalAccessTokenCreateHandler implements CommandHandler<Pe
                             }
                             return HandlerResult.failed(user.id(), NAME_EXISTS, response.errorMessage().orElse(null), 422);
                         });
+                    }
+                    if (response.status() == 404) {
+                        return ctx.users().exists(user.id()).map(found -> found
+                                ? HandlerResult.failed(user.id(), response.errorCode().orElse("http_404"), response.errorMessage().orElse(null), 404)
+                                : LogtoAnswers.userNotFound(user.id()));
                     }
                     return LogtoAnswers.refusal(user.id(), response, action(), false);
                 }));

@@ -5,14 +5,17 @@ import dev.logtocp.commands.PersonalAccessTokenDelete;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code DELETE /api/users/{id}/personal-access-tokens/{name}}. Idempotent: a token already deleted is answered
- * 404, as is a missing user, so the 404 is confirmed against the user: user there → SUCCEEDED with
- * {@code details.alreadyApplied=true}; user missing → FAILED {@code user_not_found}.
+ * {@code POST /api/users/{id}/personal-access-tokens/delete {name}}: Logto 1.42's form with the name in the body,
+ * which no URL encoding can alter (the {@code DELETE .../{name}} form is deprecated). Idempotent: a token already
+ * deleted is answered 404 {@code entity.not_found}, as is a missing user, so the 404 is confirmed against the user:
+ * user there → SUCCEEDED with {@code details.alreadyApplied=true}; user missing → FAILED {@code user_not_found}.
  */
 public final class PersonalAccessTokenDeleteHandler implements CommandHandler<PersonalAccessTokenDelete> {
 
@@ -49,7 +52,17 @@ public final class PersonalAccessTokenDeleteHandler implements CommandHandler<Pe
 
     @Override
     public Future<HandlerResult> execute(PersonalAccessTokenDelete c, ExecutionContext ctx) {
-        return ctx.users().resolve(c.getUser())
-                .compose(user -> LogtoAnswers.deleteItem(ctx, user, "/personal-access-tokens/" + PathSegments.encode(c.getName()), action(), Map.of("name", c.getName())));
+        JsonObject body = new JsonObject().put("name", c.getName());
+        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
+                .write(action(), HttpMethod.POST, user.path() + "/personal-access-tokens/delete", null, body, ctx.idempotencyKey())
+                .compose(response -> {
+                    if (response.isSuccess()) {
+                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("name", c.getName())));
+                    }
+                    if (response.status() == 404) {
+                        return LogtoAnswers.goneUnlessUserMissing(user, ctx);
+                    }
+                    return LogtoAnswers.refusal(user.id(), response, action(), false);
+                }));
     }
 }

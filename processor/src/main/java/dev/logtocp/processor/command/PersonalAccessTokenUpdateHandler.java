@@ -12,11 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code PATCH /api/users/{id}/personal-access-tokens/{currentName}} with the new name (the only attribute Logto
- * lets one change). Idempotent: after a successful rename a replay meets 404, and the handler reads the user's
- * tokens: new name present and current name gone → SUCCEEDED with {@code details.alreadyApplied=true}; user gone →
- * FAILED {@code user_not_found}; otherwise the token never existed → FAILED {@code entity.not_found}. A new name
- * already taken by another token ends FAILED {@code user.personal_access_token_name_exists}.
+ * {@code PATCH /api/users/{id}/personal-access-tokens {currentName, name}}: Logto 1.42's form with both names in the
+ * body (the {@code PATCH .../{currentName}} form is deprecated), renaming the token (the only attribute Logto lets
+ * one change). Idempotent: after a successful rename a replay meets 404 {@code entity.not_exists} (Logto answers the
+ * same for a missing user), and the handler reads the user's tokens: new name present and current name gone →
+ * SUCCEEDED with {@code details.alreadyApplied=true}; user gone → FAILED {@code user_not_found}; otherwise the token
+ * never existed → FAILED with Logto's code. A new name already taken by another token ends FAILED
+ * {@code user.personal_access_token_name_exists}.
  */
 public final class PersonalAccessTokenUpdateHandler implements CommandHandler<PersonalAccessTokenUpdate> {
 
@@ -58,11 +60,10 @@ public final class PersonalAccessTokenUpdateHandler implements CommandHandler<Pe
 
     @Override
     public Future<HandlerResult> execute(PersonalAccessTokenUpdate c, ExecutionContext ctx) {
-        JsonObject body = new JsonObject().put("name", c.getNewName());
+        JsonObject body = new JsonObject().put("currentName", c.getCurrentName()).put("name", c.getNewName());
         Map<String, String> renamed = Map.of("name", c.getNewName());
         return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.PATCH, user.path() + "/personal-access-tokens/" + PathSegments.encode(c.getCurrentName()),
-                        null, body, ctx.idempotencyKey())
+                .write(action(), HttpMethod.PATCH, user.path() + "/personal-access-tokens", null, body, ctx.idempotencyKey())
                 .compose(response -> {
                     if (response.isSuccess()) {
                         return Future.succeededFuture(HandlerResult.succeeded(user.id(), renamed));

@@ -3,44 +3,41 @@ package dev.logtocp.processor.logto;
 import java.util.Arrays;
 
 /**
- * A concurrency limit that follows Logto's latency: it grows while calls take about as long as they take on an idle
- * server and shrinks as soon as they start to queue there, so Logto's own queue (its database pool, whose waits end
- * in 500 after 5 s) stays short. Overload answers (429, 5xx, timeouts) shrink it multiplicatively.
+ * A concurrency limit that follows what Logto delivers: about twice the calls needed to keep it busy, so its own
+ * queue (its database pool, whose waits end in 500 after 5 s) stays short while its throughput stays at the top.
  *
- * <p>How: calls are grouped into windows of at least {@link #MIN_WINDOW_NANOS} and two no-load round trips. At the
- * end of a window its median round trip {@code rtt} is compared with the no-load round trip {@code base}:
- * {@code gradient = clamp(TOLERANCE * base / rtt, 0.5, 2)}. A gradient of 1 or more (no queue beyond the
- * tolerance) lets the limit grow to {@code limit * gradient + sqrt(limit)}, so it roughly doubles per window from
- * a low start; below 1 the limit becomes {@code limit * gradient}. A window in which more than
- * {@link #DROP_THRESHOLD} of the calls were overload answers cuts the limit by that fraction (to a quarter at most),
- * whatever the latency. A window in which the calls never used half the limit does not grow it: an idle limit
+ * <p>How (the idea of TCP BBR, for requests): calls are grouped into windows of at least
+ * {@link #MIN_WINDOW_NANOS} and two base round trips. Each window gives the rate of answered calls; the best rate
+ * of the last {@link #RATE_WINDOWS} windows is what Logto can deliver. {@code base} is the time a call holds its
+ * permit when Logto is not queueing (from the permit being granted to the answer being handled, so the client's own
+ * turnaround is in it). Their product is the number of calls that keeps Logto busy without a queue; the limit is
+ * {@link #GAIN} times that, growing at most {@link #MAX_GROWTH} times per window (so from a low start it doubles
+ * while the rate keeps rising) and falling at most by half. A window in which more than {@link #DROP_THRESHOLD} of
+ * the calls were overload answers (429, 5xx, timeouts) cuts the limit by that fraction (to a quarter at most) and
+ * forgets the best rate. A window in which the calls never used half the limit does not raise it: an idle limit
  * says nothing about the server.
  *
- * <p>{@code base} is the median round trip measured at low concurrency. The first window gives it (the limit starts
- * low) and a lower window median lowers it. It is never raised from ordinary windows: under a standing queue every
- * call waits, so the latency seen would ratchet the baseline up and the queue with it. Instead the limit probes:
- * it drops to a quarter for a moment, waits until the calls in flight drain to that, and takes the median of the
- * calls sent after that point as the new {@code base}. It probes every {@link #PROBE_INTERVAL_NANOS} while the
- * latency holds the limit down, and at once after {@link #PROBE_STREAK} windows in a row that lowered it (the
- * server's no-load latency may have grown, e.g. a slower database), so a stale baseline costs seconds, not
- * minutes.
+ * <p>A latency gradient alone (Vegas, Gradient2) cannot do this on a server that does one thing at a time, as
+ * Logto's event loop does: there latency grows with every call added, from the first, so such a limit settles near
+ * one call and the server idles during each turnaround. The rate shows where more calls stop helping.
  *
- * <p>The design follows published gradient limiters (Envoy's adaptive concurrency filter, Netflix's
- * concurrency-limits, TCP Vegas and BBR's min-RTT probing); see README "Protecting Logto" for why it is our own.
+ * <p>{@code base} is the median hold time measured at low concurrency: the lower of itself and each window's
+ * median, and re-measured every {@link #PROBE_INTERVAL_NANOS} by a probe: the limit drops to a quarter, waits until
+ * the calls in flight drain to that, and takes the median of the calls granted after that point. Without probes a
+ * standing queue would only ever be measured, and a slower Logto (its no-load latency grown) would never be
+ * noticed.
  *
  * <p>Not thread-safe: {@link CallLimiter} calls it under its lock.
  */
 final class AdaptiveLimit implements ConcurrencyLimit {
-    /** Latency above {@code TOLERANCE * base} counts as queueing in Logto. */
-    static final double TOLERANCE = 1.5;
-    static final double MAX_GRADIENT = 2.0;
-    static final double MIN_GRADIENT = 0.5;
+    static final double GAIN = 2.0;
+    static final double MAX_GROWTH = 2.0;
     static final double DROP_THRESHOLD = 0.1;
     static final long MIN_WINDOW_NANOS = 100_000_000L;
     static final int MIN_WINDOW_SAMPLES = 4;
     static final int MAX_WINDOW_SAMPLES = 4096;
-    static final long PROBE_INTERVAL_NANOS = 30_000_000_000L;
-    static final int PROBE_STREAK = 4;
+    static final int RATE_WINDOWS = 10;
+    static final long PROBE_INTERVAL_NANOS = 10_000_000_000L;
     /** A probe that cannot drain or measure in this long gives up and keeps the old baseline. */
     static final long PROBE_GIVE_UP_NANOS = 3_000_000_000L;
 
@@ -56,8 +53,9 @@ final class AdaptiveLimit implements ConcurrencyLimit {
     private int windowCalls;
     private int windowDrops;
     private int windowMaxInFlight;
+    private final double[] rates = new double[RATE_WINDOWS];
+    private int rateIndex;
 
-    private int shrinkStreak;
     private long lastProbe;
     private boolean probing;
     private int probeLimit;
@@ -67,9 +65,9 @@ final class AdaptiveLimit implements ConcurrencyLimit {
     private int probeCount;
 
     /**
-     * @param min     the floor (at least 1)
-     * @param initial where it starts
-     * @param max     the ceiling, {@code MAX_IN_FLIGHT}
+     * @param min      the floor (at least 1)
+     * @param initial  where it starts
+     * @param max      the ceiling, {@code MAX_IN_FLIGHT}
      * @param nowNanos the current time, so that the first probe comes one interval after start
      */
     AdaptiveLimit(int min, int initial, int max, long nowNanos) {
@@ -92,7 +90,7 @@ final class AdaptiveLimit implements ConcurrencyLimit {
         return (int) limit > min;
     }
 
-    /** The no-load round trip in use, or -1 before the first window. For tests and the README's figures. */
+    /** The no-load hold time in use, or -1 before the first window. For tests. */
     long baseNanos() {
         return baseNanos;
     }
@@ -102,20 +100,19 @@ final class AdaptiveLimit implements ConcurrencyLimit {
     }
 
     @Override
-    public void onSample(long nowNanos, long rttNanos, boolean dropped, int inFlight) {
+    public void onSample(long nowNanos, long holdNanos, boolean dropped, int inFlight) {
         if (probing) {
-            probe(nowNanos, rttNanos, dropped, inFlight);
+            probe(nowNanos, holdNanos, dropped, inFlight);
             return;
         }
         if (windowStart == Long.MIN_VALUE) {
-            windowStart = nowNanos - rttNanos;
+            windowStart = nowNanos - holdNanos;
         }
         windowCalls++;
         if (dropped) {
             windowDrops++;
-        }
-        if (sampleCount < MAX_WINDOW_SAMPLES) {
-            samples[sampleCount++] = rttNanos;
+        } else if (sampleCount < MAX_WINDOW_SAMPLES) {
+            samples[sampleCount++] = holdNanos;
         }
         windowMaxInFlight = Math.max(windowMaxInFlight, inFlight + 1);
         long length = Math.max(MIN_WINDOW_NANOS, baseNanos < 0 ? 0 : 2 * baseNanos);
@@ -125,37 +122,38 @@ final class AdaptiveLimit implements ConcurrencyLimit {
     }
 
     private void endWindow(long now) {
-        Arrays.sort(samples, 0, sampleCount);
-        long median = samples[sampleCount / 2];
         double dropFraction = (double) windowDrops / windowCalls;
+        double rate = (windowCalls - windowDrops) * 1e9 / Math.max(1, now - windowStart);
         boolean appLimited = windowMaxInFlight < limit / 2;
         double next = limit;
-        boolean heldDown;
         if (dropFraction > DROP_THRESHOLD) {
             next = limit * Math.max(0.25, 1 - dropFraction);
-            heldDown = true;
-        } else {
+            java.util.Arrays.fill(rates, rate);
+        } else if (sampleCount > 0) {
+            Arrays.sort(samples, 0, sampleCount);
+            long median = samples[sampleCount / 2];
             if (baseNanos < 0 || median < baseNanos) {
                 baseNanos = Math.max(1, median);
             }
-            double gradient = Math.max(MIN_GRADIENT, Math.min(MAX_GRADIENT, TOLERANCE * baseNanos / median));
-            heldDown = gradient < 1;
-            if (heldDown) {
-                next = limit * gradient;
-            } else if (!appLimited) {
-                next = limit * gradient + Math.sqrt(limit);
+            rates[rateIndex] = rate;
+            rateIndex = (rateIndex + 1) % RATE_WINDOWS;
+            double best = 0;
+            for (double r : rates) {
+                best = Math.max(best, r);
+            }
+            double target = GAIN * best * baseNanos / 1e9;
+            next = Math.max(limit / 2, Math.min(target, MAX_GROWTH * limit + 1));
+            if (next > limit && appLimited) {
+                next = limit;
             }
         }
-        next = Math.max(min, Math.min(max, next));
-        // Counted even at the floor: a limit stuck there by latency is exactly when the baseline may be stale.
-        shrinkStreak = heldDown ? shrinkStreak + 1 : 0;
-        limit = next;
+        limit = Math.max(min, Math.min(max, next));
         windowStart = now;
         sampleCount = 0;
         windowCalls = 0;
         windowDrops = 0;
         windowMaxInFlight = 0;
-        if (baseNanos > 0 && heldDown && (shrinkStreak >= PROBE_STREAK || now - lastProbe >= PROBE_INTERVAL_NANOS)) {
+        if (baseNanos > 0 && !appLimited && now - lastProbe >= PROBE_INTERVAL_NANOS) {
             startProbe(now);
         }
     }
@@ -168,13 +166,13 @@ final class AdaptiveLimit implements ConcurrencyLimit {
         probeCount = 0;
     }
 
-    private void probe(long now, long rtt, boolean dropped, int inFlight) {
+    private void probe(long now, long hold, boolean dropped, int inFlight) {
         if (probeDrainedAt < 0 && inFlight <= probeLimit) {
             probeDrainedAt = now;
-        } else if (probeDrainedAt >= 0 && now - rtt >= probeDrainedAt && !dropped && probeCount < probeSamples.length) {
-            probeSamples[probeCount++] = rtt;
+        } else if (probeDrainedAt >= 0 && now - hold >= probeDrainedAt && !dropped && probeCount < probeSamples.length) {
+            probeSamples[probeCount++] = hold;
         }
-        boolean measured = probeCount >= Math.min(probeSamples.length, Math.max(3, probeLimit));
+        boolean measured = probeCount >= Math.min(probeSamples.length, Math.max(3, probeLimit / 2));
         if (measured) {
             Arrays.sort(probeSamples, 0, probeCount);
             baseNanos = Math.max(1, probeSamples[probeCount / 2]);
@@ -182,7 +180,6 @@ final class AdaptiveLimit implements ConcurrencyLimit {
         if (measured || now - probeStart >= PROBE_GIVE_UP_NANOS) {
             probing = false;
             lastProbe = now;
-            shrinkStreak = 0;
             windowStart = now;
             sampleCount = 0;
             windowCalls = 0;

@@ -49,13 +49,17 @@ public final class CallLimiter {
 
     /** The right to send one call; give it back exactly once with {@link #release}. */
     public final class Permit {
+        /** When the permit was granted: the sample is the time it was held, the client's own turnaround included. */
+        private final long grantedNanos;
         private boolean released;
 
-        private Permit() {
+        private Permit(long grantedNanos) {
+            this.grantedNanos = grantedNanos;
         }
 
         /**
-         * @param sentNanos when the request left ({@link System#nanoTime()}), or -1 when it was never sent
+         * @param sentNanos when the request left ({@link System#nanoTime()}), or -1 when it was never sent (then it
+         *                  teaches the limit nothing)
          * @param signal    what the call showed
          */
         public void release(long sentNanos, Signal signal) {
@@ -85,7 +89,7 @@ public final class CallLimiter {
         synchronized (this) {
             if (queue.isEmpty() && inFlight < rule.limit()) {
                 inFlight++;
-                return Future.succeededFuture(new Permit());
+                return Future.succeededFuture(new Permit(nanoTime.getAsLong()));
             }
             waiter = new Waiter(context, Promise.promise());
             queue.addLast(waiter);
@@ -127,7 +131,7 @@ public final class CallLimiter {
             permit.released = true;
             inFlight--;
             if (signal != Signal.IGNORED && sentNanos >= 0) {
-                rule.onSample(now, Math.max(0, now - sentNanos), signal == Signal.OVERLOADED, inFlight);
+                rule.onSample(now, Math.max(0, now - permit.grantedNanos), signal == Signal.OVERLOADED, inFlight);
             }
             while (!queue.isEmpty() && inFlight < rule.limit()) {
                 Waiter next = queue.pollFirst();
@@ -137,7 +141,7 @@ public final class CallLimiter {
             }
         }
         for (Waiter w : granted) {
-            w.grant(new Permit());
+            w.grant(new Permit(now));
         }
     }
 

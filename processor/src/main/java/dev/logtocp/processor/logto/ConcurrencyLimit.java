@@ -15,11 +15,11 @@ interface ConcurrencyLimit {
      * One finished call.
      *
      * @param nowNanos  when it finished ({@link System#nanoTime()} scale)
-     * @param rttNanos  from the request leaving to its answer or timeout
+     * @param holdNanos how long the call held its permit: from the grant to its answer or timeout being handled
      * @param dropped   an overload signal: 429, 5xx or a timeout
      * @param inFlight  calls still in flight after this one
      */
-    void onSample(long nowNanos, long rttNanos, boolean dropped, int inFlight);
+    void onSample(long nowNanos, long holdNanos, boolean dropped, int inFlight);
 
     /** Whether an overload can still be met by lowering the limit (false for a fixed limit or at the floor). */
     boolean canShrink();
@@ -36,7 +36,7 @@ interface ConcurrencyLimit {
             }
 
             @Override
-            public void onSample(long nowNanos, long rttNanos, boolean dropped, int inFlight) {
+            public void onSample(long nowNanos, long holdNanos, boolean dropped, int inFlight) {
             }
 
             @Override

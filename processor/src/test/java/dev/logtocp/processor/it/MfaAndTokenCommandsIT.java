@@ -19,8 +19,10 @@ import dev.logtocp.commands.MfaVerificationDelete;
 import dev.logtocp.commands.PersonalAccessTokenCreate;
 import dev.logtocp.commands.PersonalAccessTokenDelete;
 import dev.logtocp.commands.PersonalAccessTokenUpdate;
+import dev.logtocp.contract.ApiClient;
 import dev.logtocp.outcomes.CommandOutcome;
 import dev.logtocp.outcomes.OutcomeStatus;
+import dev.logtocp.simulator.FaultRule;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.Test;
 /** MFA verification and personal access token commands end to end. */
 class MfaAndTokenCommandsIT {
     private static final String TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP";
+    private static final List<String> TEN_CODES = List.of("a1b2c3d4e5", "f6a7b8c9d0", "0123456789", "abcdef0123",
+            "456789abcd", "ef01234567", "89abcdef01", "23456789ab", "cdef012345", "6789abcdef");
     private static ProcessorStack stack;
 
     @BeforeAll
@@ -72,15 +76,27 @@ class MfaAndTokenCommandsIT {
     }
 
     @Test
-    void backupCodesAreCreated() {
+    void backupCodesAreCreatedNextToAnotherFactor() {
         String username = unique("bc");
         String id = createUser(stack, username);
+        // Logto refuses backup codes as a user's only factor, and takes exactly ten codes of ten hex digits.
+        stack.logto.createMfaVerification(id, "Totp");
 
         CommandOutcome outcome = run(stack, username, MfaVerificationCreate.newBuilder().setMeta(meta(unique("bc"))).setUser(byId(id))
-                .setType(MfaFactor.BACKUP_CODE).setBackupCodes(List.of("a1b2c3d4e5", "f6a7b8c9d0")).build());
+                .setType(MfaFactor.BACKUP_CODE).setBackupCodes(TEN_CODES).build());
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
-        assertThat(mfaTypes(id)).containsExactly("BackupCode");
+        assertThat(mfaTypes(id)).containsExactly("Totp", "BackupCode");
+    }
+
+    @Test
+    void backupCodesAsTheOnlyFactorFailWithLogtosCode() {
+        String username = unique("bc1");
+        String id = createUser(stack, username);
+
+        assertFailed(run(stack, username, MfaVerificationCreate.newBuilder().setMeta(meta(unique("bc"))).setUser(byId(id))
+                .setType(MfaFactor.BACKUP_CODE).setBackupCodes(TEN_CODES).build()), "session.mfa.backup_code_can_not_be_alone", 422);
+        assertThat(mfaTypes(id)).isEmpty();
     }
 
     @Test
@@ -217,7 +233,7 @@ class MfaAndTokenCommandsIT {
         assertFailed(run(stack, username, PersonalAccessTokenUpdate.newBuilder().setMeta(meta(unique("patu"))).setUser(byId(id))
                 .setCurrentName("a").setNewName("b").build()), "user.personal_access_token_name_exists", 422);
         assertFailed(run(stack, username, PersonalAccessTokenUpdate.newBuilder().setMeta(meta(unique("patu"))).setUser(byId(id))
-                .setCurrentName("nosuch").setNewName("c").build()), "entity.not_found", 404);
+                .setCurrentName("nosuch").setNewName("c").build()), "entity.not_exists", 404);
         assertFailed(run(stack, "ghost", PersonalAccessTokenUpdate.newBuilder().setMeta(meta(unique("patu"))).setUser(byId("nosuchuser12"))
                 .setCurrentName("a").setNewName("c").build()), "user_not_found", 404);
     }
@@ -242,6 +258,36 @@ class MfaAndTokenCommandsIT {
         assertThat(stack.logto.state().personalAccessTokensOf(id)).isEmpty();
         assertAlreadyApplied(replay, id);
         assertThat(applied(stack, id, "user.pat.delete")).isEqualTo(1);
+    }
+
+    @Test
+    void tokensAreRenamedAndDeletedByNameInTheBodyWhateverCharactersTheNameHas() {
+        String username = unique("patn");
+        String id = createUser(stack, username);
+        // The deprecated forms carry the name in the path; if the processor used them, these requests would fail.
+        FaultRule legacyPatch = FaultRule.error500(1.0).onPath("^/api/users/[^/]+/personal-access-tokens/.").onMethod("PATCH");
+        FaultRule legacyDelete = FaultRule.error500(1.0).onPath("^/api/users/[^/]+/personal-access-tokens/.").onMethod("DELETE");
+        stack.logto.faults().add(legacyPatch).add(legacyDelete);
+        try {
+            String odd = "ci/deploy 100% #1?";
+            run(stack, username, PersonalAccessTokenCreate.newBuilder().setMeta(meta(unique("pat"))).setUser(byId(id)).setName(odd).build());
+
+            CommandOutcome renamed = run(stack, username, PersonalAccessTokenUpdate.newBuilder().setMeta(meta(unique("patu"))).setUser(byId(id))
+                    .setCurrentName(odd).setNewName("release/v2 50%").build());
+            assertThat(renamed.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+            assertThat(stack.logto.state().personalAccessTokensOf(id)).containsOnlyKeys("release/v2 50%");
+
+            CommandOutcome deleted = run(stack, username, PersonalAccessTokenDelete.newBuilder().setMeta(meta(unique("patd"))).setUser(byId(id))
+                    .setName("release/v2 50%").build());
+            assertThat(deleted.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+            assertThat(stack.logto.state().personalAccessTokensOf(id)).isEmpty();
+
+            // Negative control: the rules do refuse the path forms.
+            ApiClient api = new ApiClient(stack.logto.endpoint(), stack.logto.appId(), stack.logto.appSecret(), stack.logto.resource());
+            assertThat(api.delete("/api/users/" + id + "/personal-access-tokens/anything").status()).isEqualTo(500);
+        } finally {
+            stack.logto.faults().clear();
+        }
     }
 
     @Test

@@ -43,6 +43,7 @@ final class LimitSimulation {
     private long seq;
     private int inFlight;
     private int maxInFlightSeen;
+    private long clientOverhead;
 
     long successes;
     long drops;
@@ -54,6 +55,12 @@ final class LimitSimulation {
     LimitSimulation(ConcurrencyLimit limit, Server server) {
         this.limit = limit;
         this.server = server;
+    }
+
+    /** Time the client spends between being granted a permit and the request reaching the server. */
+    LimitSimulation withClientOverhead(long nanos) {
+        this.clientOverhead = nanos;
+        return this;
     }
 
     long now() {
@@ -86,7 +93,13 @@ final class LimitSimulation {
         while (inFlight < limit.limit()) {
             inFlight++;
             maxInFlightSeen = Math.max(maxInFlightSeen, inFlight);
-            server.accept(this, now, inFlight, new Call(now));
+            Call call = new Call(now);
+            int out = inFlight;
+            if (clientOverhead == 0) {
+                server.accept(this, now, out, call);
+            } else {
+                at(now + clientOverhead, () -> server.accept(this, now, out, call));
+            }
         }
     }
 
