@@ -13,8 +13,10 @@ import java.util.Arrays;
  * turnaround is in it). Their product is the number of calls that keeps Logto busy without a queue; the limit is
  * {@link #GAIN} times that, growing at most {@link #MAX_GROWTH} times per window (so from a low start it doubles
  * while the rate keeps rising) and falling at most by half. A window in which more than {@link #DROP_THRESHOLD} of
- * the calls were overload answers (429, 5xx, timeouts) cuts the limit by that fraction (to a quarter at most) and
- * forgets the best rate. A window in which the calls never used half the limit does not raise it: an idle limit
+ * the calls were overload answers (429, 5xx, timeouts) cuts the limit by that fraction (to a quarter at most), and
+ * at least to what the answered calls needed, and forgets the best rate; like TCP after a loss, the limit then
+ * grows by one call per window above half the limit where the overload struck, so it does not walk straight back
+ * into a cliff it found (a pool whose transactions wait for each other collapses all at once). A window in which the calls never used half the limit does not raise it: an idle limit
  * says nothing about the server.
  *
  * <p>A latency gradient alone (Vegas, Gradient2) cannot do this on a server that does one thing at a time, as
@@ -30,9 +32,11 @@ import java.util.Arrays;
  * <p>Not thread-safe: {@link CallLimiter} calls it under its lock.
  */
 final class AdaptiveLimit implements ConcurrencyLimit {
-    static final double GAIN = 2.0;
+    static final double GAIN = 1.5;
     static final double MAX_GROWTH = 2.0;
-    static final double DROP_THRESHOLD = 0.1;
+    static final double DROP_THRESHOLD = 0.25;
+    /** Fewer overload answers than this in a window are noise (ChaosIT injects 8 % of faults), not overload. */
+    static final int MIN_WINDOW_DROPS = 3;
     static final long MIN_WINDOW_NANOS = 100_000_000L;
     static final int MIN_WINDOW_SAMPLES = 4;
     static final int MAX_WINDOW_SAMPLES = 4096;
@@ -46,6 +50,8 @@ final class AdaptiveLimit implements ConcurrencyLimit {
 
     private double limit;
     private long baseNanos = -1;
+    /** Where an overload last struck, halved: above it the limit only grows by one per window (TCP's ssthresh). */
+    private double threshold = Double.MAX_VALUE;
 
     private long windowStart = Long.MIN_VALUE;
     private final long[] samples = new long[MAX_WINDOW_SAMPLES];
@@ -126,9 +132,13 @@ final class AdaptiveLimit implements ConcurrencyLimit {
         double rate = (windowCalls - windowDrops) * 1e9 / Math.max(1, now - windowStart);
         boolean appLimited = windowMaxInFlight < limit / 2;
         double next = limit;
-        if (dropFraction > DROP_THRESHOLD) {
-            next = limit * Math.max(0.25, 1 - dropFraction);
-            java.util.Arrays.fill(rates, rate);
+        if (dropFraction > DROP_THRESHOLD && windowDrops >= MIN_WINDOW_DROPS) {
+            // Cut by the share of overload answers, and at least to what the answers that did come back needed:
+            // a pool that deadlocked answers almost nothing for seconds, and the calls still queued in it say so.
+            double delivered = baseNanos < 0 ? limit : GAIN * rate * baseNanos / 1e9;
+            next = Math.min(limit * Math.max(0.25, 1 - dropFraction), Math.max(min, delivered));
+            threshold = Math.max(min, limit / 2);
+            Arrays.fill(rates, rate);
         } else if (sampleCount > 0) {
             Arrays.sort(samples, 0, sampleCount);
             long median = samples[sampleCount / 2];
@@ -142,7 +152,8 @@ final class AdaptiveLimit implements ConcurrencyLimit {
                 best = Math.max(best, r);
             }
             double target = GAIN * best * baseNanos / 1e9;
-            next = Math.max(limit / 2, Math.min(target, MAX_GROWTH * limit + 1));
+            double growth = limit >= threshold ? limit + 1 : MAX_GROWTH * limit + 1;
+            next = Math.max(limit / 2, Math.min(target, growth));
             if (next > limit && appLimited) {
                 next = limit;
             }
