@@ -105,6 +105,14 @@ final class AdaptiveLimit implements ConcurrencyLimit {
         return probing;
     }
 
+    /** A probe must end even when no call it could measure ends (refused connections, a fenced instance). */
+    @Override
+    public void onIgnored(long nowNanos, int inFlight) {
+        if (probing && nowNanos - probeStart >= PROBE_GIVE_UP_NANOS) {
+            endProbe(nowNanos);
+        }
+    }
+
     @Override
     public void onSample(long nowNanos, long holdNanos, boolean dropped, int inFlight) {
         if (probing) {
@@ -189,13 +197,17 @@ final class AdaptiveLimit implements ConcurrencyLimit {
             baseNanos = Math.max(1, probeSamples[probeCount / 2]);
         }
         if (measured || now - probeStart >= PROBE_GIVE_UP_NANOS) {
-            probing = false;
-            lastProbe = now;
-            windowStart = now;
-            sampleCount = 0;
-            windowCalls = 0;
-            windowDrops = 0;
-            windowMaxInFlight = 0;
+            endProbe(now);
         }
+    }
+
+    private void endProbe(long now) {
+        probing = false;
+        lastProbe = now;
+        windowStart = now;
+        sampleCount = 0;
+        windowCalls = 0;
+        windowDrops = 0;
+        windowMaxInFlight = 0;
     }
 }

@@ -132,6 +132,8 @@ public final class CallLimiter {
             inFlight--;
             if (signal != Signal.IGNORED && sentNanos >= 0) {
                 rule.onSample(now, Math.max(0, now - permit.grantedNanos), signal == Signal.OVERLOADED, inFlight);
+            } else {
+                rule.onIgnored(now, inFlight);
             }
             while (!queue.isEmpty() && inFlight < rule.limit()) {
                 Waiter next = queue.pollFirst();

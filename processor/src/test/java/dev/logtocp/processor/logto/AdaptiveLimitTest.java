@@ -159,6 +159,23 @@ class AdaptiveLimitTest {
     }
 
     @Test
+    void aProbeEndsEvenWhenNothingItCouldMeasureComesBack() {
+        AdaptiveLimit limit = new AdaptiveLimit(1, 64, 256, 0);
+        LimitSimulation sim = new LimitSimulation(limit, new LimitSimulation.FixedLatency(20 * MS, 0, 0));
+        sim.runUntil(11 * S);
+        long now = sim.now();
+        while (!limit.probing() && now < 30 * S) {
+            now += MS;
+            limit.onSample(now, 20 * MS, false, limit.limit() - 1);
+        }
+        assertThat(limit.probing()).isTrue();
+
+        limit.onIgnored(now + AdaptiveLimit.PROBE_GIVE_UP_NANOS, 200);
+
+        assertThat(limit.probing()).as("refused connections only, yet the probe gives up").isFalse();
+    }
+
+    @Test
     void anIdleLimitDoesNotGrow() {
         AdaptiveLimit limit = adaptive();
         long now = 0;
