@@ -18,9 +18,13 @@ import dev.logtocp.processor.idempotency.LedgerStore;
 import dev.logtocp.processor.idempotency.LedgerRestorer;
 import dev.logtocp.processor.idempotency.ReferenceMap;
 import dev.logtocp.processor.kafka.CommandLoop;
+import dev.logtocp.processor.config.OverloadSettings;
+import dev.logtocp.processor.logto.CallLimiter;
 import dev.logtocp.processor.ownership.OwnershipGate;
 import dev.logtocp.processor.logto.CircuitBreaker;
 import dev.logtocp.processor.logto.RateLimiter;
+import dev.logtocp.processor.logto.RequestTimeout;
+import dev.logtocp.processor.logto.RetryBudget;
 import dev.logtocp.processor.metrics.ProcessorMetrics;
 import dev.logtocp.processor.logto.LogtoClient;
 import dev.logtocp.processor.logto.TokenProvider;
@@ -80,8 +84,20 @@ public final class CommandProcessor implements AutoCloseable {
         logto.caFile().ifPresent(ca -> webOptions.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
         WebClient web = WebClient.create(vertx, webOptions, new PoolOptions().setHttp1MaxSize(logto.maxConnections()));
         TokenProvider tokens = new TokenProvider(web, logto, clock);
-        LogtoClient client = new LogtoClient(vertx, web, tokens, logto.baseUrl(), logto.requestTimeout(),
-                new RateLimiter(logto.rateLimitPerSecond()), metrics::logtoRequest);
+        OverloadSettings overload = config.overload();
+        // Commands are bounded by MAX_IN_FLIGHT and each has at most one call out, so the limit's ceiling is that.
+        CallLimiter limiter = overload.adaptive()
+                ? CallLimiter.adaptive(overload.minLimit(), overload.initialLimit(), engine.maxInFlight(), clock)
+                : CallLimiter.fixed(engine.maxInFlight(), clock);
+        RequestTimeout timeout = RequestTimeout.of(logto.requestTimeout(), overload.requestTimeoutMax());
+        RetryBudget budget = RetryBudget.of(overload.retryBudgetPercent() / 100.0, overload.retryBudgetMinPerSecond());
+        metrics.gauge(ProcessorMetrics.LOGTO_CONCURRENCY_LIMIT, "concurrent Logto calls allowed now (adaptive limit)", limiter::limit);
+        metrics.gauge(ProcessorMetrics.LOGTO_CALLS_IN_FLIGHT, "Logto calls on the wire", limiter::inFlight);
+        metrics.gauge(ProcessorMetrics.LOGTO_CALLS_WAITING, "Logto calls waiting for a permit of the limit", limiter::waiting);
+        metrics.gaugeSeconds(ProcessorMetrics.LOGTO_REQUEST_TIMEOUT, "request timeout in force", () -> timeout.millis() / 1000.0);
+        metrics.gauge(ProcessorMetrics.RETRY_BUDGET_TOKENS, "retries the budget allows now", budget::tokens);
+        LogtoClient client = new LogtoClient(new LogtoClient.Wiring(vertx, web, tokens, logto.baseUrl(), timeout,
+                new RateLimiter(logto.rateLimitPerSecond()), limiter, metrics::logtoRequest));
         CircuitBreaker breaker = new CircuitBreaker(logto.breakerThreshold(), logto.breakerOpen(), logto.breakerMaxOpen(), clock);
         metrics.gauge(ProcessorMetrics.BREAKER_STATE, "0 closed, 1 open, 2 half-open", () -> breaker.state().ordinal());
         metrics.gauge(ProcessorMetrics.BREAKER_OPENS, "times the circuit breaker opened", breaker::opens);
@@ -94,7 +110,7 @@ public final class CommandProcessor implements AutoCloseable {
         ReferenceMap references = new ReferenceMap();
         CommandExecutor executor = new CommandExecutor(vertx, client, references,
                 new RetryPolicy(engine.maxAttempts(), engine.retryBaseDelay(), engine.retryMaxDelay()), breaker,
-                metrics::retried, clock);
+                limiter, budget, metrics::retried, clock);
         // One context runs the scheduler, so its per-key state needs no locks; the handlers' HTTP work is spread
         // over one context per event loop, because one event loop saturates at about a thousand commands a second.
         Context context = vertx.getOrCreateContext();

@@ -43,7 +43,7 @@ public final class BenchMain implements Callable<Integer> {
     List<Integer> keys;
 
     @Option(names = "--systems", split = ",", defaultValue = "processor,peer,naive",
-            description = "Systems to run, in order: processor, processor-conn (LOGTO_MAX_CONNECTIONS=C), peer, peer-tx, naive. Default: ${DEFAULT-VALUE}")
+            description = "Systems to run, in order: processor, processor-conn (LOGTO_MAX_CONNECTIONS=C), processor-fixed:N (a fixed limit of N Logto calls), peer, peer-tx, naive. Default: ${DEFAULT-VALUE}")
     List<String> systems;
 
     @Option(names = "--processor-env", description = "Extra processor settings, KEY=VALUE (repeatable), e.g. LOGTO_MAX_CONNECTIONS=256.")
@@ -111,6 +111,12 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--no-jvm-warmup", description = "Same as --jvm-warmup 0.")
     boolean noJvmWarmup;
 
+    @Option(names = "--capacity", description = "Run against the simulator's capacity model instead of a fixed latency, e.g. logto or logto,scale=10; capacity is halved at a third of the run and restored at two thirds (C, K: first of each).")
+    String capacity;
+
+    @Option(names = "--capacity-seconds", defaultValue = "60", description = "Length of a --capacity run. Default: ${DEFAULT-VALUE}")
+    int capacitySeconds;
+
     @Option(names = "--out", defaultValue = "ops/bench-results", description = "Results root. Default: ${DEFAULT-VALUE}")
     Path out;
 
@@ -152,6 +158,19 @@ public final class BenchMain implements Callable<Integer> {
                 }
                 header.put("mode", "simulator-only").put("simulator", rows);
                 resultDir = Report.write(out, stamp, "simulator", header.put("loadAverageAfter", ResourceMeter.loadAverage()), List.of());
+                BenchRunner.say("results in " + resultDir);
+                return 0;
+            }
+            if (capacity != null) {
+                dev.logtocp.simulator.CapacityModel model = dev.logtocp.simulator.CapacityModel.parse(capacity);
+                JsonArray rows = new JsonArray();
+                for (Scenario s : scenarios()) {
+                    for (String system : systems) {
+                        rows.add(CapacityProbe.run(env, factory(system), s, model, capacitySeconds));
+                    }
+                }
+                header.put("mode", "capacity").put("capacity", rows).put("loadAverageAfter", ResourceMeter.loadAverage());
+                resultDir = Report.write(out, stamp, "capacity", header, List.of());
                 BenchRunner.say("results in " + resultDir);
                 return 0;
             }
@@ -208,8 +227,21 @@ public final class BenchMain implements Callable<Integer> {
             case "processor-conn" -> () -> new ProcessorSystem(processorEnv, true);
             case "peer" -> () -> new PeerSystem(CommitMode.PERIODIC_CONSUMER_ASYNCHRONOUS);
             case "peer-tx" -> () -> new PeerSystem(CommitMode.PERIODIC_TRANSACTIONAL_PRODUCER);
-            default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown system: " + system);
+            default -> system.startsWith("processor-fixed:") ? fixedProcessor(system) : unknown(system);
         };
+    }
+
+    /** {@code processor-fixed:N}: the processor with a fixed limit of N calls (LOGTO_CONCURRENCY=fixed, MAX_IN_FLIGHT=N). */
+    private Supplier<SystemUnderTest> fixedProcessor(String system) {
+        Map<String, String> env = new HashMap<>(processorEnv);
+        env.put("LOGTO_CONCURRENCY", "fixed");
+        env.put("MAX_IN_FLIGHT", system.substring("processor-fixed:".length()));
+        String name = "processor-fixed-" + env.get("MAX_IN_FLIGHT");
+        return () -> ProcessorSystem.variant(name, env);
+    }
+
+    private Supplier<SystemUnderTest> unknown(String system) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "unknown system: " + system);
     }
 
     List<Scenario> scenarios() {

@@ -71,6 +71,22 @@ final class Phase {
         return true;
     }
 
+    /** Outcomes that arrived in each whole second after {@code fromMillis}, for {@code seconds} seconds. */
+    synchronized int[] arrivalsPerSecond(long fromMillis, int seconds) {
+        int[] buckets = new int[seconds];
+        for (int i = seen.nextSetBit(0); i >= 0; i = seen.nextSetBit(i + 1)) {
+            long at = sentAt[i] + latency[i] - fromMillis;
+            if (at >= 0 && at / 1000 < seconds) {
+                buckets[(int) (at / 1000)]++;
+            }
+        }
+        return buckets;
+    }
+
+    synchronized long firstSent() {
+        return firstSent;
+    }
+
     synchronized int arrived() {
         return arrived;
     }

@@ -12,7 +12,13 @@ import java.util.Map;
 final class ProcessorSystem implements SystemUnderTest {
     private final Map<String, String> overrides;
     private final boolean poolMatchesConcurrency;
+    private final String name;
     private CommandProcessor processor;
+
+    /** A named variant: {@code overrides} win over the scenario's settings (e.g. a fixed limit of 16). */
+    static ProcessorSystem variant(String name, Map<String, String> overrides) {
+        return new ProcessorSystem(overrides, false, name);
+    }
 
     ProcessorSystem(Map<String, String> overrides) {
         this(overrides, false);
@@ -23,13 +29,18 @@ final class ProcessorSystem implements SystemUnderTest {
      *                               the shipped pool of 64 connections otherwise caps HTTP concurrency below C
      */
     ProcessorSystem(Map<String, String> overrides, boolean poolMatchesConcurrency) {
+        this(overrides, poolMatchesConcurrency, poolMatchesConcurrency ? "processor-conn" : "processor");
+    }
+
+    private ProcessorSystem(Map<String, String> overrides, boolean poolMatchesConcurrency, String name) {
         this.overrides = Map.copyOf(overrides);
         this.poolMatchesConcurrency = poolMatchesConcurrency;
+        this.name = name;
     }
 
     @Override
     public String name() {
-        return poolMatchesConcurrency ? "processor-conn" : "processor";
+        return name;
     }
 
     @Override
@@ -42,6 +53,16 @@ final class ProcessorSystem implements SystemUnderTest {
         // The same settings a child-JVM processor gets, so in-process and child runs differ only in the JVM.
         processor = CommandProcessor.start(ProcessorConfig.fromMap(ProcessorChild.settings(run.env(), run.topics(),
                 "bench-processor-" + run.runId(), "bench-" + run.runId(), run.scenario(), extra)));
+    }
+
+    /** A gauge or counter of the running processor, read from its scrape (NaN when absent). */
+    double metric(String name) {
+        for (String line : processor.metrics().scrape().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "_total ")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
     }
 
     @Override

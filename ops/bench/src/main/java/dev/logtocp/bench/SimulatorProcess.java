@@ -129,6 +129,11 @@ final class SimulatorProcess implements AutoCloseable {
         send("POST", "/__admin/reset", "");
     }
 
+    /** Requests the capacity model failed with 500 so far. */
+    long capacityFailures() {
+        return new io.vertx.core.json.JsonObject(capacityStats()).getLong("rejected", 0L);
+    }
+
     String stats() {
         return send("GET", "/__admin/stats", null);
     }

@@ -178,6 +178,7 @@ public final class LocalStack implements Callable<Integer> {
             outcomes.assignment().forEach(outcomes::position);
 
             List<DemoBatch.Entry> creates = DemoBatch.creates(runId, users);
+            long firstSent = System.nanoTime();
             send(producer, topics.commands(), creates, expected);
             say("sent " + creates.size() + " create commands; waiting for users to exist");
             Map<String, String> userIds = new HashMap<>();
@@ -191,7 +192,8 @@ public final class LocalStack implements Callable<Integer> {
                 say("sent " + more.size() + " role and session commands");
             }
             boolean complete = awaitOutcomes(outcomes, expected, counts, userIds, Instant.now().plusSeconds(timeoutSeconds), interrupted);
-            say("demo " + (complete ? "complete" : "INCOMPLETE") + ": " + format(counts) + " of " + expected.size() + " commands");
+            say("demo " + (complete ? "complete" : "INCOMPLETE") + ": " + format(counts) + " of " + expected.size() + " commands"
+                    + String.format(" in %.1f s (first command sent to last outcome)", (System.nanoTime() - firstSent) / 1e9));
             if (exitAfterDemo) {
                 int succeeded = counts.getOrDefault(OutcomeStatus.SUCCEEDED, 0);
                 return complete && succeeded >= Math.min(100, users) ? 0 : 1;

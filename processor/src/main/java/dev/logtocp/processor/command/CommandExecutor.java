@@ -5,9 +5,12 @@ import dev.logtocp.outcomes.FieldError;
 import dev.logtocp.outcomes.OutcomeStatus;
 import dev.logtocp.processor.idempotency.ReferenceMap;
 import dev.logtocp.processor.logto.CallFencedException;
+import dev.logtocp.processor.logto.CallLimiter;
 import dev.logtocp.processor.logto.CircuitBreaker;
+import dev.logtocp.processor.logto.LogtoCapacityWaitExpired;
 import dev.logtocp.processor.logto.LogtoClient;
 import dev.logtocp.processor.logto.LogtoException;
+import dev.logtocp.processor.logto.RetryBudget;
 import dev.logtocp.processor.ownership.PartitionLease;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * pending retry is cancelled, no further Logto call is made, and the future fails with
  * {@link CallFencedException}, so that no output is built for work that belongs to the next owner.
  *
+ * <p>Protecting Logto: an overload answer (429, 5xx, timeout) is first the concurrency limit's business and counts
+ * towards the circuit breaker only once the limit cannot go lower, so the breaker opens on outages, not on load;
+ * every retry takes a token from the {@link RetryBudget}, and a retry the budget refuses waits another backoff
+ * period without spending an attempt.
+ *
  * <p>Called on the Vert.x event loop; never blocks (backoff uses timers).
  */
 public final class CommandExecutor {
@@ -40,6 +49,8 @@ public final class CommandExecutor {
     private final ReferenceMap references;
     private final RetryPolicy retry;
     private final CircuitBreaker breaker;
+    private final CallLimiter limiter;
+    private final RetryBudget budget;
     private final RetryListener retries;
     private final Clock clock;
 
@@ -50,20 +61,21 @@ public final class CommandExecutor {
     }
 
     public CommandExecutor(Vertx vertx, LogtoClient logto, ReferenceMap references, RetryPolicy retry, CircuitBreaker breaker,
-                           RetryListener retries, Clock clock) {
+                           CallLimiter limiter, RetryBudget budget, RetryListener retries, Clock clock) {
         this.vertx = vertx;
         this.logto = logto;
         this.references = references;
         this.retry = retry;
         this.breaker = breaker;
+        this.limiter = limiter;
+        this.budget = budget;
         this.retries = retries;
         this.clock = clock;
     }
 
     /**
      * @param traceparent the command's W3C traceparent, continued on every Logto call; null when it had none
-     * @param lease       the command record's partition as this instance holds it: every Logto call passes it, and
-     *                    the partition also scopes the command's externalId references
+     * @param partition   the command record's partition, which scopes its externalId references
      */
     public <C extends SpecificRecord> Future<ExecutionResult> execute(CommandHandler<C> handler, C command, String traceparent,
                                                                      PartitionLease lease) {
@@ -78,7 +90,7 @@ public final class CommandExecutor {
             return Future.succeededFuture(failed("deadline_exceeded", "the command's deadline passed before it started", null, 0, startedAt));
         }
         Promise<ExecutionResult> done = Promise.promise();
-        LogtoClient traced = logto.traced(traceparent).gated(lease);
+        LogtoClient traced = logto.traced(traceparent).withDeadline(meta.getDeadline()).gated(lease);
         Attempts<C> attempts = new Attempts<>(handler, command, meta, startedAt, done, traced,
                 new UserResolver(traced, references, partition), lease);
         attempt(attempts, 1);
@@ -120,6 +132,7 @@ public final class CommandExecutor {
         execution.onComplete(ar -> {
             if (ar.succeeded()) {
                 breaker.onSuccess();
+                budget.onAnswered();
                 HandlerResult r = ar.result();
                 done.tryComplete(new ExecutionResult(r.status(), r.userId(), r.errorCode(), r.errorMessage(), r.httpStatus(),
                         List.of(), r.details(), attempt, startedAt, clock.instant()));
@@ -133,9 +146,16 @@ public final class CommandExecutor {
                 abandon(a);
             } else if (error instanceof CommandFailure failure) {
                 breaker.onSuccess();
+                budget.onAnswered();
                 done.tryComplete(failed(failure.code(), failure.getMessage(), failure.httpStatus(), attempt, startedAt));
+            } else if (error instanceof LogtoCapacityWaitExpired expired) {
+                // Never sent: nothing to tell the breaker or the budget.
+                done.tryComplete(failed(expired.outcomeCode(), expired.getMessage(), null, attempt, startedAt));
             } else if (error instanceof LogtoException logtoError && logtoError.retryable()) {
-                breaker.onTransientFailure();
+                if (!(logtoError.overloadSignal() && limiter.canShrink()) || breaker.state() != CircuitBreaker.State.CLOSED) {
+                    // An outage, or an overload the limit can no longer absorb; a probe's result always counts.
+                    breaker.onTransientFailure();
+                }
                 if (breaker.isOpen()) {
                     // Logto is down (this failure opened the breaker, or was a failed probe): it says nothing about
                     // the command, so the attempt is not spent; the command waits for the breaker like the others.
@@ -145,6 +165,7 @@ public final class CommandExecutor {
                 retryOrGiveUp(a, attempt, logtoError);
             } else if (error instanceof LogtoException logtoError) {
                 breaker.onPermanentAnswer();
+                budget.onAnswered();
                 done.tryComplete(failed(logtoError.outcomeCode(), logtoError.getMessage(),
                         logtoError.httpStatus().orElse(null), attempt, startedAt));
             } else {
@@ -174,7 +195,29 @@ public final class CommandExecutor {
                 .addKeyValue("issuer", meta.getIssuer()).addKeyValue("attempt", attempt + 1).addKeyValue("delayMs", delay.toMillis())
                 .addKeyValue("errorCode", error.outcomeCode()).log("retrying after a transient failure");
         retries.retrying(a.command().getSchema().getName());
-        later(a, Math.max(1, delay.toMillis()), () -> attempt(a, attempt + 1));
+        later(a, Math.max(1, delay.toMillis()), () -> retryWithinBudget(a, attempt + 1, error));
+    }
+
+    /**
+     * Runs execution number {@code next} if the retry budget has a token; otherwise waits another backoff period,
+     * without spending the attempt, unless that would pass the command's deadline.
+     */
+    private <C extends SpecificRecord> void retryWithinBudget(Attempts<C> a, int next, LogtoException error) {
+        if (!a.lease().owned()) {
+            abandon(a);
+            return;
+        }
+        if (budget.tryRetry()) {
+            attempt(a, next);
+            return;
+        }
+        Duration delay = retry.delayBefore(next, Optional.empty()).plus(retry.baseDelay());
+        if (a.meta().getDeadline() != null && clock.instant().plus(delay).isAfter(a.meta().getDeadline())) {
+            a.done().tryComplete(failed("deadline_exceeded", "retry budget spent until the command's deadline; last error "
+                    + error.outcomeCode() + ": " + error.getMessage(), error.httpStatus().orElse(null), next - 1, a.startedAt()));
+            return;
+        }
+        later(a, Math.max(1, delay.toMillis()), () -> retryWithinBudget(a, next, error));
     }
 
     /**

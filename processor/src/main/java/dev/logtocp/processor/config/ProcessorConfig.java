@@ -12,7 +12,7 @@ import java.util.Objects;
  * setting, its default and meaning is documented on the component records and in the README table.
  */
 public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSettings engine, HttpSettings http,
-                              SecuritySettings security) {
+                              SecuritySettings security, OverloadSettings overload) {
 
     public ProcessorConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -20,6 +20,7 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(overload, "overload");
     }
 
     public static ProcessorConfig from(ConfigSource source) {
@@ -70,7 +71,7 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 source.optional("PASSWORD_RESET_KEYS_DIR").map(java.nio.file.Path::of),
                 source.optional("ISSUER_POLICY_FILE").map(java.nio.file.Path::of),
                 source.millis("ISSUER_POLICY_CHECK_MS", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1)));
-        return new ProcessorConfig(kafka, logto, engine, http, security);
+        return new ProcessorConfig(kafka, logto, engine, http, security, OverloadSettings.from(source, engine, logto));
     }
 
     public static ProcessorConfig fromMap(Map<String, String> values) {

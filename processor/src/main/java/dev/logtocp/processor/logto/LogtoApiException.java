@@ -61,6 +61,11 @@ public final class LogtoApiException extends LogtoException {
     }
 
     @Override
+    public boolean overloadSignal() {
+        return retryable();
+    }
+
+    @Override
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }

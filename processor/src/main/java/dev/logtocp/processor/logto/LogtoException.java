@@ -9,7 +9,7 @@ import java.util.Optional;
  * {@link #outcomeCode()}.
  */
 public abstract sealed class LogtoException extends RuntimeException
-        permits LogtoApiException, LogtoTransportException, LogtoAuthException {
+        permits LogtoApiException, LogtoTransportException, LogtoAuthException, LogtoCapacityWaitExpired {
 
     protected LogtoException(String message) {
         super(message, null, false, false);
@@ -27,6 +27,15 @@ public abstract sealed class LogtoException extends RuntimeException
     /** How long the server asked us to wait, if it did. */
     public Optional<Duration> retryAfter() {
         return Optional.empty();
+    }
+
+    /**
+     * Whether this says Logto could not keep up (429, 5xx, a timeout) rather than that it is unreachable: such
+     * failures first lower the concurrency limit, and count towards the circuit breaker only once the limit can
+     * go no lower.
+     */
+    public boolean overloadSignal() {
+        return false;
     }
 
     public Optional<Integer> httpStatus() {

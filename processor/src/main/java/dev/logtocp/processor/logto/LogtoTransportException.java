@@ -14,6 +14,12 @@ public final class LogtoTransportException extends LogtoException {
         this.ambiguous = ambiguous;
     }
 
+    /** A timeout (Logto may be slow) rather than a refused or reset connection (Logto may be down). */
+    @Override
+    public boolean overloadSignal() {
+        return getCause() instanceof java.util.concurrent.TimeoutException;
+    }
+
     public boolean ambiguous() {
         return ambiguous;
     }

@@ -33,6 +33,11 @@ public final class ProcessorMetrics {
     public static final String BREAKER_OPENS = "logto_processor_circuit_breaker_opens";
     public static final String TRANSACTIONS = "logto_processor_transactions";
     public static final String LEDGER_ENTRIES = "logto_processor_ledger_entries";
+    public static final String LOGTO_CONCURRENCY_LIMIT = "logto_processor_logto_concurrency_limit";
+    public static final String LOGTO_CALLS_IN_FLIGHT = "logto_processor_logto_calls_in_flight";
+    public static final String LOGTO_CALLS_WAITING = "logto_processor_logto_calls_waiting";
+    public static final String LOGTO_REQUEST_TIMEOUT = "logto_processor_logto_request_timeout";
+    public static final String RETRY_BUDGET_TOKENS = "logto_processor_retry_budget_tokens";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -92,6 +97,11 @@ public final class ProcessorMetrics {
 
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** A gauge in seconds: Prometheus gets the name with {@code _seconds} appended. */
+    public void gaugeSeconds(String name, String description, Supplier<Number> seconds) {
+        Gauge.builder(name, seconds).description(description).baseUnit("seconds").register(registry);
     }
 
     public void ledgerRestored() {

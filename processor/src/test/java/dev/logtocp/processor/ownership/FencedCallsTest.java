@@ -14,10 +14,13 @@ import dev.logtocp.processor.config.LogtoSettings;
 import dev.logtocp.processor.config.Secret;
 import dev.logtocp.processor.idempotency.ReferenceMap;
 import dev.logtocp.processor.logto.CallFencedException;
+import dev.logtocp.processor.logto.CallLimiter;
 import dev.logtocp.processor.logto.CircuitBreaker;
 import dev.logtocp.processor.logto.LogtoClient;
 import dev.logtocp.processor.logto.LogtoResponse;
 import dev.logtocp.processor.logto.RateLimiter;
+import dev.logtocp.processor.logto.RequestTimeout;
+import dev.logtocp.processor.logto.RetryBudget;
 import dev.logtocp.processor.logto.TokenProvider;
 import dev.logtocp.simulator.FaultRule;
 import dev.logtocp.simulator.LogtoSimulator;
@@ -52,6 +55,7 @@ import org.junit.jupiter.api.Test;
  */
 class FencedCallsTest {
     private static final Duration LEASE = Duration.ofSeconds(10);
+    private static final CallLimiter LIMITER = CallLimiter.fixed(16, Clock.systemUTC());
     private static LogtoSimulator logto;
     private static Vertx vertx;
     private static LogtoClient client;
@@ -68,8 +72,9 @@ class FencedCallsTest {
         WebClient web = WebClient.create(vertx);
         LogtoSettings settings = new LogtoSettings(URI.create(logto.endpoint()), logto.appId(), new Secret(logto.appSecret()),
                 logto.resource(), Duration.ofSeconds(5), 16, 0, 5, Duration.ofSeconds(1), Duration.ofSeconds(5), Optional.empty());
-        client = new LogtoClient(vertx, web, new TokenProvider(web, settings, Clock.systemUTC()), settings.baseUrl(),
-                settings.requestTimeout(), new RateLimiter(0), (operation, status, took) -> { });
+        client = new LogtoClient(new LogtoClient.Wiring(vertx, web, new TokenProvider(web, settings, Clock.systemUTC()),
+                settings.baseUrl(), RequestTimeout.of(settings.requestTimeout(), settings.requestTimeout()),
+                new RateLimiter(0), LIMITER, (operation, status, took) -> { }));
     }
 
     @AfterAll
@@ -172,7 +177,8 @@ class FencedCallsTest {
         logto.faults().add(FaultRule.error503(1.0).onPath(".*/custom-data").onMethod("PATCH"));
         CommandExecutor executor = new CommandExecutor(vertx, client, new ReferenceMap(),
                 new RetryPolicy(5, Duration.ofMillis(400), Duration.ofMillis(400)),
-                new CircuitBreaker(1000, Duration.ofSeconds(1), Duration.ofSeconds(5), Clock.systemUTC()), type -> { }, Clock.systemUTC());
+                new CircuitBreaker(1000, Duration.ofSeconds(1), Duration.ofSeconds(5), Clock.systemUTC()), LIMITER,
+                RetryBudget.of(1.0, 100), type -> { }, Clock.systemUTC());
         UserCustomDataMerge merge = UserCustomDataMerge.newBuilder().setMeta(CommandMeta.newBuilder()
                         .setCommandId(UUID.randomUUID().toString()).setIdempotencyKey("merge-" + userId).setIssuer("unit")
                         .setIssuedAt(Instant.now()).build())
