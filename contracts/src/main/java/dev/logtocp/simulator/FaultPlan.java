@@ -21,20 +21,43 @@ public final class FaultPlan {
     static final Decision NONE = new Decision(0, null);
   }
 
-  private final List<FaultRule> rules = new ArrayList<>();
+  /** A rule and how many more requests it may fire on ({@link Long#MAX_VALUE}: no limit). */
+  private static final class Armed {
+    final FaultRule rule;
+    long remaining;
+
+    Armed(FaultRule rule, long remaining) {
+      this.rule = rule;
+      this.remaining = remaining;
+    }
+  }
+
+  private final List<Armed> rules = new ArrayList<>();
   private final Map<String, Long> injected = new HashMap<>();
   private Random random = new Random();
 
   /** Adds a rule; rules are consulted in the order added. */
   public synchronized FaultPlan add(FaultRule rule) {
-    rules.add(rule);
+    rules.add(new Armed(rule, Long.MAX_VALUE));
+    return this;
+  }
+
+  /**
+   * Adds a rule that fires on at most {@code times} requests and then drops out, so a test can say "the next two
+   * creates fail" without racing the processor's retries to clear the rule in time.
+   */
+  public synchronized FaultPlan addFor(int times, FaultRule rule) {
+    if (times < 1) {
+      throw new IllegalArgumentException("times must be >= 1: " + times);
+    }
+    rules.add(new Armed(rule, times));
     return this;
   }
 
   /** Replaces all rules at once. */
   public synchronized FaultPlan replace(List<FaultRule> newRules) {
     rules.clear();
-    rules.addAll(newRules);
+    newRules.forEach(this::add);
     return this;
   }
 
@@ -50,7 +73,7 @@ public final class FaultPlan {
   }
 
   public synchronized List<FaultRule> rules() {
-    return List.copyOf(rules);
+    return rules.stream().map(armed -> armed.rule).toList();
   }
 
   /** How many faults of each kind (JSON name) were injected so far. */
@@ -64,10 +87,15 @@ public final class FaultPlan {
     }
     long delay = 0;
     FaultRule outcome = null;
-    for (FaultRule rule : rules) {
-      if (!rule.appliesTo(method, path) || random.nextDouble() >= rule.rate()) {
+    for (Armed armed : rules) {
+      FaultRule rule = armed.rule;
+      if (armed.remaining <= 0 || !rule.appliesTo(method, path) || random.nextDouble() >= rule.rate()) {
         continue;
       }
+      if (!rule.kind().isLatency() && outcome != null) {
+        continue; // would not fire, so it keeps its count
+      }
+      armed.remaining--;
       if (rule.kind().isLatency()) {
         delay += sampleDelay(rule);
         injected.merge(rule.kind().jsonName(), 1L, Long::sum);
@@ -92,7 +120,7 @@ public final class FaultPlan {
 
   synchronized JsonObject toJson() {
     JsonArray array = new JsonArray();
-    rules.forEach(r -> array.add(r.toJson()));
+    rules.forEach(armed -> array.add(armed.rule.toJson()));
     return new JsonObject().put("rules", array);
   }
 

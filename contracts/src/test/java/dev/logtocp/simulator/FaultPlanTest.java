@@ -52,6 +52,24 @@ class FaultPlanTest {
   }
 
   @Test
+  void aLimitedRuleFiresOnItsCountOfMatchingRequestsOnly() {
+    FaultPlan plan = new FaultPlan().addFor(2, FaultRule.error503(1.0).onPath("^/api/users$").onMethod("POST"));
+    assertThat(plan.decide("GET", "/api/users").outcome()).as("not matching: does not count").isNull();
+    assertThat(plan.decide("POST", "/api/users").outcome()).isNotNull();
+    assertThat(plan.decide("POST", "/api/users").outcome()).isNotNull();
+    assertThat(plan.decide("POST", "/api/users").outcome()).as("spent after two").isNull();
+    assertThat(plan.injectedCounts()).containsEntry("error503", 2L);
+  }
+
+  @Test
+  void aLimitedRuleShadowedByAnEarlierOutcomeKeepsItsCount() {
+    FaultPlan plan = new FaultPlan().addFor(1, FaultRule.error500(1.0)).addFor(1, FaultRule.error503(1.0));
+    assertThat(plan.decide("GET", "/x").outcome().kind()).isEqualTo(FaultRule.Kind.ERROR_500);
+    assertThat(plan.decide("GET", "/x").outcome().kind()).isEqualTo(FaultRule.Kind.ERROR_503);
+    assertThat(plan.decide("GET", "/x").outcome()).isNull();
+  }
+
+  @Test
   void clearStopsAllFaults() {
     FaultPlan plan = new FaultPlan().add(FaultRule.connectionReset(1.0));
     plan.clear();
