@@ -33,17 +33,11 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -91,6 +85,7 @@ class ChaosIT {
     private static WireFormatSerializer serializer;
     private static TopicContract topics;
     private static String groupId;
+    private static GroupWatch watch;
     private static String runId;
 
     @BeforeAll
@@ -140,6 +135,7 @@ class ChaosIT {
         env.put("KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000");
         env.put("KAFKA_CLIENT_HEARTBEAT_INTERVAL_MS", "1000");
         fleet = new ProcessorFleet(INSTANCES, env, WORK_DIR);
+        watch = new GroupWatch(kafka.admin(), kafka.bootstrapServers(), groupId, topics.commands(), PARTITIONS);
     }
 
     @AfterAll
@@ -172,7 +168,8 @@ class ChaosIT {
         int sent = 0;
 
         fleet.startAll();
-        awaitMembers(INSTANCES);
+        watch.awaitMembersWithPartitions(INSTANCES, Duration.ofMinutes(2), WORK_DIR);
+        log("%d processor instances own partitions", INSTANCES);
         int groupSize = (USERS + GROUPS - 1) / GROUPS;
         int poisonPerWave = (poison.size() + GROUPS - 1) / GROUPS;
         for (int wave = 0; wave <= GROUPS; wave++) {
@@ -225,13 +222,15 @@ class ChaosIT {
             Thread.sleep(300 + random.nextInt(1200));
             int victim = wave % INSTANCES;
             // A kill only tests something when the victim owns partitions with work in flight.
-            awaitOwnsPartitions(victim);
+            if (!watch.awaitOwnsPartitions(victim, Duration.ofMinutes(1))) {
+                log("slot %d still owns no partitions after a minute; killing it anyway", victim);
+            }
             fleet.kill(victim);
             log("wave %d: killed slot %d (kill #%d)", wave, victim, fleet.kills());
             Thread.sleep(500 + random.nextInt(1000));
             fleet.start(victim);
             if (wave == GROUPS / 2) {
-                int broker = groupCoordinator();
+                int broker = watch.coordinator();
                 log("wave %d: restarting broker %d (the group coordinator)", wave, broker);
                 kafka.restartBroker(broker);
                 brokerRestarts++;
@@ -241,8 +240,8 @@ class ChaosIT {
 
         Duration settledAfter = awaitSettled();
         Instant settled = Instant.now();
-        List<ConsumerRecord<String, Object>> outcomeRecords = readToEnd(topics.outcomes(), new StringDeserializer(), outcomeDeserializer());
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = readToEnd(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<ConsumerRecord<String, Object>> outcomeRecords = watch.readToEnd(topics.outcomes(), new StringDeserializer(), outcomeDeserializer());
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = watch.readToEnd(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<Mutation> mutations = logto.state().mutations();
         Duration wall = Duration.between(started, settled);
 
@@ -333,7 +332,7 @@ class ChaosIT {
         StringBuilder out = new StringBuilder();
         try {
             Map<String, List<String>> outcomes = new HashMap<>();
-            for (ConsumerRecord<String, Object> r : readToEnd(topics.outcomes(), new StringDeserializer(), outcomeDeserializer())) {
+            for (ConsumerRecord<String, Object> r : watch.readToEnd(topics.outcomes(), new StringDeserializer(), outcomeDeserializer())) {
                 if (r.value() instanceof CommandOutcome o) {
                     outcomes.computeIfAbsent(o.getCommandId(), k -> new ArrayList<>()).add(o.getStatus() + " " + o.getErrorCode()
                             + " attempts=" + o.getAttempts() + " @" + r.partition());
@@ -346,73 +345,11 @@ class ChaosIT {
                             .append(outcomes.getOrDefault(p.commandId(), List.of("no outcome"))).append('\n');
                 }
             }
-            out.append("group lag per partition: ").append(lagPerPartition());
+            out.append("group lag per partition: ").append(watch.lagPerPartition());
         } catch (Exception | AssertionError e) {
             out.append("diagnosis failed: ").append(e);
         }
         return out.toString();
-    }
-
-    /** Waits until the group has {@code n} members that all have partitions. */
-    private static void awaitMembers(int n) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (true) {
-            long working = groupMembers().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
-            if (working == n) {
-                log("%d processor instances own partitions", n);
-                return;
-            }
-            assertThat(Instant.now()).as("%d processor instances owning partitions within 2 min (logs in %s)", n, WORK_DIR)
-                    .isBefore(deadline);
-            Thread.sleep(250);
-        }
-    }
-
-    /** Waits (up to a minute) until slot {@code i}'s consumer holds partitions; kills then hit real work. */
-    private static void awaitOwnsPartitions(int i) throws Exception {
-        String clientId = groupId + "-" + ProcessorFleet.instanceId(i) + "-consumer";
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-        while (Instant.now().isBefore(deadline)) {
-            if (groupMembers().stream().anyMatch(m -> m.clientId().equals(clientId) && !m.assignment().topicPartitions().isEmpty())) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        log("slot %d still owns no partitions after a minute; killing it anyway", i);
-    }
-
-    /** The group's members, none while the group does not exist yet. */
-    private static java.util.Collection<org.apache.kafka.clients.admin.MemberDescription> groupMembers() throws Exception {
-        try {
-            return kafka.admin().describeConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS).get(groupId).members();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
-                return List.of();
-            }
-            throw e;
-        }
-    }
-
-    private static Map<Integer, Long> lagPerPartition() throws Exception {
-        List<TopicPartition> tps = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            tps.add(new TopicPartition(topics.commands(), p));
-        }
-        Map<TopicPartition, OffsetSpec> latest = tps.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = kafka.admin().listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin().listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        Map<Integer, Long> lag = new TreeMap<>();
-        for (TopicPartition tp : tps) {
-            OffsetAndMetadata c = committed.get(tp);
-            lag.put(tp.partition(), ends.get(tp).offset() - (c == null ? 0 : c.offset()));
-        }
-        return lag;
-    }
-
-    private static int groupCoordinator() throws Exception {
-        return kafka.admin().describeConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS)
-                .get(groupId).coordinator().id();
     }
 
     /**
@@ -424,7 +361,7 @@ class ChaosIT {
         Instant deadline = start.plus(SETTLE_TIMEOUT);
         long lastLag = -1;
         while (true) {
-            long lag = lagPerPartition().values().stream().mapToLong(Long::longValue).sum();
+            long lag = watch.totalLag();
             if (lag == 0) {
                 Thread.sleep(2000);
                 return Duration.between(start, Instant.now());
@@ -436,7 +373,7 @@ class ChaosIT {
             if (Instant.now().isAfter(deadline)) {
                 fleet.dumpThreads();
                 throw new AssertionError(lag + " command records still uncommitted after " + SETTLE_TIMEOUT + " (per partition: "
-                        + lagPerPartition() + "); processor logs and thread dumps in " + WORK_DIR);
+                        + watch.lagPerPartition() + "); processor logs and thread dumps in " + WORK_DIR);
             }
             Thread.sleep(500);
         }
@@ -448,29 +385,6 @@ class ChaosIT {
         WireFormatDeserializer d = new WireFormatDeserializer();
         d.configure(Map.of("schema.registry.url", registry.url(), "specific.avro.reader", "true"), false);
         return d;
-    }
-
-    /** Everything committed in {@code topic}, from the beginning to the last stable offset at the time of the call. */
-    private static <K, V> List<ConsumerRecord<K, V>> readToEnd(String topic, Deserializer<K> keys, Deserializer<V> values) {
-        Map<String, Object> p = new HashMap<>();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("max.poll.records", "5000");
-        List<ConsumerRecord<K, V>> out = new ArrayList<>();
-        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p, keys, values)) {
-            List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-            Instant deadline = Instant.now().plusSeconds(60);
-            while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(Instant.now()).as("reading %s to its end", topic).isBefore(deadline);
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
     }
 
     // ---- the verdict -----------------------------------------------------------------------------------------

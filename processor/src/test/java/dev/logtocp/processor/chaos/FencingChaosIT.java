@@ -34,16 +34,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.assertj.core.api.SoftAssertions;
@@ -86,6 +81,7 @@ class FencingChaosIT {
     private static ApiClient api;
     private static String groupId;
     private static String runId;
+    private static GroupWatch watch;
     private static final AtomicInteger SEND_FAILURES = new AtomicInteger();
 
     @BeforeAll
@@ -133,6 +129,7 @@ class FencingChaosIT {
         env.put("KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000");
         env.put("KAFKA_CLIENT_HEARTBEAT_INTERVAL_MS", "1000");
         fleet = new ProcessorFleet(INSTANCES, env, WORK_DIR);
+        watch = new GroupWatch(kafka.admin(), kafka.bootstrapServers(), groupId, topics.commands(), PARTITIONS);
     }
 
     @AfterAll
@@ -155,7 +152,7 @@ class FencingChaosIT {
         Map<String, Object[]> planned = new HashMap<>();
         baseFaults();
         fleet.startAll();
-        awaitMembers(INSTANCES);
+        watch.awaitMembersWithPartitions(INSTANCES, Duration.ofMinutes(2), WORK_DIR);
 
         for (String username : usernames) {
             send(username, UserCreate.newBuilder().setMeta(meta("create-" + username)).setUsername(username).build(), planned, 0);
@@ -176,7 +173,9 @@ class FencingChaosIT {
 
         // Rounds 5-6, then an owner frozen mid-retry: calls time out (ambiguously) and its retries are pending.
         sendRounds(usernames, 5, 6, planned, random);
-        awaitOwnsPartitions(1);
+        if (!watch.awaitOwnsPartitions(1, Duration.ofSeconds(30))) {
+            log("slot 1 owns no partitions after 30 s; freezing it anyway");
+        }
         ambiguousStorm(0.4);
         Thread.sleep(1200);
         fleet.freeze(1);
@@ -358,59 +357,10 @@ class FencingChaosIT {
         return ids;
     }
 
-    private static void awaitMembers(int n) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (groupMembers().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count() < n) {
-            assertThat(Instant.now()).as("%d instances owning partitions within 2 min (logs in %s)", n, WORK_DIR)
-                    .isBefore(deadline);
-            Thread.sleep(250);
-        }
-    }
-
-    private static void awaitOwnsPartitions(int slot) throws Exception {
-        String clientId = groupId + "-" + ProcessorFleet.instanceId(slot) + "-consumer";
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
-            if (groupMembers().stream().anyMatch(m -> m.clientId().equals(clientId) && !m.assignment().topicPartitions().isEmpty())) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        log("slot %d owns no partitions after 30 s; freezing it anyway", slot);
-    }
-
-    private static java.util.Collection<org.apache.kafka.clients.admin.MemberDescription> groupMembers() throws Exception {
-        try {
-            return kafka.admin().describeConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS).get(groupId).members();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
-                return List.of();
-            }
-            throw e;
-        }
-    }
-
     /** Waits until the group has committed every command record (outcomes are committed with them). */
     private static void awaitSettled() throws Exception {
         Instant deadline = Instant.now().plus(SETTLE_TIMEOUT);
-        List<TopicPartition> tps = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            tps.add(new TopicPartition(topics.commands(), p));
-        }
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        tps.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-        while (true) {
-            var ends = kafka.admin().listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin().listConsumerGroupOffsets(groupId)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            long lag = 0;
-            for (TopicPartition tp : tps) {
-                OffsetAndMetadata c = committed.get(tp);
-                lag += ends.get(tp).offset() - (c == null ? 0 : c.offset());
-            }
-            if (lag == 0) {
-                return;
-            }
+        for (long lag = watch.totalLag(); lag > 0; lag = watch.totalLag()) {
             if (Instant.now().isAfter(deadline)) {
                 fleet.dumpThreads();
                 throw new AssertionError(lag + " command records uncommitted after " + SETTLE_TIMEOUT + "; logs in " + WORK_DIR);
@@ -422,21 +372,7 @@ class FencingChaosIT {
     private static List<ConsumerRecord<String, Object>> readOutcomes() {
         WireFormatDeserializer values = new WireFormatDeserializer();
         values.configure(Map.of("schema.registry.url", registry.url(), "specific.avro.reader", "true"), false);
-        List<ConsumerRecord<String, Object>> out = new ArrayList<>();
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                "isolation.level", "read_committed", "enable.auto.commit", "false"), new StringDeserializer(), values)) {
-            List<TopicPartition> tps = consumer.partitionsFor(topics.outcomes()).stream()
-                    .map(i -> new TopicPartition(topics.outcomes(), i.partition())).toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-            Instant deadline = Instant.now().plusSeconds(60);
-            while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(Instant.now()).as("reading the outcomes to their end").isBefore(deadline);
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return watch.readToEnd(topics.outcomes(), new StringDeserializer(), values);
     }
 
     private static void printFigures(Map<String, Object> figures) {
