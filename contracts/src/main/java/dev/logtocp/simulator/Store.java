@@ -589,16 +589,17 @@ final class Store {
     return Set.copyOf(rolesByUser.getOrDefault(userId, Set.of()));
   }
 
+  /** As Logto's {@code POST /users/{id}/roles}: the type of the roles that exist is checked before any is missing. */
   private void assertAssignable(List<String> roleIds) {
     for (String roleId : roleIds) {
-      if (!roles.containsKey(roleId)) {
-        throw ApiError.rolesNotFound(roleId);
+      if (roles.containsKey(roleId) && !"User".equals(roles.get(roleId).type())) {
+        throw ApiError.of(422, "user.invalid_role_type",
+            "Invalid role type, can not assign machine-to-machine role to user.");
       }
     }
     for (String roleId : roleIds) {
-      if (!"User".equals(roles.get(roleId).type())) {
-        throw ApiError.of(422, "user.invalid_role_type",
-            "Invalid role type, can not assign machine-to-machine role to user.");
+      if (!roles.containsKey(roleId)) {
+        throw ApiError.rolesNotFound(roleId);
       }
     }
   }
@@ -620,12 +621,31 @@ final class Store {
     return added;
   }
 
+  /**
+   * As Logto 1.42's {@code PUT /users/{id}/roles}, step by step and without a transaction: it looks up each role to
+   * add (404 before any change), deletes the assigned roles not wanted, then inserts the new ones in one statement.
+   * A machine-to-machine role fails only that insert (the database's role-type check: 422
+   * {@code entity.db_constraint_violated}), after the deletions: the user keeps only the roles in both sets.
+   */
   synchronized void replaceRoles(String userId, List<String> roleIds, String idempotencyKey) {
     requireUser(userId);
-    assertAssignable(roleIds);
-    Set<String> next = new LinkedHashSet<>(roleIds);
-    Set<String> previous = rolesByUser.put(userId, next);
-    if (!next.equals(previous == null ? Set.of() : previous)) {
+    Set<String> wanted = new LinkedHashSet<>(roleIds);
+    Set<String> assigned = rolesByUser.computeIfAbsent(userId, k -> new LinkedHashSet<>());
+    List<String> toAdd = wanted.stream().filter(roleId -> !assigned.contains(roleId)).toList();
+    for (String roleId : toAdd) {
+      if (!roles.containsKey(roleId)) {
+        throw ApiError.rolesNotFound(roleId);
+      }
+    }
+    boolean removed = assigned.retainAll(wanted);
+    if (toAdd.stream().anyMatch(roleId -> !"User".equals(roles.get(roleId).type()))) {
+      if (removed) {
+        record(userId, "user.roles.replace", idempotencyKey);
+      }
+      throw ApiError.of(422, "entity.db_constraint_violated", "Database constraint violated.");
+    }
+    assigned.addAll(toAdd);
+    if (removed || !toAdd.isEmpty()) {
       record(userId, "user.roles.replace", idempotencyKey);
     }
   }

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -29,6 +30,8 @@ final class UserRoutes {
   private static final List<String> MFA_TYPES = List.of("Totp", "BackupCode");
   /** Logto's limit on a personal access token name (its column is varchar(256)). */
   private static final int TOKEN_NAME_MAX = 256;
+  /** The social connectors the simulator has "installed"; the id doubles as the target Logto links under. */
+  static final Set<String> SOCIAL_CONNECTORS = Set.of("github", "google", "facebook", "apple", "mock-social");
 
   private final Store store;
 
@@ -227,16 +230,22 @@ final class UserRoutes {
   private Reply replaceRoles(RoutingContext ctx) {
     List<String> roleIds = roleIds(ctx);
     store.replaceRoles(id(ctx), roleIds, idempotencyKey(ctx));
-    return Reply.ok(new JsonObject().put("roleIds", new JsonArray(roleIds)));
+    return Reply.ok(new JsonObject().put("roleIds", new JsonArray(List.copyOf(new LinkedHashSet<>(roleIds)))));
   }
 
   /**
-   * Logto would exchange {@code connectorData} with the social connector; the simulator has none, so it links
-   * the connector id as target and takes the social user id from {@code connectorData.userId} when given.
+   * Logto would exchange {@code connectorData} with the social connector; the simulator calls none, so it links
+   * the connector id as target and takes the social user id from {@code connectorData.userId} when given. A
+   * connector id that is not one of {@link #SOCIAL_CONNECTORS} answers as Logto does for a connector it does not
+   * have: 404 {@code entity.not_found}, the same answer as for a missing user.
    */
   private Reply linkViaConnector(RoutingContext ctx) {
     JsonObject body = body(ctx);
     new Guard(body).requiredString("connectorId").object("connectorData", true).check();
+    store.getUser(id(ctx));
+    if (!SOCIAL_CONNECTORS.contains(body.getString("connectorId"))) {
+      throw ApiError.of(404, "entity.not_found", "The resource does not exist.");
+    }
     JsonObject data = body.getJsonObject("connectorData");
     String socialId = data.getValue("userId") instanceof String s ? s : UUID.randomUUID().toString();
     JsonObject identity = new JsonObject().put("userId", socialId).put("details", data.copy());

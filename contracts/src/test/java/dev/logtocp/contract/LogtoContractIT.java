@@ -425,6 +425,62 @@ class LogtoContractIT {
   }
 
   @Test
+  void putRolesWithAMachineRoleDeletesTheUnwantedRolesFirstAndThenFails() {
+    // Logto's PUT checks that each role to add exists, deletes the roles not wanted, then inserts the new ones; the
+    // database's role-type check fails that insert. No transaction: the deletions stay. RolesReplace checks types
+    // itself for this reason.
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    String kept = createRole("User");
+    String dropped = createRole("User");
+    String machineRole = createRole("MachineToMachine");
+    api.post("/api/users/" + id + "/roles", new JsonObject().put("roleIds", new JsonArray().add(kept).add(dropped)));
+    ApiClient.Response refused = api.put("/api/users/" + id + "/roles",
+        new JsonObject().put("roleIds", new JsonArray().add(kept).add(machineRole)));
+    assertThat(refused.status()).isEqualTo(422);
+    assertThat(refused.code()).isEqualTo("entity.db_constraint_violated");
+    assertThat(api.get("/api/users/" + id + "/roles").array().stream().map(r -> ((JsonObject) r).getString("id")))
+        .containsExactly(kept);
+    behaviour();
+    ApiClient.Response missing = api.put("/api/users/" + id + "/roles",
+        new JsonObject().put("roleIds", new JsonArray().add("nosuchrole")));
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.code()).isEqualTo("entity.not_exists_with_id");
+    assertThat(api.get("/api/users/" + id + "/roles").array()).as("checked before any deletion").hasSize(1);
+    behaviour();
+    ApiClient.Response twice = api.put("/api/users/" + id + "/roles",
+        new JsonObject().put("roleIds", new JsonArray().add(kept).add(kept)));
+    assertThat(twice.status()).isEqualTo(200);
+    assertThat(twice.json().getJsonArray("roleIds")).isEqualTo(new JsonArray().add(kept));
+    behaviour();
+  }
+
+  @Test
+  void aRoleAnswersItsTypeAndAMissingRoleIs404() {
+    String machineRole = createRole("MachineToMachine");
+    ApiClient.Response found = api.get("/api/roles/" + machineRole);
+    assertThat(found.status()).isEqualTo(200);
+    assertThat(found.json().getString("type")).isEqualTo("MachineToMachine");
+    behaviour();
+    ApiClient.Response missing = api.get("/api/roles/nosuchrole");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.code()).isEqualTo("entity.not_exists_with_id");
+    behaviour();
+  }
+
+  @Test
+  void linkingThroughAnUnknownConnectorIs404LikeAMissingUser() {
+    String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
+    JsonObject body = new JsonObject().put("connectorId", "nosuchconnector").put("connectorData", new JsonObject());
+    ApiClient.Response unknownConnector = api.post("/api/users/" + id + "/identities", body);
+    assertThat(unknownConnector.status()).isEqualTo(404);
+    assertThat(unknownConnector.code()).isEqualTo("entity.not_found");
+    ApiClient.Response unknownUser = api.post("/api/users/doesnotexist1/identities", body);
+    assertThat(unknownUser.status()).isEqualTo(404);
+    assertThat(unknownUser.code()).isEqualTo("entity.not_found");
+    behaviour();
+  }
+
+  @Test
   void removingARoleThatIsNotAssignedIs404() {
     String id = createUser(new JsonObject().put("username", "ct_" + suffix())).getString("id");
     String role = createRole("User");

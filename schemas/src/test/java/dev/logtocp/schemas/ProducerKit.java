@@ -89,7 +89,9 @@ final class ProducerKit {
             Map.entry("newName", "ci-token-2"),
             Map.entry("expiresAt", Instant.parse("2027-01-01T00:00:00Z")),
             Map.entry("MfaVerificationCreate.type", "BACKUP_CODE"),
-            Map.entry("backupCodes", List.of("7k2m9q4x8p", "3h6w1r5t0z")),
+            // Logto takes exactly ten codes of ten hex digits.
+            Map.entry("backupCodes", List.of("7c2e9a4b8d", "3f6a1b5c0e", "0123456789", "abcdef0123", "456789abcd",
+                    "ef01234567", "89abcdef01", "23456789ab", "cdef012345", "6789abcdef")),
             Map.entry("mfaSkipped", true));
 
     /** Optional (nullable) fields an example fills, per command; every other optional field stays null. */

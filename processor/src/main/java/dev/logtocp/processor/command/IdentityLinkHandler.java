@@ -25,6 +25,7 @@ import java.util.Optional;
  * into the outcome.
  */
 public final class IdentityLinkHandler implements CommandHandler<IdentityLink> {
+    static final String CONNECTOR_NOT_FOUND = "connector_not_found";
 
     @Override
     public Class<IdentityLink> commandType() {
@@ -66,8 +67,26 @@ public final class IdentityLinkHandler implements CommandHandler<IdentityLink> {
                 .put("connectorData", new JsonObject(c.getConnectorDataJson()));
         return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
                 .write(action(), HttpMethod.POST, user.path() + "/identities", null, body, ctx.idempotencyKey())
-                .compose(response -> response.isSuccess()
-                        ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("connectorId", c.getConnectorId())))
-                        : LogtoAnswers.refusal(user.id(), response, action(), true)));
+                .compose(response -> {
+                    if (response.isSuccess()) {
+                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("connectorId", c.getConnectorId())));
+                    }
+                    if (response.status() == 404 && response.errorCode().orElse("").equals("entity.not_found")) {
+                        return missingUserOrConnector(user, c.getConnectorId(), ctx);
+                    }
+                    return LogtoAnswers.refusal(user.id(), response, action(), true);
+                }));
+    }
+
+    /**
+     * Logto answers the same 404 {@code entity.not_found} for an unknown connector and for an unknown user (it looks
+     * both up at once), so the user is asked for: present means the connector is what is missing.
+     */
+    private static Future<HandlerResult> missingUserOrConnector(UserResolver.ResolvedUser user, String connectorId,
+                                                                ExecutionContext ctx) {
+        Future<Boolean> exists = user.verified() ? Future.succeededFuture(true) : ctx.users().exists(user.id());
+        return exists.map(found -> found
+                ? HandlerResult.failed(user.id(), CONNECTOR_NOT_FOUND, "no connector with id " + connectorId, 404)
+                : LogtoAnswers.userNotFound(user.id()));
     }
 }

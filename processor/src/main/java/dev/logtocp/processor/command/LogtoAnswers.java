@@ -15,13 +15,20 @@ final class LogtoAnswers {
     /** Refusals that retrying cannot change. 401/403 stay with the engine: they are about our credentials. */
     private static final Set<Integer> REFUSALS = Set.of(400, 404, 409, 422);
     private static final String REDACTED = "Logto refused the request";
+    /**
+     * Logto's 404 when an insert under {@code /api/users/{id}/...} names a row that is not there. On these paths the
+     * only such row is the user (roles, connectors and tokens are looked up by Logto before it inserts), e.g. a
+     * personal access token created for a user deleted a moment before.
+     */
+    private static final String FOREIGN_KEY_NOT_FOUND = "entity.relation_foreign_key_not_found";
 
     private LogtoAnswers() {
     }
 
     /**
-     * FAILED with Logto's code for a refusal; a 404 {@code entity.not_found} on a path under the user means the
-     * user is not there and becomes {@code user_not_found}. Any other status is a failed future carrying the
+     * FAILED with Logto's code for a refusal; a 404 {@code entity.not_found} (or
+     * {@code entity.relation_foreign_key_not_found}) on a path under the user means the user is not there and becomes
+     * {@code user_not_found}. Any other status is a failed future carrying the
      * exception the engine retries or ends the command with.
      *
      * @param redact true for commands carrying secrets: Logto's message is replaced, because a connector's or a
@@ -32,17 +39,13 @@ final class LogtoAnswers {
             return Future.failedFuture(response.toException(action));
         }
         String code = response.errorCode().orElse("http_" + response.status());
-        if (response.status() == 404 && code.equals("entity.not_found")) {
+        if (response.status() == 404 && (code.equals("entity.not_found") || code.equals(FOREIGN_KEY_NOT_FOUND))) {
             return Future.succeededFuture(userNotFound(userId));
         }
         String message = redact ? REDACTED : response.errorMessage().orElse(null);
         return Future.succeededFuture(HandlerResult.failed(userId, code, message, response.status()));
     }
 
-    /**
-     * For a removal answered 404: the thing is gone, which is what was asked, unless the user itself is missing
-     * (Logto gives the same 404 for both on several paths), so the user is confirmed first.
-     */
     /**
      * DELETE of one item under a user, idempotently: 2xx is done now, 404 is "already gone" once the user is known
      * to exist (Logto answers 404 for a missing user too), any other refusal is FAILED with Logto's code.

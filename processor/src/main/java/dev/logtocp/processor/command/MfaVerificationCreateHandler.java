@@ -34,8 +34,15 @@ import java.util.regex.Pattern;
  * request body only; the answer (which echoes them) is not read beyond its status.
  */
 public final class MfaVerificationCreateHandler implements CommandHandler<MfaVerificationCreate> {
-    private static final Pattern BASE32 = Pattern.compile("^[A-Z2-7]{16,64}$");
-    private static final Pattern BACKUP_CODE = Pattern.compile("^[A-Za-z0-9]{8,64}$");
+    // Logto 1.42's own checks (totp-validation.ts, backup-code-validation.ts), so a secret or a set of codes Logto
+    // would refuse with 422 is REJECTED here, before any call, with the field named.
+    /** Whole 8-character base32 groups, optionally ending in one padded group; 16 to 32 characters in all. */
+    private static final Pattern BASE32 =
+            Pattern.compile("^(?:[2-7A-Z]{8})*(?:[2-7A-Z]{2}={6}|[2-7A-Z]{4}={4}|[2-7A-Z]{5}={3}|[2-7A-Z]{7}=)?$");
+    private static final int TOTP_MIN = 16;
+    private static final int TOTP_MAX = 32;
+    private static final int BACKUP_CODE_COUNT = 10;
+    private static final Pattern BACKUP_CODE = Pattern.compile("^[0-9a-fA-F]{10}$");
 
     @Override
     public Class<MfaVerificationCreate> commandType() {
@@ -66,20 +73,21 @@ public final class MfaVerificationCreateHandler implements CommandHandler<MfaVer
         if (c.getType() == MfaFactor.TOTP) {
             if (c.getTotpSecret() == null) {
                 v.add("totpSecret", "is required for TOTP");
-            } else if (!BASE32.matcher(c.getTotpSecret()).matches()) {
-                v.add("totpSecret", "must be 16 to 64 base32 characters (A-Z, 2-7)");
+            } else if (c.getTotpSecret().length() < TOTP_MIN || c.getTotpSecret().length() > TOTP_MAX
+                    || !BASE32.matcher(c.getTotpSecret()).matches()) {
+                v.add("totpSecret", "must be 16 to 32 characters of base32 (A-Z, 2-7) in groups of 8, as Logto requires");
             }
             if (c.getBackupCodes() != null) {
                 v.add("backupCodes", "must be absent for TOTP");
             }
         } else {
             List<String> codes = c.getBackupCodes();
-            if (codes == null || codes.isEmpty() || codes.size() > 20) {
-                v.add("backupCodes", "needs 1 to 20 codes for BACKUP_CODE");
+            if (codes == null || codes.size() != BACKUP_CODE_COUNT) {
+                v.add("backupCodes", "needs exactly 10 codes for BACKUP_CODE, as Logto requires");
             } else {
                 for (int i = 0; i < codes.size(); i++) {
                     if (codes.get(i) == null || !BACKUP_CODE.matcher(codes.get(i)).matches()) {
-                        v.add("backupCodes[" + i + "]", "must be 8 to 64 letters or digits");
+                        v.add("backupCodes[" + i + "]", "must be 10 hexadecimal digits");
                     }
                 }
             }

@@ -4,19 +4,27 @@ import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.commands.RolesReplace;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
+import dev.logtocp.processor.logto.LogtoResponse;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code PUT /api/users/{id}/roles}: the user ends with exactly the given roles ({@code []} removes all).
- * Naturally idempotent: putting the same set again changes nothing. An unknown role ends FAILED
- * {@code entity.not_exists_with_id}, a machine-to-machine role FAILED {@code user.invalid_role_type}; Logto checks
- * every role before it changes anything, so a refused replace leaves the old roles in place.
+ * Naturally idempotent: putting the same set again changes nothing.
+ *
+ * <p>Every role is looked up ({@code GET /api/roles/{id}}) before the PUT, because Logto 1.42 does not check a
+ * role's type there: it deletes the roles not wanted and only then fails to insert a machine-to-machine role (422
+ * {@code entity.db_constraint_violated}), which would leave the user with fewer roles than before and no role that
+ * was asked for. So an unknown role ends FAILED {@code entity.not_exists_with_id} and a machine-to-machine role
+ * FAILED {@code user.invalid_role_type} (Logto's code for it on the POST form), both with the user's roles
+ * untouched. A role's type cannot change once created, so the check cannot go stale; a role deleted between the
+ * check and the PUT is refused by Logto before it changes anything.
  */
 public final class RolesReplaceHandler implements CommandHandler<RolesReplace> {
 
@@ -66,11 +74,40 @@ public final class RolesReplaceHandler implements CommandHandler<RolesReplace> {
     public Future<HandlerResult> execute(RolesReplace c, ExecutionContext ctx) {
         List<String> roleIds = List.copyOf(c.getRoleIds());
         JsonObject body = new JsonObject().put("roleIds", new JsonArray(roleIds));
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.PUT, user.path() + "/roles", null, body, ctx.idempotencyKey())
-                .compose(response -> response.isSuccess()
-                        ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("roleIds", String.join(",", roleIds))))
-                        : LogtoAnswers.refusal(user.id(), response, action(), false)));
+        return ctx.users().resolve(c.getUser()).compose(user -> refusedRole(user.id(), roleIds, ctx)
+                .compose(refused -> refused.isPresent()
+                        ? Future.succeededFuture(refused.get())
+                        : ctx.logto()
+                                .write(action(), HttpMethod.PUT, user.path() + "/roles", null, body, ctx.idempotencyKey())
+                                .compose(response -> response.isSuccess()
+                                        ? Future.succeededFuture(HandlerResult.succeeded(user.id(),
+                                                Map.of("roleIds", String.join(",", roleIds))))
+                                        : LogtoAnswers.refusal(user.id(), response, action(), false))));
+    }
+
+    /** The FAILED result for the first role that is missing or not a user role, or empty when all are assignable. */
+    private static Future<Optional<HandlerResult>> refusedRole(String userId, List<String> roleIds, ExecutionContext ctx) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(roleIds));
+        List<Future<LogtoResponse>> lookups = distinct.stream()
+                .map(roleId -> ctx.logto().get("role.get", "/api/roles/" + PathSegments.encode(roleId), Map.of()))
+                .toList();
+        return Future.all(lookups).map(all -> {
+            for (int i = 0; i < distinct.size(); i++) {
+                LogtoResponse response = lookups.get(i).result();
+                if (response.status() == 404) {
+                    return Optional.of(HandlerResult.failed(userId, response.errorCode().orElse("entity.not_exists_with_id"),
+                            "no role with id " + distinct.get(i), 404));
+                }
+                if (!response.isSuccess()) {
+                    throw response.toException("role.get");
+                }
+                if (!"User".equals(response.json().getString("type"))) {
+                    return Optional.of(HandlerResult.failed(userId, "user.invalid_role_type",
+                            "role " + distinct.get(i) + " is a machine-to-machine role, which a user cannot have", 422));
+                }
+            }
+            return Optional.empty();
+        });
     }
 
     @Override

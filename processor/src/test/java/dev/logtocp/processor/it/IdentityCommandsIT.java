@@ -85,6 +85,20 @@ class IdentityCommandsIT {
     }
 
     @Test
+    void linkingThroughAnUnknownConnectorFailsWithConnectorNotFoundNotUserNotFound() {
+        // Logto answers 404 entity.not_found for both; the processor asks for the user to tell them apart.
+        String username = unique("ilc");
+        String id = createUser(stack, username);
+
+        CommandOutcome outcome = run(stack, username, IdentityLink.newBuilder().setMeta(meta(unique("il"))).setUser(byId(id))
+                .setConnectorId("nosuchconnector").setConnectorDataJson("{\"code\":\"one-time\"}").build());
+
+        assertFailed(outcome, "connector_not_found", 404);
+        assertThat(outcome.getUserId()).isEqualTo(id);
+        assertThat(identities(id)).isEmpty();
+    }
+
+    @Test
     void connectorDataThatIsNotAJsonObjectIsRejectedWithoutCallingLogto() {
         assertThat(assertRejectedWithoutLogtoCall(stack, "bad", IdentityLink.newBuilder().setMeta(meta(unique("il")))
                 .setUser(byId("someone12345")).setConnectorId("").setConnectorDataJson("code=abc").build()))

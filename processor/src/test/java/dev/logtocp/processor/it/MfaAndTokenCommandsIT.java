@@ -26,6 +26,7 @@ import dev.logtocp.simulator.FaultRule;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -126,6 +127,24 @@ class MfaAndTokenCommandsIT {
                 .setBackupCodes(List.of("a1b2c3d4e5")).build())).containsExactlyInAnyOrder("totpSecret", "backupCodes");
         assertThat(assertRejectedWithoutLogtoCall(stack, "bad", MfaVerificationCreate.newBuilder().setMeta(meta(unique("bc")))
                 .setUser(byId("someone12345")).setType(MfaFactor.BACKUP_CODE).build())).containsExactly("backupCodes");
+    }
+
+    @Test
+    void secretsAndCodesLogtoWouldRefuseAreRejectedWithoutCallingLogto() {
+        // Logto 1.42: a secret is 16 to 32 base32 characters in whole groups of 8; exactly ten codes of ten hex digits.
+        for (String secret : List.of("JBSWY3DPEHPK3PXP" + "JBSW", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DP", "jbswy3dpehpk3pxp")) {
+            assertThat(assertRejectedWithoutLogtoCall(stack, "bad", MfaVerificationCreate.newBuilder().setMeta(meta(unique("totp")))
+                    .setUser(byId("someone12345")).setType(MfaFactor.TOTP).setTotpSecret(secret).build()))
+                    .as(secret).containsExactly("totpSecret");
+        }
+        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", MfaVerificationCreate.newBuilder().setMeta(meta(unique("bc")))
+                .setUser(byId("someone12345")).setType(MfaFactor.BACKUP_CODE).setBackupCodes(TEN_CODES.subList(0, 9)).build()))
+                .containsExactly("backupCodes");
+        List<String> notHex = new ArrayList<>(TEN_CODES);
+        notHex.set(3, "a1b2c3d4eg");
+        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", MfaVerificationCreate.newBuilder().setMeta(meta(unique("bc")))
+                .setUser(byId("someone12345")).setType(MfaFactor.BACKUP_CODE).setBackupCodes(notHex).build()))
+                .containsExactly("backupCodes[3]");
     }
 
     @Test

@@ -93,7 +93,7 @@ class SecretCanaryIT {
         return "CANARY-" + kind + "-" + UUID.randomUUID();
     }
 
-    /** Base32-only canaries for TOTP secrets and alphanumeric ones for backup codes, which have strict formats. */
+    /** Base32-only canaries for TOTP secrets (32 characters, as Logto requires), which have a strict format. */
     private static String base32Canary() {
         StringBuilder sb = new StringBuilder("CANARYMFA");
         for (int i = 0; i < 23; i++) {
@@ -102,8 +102,9 @@ class SecretCanaryIT {
         return sb.toString();
     }
 
+    /** Ten random hex digits, the only backup code Logto accepts (a chance match in the outputs is about 1e-12). */
     private static String codeCanary() {
-        return "CANARYBC" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     }
 
     @Test
@@ -192,10 +193,13 @@ class SecretCanaryIT {
         canaries.add(totpRefused);
         commandIds.add(stack.send(username, MfaVerificationCreate.newBuilder().setMeta(meta(unique("m"))).setUser(byId(userId))
                 .setType(MfaFactor.TOTP).setTotpSecret(totpRefused).build()));
-        String code = codeCanary();
-        canaries.add(code);
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            codes.add(codeCanary());
+        }
+        canaries.addAll(codes);
         commandIds.add(stack.send(username, MfaVerificationCreate.newBuilder().setMeta(meta(unique("m"))).setUser(byId(userId))
-                .setType(MfaFactor.BACKUP_CODE).setBackupCodes(List.of(code, codeCanary())).build()));
+                .setType(MfaFactor.BACKUP_CODE).setBackupCodes(codes).build()));
         String totpBad = base32Canary();
         canaries.add(totpBad);
         commandIds.add(stack.send("bad", MfaVerificationCreate.newBuilder().setMeta(meta(unique("m"))).setUser(byId(userId))
