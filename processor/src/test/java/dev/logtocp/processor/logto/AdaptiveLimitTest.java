@@ -135,6 +135,34 @@ class AdaptiveLimitTest {
     }
 
     @Test
+    void startUpDoublesPerWindowSoABurstIsNotSpentRamping() {
+        // The benchmark's scenario: a fresh instance, a backlog, an unlimited Logto at L=20 ms. From the default
+        // start of 4, 256 is six doublings away.
+        AdaptiveLimit limit = new AdaptiveLimit(1, 4, 256, 0);
+        LimitSimulation sim = new LimitSimulation(limit, new LimitSimulation.FixedLatency(20 * MS, 12_000, 0));
+
+        double firstSecond = sim.runUntil(S);
+
+        assertThat(limit.limit()).isEqualTo(256);
+        assertThat(firstSecond).as("most of the first second near the ceiling (without start-up: 68 calls after 1 s)")
+                .isGreaterThan(0.6 * 256 / 0.024);
+    }
+
+    @Test
+    void startUpEndsNearThePoolWithoutA500AndWithoutLingeringAboveIt() {
+        LimitSimulation.Pool pool = new LimitSimulation.Pool(20, 125 * MS, 5 * S);
+        AdaptiveLimit limit = new AdaptiveLimit(1, 4, 256, 0);
+        LimitSimulation sim = new LimitSimulation(limit, pool);
+
+        sim.runUntil(2 * S);
+
+        assertThat(limit.inStartup()).as("the rate stopped growing").isFalse();
+        assertThat(sim.maxInFlightSeen()).as("start-up overshoots, but not to the ceiling").isLessThan(128);
+        assertThat(limit.limit()).as("drained to the steady target at once").isLessThanOrEqualTo(45);
+        assertThat(pool.answered500).isZero();
+    }
+
+    @Test
     void randomFaultsBelowTheDropThresholdDoNotHoldTheLimitDown() {
         // ChaosIT's mix: about 8 % of calls fail at once (503, 429, resets), independent of load.
         AdaptiveLimit limit = adaptive();
