@@ -143,7 +143,8 @@ public final class RealSignIn {
     query.put("client_id", clientId);
     query.put("redirect_uri", REDIRECT_URI);
     query.put("response_type", "code");
-    query.put("scope", "openid offline_access profile");
+    // A third-party application may only ask for the scopes it was given for user consent, none here.
+    query.put("scope", clientId.equals(partnerApplicationId) ? "openid offline_access" : "openid offline_access profile");
     query.put("prompt", "login consent");
     query.put("code_challenge", challenge(verifier));
     query.put("code_challenge_method", "S256");
