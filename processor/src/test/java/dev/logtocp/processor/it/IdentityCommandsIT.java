@@ -113,16 +113,16 @@ class IdentityCommandsIT {
         String id = createUser(stack, username);
 
         CommandOutcome created = run(stack, username, IdentityReplace.newBuilder().setMeta(meta(unique("ir"))).setUser(byId(id))
-                .setTarget("google").setSocialUserId("g-1").build());
+                .setTarget("google").setSocialUserId("g1-" + username).build());
         String key = unique("ir");
         IdentityReplace replace = IdentityReplace.newBuilder().setMeta(meta(key)).setUser(byId(id)).setTarget("google")
-                .setSocialUserId("g-2").setDetailsJson("{\"email\":\"x@g.example\"}").build();
+                .setSocialUserId("g2-" + username).setDetailsJson("{\"email\":\"x@g.example\"}").build();
         CommandOutcome replaced = run(stack, username, replace);
         CommandOutcome replay = run(stack, username, IdentityReplace.newBuilder(replace).setMeta(pastLedger(key)).build());
 
         assertThat(created.getDetails()).containsEntry("created", "true");
         assertThat(replaced.getDetails()).containsEntry("created", "false");
-        assertThat(identities(id).getJsonObject("google").getString("userId")).isEqualTo("g-2");
+        assertThat(identities(id).getJsonObject("google").getString("userId")).isEqualTo("g2-" + username);
         assertThat(identities(id).getJsonObject("google").getJsonObject("details").getString("email")).isEqualTo("x@g.example");
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(applied(stack, id, "user.identity.link")).isEqualTo(2);
