@@ -17,7 +17,7 @@ import java.util.Random;
 public final class FaultPlan {
 
   /** What to do with one request: wait {@code delayMillis}, then apply {@code outcome} (null = answer normally). */
-  record Decision(long delayMillis, FaultRule outcome) {
+  public record Decision(long delayMillis, FaultRule outcome) {
     static final Decision NONE = new Decision(0, null);
   }
 
@@ -81,7 +81,11 @@ public final class FaultPlan {
     return Map.copyOf(injected);
   }
 
-  synchronized Decision decide(String method, String path) {
+  /**
+   * Draws the faults for one request. The simulator asks once per request; so does a test's recording proxy in
+   * front of a real Logto, which is how the same plan drives both.
+   */
+  public synchronized Decision decide(String method, String path) {
     if (rules.isEmpty()) {
       return Decision.NONE;
     }

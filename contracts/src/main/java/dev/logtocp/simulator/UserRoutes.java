@@ -31,7 +31,8 @@ final class UserRoutes {
   /** Logto's limit on a personal access token name (its column is varchar(256)). */
   private static final int TOKEN_NAME_MAX = 256;
   /** The social connectors the simulator has "installed"; the id doubles as the target Logto links under. */
-  static final Set<String> SOCIAL_CONNECTORS = Set.of("github", "google", "facebook", "apple", "mock-social");
+  static final String MOCK_SOCIAL = "mock-social";
+  static final Set<String> SOCIAL_CONNECTORS = Set.of("github", "google", "facebook", "apple", MOCK_SOCIAL);
 
   private final Store store;
 
@@ -247,10 +248,31 @@ final class UserRoutes {
       throw ApiError.of(404, "entity.not_found", "The resource does not exist.");
     }
     JsonObject data = body.getJsonObject("connectorData");
-    String socialId = data.getValue("userId") instanceof String s ? s : UUID.randomUUID().toString();
-    JsonObject identity = new JsonObject().put("userId", socialId).put("details", data.copy());
+    JsonObject identity = MOCK_SOCIAL.equals(body.getString("connectorId")) ? mockSocialIdentity(data)
+        : new JsonObject().put("userId", data.getValue("userId") instanceof String s ? s
+            : UUID.randomUUID().toString()).put("details", data.copy());
     store.putIdentity(id(ctx), body.getString("connectorId"), identity, idempotencyKey(ctx));
     return Reply.ok(store.identities(id(ctx)));
+  }
+
+  /**
+   * What Logto's own mock social connector ({@code @logto/connector-mock-social}, installed as connector
+   * {@value #MOCK_SOCIAL} on a real Logto for tests) makes of connectorData: {@code code} is required (400
+   * {@code connector.invalid_response} without it), {@code userId} is the social id (random when absent), and the
+   * details are the other fields plus the raw data.
+   */
+  private static JsonObject mockSocialIdentity(JsonObject data) {
+    if (!(data.getValue("code") instanceof String)) {
+      throw ApiError.of(400, "connector.invalid_response", "The connector's response is invalid.");
+    }
+    String socialId = data.getValue("userId") instanceof String s ? s : "mock-social-sub-" + UUID.randomUUID();
+    JsonObject details = new JsonObject().put("id", socialId);
+    for (String field : List.of("email", "phone", "name", "avatar")) {
+      if (data.getValue(field) instanceof String value) {
+        details.put(field, value);
+      }
+    }
+    return new JsonObject().put("userId", socialId).put("details", details.put("rawData", data.copy()));
   }
 
   private Reply identity(RoutingContext ctx) {

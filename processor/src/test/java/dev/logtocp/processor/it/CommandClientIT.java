@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,7 @@ class CommandClientIT {
 
     @BeforeAll
     static void start() {
-        stack = ProcessorStack.start();
+        stack = ProcessorStack.startOnSimulator(Map.of());
     }
 
     @AfterAll

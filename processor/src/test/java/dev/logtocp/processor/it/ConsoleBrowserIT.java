@@ -57,7 +57,7 @@ class ConsoleBrowserIT {
         }
         Assumptions.assumeTrue(present, "Chromium and chromedriver are not installed");
         view = new FakeHistoryView();
-        stack = ProcessorStack.start(Map.of("HTTP_ADMIN_TOKEN", TOKEN, "MAX_ATTEMPTS", "2", "HISTORY_VIEW_URL", view.url()));
+        stack = ProcessorStack.startOnSimulator(Map.of("HTTP_ADMIN_TOKEN", TOKEN, "MAX_ATTEMPTS", "2", "HISTORY_VIEW_URL", view.url()));
         profile = Files.createTempDirectory("console-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

@@ -31,7 +31,7 @@ class ConsoleIT {
     @BeforeAll
     static void start() throws Exception {
         view = new FakeHistoryView();
-        stack = ProcessorStack.start(Map.of("HTTP_ADMIN_TOKEN", TOKEN, "MAX_ATTEMPTS", "2", "HISTORY_VIEW_URL", view.url()));
+        stack = ProcessorStack.startOnSimulator(Map.of("HTTP_ADMIN_TOKEN", TOKEN, "MAX_ATTEMPTS", "2", "HISTORY_VIEW_URL", view.url()));
         console = new ConsoleClient(stack);
     }
 
@@ -190,7 +190,7 @@ class ConsoleIT {
 
     @Test
     void anInstanceWithoutAnOperatorTokenIsReadOnly() throws Exception {
-        try (ProcessorStack readOnly = ProcessorStack.start(Map.of("MAX_ATTEMPTS", "2"));
+        try (ProcessorStack readOnly = ProcessorStack.startOnSimulator(Map.of("MAX_ATTEMPTS", "2"));
              ConsoleClient c = new ConsoleClient(readOnly)) {
             String user = unique("ro");
             ConsoleClient.retriesExhaustedDeadLetter(readOnly, user, null, unique("k"));

@@ -23,10 +23,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * IdentityLink, IdentityReplace and IdentityUnlink end to end. The simulator has no social connectors: it links the
- * connector id as target and takes the social user id from {@code connectorData.userId}.
+ * IdentityLink, IdentityReplace and IdentityUnlink end to end. Links go through Logto's mock social connector
+ * ({@value #CONNECTOR}: its target has the same name, {@code connectorData.userId} is the social user id and
+ * {@code code} is required), which the simulator imitates and a real Logto has installed for these tests.
  */
 class IdentityCommandsIT {
+    private static final String CONNECTOR = RealLogto.MOCK_SOCIAL;
     private static ProcessorStack stack;
 
     @BeforeAll
@@ -48,15 +50,15 @@ class IdentityCommandsIT {
         String username = unique("il");
         String id = createUser(stack, username);
         String key = unique("il");
-        IdentityLink command = IdentityLink.newBuilder().setMeta(meta(key)).setUser(byId(id)).setConnectorId("github")
+        IdentityLink command = IdentityLink.newBuilder().setMeta(meta(key)).setUser(byId(id)).setConnectorId(CONNECTOR)
                 .setConnectorDataJson("{\"userId\":\"gh-" + username + "\",\"code\":\"one-time\"}").build();
 
         CommandOutcome first = run(stack, username, command);
         CommandOutcome replay = run(stack, username, IdentityLink.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
-        assertThat(first.getDetails()).containsEntry("connectorId", "github");
-        assertThat(identities(id).getJsonObject("github").getString("userId")).isEqualTo("gh-" + username);
+        assertThat(first.getDetails()).containsEntry("connectorId", CONNECTOR);
+        assertThat(identities(id).getJsonObject(CONNECTOR).getString("userId")).isEqualTo("gh-" + username);
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(applied(stack, id, "user.identity.link")).isEqualTo(1);
     }
@@ -67,12 +69,12 @@ class IdentityCommandsIT {
         String holderId = createUser(stack, holder);
         String social = "gh-" + holder;
         run(stack, holder, IdentityReplace.newBuilder().setMeta(meta(unique("ir"))).setUser(byId(holderId))
-                .setTarget("github").setSocialUserId(social).build());
+                .setTarget(CONNECTOR).setSocialUserId(social).build());
         String username = unique("ilw");
         String id = createUser(stack, username);
 
         CommandOutcome outcome = run(stack, username, IdentityLink.newBuilder().setMeta(meta(unique("il"))).setUser(byId(id))
-                .setConnectorId("github").setConnectorDataJson("{\"userId\":\"" + social + "\"}").build());
+                .setConnectorId(CONNECTOR).setConnectorDataJson("{\"userId\":\"" + social + "\",\"code\":\"one-time\"}").build());
 
         assertFailed(outcome, "user.identity_already_in_use", 422);
         assertThat(identities(id)).isEmpty();
@@ -81,7 +83,7 @@ class IdentityCommandsIT {
     @Test
     void linkingToAMissingUserFailsWithUserNotFound() {
         assertFailed(run(stack, "ghost", IdentityLink.newBuilder().setMeta(meta(unique("il"))).setUser(byId("nosuchuser12"))
-                .setConnectorId("github").setConnectorDataJson("{}").build()), "user_not_found", 404);
+                .setConnectorId(CONNECTOR).setConnectorDataJson("{\"code\":\"one-time\"}").build()), "user_not_found", 404);
     }
 
     @Test
@@ -111,16 +113,16 @@ class IdentityCommandsIT {
         String id = createUser(stack, username);
 
         CommandOutcome created = run(stack, username, IdentityReplace.newBuilder().setMeta(meta(unique("ir"))).setUser(byId(id))
-                .setTarget("google").setSocialUserId("g-1").build());
+                .setTarget("google").setSocialUserId("g1-" + username).build());
         String key = unique("ir");
         IdentityReplace replace = IdentityReplace.newBuilder().setMeta(meta(key)).setUser(byId(id)).setTarget("google")
-                .setSocialUserId("g-2").setDetailsJson("{\"email\":\"x@g.example\"}").build();
+                .setSocialUserId("g2-" + username).setDetailsJson("{\"email\":\"x@g.example\"}").build();
         CommandOutcome replaced = run(stack, username, replace);
         CommandOutcome replay = run(stack, username, IdentityReplace.newBuilder(replace).setMeta(pastLedger(key)).build());
 
         assertThat(created.getDetails()).containsEntry("created", "true");
         assertThat(replaced.getDetails()).containsEntry("created", "false");
-        assertThat(identities(id).getJsonObject("google").getString("userId")).isEqualTo("g-2");
+        assertThat(identities(id).getJsonObject("google").getString("userId")).isEqualTo("g2-" + username);
         assertThat(identities(id).getJsonObject("google").getJsonObject("details").getString("email")).isEqualTo("x@g.example");
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(applied(stack, id, "user.identity.link")).isEqualTo(2);

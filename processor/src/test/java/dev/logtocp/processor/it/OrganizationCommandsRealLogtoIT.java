@@ -55,10 +55,8 @@ class OrganizationCommandsRealLogtoIT {
         globex = created("/api/organizations", new JsonObject().put("name", unique("it-globex")));
         member = created("/api/organization-roles", new JsonObject().put("name", unique("it-member")));
         admin = created("/api/organization-roles", new JsonObject().put("name", unique("it-admin")));
-        // The stack's simulator stays idle: the processor talks to the real Logto.
-        stack = ProcessorStack.start(Map.of("LOGTO_ENDPOINT", endpoint, "LOGTO_M2M_APP_ID", System.getenv("LOGTO_M2M_APP_ID"),
-                "LOGTO_M2M_APP_SECRET", System.getenv("LOGTO_M2M_APP_SECRET"), "LOGTO_RESOURCE", resource,
-                "LOGTO_REQUEST_TIMEOUT_MS", "10000", "MAX_IN_FLIGHT", "8"));
+        // With the variables set, the stack's Logto under test is this real Logto (through the recording proxy).
+        stack = ProcessorStack.start(Map.of("LOGTO_REQUEST_TIMEOUT_MS", "10000", "MAX_IN_FLIGHT", "8"));
     }
 
     @AfterAll

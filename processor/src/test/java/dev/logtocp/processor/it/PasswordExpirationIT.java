@@ -4,7 +4,6 @@ import static dev.logtocp.processor.it.Fixtures.applied;
 import static dev.logtocp.processor.it.Fixtures.assertFailed;
 import static dev.logtocp.processor.it.Fixtures.byId;
 import static dev.logtocp.processor.it.Fixtures.byUsername;
-import static dev.logtocp.processor.it.Fixtures.createUser;
 import static dev.logtocp.processor.it.Fixtures.run;
 import static dev.logtocp.processor.it.ProcessorStack.meta;
 import static dev.logtocp.processor.it.ProcessorStack.pastLedger;
@@ -12,6 +11,7 @@ import static dev.logtocp.processor.it.ProcessorStack.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logtocp.commands.PasswordExpirationSet;
+import dev.logtocp.commands.UserCreate;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.CommandOutcome;
 import dev.logtocp.outcomes.OutcomeStatus;
@@ -20,8 +20,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** PasswordExpirationSet end to end, with the sign-in experience's expiration policy off (Logto's default) and on. */
+/**
+ * PasswordExpirationSet end to end, with the sign-in experience's expiration policy off (Logto's default) and on. The
+ * users have a password: a real Logto shows an expired password only to a password sign-in.
+ */
 class PasswordExpirationIT {
+    private static final String PASSWORD = "Expiry-Check-1";
     private static ProcessorStack stack;
 
     @BeforeAll
@@ -39,6 +43,13 @@ class PasswordExpirationIT {
         stack.logto.setPasswordExpirationEnabled(false);
     }
 
+    private static String createUser(ProcessorStack stack, String username) {
+        CommandOutcome outcome = run(stack, username, UserCreate.newBuilder().setMeta(meta("create-" + username))
+                .setUsername(username).setPassword(PASSWORD).build());
+        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        return outcome.getUserId();
+    }
+
     private static PasswordExpirationSet expire(String key, UserRef user, boolean expired) {
         return PasswordExpirationSet.newBuilder().setMeta(meta(key)).setUser(user).setIsExpired(expired).build();
     }
@@ -54,7 +65,7 @@ class PasswordExpirationIT {
         assertFailed(refused, "sign_in_experiences.password_expiration_not_enabled", 400);
         assertThat(cleared.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(cleared.getDetails()).containsEntry("isExpired", "false");
-        assertThat(stack.logto.state().passwordExpired(id)).isFalse();
+        assertThat(stack.logto.state().passwordExpired(id, PASSWORD)).isFalse();
     }
 
     @Test
@@ -72,11 +83,11 @@ class PasswordExpirationIT {
         assertThat(first.getUserId()).isEqualTo(id);
         assertThat(first.getDetails()).containsEntry("isExpired", "true");
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
-        assertThat(stack.logto.state().passwordExpired(id)).isTrue();
+        assertThat(stack.logto.state().passwordExpired(id, PASSWORD)).isTrue();
         assertThat(applied(stack, id, "user.password.expiration")).isEqualTo(1);
 
         assertThat(run(stack, username, expire(unique("pex"), byId(id), false)).getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
-        assertThat(stack.logto.state().passwordExpired(id)).isFalse();
+        assertThat(stack.logto.state().passwordExpired(id, PASSWORD)).isFalse();
         assertThat(applied(stack, id, "user.password.expiration")).isEqualTo(2);
     }
 

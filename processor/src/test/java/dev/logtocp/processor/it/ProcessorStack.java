@@ -9,8 +9,6 @@ import dev.logtocp.registry.RegistryServerConfig;
 import dev.logtocp.registry.SchemaRegistryServer;
 import dev.logtocp.schema.wire.WireFormatDeserializer;
 import dev.logtocp.schema.wire.WireFormatSerializer;
-import dev.logtocp.simulator.LogtoSimulator;
-import dev.logtocp.simulator.SimulatorConfig;
 import dev.logtocp.testkit.KafkaTestCluster;
 import dev.logtocp.topics.TopicContract;
 import dev.logtocp.topics.TopicProvisioner;
@@ -34,13 +32,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Everything a processor integration test needs, on real components: the shared in-JVM Kafka cluster, a schema
- * registry server, the Logto simulator and a processor, with fresh topics per instance so test classes do not see
+ * registry server, the Logto under test and a processor, with fresh topics per instance so test classes do not see
  * each other's records. Producers write the real wire format; readers use {@code read_committed}.
+ *
+ * <p>The Logto under test is the simulator, or a real Logto when the environment names one
+ * ({@link LogtoUnderTest#fromEnvironment}); ITs that need what only the simulator has (its capacity model, a
+ * restart, fault timing tied to its event loop) start with {@link #startOnSimulator} or {@link #prepareOnSimulator}.
  */
 public final class ProcessorStack implements AutoCloseable {
     public final KafkaTestCluster kafka;
     public final SchemaRegistryServer registry;
-    public final LogtoSimulator logto;
+    public final LogtoUnderTest logto;
     public final TopicContract topics;
     public volatile CommandProcessor processor;
     private final Map<String, String> processorEnv;
@@ -51,17 +53,14 @@ public final class ProcessorStack implements AutoCloseable {
     private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
     private WireFormatSerializer stateSerializer;
 
-    private ProcessorStack(Map<String, String> overrides) {
-        this(overrides, true);
-    }
-
-    private ProcessorStack(Map<String, String> overrides, boolean startProcessor) {
+    private ProcessorStack(Map<String, String> overrides, boolean startProcessor, boolean simulatorOnly) {
         kafka = KafkaTestCluster.shared();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         topics = new TopicContract("commands-" + suffix, "outcomes-" + suffix, "audit-" + suffix, "dlq-" + suffix, 3, (short) 1);
         TopicProvisioner.createMissing(kafka.admin(), topics);
         registry = SchemaRegistryServer.start(RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-" + suffix));
-        logto = LogtoSimulator.start(SimulatorConfig.defaults());
+        logto = simulatorOnly ? SimulatedLogto.start() : LogtoUnderTest.fromEnvironment();
+        System.out.println("processor IT stack against " + logto.describe());
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("KAFKA_GROUP_ID", "processor-" + suffix);
@@ -77,7 +76,8 @@ public final class ProcessorStack implements AutoCloseable {
         env.put("LOGTO_RESOURCE", logto.resource());
         env.put("RETRY_BASE_DELAY_MS", "20");
         env.put("RETRY_MAX_DELAY_MS", "200");
-        env.put("LOGTO_REQUEST_TIMEOUT_MS", "2000");
+        // A real Logto on a small machine, behind the recording proxy's snapshots, needs more than the simulator.
+        env.put("LOGTO_REQUEST_TIMEOUT_MS", logto.isSimulator() ? "2000" : "5000");
         env.putAll(overrides);
         processorEnv = Map.copyOf(env);
         processor = startProcessor ? CommandProcessor.start(ProcessorConfig.fromMap(env)) : null;
@@ -143,12 +143,22 @@ public final class ProcessorStack implements AutoCloseable {
     }
 
     public static ProcessorStack start() {
-        return new ProcessorStack(Map.of());
+        return start(Map.of());
     }
 
     /** Everything but the processor, which the test starts with {@link #startProcessor()}. */
     public static ProcessorStack prepare(Map<String, String> overrides) {
-        return new ProcessorStack(overrides, false);
+        return new ProcessorStack(overrides, false, false);
+    }
+
+    /** A stack on the simulator whatever the environment says. */
+    public static ProcessorStack startOnSimulator(Map<String, String> overrides) {
+        return new ProcessorStack(overrides, true, true);
+    }
+
+    /** {@link #prepare} on the simulator whatever the environment says. */
+    public static ProcessorStack prepareOnSimulator(Map<String, String> overrides) {
+        return new ProcessorStack(overrides, false, true);
     }
 
     /** Serializes {@code value} as the processor would (wire format, registry) for writing straight to a topic. */
@@ -162,7 +172,7 @@ public final class ProcessorStack implements AutoCloseable {
     }
 
     public static ProcessorStack start(Map<String, String> overrides) {
-        return new ProcessorStack(overrides);
+        return new ProcessorStack(overrides, true, false);
     }
 
     public static CommandMeta meta(String idempotencyKey) {

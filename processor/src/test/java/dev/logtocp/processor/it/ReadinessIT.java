@@ -23,7 +23,7 @@ class ReadinessIT {
 
     @BeforeAll
     static void prepare() {
-        stack = ProcessorStack.prepare(Map.of());
+        stack = ProcessorStack.prepareOnSimulator(Map.of());
         Instant now = Instant.now();
         for (int i = 0; i < ENTRIES; i++) {
             LedgerEntry entry = LedgerEntry.newBuilder().setIssuer("restore-test").setIdempotencyKey("key-" + i)

@@ -28,7 +28,7 @@ class ResilienceIT {
 
     @BeforeAll
     static void start() {
-        stack = ProcessorStack.start(Map.of(
+        stack = ProcessorStack.startOnSimulator(Map.of(
                 "MAX_ATTEMPTS", "4",
                 "RETRY_BASE_DELAY_MS", "20",
                 "RETRY_MAX_DELAY_MS", "100",

@@ -164,17 +164,17 @@ class SecretCanaryIT {
         String idpCode = canary("IDP");
         canaries.add(idpCode);
         commandIds.add(stack.send(username, IdentityLink.newBuilder().setMeta(meta(unique("i"))).setUser(byId(userId))
-                .setConnectorId("github").setConnectorDataJson("{\"userId\":\"gh-" + username + "\",\"code\":\"" + idpCode + "\"}").build()));
+                .setConnectorId(RealLogto.MOCK_SOCIAL).setConnectorDataJson("{\"userId\":\"gh-" + username + "\",\"code\":\"" + idpCode + "\"}").build()));
         String idpTaken = canary("IDP");
         canaries.add(idpTaken);
         commandIds.add(stack.send(other, IdentityLink.newBuilder().setMeta(meta(unique("i"))).setUser(byId(otherId))
-                .setConnectorId("github").setConnectorDataJson("{\"userId\":\"gh-" + username + "\",\"accessToken\":\"" + idpTaken + "\"}").build()));
+                .setConnectorId(RealLogto.MOCK_SOCIAL).setConnectorDataJson("{\"userId\":\"gh-" + username + "\",\"code\":\"taken\",\"accessToken\":\"" + idpTaken + "\"}").build()));
         commandIds.add(stack.send("ghost", IdentityLink.newBuilder().setMeta(meta(unique("i"))).setUser(byId("nosuchuser12"))
-                .setConnectorId("github").setConnectorDataJson("{\"code\":\"" + idpCode + "\"}").build()));
+                .setConnectorId(RealLogto.MOCK_SOCIAL).setConnectorDataJson("{\"code\":\"" + idpCode + "\"}").build()));
         String idpBad = canary("IDP");
         canaries.add(idpBad);
         commandIds.add(stack.send("bad", IdentityLink.newBuilder().setMeta(meta(unique("i"))).setUser(byId(userId))
-                .setConnectorId("github").setConnectorDataJson("{\"code\":\"" + idpBad + "\"").build()));
+                .setConnectorId(RealLogto.MOCK_SOCIAL).setConnectorDataJson("{\"code\":\"" + idpBad + "\"").build()));
 
         // IdentityReplace.details: success and refusal (social account held by another user).
         String idpDetails = canary("IDP");

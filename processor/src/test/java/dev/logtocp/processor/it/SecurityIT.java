@@ -54,7 +54,7 @@ class SecurityIT {
         Files.writeString(dir.resolve("support-hmac.key"), "0123456789abcdef0123456789abcdef-hmac-secret");
         policyFile = dir.resolve("policy.json");
         // Roles must exist before the policy names them, so the simulator starts first.
-        stack = ProcessorStack.prepare(Map.of());
+        stack = ProcessorStack.prepareOnSimulator(Map.of());
         allowedRole = stack.logto.createRole(unique("employee"));
         adminRole = stack.logto.createRole(unique("admin"));
         writePolicy(List.of("SessionRevoke", "SessionRevokeAll", "MfaReset"));
