@@ -25,6 +25,7 @@ import java.security.KeyPairGenerator;
 import java.security.spec.MGF1ParameterSpec;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
@@ -76,6 +77,19 @@ class CompositeCommandsIT {
         return CommandMeta.newBuilder(meta(key)).setForce(true).build();
     }
 
+    /**
+     * Prints the user's sessions (by uid) and grants as Logto lists them, so a run against a real Logto leaves a
+     * listing of what a composite revoked beside its verdict.
+     */
+    private static void list(String when, String userId) {
+        List<String> sessions = stack.logto.state().sessionsOf(userId).stream()
+                .map(s -> ((JsonObject) s).getJsonObject("payload", new JsonObject()).getString("uid")).toList();
+        List<String> grants = stack.logto.state().grantsOf(userId).stream()
+                .map(g -> ((JsonObject) g).getString("id")).toList();
+        System.out.println("[sessions] " + stack.logto.describe() + " user " + userId + " " + when + ": sessions "
+                + sessions + ", grants " + grants);
+    }
+
     private static long mutations(String userId, String operation) {
         return stack.logto.state().mutationsForUser(userId).stream().filter(m -> m.operation().equals(operation)).count();
     }
@@ -87,9 +101,11 @@ class CompositeCommandsIT {
         for (int i = 0; i < 3; i++) {
             stack.logto.createSession(userId);
         }
+        list("before SessionRevokeAll", userId);
 
         CommandOutcome outcome = stack.awaitOutcome(stack.send(username, SessionRevokeAll.newBuilder()
                 .setMeta(meta("all-" + username)).setUser(byName(username)).build()));
+        list("after SessionRevokeAll", userId);
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(outcome.getDetails()).containsEntry("sessionsRevoked", "3");
@@ -162,6 +178,7 @@ class CompositeCommandsIT {
         seedSignIns(userId);
         stack.logto.createMfaVerification(userId, "Totp");
         stack.logto.createMfaVerification(userId, "BackupCode");
+        list("before MfaReset", userId);
         // Session revocation fails until the MFA step is done: the first attempts stop half-way.
         stack.logto.faults().add(FaultRule.error503(1.0).onPath(".*/sessions/.*").onMethod("DELETE"));
 
@@ -173,6 +190,7 @@ class CompositeCommandsIT {
         Thread.sleep(200);
         stack.logto.faults().clear();
         CommandOutcome outcome = stack.awaitOutcome(id);
+        list("after MfaReset", userId);
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(outcome.getAttempts()).isGreaterThan(1);
@@ -213,9 +231,11 @@ class CompositeCommandsIT {
         String username = unique("reset");
         String userId = createUser(username, "Before-Reset1!");
         seedSignIns(userId);
+        list("before PasswordReset", userId);
 
         CommandOutcome outcome = stack.awaitOutcome(stack.send(username, PasswordReset.newBuilder()
                 .setMeta(meta("reset-" + username)).setUser(byName(username)).build()));
+        list("after PasswordReset", userId);
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(outcome.getDetails()).containsEntry("encryption", "RSA-OAEP-256").containsEntry("sessionsRevoked", "2")
