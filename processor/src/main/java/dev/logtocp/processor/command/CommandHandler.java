@@ -4,6 +4,7 @@ import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
 import dev.logtocp.processor.security.OrganizationAccess;
+import dev.logtocp.processor.security.RoleEffects;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
@@ -38,14 +39,9 @@ public interface CommandHandler<C extends SpecificRecord> {
 
     Future<HandlerResult> execute(C command, ExecutionContext context);
 
-    /** Role ids this command gives the user, for the issuer policy (RoleAssign, RolesReplace). */
-    default List<String> rolesGranted(C command) {
-        return List.of();
-    }
-
-    /** Role ids this command takes away, for the issuer policy (RoleRevoke). */
-    default List<String> rolesRemoved(C command) {
-        return List.of();
+    /** What this command does to the user's roles, for the issuer policy; none for most commands. */
+    default RoleEffects roleEffects(C command) {
+        return RoleEffects.none();
     }
 
     /** The organizations and organization roles this command changes, for the issuer policy; empty for others. */

@@ -4,6 +4,7 @@ import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.commands.RoleAssign;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
+import dev.logtocp.processor.security.RoleEffects;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -77,7 +78,7 @@ public final class RoleAssignHandler implements CommandHandler<RoleAssign> {
     }
 
     @Override
-    public List<String> rolesGranted(RoleAssign command) {
-        return command.getRoleIds() == null ? List.of() : List.copyOf(command.getRoleIds());
+    public RoleEffects roleEffects(RoleAssign command) {
+        return RoleEffects.granting(command.getRoleIds());
     }
 }

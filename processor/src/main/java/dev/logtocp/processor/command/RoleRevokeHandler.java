@@ -4,6 +4,7 @@ import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.commands.RoleRevoke;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
+import dev.logtocp.processor.security.RoleEffects;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class RoleRevokeHandler implements CommandHandler<RoleRevoke> {
     }
 
     @Override
-    public List<String> rolesRemoved(RoleRevoke command) {
-        return command.getRoleId() == null ? List.of() : List.of(command.getRoleId());
+    public RoleEffects roleEffects(RoleRevoke command) {
+        return RoleEffects.removing(command.getRoleId() == null ? List.of() : List.of(command.getRoleId()));
     }
 }

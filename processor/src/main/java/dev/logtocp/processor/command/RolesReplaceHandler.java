@@ -5,6 +5,7 @@ import dev.logtocp.commands.RolesReplace;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
 import dev.logtocp.processor.logto.LogtoResponse;
+import dev.logtocp.processor.security.RoleEffects;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -111,7 +112,7 @@ public final class RolesReplaceHandler implements CommandHandler<RolesReplace> {
     }
 
     @Override
-    public List<String> rolesGranted(RolesReplace command) {
-        return command.getRoleIds() == null ? List.of() : List.copyOf(command.getRoleIds());
+    public RoleEffects roleEffects(RolesReplace command) {
+        return RoleEffects.replacing(command.getRoleIds());
     }
 }

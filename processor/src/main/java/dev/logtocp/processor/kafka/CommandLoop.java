@@ -27,6 +27,7 @@ import dev.logtocp.processor.logto.CallFencedException;
 import dev.logtocp.processor.ownership.OwnershipGate;
 import dev.logtocp.processor.ownership.PartitionLease;
 import dev.logtocp.processor.schedule.KeyedScheduler;
+import dev.logtocp.processor.security.RoleEffects;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -290,8 +291,8 @@ public final class CommandLoop implements Runnable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private CommandGate.Refusal gateCheck(ConsumerRecord<byte[], byte[]> record, SpecificRecord command) {
         CommandHandler handler = handlers.find(command.getClass()).orElseThrow();
-        return gate.check(handler.meta(command), command.getSchema().getName(), handler.rolesGranted(command),
-                handler.rolesRemoved(command), handler.organizationAccess(command), record.topic(), record.value(),
+        return gate.check(handler.meta(command), command.getSchema().getName(), handler.roleEffects(command),
+                handler.organizationAccess(command), record.topic(), record.value(),
                 record.headers());
     }
 

@@ -1,7 +1,6 @@
 package dev.logtocp.processor.security;
 
 import dev.logtocp.commands.CommandMeta;
-import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 
@@ -27,16 +26,16 @@ public final class CommandGate {
     }
 
     /** @return the refusal, or null when the command may proceed */
-    public Refusal check(CommandMeta meta, String commandType, List<String> rolesGranted, List<String> rolesRemoved,
-                         String topic, byte[] rawValue, Headers headers) {
-        return check(meta, commandType, rolesGranted, rolesRemoved, Optional.empty(), topic, rawValue, headers);
+    public Refusal check(CommandMeta meta, String commandType, RoleEffects roles, String topic, byte[] rawValue,
+                         Headers headers) {
+        return check(meta, commandType, roles, Optional.empty(), topic, rawValue, headers);
     }
 
     /**
      * @param organizations what an organization command changes; empty for other commands
      * @return the refusal, or null when the command may proceed
      */
-    public Refusal check(CommandMeta meta, String commandType, List<String> rolesGranted, List<String> rolesRemoved,
+    public Refusal check(CommandMeta meta, String commandType, RoleEffects roles,
                          Optional<OrganizationAccess> organizations, String topic, byte[] rawValue, Headers headers) {
         IssuerPolicy policy = policies.current();
         String issuer = meta.getIssuer();
@@ -50,7 +49,7 @@ public final class CommandGate {
         if (verdict instanceof SignatureVerifier.Unsigned && policy.signatureRequired(issuer)) {
             return new Refusal("signature_required", "issuer " + issuer + " must sign its commands");
         }
-        IssuerPolicy.Decision decision = policy.authorize(issuer, commandType, rolesGranted, rolesRemoved);
+        IssuerPolicy.Decision decision = policy.authorize(issuer, commandType, roles);
         if (decision instanceof IssuerPolicy.Denied denied) {
             return new Refusal("not_authorized", denied.reason());
         }

@@ -186,12 +186,10 @@ public final class IssuerPolicy {
     }
 
     /**
-     * May {@code issuer} send a command of {@code commandType} (the simple Avro record name) naming these roles?
-     *
-     * @param assignRoleIds role ids the command gives the user: RoleAssign's and RolesReplace's {@code roleIds}
-     * @param revokeRoleIds role ids the command takes away: RoleRevoke's {@code roleId}
+     * May {@code issuer} send a command of {@code commandType} (the simple Avro record name) with these effects on the
+     * user's roles (declared by the command's handler)?
      */
-    public Decision authorize(String issuer, String commandType, List<String> assignRoleIds, List<String> revokeRoleIds) {
+    public Decision authorize(String issuer, String commandType, RoleEffects roles) {
         IssuerRule rule = issuer == null ? null : issuers.get(issuer);
         if (rule == null) {
             return defaultIssuer == DefaultIssuer.ALLOW ? Decision.ALLOWED
@@ -200,26 +198,12 @@ public final class IssuerPolicy {
         if (commandType == null || !(rule.anyCommand() || rule.commands().contains(commandType))) {
             return new Denied("issuer " + issuer + " may not send " + clip(commandType));
         }
-        List<String> assign = assignRoleIds == null ? List.of() : assignRoleIds;
-        List<String> revoke = revokeRoleIds == null ? List.of() : revokeRoleIds;
-        switch (commandType) {
-            case "RoleAssign" -> {
-                return roles(issuer, "assign", rule.assign(), assign);
-            }
-            case "RoleRevoke" -> {
-                return roles(issuer, "revoke", rule.revoke(), revoke);
-            }
-            case "RolesReplace" -> {
-                if (!rule.revoke().any()) {
-                    return new Denied("issuer " + issuer + " may not send RolesReplace: it can remove any role,"
-                            + " which needs roles.revoke [\"*\"]");
-                }
-                return roles(issuer, "assign", rule.assign(), assign);
-            }
-            default -> {
-                return Decision.ALLOWED;
-            }
+        if (roles.removesAny() && !rule.revoke().any()) {
+            return new Denied("issuer " + issuer + " may not send " + clip(commandType) + ": it can remove any role,"
+                    + " which needs roles.revoke [\"*\"]");
         }
+        Decision assign = roles(issuer, "assign", rule.assign(), roles.granted());
+        return assign.allowed() ? roles(issuer, "revoke", rule.revoke(), roles.removed()) : assign;
     }
 
     /**

@@ -60,14 +60,14 @@ class IssuerPolicyTest {
 
         assertThat(policy.issuers()).containsExactlyInAnyOrder("support-tool", "hr-system", "iam-admin");
         assertThat(policy.defaultIssuer()).isEqualTo(IssuerPolicy.DefaultIssuer.DENY);
-        assertThat(policy.authorize("support-tool", "SessionRevoke", List.of(), List.of())).isEqualTo(Decision.ALLOWED);
-        assertThat(policy.authorize("support-tool", "MfaReset", null, null).allowed()).isTrue();
-        assertThat(denial(policy.authorize("support-tool", "RoleAssign", List.of("role-admin"), List.of())))
+        assertThat(policy.authorize("support-tool", "SessionRevoke", RoleEffects.none())).isEqualTo(Decision.ALLOWED);
+        assertThat(policy.authorize("support-tool", "MfaReset", RoleEffects.none()).allowed()).isTrue();
+        assertThat(denial(policy.authorize("support-tool", "RoleAssign", RoleEffects.granting(List.of("role-admin")))))
                 .isEqualTo("issuer support-tool may not send RoleAssign");
-        assertThat(denial(policy.authorize("support-tool", "UserDelete", List.of(), List.of())))
+        assertThat(denial(policy.authorize("support-tool", "UserDelete", RoleEffects.none())))
                 .isEqualTo("issuer support-tool may not send UserDelete");
-        assertThat(policy.authorize("hr-system", "UserDelete", List.of(), List.of()).allowed()).isTrue();
-        assertThat(denial(policy.authorize("hr-system", null, List.of(), List.of()))).contains("may not send");
+        assertThat(policy.authorize("hr-system", "UserDelete", RoleEffects.none()).allowed()).isTrue();
+        assertThat(denial(policy.authorize("hr-system", null, RoleEffects.none()))).contains("may not send");
         assertThat(policy.key("support-tool", "support-hmac")).get()
                 .satisfies(k -> assertThat(k.secret()).isEqualTo(SECRET_TEXT.getBytes()));
         assertThat(policy.key("support-tool", "support-2026-01")).get()
@@ -80,32 +80,35 @@ class IssuerPolicyTest {
     void rolesAreCheckedPerRoleIdWithStar() throws Exception {
         IssuerPolicy policy = IssuerPolicy.parse(example());
 
-        assertThat(policy.authorize("hr-system", "RoleAssign", List.of("role-employee"), List.of()).allowed()).isTrue();
-        assertThat(denial(policy.authorize("hr-system", "RoleAssign", List.of("role-employee", "role-admin"), List.of())))
+        assertThat(policy.authorize("hr-system", "RoleAssign", RoleEffects.granting(List.of("role-employee"))).allowed()).isTrue();
+        assertThat(denial(policy.authorize("hr-system", "RoleAssign", RoleEffects.granting(List.of("role-employee", "role-admin")))))
                 .isEqualTo("issuer hr-system may not assign role role-admin");
-        assertThat(policy.authorize("hr-system", "RoleRevoke", List.of(), List.of("role-employee")).allowed()).isTrue();
-        assertThat(denial(policy.authorize("hr-system", "RoleRevoke", List.of(), List.of("role-admin"))))
+        assertThat(policy.authorize("hr-system", "RoleRevoke", RoleEffects.removing(List.of("role-employee"))).allowed()).isTrue();
+        assertThat(denial(policy.authorize("hr-system", "RoleRevoke", RoleEffects.removing(List.of("role-admin")))))
                 .isEqualTo("issuer hr-system may not revoke role role-admin");
-        assertThat(policy.authorize("support-tool", "RoleRevoke", List.of(), List.of("anything")).allowed()).isTrue();
-        assertThat(policy.authorize("iam-admin", "RoleAssign", List.of("x", "y"), List.of()).allowed()).isTrue();
-        // Role lists of other command types are irrelevant.
-        assertThat(policy.authorize("hr-system", "UserCreate", List.of("role-admin"), List.of("role-admin")).allowed()).isTrue();
+        assertThat(policy.authorize("support-tool", "RoleRevoke", RoleEffects.removing(List.of("anything"))).allowed()).isTrue();
+        assertThat(policy.authorize("iam-admin", "RoleAssign", RoleEffects.granting(List.of("x", "y"))).allowed()).isTrue();
+        // A command is judged by the role effects its handler declares, whatever its name: any command that would
+        // grant role-admin is refused to hr-system, and one that declares none is judged on its type alone.
+        assertThat(policy.authorize("hr-system", "UserCreate", RoleEffects.none()).allowed()).isTrue();
+        assertThat(denial(policy.authorize("hr-system", "UserCreate", RoleEffects.granting(List.of("role-admin")))))
+                .isEqualTo("issuer hr-system may not assign role role-admin");
     }
 
     @Test
     void rolesReplaceNeedsRevokeStarAndEveryIdAssignable() throws Exception {
         IssuerPolicy policy = IssuerPolicy.parse(example());
 
-        assertThat(policy.authorize("iam-admin", "RolesReplace", List.of("a", "b"), List.of()).allowed()).isTrue();
-        assertThat(policy.authorize("iam-admin", "RolesReplace", List.of(), List.of()).allowed()).isTrue();
+        assertThat(policy.authorize("iam-admin", "RolesReplace", RoleEffects.replacing(List.of("a", "b"))).allowed()).isTrue();
+        assertThat(policy.authorize("iam-admin", "RolesReplace", RoleEffects.replacing(List.of())).allowed()).isTrue();
         // hr-system may assign and revoke role-employee only, but a replace can remove any other role.
-        assertThat(denial(policy.authorize("hr-system", "RolesReplace", List.of("role-employee"), List.of())))
+        assertThat(denial(policy.authorize("hr-system", "RolesReplace", RoleEffects.replacing(List.of("role-employee")))))
                 .contains("may not send RolesReplace", "roles.revoke [\"*\"]");
 
         IssuerPolicy limitedAssign = IssuerPolicy.parse("""
                 {"issuers": {"x": {"commands": ["RolesReplace"], "roles": {"assign": ["r1"], "revoke": ["*"]}}}}""");
-        assertThat(limitedAssign.authorize("x", "RolesReplace", List.of("r1"), List.of()).allowed()).isTrue();
-        assertThat(denial(limitedAssign.authorize("x", "RolesReplace", List.of("r1", "r2"), List.of())))
+        assertThat(limitedAssign.authorize("x", "RolesReplace", RoleEffects.replacing(List.of("r1"))).allowed()).isTrue();
+        assertThat(denial(limitedAssign.authorize("x", "RolesReplace", RoleEffects.replacing(List.of("r1", "r2")))))
                 .isEqualTo("issuer x may not assign role r2");
     }
 
@@ -115,14 +118,14 @@ class IssuerPolicyTest {
         IssuerPolicy allow = IssuerPolicy.parse("{\"defaultIssuer\": \"allow\", \"issuers\": {\"a\": {\"commands\": []}}}");
         IssuerPolicy implicitDeny = IssuerPolicy.parse("{}");
 
-        assertThat(denial(deny.authorize("stranger", "UserCreate", List.of(), List.of())))
+        assertThat(denial(deny.authorize("stranger", "UserCreate", RoleEffects.none())))
                 .isEqualTo("issuer stranger is not in the issuer policy");
-        assertThat(denial(deny.authorize(null, "UserCreate", List.of(), List.of()))).contains("(none)");
-        assertThat(denial(deny.authorize("x".repeat(500), "UserCreate", List.of(), List.of()))).hasSizeLessThan(120);
-        assertThat(allow.authorize("stranger", "RolesReplace", List.of("admin"), List.of()).allowed()).isTrue();
-        assertThat(denial(allow.authorize("a", "UserCreate", List.of(), List.of()))).isEqualTo("issuer a may not send UserCreate");
-        assertThat(implicitDeny.authorize("anyone", "UserCreate", List.of(), List.of()).allowed()).isFalse();
-        assertThat(IssuerPolicy.allowAll().authorize("anyone", "RolesReplace", List.of("r"), List.of()).allowed()).isTrue();
+        assertThat(denial(deny.authorize(null, "UserCreate", RoleEffects.none()))).contains("(none)");
+        assertThat(denial(deny.authorize("x".repeat(500), "UserCreate", RoleEffects.none()))).hasSizeLessThan(120);
+        assertThat(allow.authorize("stranger", "RolesReplace", RoleEffects.replacing(List.of("admin"))).allowed()).isTrue();
+        assertThat(denial(allow.authorize("a", "UserCreate", RoleEffects.none()))).isEqualTo("issuer a may not send UserCreate");
+        assertThat(implicitDeny.authorize("anyone", "UserCreate", RoleEffects.none()).allowed()).isFalse();
+        assertThat(IssuerPolicy.allowAll().authorize("anyone", "RolesReplace", RoleEffects.replacing(List.of("r"))).allowed()).isTrue();
     }
 
     @Test

@@ -59,8 +59,7 @@ class OrganizationPolicyTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Decision decide(String issuer, SpecificRecord command) {
         CommandHandler handler = handlers.find(command.getClass()).orElseThrow();
-        Decision byType = policy.authorize(issuer, command.getSchema().getName(), handler.rolesGranted(command),
-                handler.rolesRemoved(command));
+        Decision byType = policy.authorize(issuer, command.getSchema().getName(), handler.roleEffects(command));
         if (!byType.allowed()) {
             return byType;
         }
@@ -138,7 +137,7 @@ class OrganizationPolicyTest {
                 .isEqualTo("issuer no-orgs may not change organization org-acme");
         assertThat(denial(decide("no-orgs", replaceMemberships("no-orgs"))))
                 .contains("organizations.ids [\"*\"]");
-        assertThat(policy.authorize("no-orgs", "RoleAssign", List.of("r"), List.of()).allowed()).isTrue();
+        assertThat(policy.authorize("no-orgs", "RoleAssign", RoleEffects.granting(List.of("r"))).allowed()).isTrue();
     }
 
     @Test
@@ -155,14 +154,14 @@ class OrganizationPolicyTest {
     void theGateRefusesAnOrganizationOutsideThePolicyAsNotAuthorized() {
         CommandGate gate = new CommandGate(PolicyStore.fixed(policy));
         OrganizationMembershipAdd command = add("acme-hr", "org-globex");
-        CommandGate.Refusal refusal = gate.check(command.getMeta(), "OrganizationMembershipAdd", List.of(), List.of(),
+        CommandGate.Refusal refusal = gate.check(command.getMeta(), "OrganizationMembershipAdd", RoleEffects.none(),
                 handlers.find(OrganizationMembershipAdd.class).orElseThrow().organizationAccess(command),
                 "t", new byte[0], new org.apache.kafka.common.header.internals.RecordHeaders());
         assertThat(refusal).isEqualTo(new CommandGate.Refusal("not_authorized",
                 "issuer acme-hr may not change organization org-globex"));
         // Negative control: the same command for the allowed organization passes the same gate.
         OrganizationMembershipAdd allowed = add("acme-hr", "org-acme");
-        assertThat(gate.check(allowed.getMeta(), "OrganizationMembershipAdd", List.of(), List.of(),
+        assertThat(gate.check(allowed.getMeta(), "OrganizationMembershipAdd", RoleEffects.none(),
                 handlers.find(OrganizationMembershipAdd.class).orElseThrow().organizationAccess(allowed),
                 "t", new byte[0], new org.apache.kafka.common.header.internals.RecordHeaders())).isNull();
     }

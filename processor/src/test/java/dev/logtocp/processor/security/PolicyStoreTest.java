@@ -45,7 +45,7 @@ class PolicyStoreTest {
     }
 
     static boolean allowsDelete(PolicyStore store) {
-        return store.current().authorize("hr-system", "UserDelete", List.of(), List.of()).allowed();
+        return store.current().authorize("hr-system", "UserDelete", RoleEffects.none()).allowed();
     }
 
     static void await(BooleanSupplier condition) throws InterruptedException {
@@ -137,7 +137,7 @@ class PolicyStoreTest {
 
         try (PolicyStore allowAll = PolicyStore.allowAll()) {
             assertThat(allowAll.file()).isEmpty();
-            assertThat(allowAll.current().authorize("anyone", "UserDelete", List.of(), List.of()).allowed()).isTrue();
+            assertThat(allowAll.current().authorize("anyone", "UserDelete", RoleEffects.none()).allowed()).isTrue();
             assertThat(allowAll.current().signatureRequired("anyone")).isFalse();
         }
         IssuerPolicy policy = IssuerPolicy.parse(V1);
