@@ -9,6 +9,7 @@ import org.apache.avro.specific.SpecificRecord;
 /** Finds the handler for a decoded command's class. Immutable after construction; thread-safe. */
 public final class HandlerRegistry {
     private final Map<Class<?>, CommandHandler<?>> byType;
+    private final List<Class<?>> commandTypes;
 
     public HandlerRegistry(List<CommandHandler<?>> handlers) {
         Map<Class<?>, CommandHandler<?>> map = new HashMap<>();
@@ -18,6 +19,15 @@ public final class HandlerRegistry {
             }
         }
         this.byType = Map.copyOf(map);
+        this.commandTypes = handlers.stream().<Class<?>>map(CommandHandler::commandType).toList();
+    }
+
+    /**
+     * The command types, in the order the handlers were given. {@link #standard} is the one list of the commands
+     * this processor executes: tests and checks of the docs derive from it.
+     */
+    public List<Class<?>> commandTypes() {
+        return commandTypes;
     }
 
     /** Every command type this processor executes. */
