@@ -127,11 +127,14 @@ public final class CommandProcessor implements AutoCloseable {
                 new KafkaConsumer<>(LedgerRestorer.consumerProperties(kafka.clientOverrides(), kafka.bootstrapServers(),
                         kafka.transactionalId() + "-state-restore")),
                 values, ledger, kafka.ledgerTopic(), references, kafka.referencesTopic());
-        this.loop = new CommandLoop(new KafkaConsumer<>(consumerProperties(kafka)),
-                new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), values,
-                HandlerRegistry.standard(config.security().passwordResetKeysDir()
-                        .map(RecipientKeys::load).orElseGet(RecipientKeys::none)), executor, context, executionContexts, kafka, engine, ledger, references, restorer, breaker, new CommandGate(policies),
-                ownership(kafka, logto, engine), metrics, clock);
+        HandlerRegistry handlers = HandlerRegistry.standard(config.security().passwordResetKeysDir()
+                .map(RecipientKeys::load).orElseGet(RecipientKeys::none));
+        this.loop = new CommandLoop(
+                new CommandLoop.Clients(new KafkaConsumer<>(consumerProperties(kafka)),
+                        new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), values),
+                new CommandLoop.Execution(handlers, new CommandGate(policies), executor, context, executionContexts, breaker),
+                new CommandLoop.Stores(ledger, references, restorer),
+                new CommandLoop.Settings(kafka, engine), ownership(kafka, logto, engine), metrics, clock);
         metrics.gauge(ProcessorMetrics.IN_FLIGHT, "commands read and not finished", loop::inFlight);
         metrics.gauge(ProcessorMetrics.LEDGER_ENTRIES, "idempotency ledger entries in the local store (RocksDB estimate)", ledger::size);
         this.loopThread = new Thread(loop, "command-loop");

@@ -2,7 +2,6 @@ package dev.logtocp.processor.command;
 
 import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.outcomes.FieldError;
-import dev.logtocp.outcomes.OutcomeStatus;
 import dev.logtocp.processor.idempotency.ReferenceMap;
 import dev.logtocp.processor.logto.CallFencedException;
 import dev.logtocp.processor.logto.CallLimiter;
@@ -20,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -83,11 +81,13 @@ public final class CommandExecutor {
         CommandMeta meta = handler.meta(command);
         List<FieldError> problems = handler.validate(command);
         if (!problems.isEmpty()) {
-            return Future.succeededFuture(rejected("validation_failed", "the command has invalid fields", problems));
+            return Future.succeededFuture(ExecutionResult.rejected("validation_failed", "the command has invalid fields", problems,
+                    clock.instant()));
         }
         Instant startedAt = clock.instant();
         if (pastDeadline(meta)) {
-            return Future.succeededFuture(failed("deadline_exceeded", "the command's deadline passed before it started", null, 0, startedAt));
+            return Future.succeededFuture(ExecutionResult.undecided("deadline_exceeded", "the command's deadline passed before it started",
+                    null, 0, startedAt, clock.instant()));
         }
         Promise<ExecutionResult> done = Promise.promise();
         LogtoClient traced = logto.traced(traceparent).withDeadline(meta.getDeadline()).gated(lease);
@@ -111,7 +111,8 @@ public final class CommandExecutor {
         if (!breaker.tryAcquire()) {
             // Logto is considered down: wait without spending an attempt, unless the deadline passes meanwhile.
             if (pastDeadline(a.meta())) {
-                a.done().tryComplete(failed("deadline_exceeded", "Logto was unavailable until the command's deadline", null, attempt - 1, a.startedAt()));
+                a.done().tryComplete(ExecutionResult.undecided("deadline_exceeded", "Logto was unavailable until the command's deadline",
+                        null, attempt - 1, a.startedAt(), clock.instant()));
                 return;
             }
             later(a, Math.min(1000, breaker.retryIn().toMillis()), () -> attempt(a, attempt));
@@ -133,9 +134,7 @@ public final class CommandExecutor {
             if (ar.succeeded()) {
                 breaker.onSuccess();
                 budget.onAnswered();
-                HandlerResult r = ar.result();
-                done.tryComplete(new ExecutionResult(r.status(), r.userId(), r.errorCode(), r.errorMessage(), r.httpStatus(),
-                        List.of(), r.details(), attempt, startedAt, clock.instant()));
+                done.tryComplete(ExecutionResult.ofHandler(ar.result(), attempt, startedAt, clock.instant()));
                 return;
             }
             Throwable error = ar.cause();
@@ -150,7 +149,8 @@ public final class CommandExecutor {
                 done.tryComplete(failed(failure.code(), failure.getMessage(), failure.httpStatus(), attempt, startedAt));
             } else if (error instanceof LogtoCapacityWaitExpired expired) {
                 // Never sent: nothing to tell the breaker or the budget.
-                done.tryComplete(failed(expired.outcomeCode(), expired.getMessage(), null, attempt, startedAt));
+                done.tryComplete(ExecutionResult.undecided(expired.outcomeCode(), expired.getMessage(), null, attempt, startedAt,
+                        clock.instant()));
             } else if (error instanceof LogtoException logtoError && logtoError.retryable()) {
                 if (!(logtoError.overloadSignal() && limiter.canShrink()) || breaker.state() != CircuitBreaker.State.CLOSED) {
                     // An outage, or an overload the limit can no longer absorb; a probe's result always counts.
@@ -175,7 +175,8 @@ public final class CommandExecutor {
                         .addKeyValue("action", handler.action()).addKeyValue("error", error.getClass().getName())
                         .log("handler failed unexpectedly");
                 LOGGER.debug("unexpected handler failure", error);
-                done.tryComplete(failed("internal_error", error.getClass().getSimpleName(), null, attempt, startedAt));
+                done.tryComplete(ExecutionResult.undecided("internal_error", error.getClass().getSimpleName(), null, attempt, startedAt,
+                        clock.instant()));
             }
         });
     }
@@ -187,8 +188,11 @@ public final class CommandExecutor {
         Duration delay = retry.delayBefore(attempt + 1, error.retryAfter());
         boolean deadlineHit = meta.getDeadline() != null && clock.instant().plus(delay).isAfter(meta.getDeadline());
         if (!retry.mayRetry(attempt) || deadlineHit) {
-            String code = deadlineHit ? "deadline_exceeded" : "retries_exhausted";
-            done.tryComplete(failed(code, error.outcomeCode() + ": " + error.getMessage(), error.httpStatus().orElse(null), attempt, startedAt));
+            String message = error.outcomeCode() + ": " + error.getMessage();
+            Integer status = error.httpStatus().orElse(null);
+            done.tryComplete(deadlineHit
+                    ? ExecutionResult.undecided("deadline_exceeded", message, status, attempt, startedAt, clock.instant())
+                    : ExecutionResult.exhausted(message, status, attempt, startedAt, clock.instant()));
             return;
         }
         LOGGER.atDebug().addKeyValue("commandId", meta.getCommandId()).addKeyValue("idempotencyKey", meta.getIdempotencyKey())
@@ -213,8 +217,9 @@ public final class CommandExecutor {
         }
         Duration delay = retry.delayBefore(next, Optional.empty()).plus(retry.baseDelay());
         if (a.meta().getDeadline() != null && clock.instant().plus(delay).isAfter(a.meta().getDeadline())) {
-            a.done().tryComplete(failed("deadline_exceeded", "retry budget spent until the command's deadline; last error "
-                    + error.outcomeCode() + ": " + error.getMessage(), error.httpStatus().orElse(null), next - 1, a.startedAt()));
+            a.done().tryComplete(ExecutionResult.undecided("deadline_exceeded", "retry budget spent until the command's deadline;"
+                    + " last error " + error.outcomeCode() + ": " + error.getMessage(), error.httpStatus().orElse(null), next - 1,
+                    a.startedAt(), clock.instant()));
             return;
         }
         later(a, Math.max(1, delay.toMillis()), () -> retryWithinBudget(a, next, error));
@@ -261,13 +266,7 @@ public final class CommandExecutor {
         return meta.getIssuer() + ":" + meta.getIdempotencyKey();
     }
 
-    private ExecutionResult rejected(String code, String message, List<FieldError> problems) {
-        Instant now = clock.instant();
-        return new ExecutionResult(OutcomeStatus.REJECTED, null, code, message, null, problems, Map.of(), 0, null, now);
-    }
-
     private ExecutionResult failed(String code, String message, Integer httpStatus, int attempts, Instant startedAt) {
-        return new ExecutionResult(OutcomeStatus.FAILED, null, code, message, httpStatus, List.of(), Map.of(), attempts,
-                startedAt, clock.instant());
+        return ExecutionResult.failed(code, message, httpStatus, attempts, startedAt, clock.instant());
     }
 }

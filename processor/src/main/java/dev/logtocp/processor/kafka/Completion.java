@@ -14,7 +14,7 @@ import org.apache.kafka.common.header.Header;
  *                    commit barrier frees the command's key then), or null
  */
 record Completion(PartitionState partition, long offset, List<Output> outputs, LedgerEntry ledgerEntry,
-                  CommandLoop.ReferenceChange reference, Runnable onSettled) {
+                  ReferenceChange reference, Runnable onSettled) {
 
     Completion(PartitionState partition, long offset, List<Output> outputs) {
         this(partition, offset, outputs, null, null, null);
