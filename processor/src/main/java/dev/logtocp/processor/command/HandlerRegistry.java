@@ -55,6 +55,15 @@ public final class HandlerRegistry {
         return Optional.ofNullable((CommandHandler<C>) byType.get(type));
     }
 
+    /**
+     * The handler of a decoded command, typed for the command itself, so the engine looks it up once and carries it
+     * along with the command.
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<CommandHandler<SpecificRecord>> forCommand(SpecificRecord command) {
+        return Optional.ofNullable((CommandHandler<SpecificRecord>) byType.get(command.getClass()));
+    }
+
     public boolean handles(Class<?> type) {
         return byType.containsKey(type);
     }

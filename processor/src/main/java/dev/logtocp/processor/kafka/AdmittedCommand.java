@@ -1,5 +1,6 @@
 package dev.logtocp.processor.kafka;
 
+import dev.logtocp.processor.command.CommandHandler;
 import dev.logtocp.processor.ownership.PartitionLease;
 import dev.logtocp.processor.security.CommandGate;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +13,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * thread, then carried to the scheduler's context and to the execution context of its key.
  *
  * @param state      the offset bookkeeping of its partition, as of when it was read
+ * @param handler    the handler of its type, looked up once when it was decoded
  * @param lease      its partition's ownership lease, which every Logto call of the command passes
  * @param refusal    why the issuer policy refused it, or null when it may run
  */
 record AdmittedCommand(PartitionState state, PartitionLease lease, ConsumerRecord<byte[], byte[]> record,
-                       SpecificRecord command, Instant receivedAt, CommandGate.Refusal refusal) {
+                       SpecificRecord command, CommandHandler<SpecificRecord> handler, Instant receivedAt,
+                       CommandGate.Refusal refusal) {
 
     /** Commands with the same key run one at a time, in offset order. */
     String orderingKey() {

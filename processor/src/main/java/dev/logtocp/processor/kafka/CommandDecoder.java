@@ -1,9 +1,11 @@
 package dev.logtocp.processor.kafka;
 
 import dev.logtocp.commands.CommandMeta;
+import dev.logtocp.processor.command.CommandHandler;
 import dev.logtocp.processor.command.HandlerRegistry;
 import dev.logtocp.schema.wire.WireFormatException;
 import java.io.IOException;
+import java.util.Optional;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -53,8 +55,11 @@ final class CommandDecoder {
         } catch (RuntimeException | StackOverflowError e) {
             return new DecodeResult.Poison(e.getClass().getSimpleName(), "the payload could not be decoded", null, null);
         }
-        if (decoded instanceof SpecificRecord command && handlers.handles(command.getClass())) {
-            return new DecodeResult.Command(command);
+        if (decoded instanceof SpecificRecord command) {
+            Optional<CommandHandler<SpecificRecord>> handler = handlers.forCommand(command);
+            if (handler.isPresent()) {
+                return new DecodeResult.Command(command, handler.get());
+            }
         }
         if (decoded instanceof GenericRecord generic) {
             String type = generic.getSchema().getFullName();

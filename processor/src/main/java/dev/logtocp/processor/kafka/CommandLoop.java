@@ -59,7 +59,6 @@ public final class CommandLoop implements Runnable {
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final CommandDecoder decoder;
-    private final HandlerRegistry handlers;
     private final CommandGate gate;
     private final CircuitBreaker breaker;
     private final Settings settings;
@@ -119,7 +118,7 @@ public final class CommandLoop implements Runnable {
         EngineSettings engine = settings.engine();
         this.consumer = clients.consumer();
         this.producer = clients.producer();
-        this.handlers = execution.handlers();
+        HandlerRegistry handlers = execution.handlers();
         this.decoder = new CommandDecoder(clients.valueDeserializer(), handlers, engine.maxCommandBytes());
         this.gate = execution.gate();
         this.breaker = execution.breaker();
@@ -136,7 +135,7 @@ public final class CommandLoop implements Runnable {
         this.outputs = new CommandOutputs(settings.kafka(), stats);
         this.dispatch = new KeyedDispatch(engine.maxInFlight(), execution.schedulerContext(),
                 execution.executionContexts(),
-                new CommandPipeline(handlers, execution.executor(), memory, outputs, batcher::add, clock),
+                new CommandPipeline(execution.executor(), memory, outputs, batcher::add, clock),
                 ownership.commitBarrier());
         this.rebalance = new PartitionRebalance(consumer, partitions, batcher, pauses,
                 numbers -> restore(stores.restorer(), numbers), ownership, clock);
@@ -267,8 +266,8 @@ public final class CommandLoop implements Runnable {
                 }
                 state.track(record.offset());
                 if (decoded instanceof DecodeResult.Command command) {
-                    admitted.add(new AdmittedCommand(state, lease, record, command.command(), receivedAt,
-                            gateCheck(record, command.command())));
+                    admitted.add(new AdmittedCommand(state, lease, record, command.command(), command.handler(),
+                            receivedAt, gateCheck(record, command.command(), command.handler())));
                 } else if (decoded instanceof DecodeResult.Poison poison) {
                     batcher.add(outputs.poison(state, record, poison, receivedAt, clock.instant()));
                 }
@@ -278,9 +277,8 @@ public final class CommandLoop implements Runnable {
     }
 
     /** The issuer policy's verdict on a command, or null when it may run. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private CommandGate.Refusal gateCheck(ConsumerRecord<byte[], byte[]> record, SpecificRecord command) {
-        CommandHandler handler = handlers.find(command.getClass()).orElseThrow();
+    private CommandGate.Refusal gateCheck(ConsumerRecord<byte[], byte[]> record, SpecificRecord command,
+                                          CommandHandler<SpecificRecord> handler) {
         return gate.check(handler.meta(command), command.getSchema().getName(), handler.roleEffects(command),
                 handler.organizationAccess(command), record.topic(), record.value(), record.headers());
     }

@@ -1,13 +1,11 @@
 package dev.logtocp.processor.kafka;
 
 import dev.logtocp.commands.CommandMeta;
-import dev.logtocp.commands.UserRef;
 import dev.logtocp.internal.LedgerEntry;
 import dev.logtocp.processor.audit.OutcomeFactory;
 import dev.logtocp.processor.command.CommandExecutor;
 import dev.logtocp.processor.command.CommandHandler;
 import dev.logtocp.processor.command.ExecutionResult;
-import dev.logtocp.processor.command.HandlerRegistry;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
 import dev.logtocp.processor.idempotency.PayloadHasher;
 import dev.logtocp.processor.idempotency.ReferenceMap;
@@ -30,7 +28,6 @@ import org.slf4j.LoggerFactory;
 final class CommandPipeline {
     private static final Logger LOGGER = LoggerFactory.getLogger(CommandPipeline.class);
 
-    private final HandlerRegistry handlers;
     private final CommandExecutor executor;
     private final Memory memory;
     private final CommandOutputs outputs;
@@ -47,9 +44,8 @@ final class CommandPipeline {
         void add(Completion completion);
     }
 
-    CommandPipeline(HandlerRegistry handlers, CommandExecutor executor, Memory memory, CommandOutputs outputs,
-                    CompletionSink completions, Clock clock) {
-        this.handlers = handlers;
+    CommandPipeline(CommandExecutor executor, Memory memory, CommandOutputs outputs, CompletionSink completions,
+                    Clock clock) {
         this.executor = executor;
         this.memory = memory;
         this.outputs = outputs;
@@ -72,13 +68,12 @@ final class CommandPipeline {
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private Future<Boolean> decide(AdmittedCommand admitted, Runnable onCommitted) {
         SpecificRecord command = admitted.command();
-        CommandHandler handler = handlers.find(command.getClass()).orElseThrow();
+        CommandHandler<SpecificRecord> handler = admitted.handler();
         CommandMeta meta = handler.meta(command);
         OutcomeFactory.Subject subject = new OutcomeFactory.Subject(meta, command.getSchema().getName(),
-                handler.action(), (UserRef) handler.target(command).orElse(null), handler.changedFields(command),
+                handler.action(), handler.target(command).orElse(null), handler.changedFields(command),
                 CommandOutputs.position(admitted.record()), admitted.receivedAt(),
                 CommandOutputs.traceparent(admitted.record()));
         if (admitted.refusal() != null) {
@@ -131,8 +126,7 @@ final class CommandPipeline {
                 onCommitted));
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static ReferenceChange referenceChange(CommandHandler handler, SpecificRecord command, CommandMeta meta,
+    private static ReferenceChange referenceChange(CommandHandler<SpecificRecord> handler, SpecificRecord command, CommandMeta meta,
                                                    ExecutionResult result) {
         if (result.status() != OutcomeStatus.SUCCEEDED) {
             return null;

@@ -1,13 +1,14 @@
 package dev.logtocp.processor.kafka;
 
 import dev.logtocp.commands.CommandMeta;
+import dev.logtocp.processor.command.CommandHandler;
 import org.apache.avro.specific.SpecificRecord;
 
 /** What the intake made of one command record's bytes. */
 sealed interface DecodeResult {
 
-    /** A command this processor executes. */
-    record Command(SpecificRecord command) implements DecodeResult {
+    /** A command this processor executes, with the handler that executes it. */
+    record Command(SpecificRecord command, CommandHandler<SpecificRecord> handler) implements DecodeResult {
     }
 
     /**
