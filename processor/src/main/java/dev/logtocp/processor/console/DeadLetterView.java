@@ -1,7 +1,7 @@
 package dev.logtocp.processor.console;
 
 import dev.logtocp.processor.deadletter.DeadLetter;
-import dev.logtocp.processor.kafka.DeadLetterHeaders;
+import dev.logtocp.schema.headers.DeadLetterHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;

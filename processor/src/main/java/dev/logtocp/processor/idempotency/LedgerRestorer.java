@@ -2,7 +2,7 @@ package dev.logtocp.processor.idempotency;
 
 import dev.logtocp.internal.UserReference;
 import dev.logtocp.outcomes.AuditEvent;
-import dev.logtocp.processor.audit.AuditChain;
+import dev.logtocp.schema.audit.AuditChain;
 import dev.logtocp.schema.wire.WireFormat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
