@@ -10,6 +10,7 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.logtocp.ops.cli.OpsCli;
 import dev.logtocp.processor.CommandProcessor;
 import dev.logtocp.processor.Main;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,6 @@ class PublicSurfaceTest {
         noClasses().should().dependOnClassesThat(PROCESSOR_INTERNALS)
                 .check(new ClassFileImporter()
                         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                        .importPackages("dev.logtocp.ops"));
+                        .importUrl(OpsCli.class.getProtectionDomain().getCodeSource().getLocation()));
     }
 }

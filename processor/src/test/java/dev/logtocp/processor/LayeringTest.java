@@ -21,9 +21,10 @@ class LayeringTest {
 
     @BeforeAll
     static void importClasses() {
+        // Only processor's own classes directory (scanning the whole class path for the package takes seconds).
         processor = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.logtocp.processor");
+                .importUrl(CommandProcessor.class.getProtectionDomain().getCodeSource().getLocation());
     }
 
     @Test
