@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SchemaLog implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SchemaLog.class);
+    private static final Logger LOGGER = LoggerFactory.getLogger(SchemaLog.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -55,7 +55,7 @@ final class SchemaLog implements AutoCloseable {
     static SchemaLog open(RegistryServerConfig config, RegistryState state) {
         ensureTopic(config);
         int replayed = replay(config, state);
-        LOG.info("schema registry restored {} records from topic {}", replayed, config.topic());
+        LOGGER.atInfo().addKeyValue("records", replayed).addKeyValue("topic", config.topic()).log("schema registry restored");
         Map<String, Object> props = baseProps(config);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -165,12 +165,13 @@ final class SchemaLog implements AutoCloseable {
                     state.applyConfig(subject == null || subject.isNull() ? null : subject.asText(),
                             CompatibilityLevel.parse(value.get("compatibilityLevel").asText()));
                 }
-                default -> LOG.debug("skipping record of unknown key type at offset {}", record.offset());
+                default -> LOGGER.atDebug().addKeyValue("offset", record.offset())
+                        .log("skipping record of unknown key type");
             }
         } catch (IOException | RuntimeException e) {
             // A bad record must not stop the registry from starting; it is skipped and reported.
-            LOG.warn("skipping unreadable record at offset {} of {}: {}", record.offset(), record.topic(),
-                    e.toString());
+            LOGGER.atWarn().addKeyValue("topic", record.topic()).addKeyValue("offset", record.offset())
+                    .addKeyValue("error", e.toString()).log("skipping unreadable record");
         }
     }
 

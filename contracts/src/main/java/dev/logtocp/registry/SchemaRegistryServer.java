@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaRegistryServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryServer.class);
+    private static final Logger LOGGER = LoggerFactory.getLogger(SchemaRegistryServer.class);
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long START_TIMEOUT_SECONDS = 30;
@@ -76,7 +76,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
     /** Restores state from the topic, then listens; returns once both are done. */
     public static SchemaRegistryServer start(RegistryServerConfig config) {
         SchemaRegistryServer server = new SchemaRegistryServer(config);
-        LOG.info("schema registry listening on {}", server.url());
+        LOGGER.atInfo().addKeyValue("url", server.url()).log("schema registry listening");
         return server;
     }
 
@@ -95,7 +95,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         try {
             http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("schema registry HTTP server did not close cleanly: {}", e.toString());
+            LOGGER.atWarn().addKeyValue("error", e.toString()).log("schema registry HTTP server did not close cleanly");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -106,7 +106,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+            LOGGER.atWarn().addKeyValue("error", e.toString()).log("Vert.x did not close cleanly");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -148,7 +148,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
             } catch (RegistryError e) {
                 reply(ctx, e.status(), error(e.errorCode(), e.getMessage()));
             } catch (RuntimeException e) {
-                LOG.error("schema registry request {} {} failed", ctx.request().method(), ctx.request().path(), e);
+                LOGGER.atError().addKeyValue("method", ctx.request().method()).addKeyValue("path", ctx.request().path())
+                        .setCause(e).log("schema registry request failed");
                 reply(ctx, 500, error(50001, "Internal error: " + e.getClass().getSimpleName()));
             }
         };

@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.function.Consumer;
 
 /**
  * {@code /__admin/*}: fault configuration, the capacity model and counters for runs where the simulator is a
@@ -34,8 +36,8 @@ final class AdminRoutes {
         .put("requests", store.requestCount())
         .put("users", store.userCount())
         .put("mutations", store.mutations().size())
-        .put("operations", new JsonObject(new java.util.HashMap<>(store.countsByOperation())))
-        .put("faultsInjected", new JsonObject(new java.util.HashMap<>(faults.injectedCounts())))
+        .put("operations", new JsonObject(new HashMap<>(store.countsByOperation())))
+        .put("faultsInjected", new JsonObject(new HashMap<>(faults.injectedCounts())))
         .put("capacity", capacity.stats()))));
     router.get("/__admin/capacity").handler(ctx -> Http.send(ctx, Reply.ok(capacity.stats())));
     router.put("/__admin/capacity").handler(ctx -> {
@@ -66,7 +68,7 @@ final class AdminRoutes {
     });
   }
 
-  private void withJson(RoutingContext ctx, java.util.function.Consumer<JsonObject> action) {
+  private void withJson(RoutingContext ctx, Consumer<JsonObject> action) {
     try {
       action.accept(ctx.body().asJsonObject());
       Http.send(ctx, Reply.ok(faults.toJson()));

@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 
 /**
  * First handler of every simulated request: counts it and injects the faults the {@link FaultPlan} draws.
@@ -41,7 +42,7 @@ final class FaultHandler implements Handler<RoutingContext> {
       case ERROR_500 -> Http.send(ctx, Reply.of(500, new JsonObject().put("message", "Internal server error.")));
       case ERROR_503 -> Http.send(ctx, Reply.of(503, new JsonObject().put("message", "Service unavailable.")));
       case TOO_MANY_REQUESTS -> Http.send(ctx, new Reply(429, new JsonObject().put("message", "Too many requests."),
-          java.util.Map.of("Retry-After", Integer.toString(outcome.retryAfterSeconds()))));
+          Map.of("Retry-After", Integer.toString(outcome.retryAfterSeconds()))));
       case CONNECTION_RESET -> ctx.request().connection().close();
       case AMBIGUOUS_TIMEOUT -> {
         // The change is applied as usual; only the answer is withheld, so the client cannot know it happened.

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -23,8 +24,8 @@ public record FaultRule(Kind kind, double rate, String pathRegex, String method,
                         Duration latencyMax, double sigma, int retryAfterSeconds) {
 
   // Records cannot hold derived fields, so compiled path patterns are shared here instead of per request.
-  private static final java.util.concurrent.ConcurrentHashMap<String, Pattern> PATTERNS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, Pattern> PATTERNS =
+      new ConcurrentHashMap<>();
 
   /** What the fault does. */
   public enum Kind {

@@ -2,6 +2,8 @@ package dev.logtocp.simulator;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -81,9 +83,9 @@ final class Guard {
   /** Close to the WHATWG URL parser zod uses: an absolute URI with a scheme and no illegal characters. */
   private static boolean isUrl(String value) {
     try {
-      java.net.URI uri = new java.net.URI(value);
+      URI uri = new URI(value);
       return uri.getScheme() != null;
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return false;
     }
   }

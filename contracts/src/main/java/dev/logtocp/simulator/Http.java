@@ -1,5 +1,6 @@
 package dev.logtocp.simulator;
 
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -25,7 +26,7 @@ final class Http {
   /** Routing-context key of a {@link Runnable} to run before any answer (or withheld answer): the state flush. */
   static final String BEFORE_ANSWER = "sim.beforeAnswer";
 
-  private static final Logger LOG = LoggerFactory.getLogger(Http.class);
+  private static final Logger LOGGER = LoggerFactory.getLogger(Http.class);
 
   /** A route body that may throw {@link ApiError}. */
   @FunctionalInterface
@@ -37,7 +38,7 @@ final class Http {
   }
 
   /** Wraps a route so that refusals become Logto-shaped error answers and bugs become a bare 500. */
-  static io.vertx.core.Handler<RoutingContext> route(Route route) {
+  static Handler<RoutingContext> route(Route route) {
     return ctx -> {
       Reply reply;
       try {
@@ -46,7 +47,8 @@ final class Http {
         reply = Reply.of(e.status, e.body);
       } catch (RuntimeException e) {
         // Log the failure kind and path only: bodies may contain passwords.
-        LOG.warn("simulator route failed: {} {}: {}", ctx.request().method(), ctx.request().path(), e.toString());
+        LOGGER.atWarn().addKeyValue("method", ctx.request().method()).addKeyValue("path", ctx.request().path())
+            .addKeyValue("error", e.toString()).log("simulator route failed");
         reply = Reply.of(500, new JsonObject().put("message", "Internal server error."));
       }
       send(ctx, reply);

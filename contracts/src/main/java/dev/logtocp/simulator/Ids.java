@@ -1,5 +1,6 @@
 package dev.logtocp.simulator;
 
+import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Random ids in Logto's alphabet (lowercase letters and digits) and secrets. Thread-safe. */
@@ -15,7 +16,7 @@ final class Ids {
 
   private static final char[] SECRET_ALPHABET =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
-  private static final java.security.SecureRandom SECURE = new java.security.SecureRandom();
+  private static final SecureRandom SECURE = new SecureRandom();
 
   /** A secret in Logto's standard secret form (letters of both cases and digits), from a secure random source. */
   static String secret(int length) {

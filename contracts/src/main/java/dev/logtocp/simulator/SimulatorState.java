@@ -2,6 +2,7 @@ package dev.logtocp.simulator;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,7 +75,7 @@ public final class SimulatorState {
     if (store.user(userId) == null) {
       return Map.of();
     }
-    Map<String, Long> out = new java.util.HashMap<>();
+    Map<String, Long> out = new HashMap<>();
     store.tokensOf(userId).forEach(t -> {
       JsonObject token = (JsonObject) t;
       out.put(token.getString("name"), token.getLong("expiresAt"));

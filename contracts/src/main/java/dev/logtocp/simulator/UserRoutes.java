@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -310,7 +311,7 @@ final class UserRoutes {
     JsonArray given = body.getJsonArray("codes");
     List<String> codes = given == null ? Mfa.newBackupCodes() : Http.strings(given);
     store.addBackupCodes(id(ctx), codes, given != null, idempotencyKey(ctx));
-    return Reply.ok(new JsonObject().put("codes", new JsonArray(new java.util.ArrayList<>(codes))).put("type", type));
+    return Reply.ok(new JsonObject().put("codes", new JsonArray(new ArrayList<>(codes))).put("type", type));
   }
 
   private Reply createToken(RoutingContext ctx) {

@@ -1,10 +1,12 @@
 package dev.logtocp.simulator;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -43,11 +45,11 @@ final class UserSearch implements Predicate<UserRecord> {
    * An exact lookup every match must satisfy, if there is one: only then may the store look candidates up by
    * index instead of scanning all users (lookups by username or email are the processor's hot path).
    */
-  java.util.Optional<IndexHint> indexHint() {
+  Optional<IndexHint> indexHint() {
     if (hints.isEmpty() || !(and || conditions.size() == 1)) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(hints.get(0));
+    return Optional.of(hints.get(0));
   }
 
   static UserSearch parse(MultiMap params) {
@@ -154,6 +156,6 @@ final class UserSearch implements Predicate<UserRecord> {
 
   private static ApiError invalid(String detail) {
     return ApiError.withData(400, "request.invalid_input", "Input is invalid. " + detail,
-        new io.vertx.core.json.JsonObject());
+        new JsonObject());
   }
 }

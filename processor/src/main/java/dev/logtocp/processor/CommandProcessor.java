@@ -38,9 +38,12 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -114,7 +117,7 @@ public final class CommandProcessor implements AutoCloseable {
         // One context runs the scheduler, so its per-key state needs no locks; the handlers' HTTP work is spread
         // over one context per event loop, because one event loop saturates at about a thousand commands a second.
         Context context = vertx.getOrCreateContext();
-        List<Context> executionContexts = new java.util.ArrayList<>();
+        List<Context> executionContexts = new ArrayList<>();
         for (int i = 0; i < engine.executionThreads(); i++) {
             executionContexts.add(vertx.getOrCreateContext());
         }
@@ -138,7 +141,7 @@ public final class CommandProcessor implements AutoCloseable {
         metrics.gauge(ProcessorMetrics.IN_FLIGHT, "commands read and not finished", loop::inFlight);
         metrics.gauge(ProcessorMetrics.LEDGER_ENTRIES, "idempotency ledger entries in the local store (RocksDB estimate)", ledger::size);
         this.loopThread = new Thread(loop, "command-loop");
-        java.util.function.BooleanSupplier ready = () -> loopThread.isAlive() && loop.isAssigned() && metrics.isLedgerRestored();
+        BooleanSupplier ready = () -> loopThread.isAlive() && loop.isAssigned() && metrics.isLedgerRestored();
         this.console = config.http().enabled()
                 ? new OperatorConsole(vertx, config, new OperatorConsole.EngineView(breaker, loop::inFlight, loopThread::isAlive, ready),
                         () -> valueDeserializer(kafka), serdeProperties(kafka))
@@ -152,8 +155,8 @@ public final class CommandProcessor implements AutoCloseable {
         TopicCheck.requireCoPartitioned(config.kafka(), config.engine().ledgerRetention());
         CommandProcessor processor = new CommandProcessor(config);
         processor.loopThread.start();
-        LOGGER.info("processor started: group={} instance={} topics={}", config.kafka().groupId(),
-                config.kafka().instanceId(), config.kafka().commandTopics());
+        LOGGER.atInfo().addKeyValue("group", config.kafka().groupId()).addKeyValue("instance", config.kafka().instanceId())
+                .addKeyValue("topics", config.kafka().commandTopics()).log("processor started");
         return processor;
     }
 
@@ -195,7 +198,7 @@ public final class CommandProcessor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         policies.close();
-        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
         // Last: event loops and the consumer thread may use the ledger until they are gone.
         ledger.close();
         LOGGER.info("processor stopped");
@@ -210,8 +213,10 @@ public final class CommandProcessor implements AutoCloseable {
         Duration lease = OwnershipGate.leaseBound(
                 Duration.ofMillis(consumer.getInt(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)),
                 Duration.ofMillis(consumer.getInt(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG)));
-        LOGGER.info("ownership lease {} ms; a revocation waits up to {} ms for Logto calls on the wire; commit barrier {}",
-                lease.toMillis(), logto.requestTimeout().plusSeconds(1).toMillis(), engine.commitBarrier() ? "on" : "off");
+        LOGGER.atInfo().addKeyValue("leaseMs", lease.toMillis())
+                .addKeyValue("revocationWaitMs", logto.requestTimeout().plusSeconds(1).toMillis())
+                .addKeyValue("commitBarrier", engine.commitBarrier() ? "on" : "off")
+                .log("ownership lease; a revocation waits revocationWaitMs for Logto calls on the wire");
         return new CommandLoop.Ownership(new OwnershipGate(lease, System::nanoTime), logto.requestTimeout().plusSeconds(1),
                 engine.commitBarrier());
     }

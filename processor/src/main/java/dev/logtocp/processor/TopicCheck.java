@@ -1,6 +1,8 @@
 package dev.logtocp.processor;
 
 import dev.logtocp.processor.config.KafkaSettings;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -29,9 +32,9 @@ final class TopicCheck {
      * Also refuses a ledger retention shorter than a command topic's retention: commands still in the topic could be
      * replayed after their ledger entry expired, and would then run again instead of coming back DUPLICATE.
      */
-    static void requireCoPartitioned(KafkaSettings kafka, java.time.Duration ledgerRetention) {
+    static void requireCoPartitioned(KafkaSettings kafka, Duration ledgerRetention) {
         // Topics created a moment ago may not be in every broker's metadata yet: ask again for a little while.
-        java.time.Instant giveUp = java.time.Instant.now().plusSeconds(15);
+        Instant giveUp = Instant.now().plusSeconds(15);
         while (true) {
             try {
                 check(kafka);
@@ -40,7 +43,7 @@ final class TopicCheck {
                 }
                 return;
             } catch (MissingTopicException e) {
-                if (java.time.Instant.now().isAfter(giveUp)) {
+                if (Instant.now().isAfter(giveUp)) {
                     throw new IllegalStateException(e.getMessage(), e.getCause());
                 }
                 try {
@@ -95,11 +98,11 @@ final class TopicCheck {
         }
     }
 
-    private static void checkRetention(KafkaSettings kafka, java.time.Duration ledgerRetention) {
+    private static void checkRetention(KafkaSettings kafka, Duration ledgerRetention) {
         Map<String, Object> props = new HashMap<>(kafka.clientOverrides());
         props.put("bootstrap.servers", kafka.bootstrapServers());
-        List<org.apache.kafka.common.config.ConfigResource> resources = kafka.commandTopics().stream()
-                .map(t -> new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t))
+        List<ConfigResource> resources = kafka.commandTopics().stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
                 .toList();
         try (Admin admin = Admin.create(props)) {
             var configs = admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS);

@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -204,7 +205,7 @@ public final class CommandClient implements AutoCloseable {
     }
 
     /** The outcome partitions the reader has assigned so far (those the submitted keys map to). */
-    public java.util.Set<Integer> readingPartitions() {
+    public Set<Integer> readingPartitions() {
         return reader.assignedPartitions();
     }
 

@@ -7,11 +7,13 @@ import dev.logtocp.topics.TopicContract;
 import dev.logtocp.topics.TopicProvisioner;
 import dev.logtocp.topics.TopicSpec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -69,7 +71,7 @@ final class BenchEnvironment implements AutoCloseable {
     void dropTopics(TopicContract topics) {
         try {
             admin.deleteTopics(topics.topics().stream().map(TopicSpec::name).toList())
-                    .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    .all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             // Leftover topics cost disk only; the next run uses new names anyway.
         }
@@ -107,7 +109,7 @@ final class BenchEnvironment implements AutoCloseable {
                 Files.delete(p);
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,10 +1,13 @@
 package dev.logtocp.bench;
 
+import dev.logtocp.simulator.CapacityModel;
 import io.confluent.parallelconsumer.ParallelConsumerOptions.CommitMode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -162,7 +165,7 @@ public final class BenchMain implements Callable<Integer> {
                 return 0;
             }
             if (capacity != null) {
-                dev.logtocp.simulator.CapacityModel model = dev.logtocp.simulator.CapacityModel.parse(capacity);
+                CapacityModel model = CapacityModel.parse(capacity);
                 JsonArray rows = new JsonArray();
                 for (Scenario s : scenarios()) {
                     for (String system : systems) {
@@ -265,10 +268,10 @@ public final class BenchMain implements Callable<Integer> {
         return out;
     }
 
-    private JsonObject header() throws java.io.IOException {
+    private JsonObject header() throws IOException {
         Path loadavg = Path.of("/proc/loadavg");
         return new JsonObject()
-                .put("startedAt", java.time.Instant.now().toString())
+                .put("startedAt", Instant.now().toString())
                 .put("profile", profile)
                 .put("availableProcessors", Runtime.getRuntime().availableProcessors())
                 .put("loadAverageBefore", ResourceMeter.loadAverage())

@@ -1,6 +1,7 @@
 package dev.logtocp.bench;
 
 import dev.logtocp.topics.TopicContract;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -118,7 +119,7 @@ final class BenchRunner {
     private static RunResult incomplete(String name, Scenario scenario, int burst, double loadBefore, String note) {
         say(name + " " + scenario.label() + ": " + note);
         return new RunResult(name, scenario, burst, 0, 0, -1, -1, 0, 0, -1, -1, -1, 0, 0, -1, -1, -1, 0, 0, 0, false,
-                loadBefore, ResourceMeter.loadAverage(), note, java.util.Map.of());
+                loadBefore, ResourceMeter.loadAverage(), note, Map.of());
     }
 
     /** CPU seconds per 1,000 commands; an unknown figure (-1) stays unknown. */

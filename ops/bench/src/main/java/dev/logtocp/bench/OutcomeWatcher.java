@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -26,7 +29,7 @@ final class OutcomeWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long markMillis = Long.MAX_VALUE;
-    private final java.util.concurrent.atomic.AtomicLong firstAfterMark = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong firstAfterMark = new AtomicLong();
 
     OutcomeWatcher(BenchEnvironment env, String topic, String runId) {
         Map<String, Object> p = Map.of("bootstrap.servers", env.bootstrap(), "isolation.level", "read_committed",
@@ -35,7 +38,7 @@ final class OutcomeWatcher implements AutoCloseable {
         d.configure(Map.of("schema.registry.url", env.registry.url(), "specific.avro.reader", "true"), false);
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), d);
         // From the run's own topic spec: metadata of a topic created a moment ago may not have reached us yet.
-        List<TopicPartition> tps = java.util.stream.IntStream.range(0, env.partitions)
+        List<TopicPartition> tps = IntStream.range(0, env.partitions)
                 .mapToObj(i -> new TopicPartition(topic, i)).toList();
         consumer.assign(tps);
         consumer.seekToBeginning(tps);
@@ -61,7 +64,7 @@ final class OutcomeWatcher implements AutoCloseable {
                     }
                 }
             }
-        } catch (org.apache.kafka.common.errors.WakeupException stopping) {
+        } catch (WakeupException stopping) {
             // close() woke us up
         } finally {
             consumer.close();

@@ -1,10 +1,12 @@
 package dev.logtocp.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -22,8 +24,8 @@ import java.util.function.Predicate;
  * only in the process figure.
  */
 final class ResourceMeter {
-    private final com.sun.management.OperatingSystemMXBean os =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final OperatingSystemMXBean os =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final Predicate<Thread> harness;
@@ -101,7 +103,7 @@ final class ResourceMeter {
         }
         sampling = false;
         sampler.interrupt();
-        Map<String, Double> top = new java.util.LinkedHashMap<>();
+        Map<String, Double> top = new LinkedHashMap<>();
         byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
                 .forEach(e -> top.put(e.getKey(), Math.round(e.getValue() / 1e7) / 100.0));
         return new Reading(process / 1e9, harnessCpu / 1e9, broker, simulator, peakHeap, top);

@@ -1,6 +1,8 @@
 package dev.logtocp.bench;
 
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The figures of one system on one scenario. Throughput, CPU and burst latencies come from the burst phase (all
@@ -15,7 +17,7 @@ record RunResult(String system, Scenario scenario, int burstCommands, double thr
                  double cpuSecondsPer1k, double processCpuSecondsPer1k, double brokerCpuSecondsPer1k,
                  double simulatorCpuSecondsPer1k, double machineCpuSecondsPer1k, long peakHeapBytes, int failed,
                  int duplicates, boolean complete, double loadBefore, double loadAfter, String note,
-                 java.util.Map<String, Double> burstTopThreads) {
+                 Map<String, Double> burstTopThreads) {
 
     /** What this system could do at best: min(C, K) / L, or 1 / L for the one-at-a-time naive consumer. */
     double bound() {
@@ -52,7 +54,7 @@ record RunResult(String system, Scenario scenario, int burstCommands, double thr
                 .put("loadAverageBefore", round(loadBefore))
                 .put("loadAverageAfter", round(loadAfter))
                 .put("note", note)
-                .put("burstTopThreadsCpuSeconds", new JsonObject(new java.util.LinkedHashMap<String, Object>(burstTopThreads)));
+                .put("burstTopThreadsCpuSeconds", new JsonObject(new LinkedHashMap<String, Object>(burstTopThreads)));
     }
 
     static double round(double v) {

@@ -1,6 +1,8 @@
 package dev.logtocp.bench;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -60,7 +62,7 @@ final class SimulatorLoad {
             long end = start + (long) (seconds * 1e9);
             List<Future<Void>> workers = new ArrayList<>();
             // One context for every worker: the ids list is then only touched from its event loop.
-            io.vertx.core.Context context = vertx.getOrCreateContext();
+            Context context = vertx.getOrCreateContext();
             for (int w = 0; w < concurrency; w++) {
                 Promise<Void> done = Promise.promise();
                 context.runOnContext(v -> loop(web, token, ids, end, requests, errors, serial, samples, sampleCount, done));
@@ -114,7 +116,7 @@ final class SimulatorLoad {
 
     private static String token(WebClient web, SimulatorProcess logto) throws Exception {
         HttpResponse<Buffer> r = web.post("/oidc/token").basicAuthentication(logto.appId(), logto.appSecret())
-                .sendForm(io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")
+                .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")
                         .add("resource", logto.resource()).add("scope", "all"))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return r.bodyAsJsonObject().getString("access_token");

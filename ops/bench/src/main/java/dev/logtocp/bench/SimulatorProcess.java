@@ -1,6 +1,7 @@
 package dev.logtocp.bench;
 
 import dev.logtocp.simulator.LogtoSimulatorMain;
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -131,7 +132,7 @@ final class SimulatorProcess implements AutoCloseable {
 
     /** Requests the capacity model failed with 500 so far. */
     long capacityFailures() {
-        return new io.vertx.core.json.JsonObject(capacityStats()).getLong("rejected", 0L);
+        return new JsonObject(capacityStats()).getLong("rejected", 0L);
     }
 
     String stats() {

@@ -1,6 +1,7 @@
 package dev.logtocp.bench;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -72,7 +73,7 @@ final class StackSampler {
         sampler.interrupt();
         Map<String, Integer> perThread = new HashMap<>();
         counts.forEach((k, v) -> perThread.merge(k.substring(0, k.indexOf(" [")), v, Integer::sum));
-        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        Map<String, Double> out = new LinkedHashMap<>();
         counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
                 .forEach(e -> out.put(e.getKey(), Math.round(1000.0 * e.getValue()
                         / perThread.get(e.getKey().substring(0, e.getKey().indexOf(" [")))) / 10.0));

@@ -1,7 +1,7 @@
 package dev.logtocp.ops.cli;
 
 import dev.logtocp.outcomes.AuditEvent;
-import dev.logtocp.processor.audit.AuditChain;
+import dev.logtocp.schema.audit.AuditChain;
 
 /**
  * Follows the hash chain of one audit partition, record by record in offset order, and remembers the first break.

@@ -1,5 +1,6 @@
 package dev.logtocp.ops.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ops audit verify}. */
@@ -7,11 +8,11 @@ import picocli.CommandLine.Command;
         description = "Check the audit topic's tamper-evidence hash chain.",
         subcommands = {AuditVerifyCommand.class})
 final class AuditCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: verify");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: verify");
     }
 }

@@ -1,8 +1,10 @@
 package dev.logtocp.ops.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.logtocp.client.RecordKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -69,7 +71,7 @@ final class JsonCommands {
         JsonNode node;
         try {
             node = JSON.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new OpsException("not valid JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
@@ -289,6 +291,6 @@ final class JsonCommands {
 
     /** The record key for a command: {@link dev.logtocp.client.RecordKeys}, the rule the Java client follows too. */
     static String deriveKey(SpecificRecord command) {
-        return dev.logtocp.client.RecordKeys.of(command).orElse(null);
+        return RecordKeys.of(command).orElse(null);
     }
 }

@@ -1,9 +1,12 @@
 package dev.logtocp.ops.cli;
 
+import dev.logtocp.processor.deadletter.DeadLetterException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ApiException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -53,14 +56,14 @@ abstract class OpsCommand implements Callable<Integer> {
     /** The most useful message of an exception chain: ours as is, Kafka's with its type. */
     static String describe(Throwable e) {
         Throwable t = e;
-        while ((t instanceof ExecutionException || t instanceof java.util.concurrent.CompletionException)
+        while ((t instanceof ExecutionException || t instanceof CompletionException)
                 && t.getCause() != null) {
             t = t.getCause();
         }
-        if (t instanceof OpsException || t instanceof dev.logtocp.processor.deadletter.DeadLetterException) {
+        if (t instanceof OpsException || t instanceof DeadLetterException) {
             return t.getMessage();
         }
-        if (t instanceof KafkaException || t instanceof org.apache.kafka.common.errors.ApiException) {
+        if (t instanceof KafkaException || t instanceof ApiException) {
             return t.getClass().getSimpleName() + ": " + t.getMessage();
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

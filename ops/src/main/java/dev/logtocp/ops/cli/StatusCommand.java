@@ -1,5 +1,6 @@
 package dev.logtocp.ops.cli;
 
+import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,7 +40,7 @@ final class StatusCommand extends OpsCommand {
         boolean answered = false;
         if (viewUrl != null && !viewUrl.isBlank()) {
             try {
-                found = new ViewStatusLookup(viewUrl, java.time.Duration.ofMillis(Math.max(1, viewTimeoutMs))).latest(issuer, idempotencyKey);
+                found = new ViewStatusLookup(viewUrl, Duration.ofMillis(Math.max(1, viewTimeoutMs))).latest(issuer, idempotencyKey);
                 answered = found.isPresent();
                 err().println(answered ? "(answered by the status view at " + viewUrl + ")"
                         : "(the status view does not know this key (yet); scanning the outcome topic)");

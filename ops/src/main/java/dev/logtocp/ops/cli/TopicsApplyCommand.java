@@ -3,6 +3,7 @@ package dev.logtocp.ops.cli;
 import dev.logtocp.topics.TopicContract;
 import dev.logtocp.topics.TopicProvisioner;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,7 +55,7 @@ final class TopicsApplyCommand extends OpsCommand {
      * verifying at once could report a topic just created as missing.
      */
     private static void awaitVisible(Admin admin, List<String> created) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!Kafka.await(admin.listTopics().names()).containsAll(created) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }

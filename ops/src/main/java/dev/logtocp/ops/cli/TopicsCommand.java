@@ -1,5 +1,6 @@
 package dev.logtocp.ops.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ops topics apply|verify}. */
@@ -7,11 +8,11 @@ import picocli.CommandLine.Command;
         description = "Create or check the processor's topics against the topic contract.",
         subcommands = {TopicsApplyCommand.class, TopicsVerifyCommand.class})
 final class TopicsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: apply or verify");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: apply or verify");
     }
 }

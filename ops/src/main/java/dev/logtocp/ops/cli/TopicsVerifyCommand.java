@@ -1,6 +1,7 @@
 package dev.logtocp.ops.cli;
 
 import dev.logtocp.topics.TopicContract;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -39,7 +40,7 @@ final class TopicsVerifyCommand extends OpsCommand {
 
     /** Prints one line per topic and per problem; returns the problems. Shared with {@code topics apply}. */
     static List<String> verify(Admin admin, TopicOptions topics, Integer partitions, Short replicationFactor,
-                               java.io.PrintWriter out) throws InterruptedException {
+                               PrintWriter out) throws InterruptedException {
         short rf = replicationFactor != null ? replicationFactor : defaultReplication(admin);
         TopicContract probe = topics.contract(1, rf);
         Map<String, TopicCheck.Actual> actual = TopicCheck.describe(admin, probe);

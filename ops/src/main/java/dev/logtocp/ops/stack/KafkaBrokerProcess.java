@@ -2,12 +2,14 @@ package dev.logtocp.ops.stack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -163,7 +165,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     private static ProcessBuilder java(String mainClass, List<String> args, Path logFile) {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(javaBin, "-Xms256m", "-Xmx768m", "-XX:+UseG1GC",
+        List<String> command = new ArrayList<>(List.of(javaBin, "-Xms256m", "-Xmx768m", "-XX:+UseG1GC",
                 "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         return new ProcessBuilder(command)
@@ -172,7 +174,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }

@@ -1,5 +1,6 @@
 package dev.logtocp.ops.stack;
 
+import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.outcomes.CommandOutcome;
 import dev.logtocp.outcomes.OutcomeStatus;
 import dev.logtocp.processor.CommandProcessor;
@@ -14,11 +15,13 @@ import dev.logtocp.topics.TopicContract;
 import dev.logtocp.topics.TopicProvisioner;
 import dev.logtocp.view.CommandView;
 import dev.logtocp.view.ViewConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,12 +31,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
@@ -141,7 +146,7 @@ public final class LocalStack implements Callable<Integer> {
 
             return runDemo(broker.bootstrapServers(), registry.url(), topics, simulator, interrupted);
         } finally {
-            if (!interrupted.await(0, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (!interrupted.await(0, TimeUnit.MILLISECONDS)) {
                 Runtime.getRuntime().removeShutdownHook(shutdown);
                 closeAll(stack);
             }
@@ -214,7 +219,7 @@ public final class LocalStack implements Callable<Integer> {
     private static void send(KafkaProducer<String, Object> producer, String topic, List<DemoBatch.Entry> entries, Set<String> expected) {
         for (DemoBatch.Entry e : entries) {
             SpecificRecord command = e.command();
-            expected.add(((dev.logtocp.commands.CommandMeta) command.get(0)).getCommandId());
+            expected.add(((CommandMeta) command.get(0)).getCommandId());
             producer.send(new ProducerRecord<>(topic, e.key(), command));
         }
         producer.flush();
@@ -284,8 +289,8 @@ public final class LocalStack implements Callable<Integer> {
         return new KafkaConsumer<>(p, new StringDeserializer(), d);
     }
 
-    private static List<org.apache.kafka.common.TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
-        return consumer.partitionsFor(topic).stream().map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+        return consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
     }
 
     private static void closeAll(List<AutoCloseable> stack) {
@@ -304,12 +309,12 @@ public final class LocalStack implements Callable<Integer> {
         System.out.flush();
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
+    private static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

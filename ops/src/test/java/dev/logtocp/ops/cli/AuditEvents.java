@@ -3,7 +3,7 @@ package dev.logtocp.ops.cli;
 import dev.logtocp.outcomes.AuditEvent;
 import dev.logtocp.outcomes.OutcomeStatus;
 import dev.logtocp.outcomes.SourcePosition;
-import dev.logtocp.processor.audit.AuditChain;
+import dev.logtocp.schema.audit.AuditChain;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

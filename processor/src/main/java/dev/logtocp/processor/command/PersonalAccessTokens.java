@@ -5,6 +5,7 @@ import dev.logtocp.processor.logto.LogtoResponse;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,7 +36,7 @@ final class PersonalAccessTokens {
 
     private static Map<String, TokenFacts> facts(LogtoResponse response) {
         JsonArray tokens = response.jsonArray();
-        Map<String, TokenFacts> byName = new java.util.HashMap<>();
+        Map<String, TokenFacts> byName = new HashMap<>();
         for (int i = 0; i < tokens.size(); i++) {
             JsonObject token = tokens.getJsonObject(i);
             Object expiresAt = token.getValue("expiresAt");

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PublicKey;
@@ -59,7 +60,7 @@ public final class RecipientKeys {
                 throw new IllegalArgumentException(source + ": RSA keys must have at least 2048 bits");
             }
             return new Recipient(key, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der)));
-        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": not an RSA public key in PEM (BEGIN PUBLIC KEY) form", e);
         }
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Raw settings from environment variables and an optional properties file, with typed, validating accessors.
@@ -120,7 +121,7 @@ public final class ConfigSource {
         return Map.copyOf(out);
     }
 
-    private <T> T parse(String key, T defaultValue, Function<String, T> parser, java.util.function.Predicate<T> valid, String allowed) {
+    private <T> T parse(String key, T defaultValue, Function<String, T> parser, Predicate<T> valid, String allowed) {
         Optional<String> raw = optional(key);
         if (raw.isEmpty()) {
             return defaultValue;

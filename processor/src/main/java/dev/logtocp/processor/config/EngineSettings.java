@@ -1,5 +1,6 @@
 package dev.logtocp.processor.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -42,7 +43,7 @@ public record EngineSettings(
         Duration shutdownTimeout,
         Duration ledgerRetention,
         int executionThreads,
-        java.nio.file.Path stateDir,
+        Path stateDir,
         boolean commitBarrier) {
 
     public EngineSettings {
@@ -67,6 +68,6 @@ public record EngineSettings(
         return new EngineSettings(256, 10_000, 6, Duration.ofMillis(200), Duration.ofSeconds(10), 1 << 20,
                 Duration.ofMillis(20), Duration.ofSeconds(20), Duration.ofDays(7),
                 Math.max(1, Runtime.getRuntime().availableProcessors()),
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "logto-command-processor"), true);
+                Path.of(System.getProperty("java.io.tmpdir"), "logto-command-processor"), true);
     }
 }

@@ -1,7 +1,10 @@
 package dev.logtocp.processor.config;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How to reach Logto's Management API.
@@ -33,7 +36,7 @@ public record LogtoSettings(
         int breakerThreshold,
         Duration breakerOpen,
         Duration breakerMaxOpen,
-        java.util.Optional<java.nio.file.Path> caFile) {
+        Optional<Path> caFile) {
 
     public LogtoSettings {
         if (endpoint == null || endpoint.getScheme() == null || endpoint.getHost() == null
@@ -52,7 +55,7 @@ public record LogtoSettings(
             throw new ConfigException("BREAKER_FAILURE_THRESHOLD", "must be at least 1");
         }
         caFile.ifPresent(file -> {
-            if (!java.nio.file.Files.isReadable(file)) {
+            if (!Files.isReadable(file)) {
                 throw new ConfigException("LOGTO_CA_FILE", "must name a readable PEM file");
             }
         });

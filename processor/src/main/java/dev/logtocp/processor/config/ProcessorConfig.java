@@ -2,6 +2,7 @@ package dev.logtocp.processor.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 source.millis("SHUTDOWN_TIMEOUT_MS", defaults.shutdownTimeout(), Duration.ZERO, Duration.ofMinutes(10)),
                 source.millis("LEDGER_RETENTION_MS", defaults.ledgerRetention(), Duration.ofMinutes(1), Duration.ofDays(3650)),
                 source.integer("EXECUTION_THREADS", defaults.executionThreads(), 1, 256),
-                java.nio.file.Path.of(source.string("STATE_DIR", defaults.stateDir().toString())),
+                Path.of(source.string("STATE_DIR", defaults.stateDir().toString())),
                 source.bool("COMMIT_BARRIER", defaults.commitBarrier()));
         LogtoSettings logto = new LogtoSettings(
                 uri("LOGTO_ENDPOINT", source.required("LOGTO_ENDPOINT")),
@@ -64,12 +65,12 @@ public record ProcessorConfig(KafkaSettings kafka, LogtoSettings logto, EngineSe
                 source.integer("BREAKER_FAILURE_THRESHOLD", 20, 1, 1_000_000),
                 source.millis("BREAKER_OPEN_MS", Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofHours(1)),
                 source.millis("BREAKER_MAX_OPEN_MS", Duration.ofMinutes(1), Duration.ofMillis(10), Duration.ofHours(1)),
-                source.optional("LOGTO_CA_FILE").map(java.nio.file.Path::of));
+                source.optional("LOGTO_CA_FILE").map(Path::of));
         HttpSettings http = HttpSettings.parse(source.string("HTTP_BIND", "127.0.0.1:0"),
                 source.optional("HTTP_ADMIN_TOKEN").map(Secret::new), source.optional("HISTORY_VIEW_URL"));
         SecuritySettings security = new SecuritySettings(
-                source.optional("PASSWORD_RESET_KEYS_DIR").map(java.nio.file.Path::of),
-                source.optional("ISSUER_POLICY_FILE").map(java.nio.file.Path::of),
+                source.optional("PASSWORD_RESET_KEYS_DIR").map(Path::of),
+                source.optional("ISSUER_POLICY_FILE").map(Path::of),
                 source.millis("ISSUER_POLICY_CHECK_MS", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1)));
         return new ProcessorConfig(kafka, logto, engine, http, security, OverloadSettings.from(source, engine, logto));
     }

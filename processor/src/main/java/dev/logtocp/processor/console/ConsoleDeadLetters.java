@@ -16,10 +16,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -83,7 +85,7 @@ final class ConsoleDeadLetters {
         items.forEach(j -> out.add(j.copy()));
         return new JsonObject().put("topic", deadLetterTopic).put("markerTopic", markerTopic)
                 .put("scanned", scanned[0]).put("truncated", truncated)
-                .put("byClass", new JsonObject(new java.util.LinkedHashMap<>(byClass)))
+                .put("byClass", new JsonObject(new LinkedHashMap<>(byClass)))
                 .put("redrivenCount", redriven.size()).put("items", out);
     }
 
@@ -202,7 +204,7 @@ final class ConsoleDeadLetters {
     }
 
     /** Reads the whole topic up to its end, at most {@link #MAX_SCAN} records; true when it stopped early. */
-    private boolean scan(java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+    private boolean scan(Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         int[] seen = {0};
         try {
             TopicSnapshot.readToEnd(TopicSnapshot.readerProperties(client), deadLetterTopic, new ByteArrayDeserializer(),

@@ -1,7 +1,7 @@
 package dev.logtocp.processor.console;
 
 import dev.logtocp.processor.deadletter.DeadLetter;
-import dev.logtocp.processor.kafka.DeadLetterHeaders;
+import dev.logtocp.schema.headers.DeadLetterHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -76,7 +77,7 @@ final class DeadLetterView {
         }
         out.put("length", value.length);
         char[] marks = new char[value.length]; // 's' shown, '*' secret, '-' withheld
-        java.util.Arrays.fill(marks, '-');
+        Arrays.fill(marks, '-');
         if (value.length < 5 || value[0] != 0) {
             out.put("wireFormat", false).put("decodeError", "not the wire format (" + (value.length < 5
                     ? "shorter than the 5-byte header" : "magic byte is not 0") + "); the bytes are withheld");

@@ -9,15 +9,21 @@ import dev.logtocp.schema.registry.SchemaRegistryClient;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,7 +69,7 @@ public final class OperatorConsole implements AutoCloseable {
     private final WorkerExecutor reads;
     private final WorkerExecutor actions;
     private final Map<String, byte[]> assets = new HashMap<>();
-    private final io.vertx.ext.web.client.WebClient views;
+    private final WebClient views;
     private final AtomicInteger viewers = new AtomicInteger();
 
     public OperatorConsole(Vertx vertx, ProcessorConfig config, EngineView engine, Supplier<Deserializer<Object>> outcomeValues,
@@ -85,7 +91,7 @@ public final class OperatorConsole implements AutoCloseable {
         this.feed = new OutcomeFeed(client, config.kafka().outcomeTopic(), outcomeValues);
         this.reads = vertx.createSharedWorkerExecutor("console-reads", 2);
         this.actions = vertx.createSharedWorkerExecutor("console-actions", 1);
-        this.views = io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
+        this.views = WebClient.create(vertx, new WebClientOptions()
                 .setUserAgent("logto-command-processor-console").setConnectTimeout(5_000));
         for (String name : ASSETS.keySet()) {
             assets.put(name, resource("console/" + name));
@@ -127,7 +133,7 @@ public final class OperatorConsole implements AutoCloseable {
             ctx.next();
             return;
         }
-        secure(ctx.response()).putHeader("Content-Type", ASSETS.get(name)).end(io.vertx.core.buffer.Buffer.buffer(body));
+        secure(ctx.response()).putHeader("Content-Type", ASSETS.get(name)).end(Buffer.buffer(body));
     }
 
     private void state(RoutingContext ctx) {
@@ -201,13 +207,13 @@ public final class OperatorConsole implements AutoCloseable {
             return;
         }
         StringBuilder uri = new StringBuilder(config.http().historyView().get().toString().replaceAll("/+$", ""))
-                .append("/users/").append(java.net.URLEncoder.encode(ctx.pathParam("ref"), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
+                .append("/users/").append(URLEncoder.encode(ctx.pathParam("ref"), StandardCharsets.UTF_8).replace("+", "%20"))
                 .append("/history");
         char sep = '?';
-        for (String name : java.util.List.of("by", "order", "cursor", "limit")) {
+        for (String name : List.of("by", "order", "cursor", "limit")) {
             String value = ctx.queryParams().get(name);
             if (value != null) {
-                uri.append(sep).append(name).append('=').append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
+                uri.append(sep).append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
                 sep = '&';
             }
         }
@@ -329,7 +335,7 @@ public final class OperatorConsole implements AutoCloseable {
             } else if (e instanceof DeadLetterException) {
                 json(ctx, 502, new JsonObject().put("error", e.getMessage()));
             } else {
-                LOGGER.atWarn().log("console request failed: {}", e.toString());
+                LOGGER.atWarn().addKeyValue("error", e.toString()).log("console request failed");
                 json(ctx, 500, new JsonObject().put("error", "internal error; the processor log has the details"));
             }
         });

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,7 +64,7 @@ final class OutcomeFeed implements AutoCloseable {
     /** Outcomes seen by status since the feed started, and when that was (null before the first viewer). */
     JsonObject counts() {
         JsonObject byStatus = new JsonObject();
-        new java.util.TreeMap<>(counts).forEach((k, v) -> byStatus.put(k, v.get()));
+        new TreeMap<>(counts).forEach((k, v) -> byStatus.put(k, v.get()));
         return new JsonObject().put("since", since == null ? null : since.toString()).put("byStatus", byStatus);
     }
 
@@ -86,7 +87,8 @@ final class OutcomeFeed implements AutoCloseable {
         } catch (WakeupException e) {
             // close() asked us to stop
         } catch (RuntimeException e) {
-            LOGGER.atWarn().addKeyValue("topic", outcomeTopic).log("console outcome feed stopped: {}", e.toString());
+            LOGGER.atWarn().addKeyValue("topic", outcomeTopic).addKeyValue("error", e.toString())
+                    .log("console outcome feed stopped");
         } finally {
             deserializer.close();
         }
@@ -98,7 +100,7 @@ final class OutcomeFeed implements AutoCloseable {
             value = deserializer.deserialize(r.topic(), r.value());
         } catch (RuntimeException e) {
             LOGGER.atDebug().addKeyValue("partition", r.partition()).addKeyValue("offset", r.offset())
-                    .log("outcome does not decode: {}", e.getClass().getSimpleName());
+                    .addKeyValue("error", e.getClass().getSimpleName()).log("outcome does not decode");
             return;
         }
         if (!(value instanceof CommandOutcome o)) {

@@ -2,6 +2,7 @@ package dev.logtocp.processor.console;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -143,7 +144,7 @@ final class RedactingDatumReader {
                 try {
                     return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                             .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(java.nio.ByteBuffer.wrap(data, pos - n, n)).toString();
+                            .decode(ByteBuffer.wrap(data, pos - n, n)).toString();
                 } catch (CharacterCodingException e) {
                     throw new WalkException("string is not UTF-8", start);
                 }

@@ -1,6 +1,6 @@
 package dev.logtocp.processor.deadletter;
 
-import dev.logtocp.processor.kafka.DeadLetterHeaders;
+import dev.logtocp.schema.headers.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

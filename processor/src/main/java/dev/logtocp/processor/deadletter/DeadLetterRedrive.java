@@ -1,5 +1,6 @@
 package dev.logtocp.processor.deadletter;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -115,7 +116,7 @@ public final class DeadLetterRedrive {
             RecordMetadata m = producer.send(new ProducerRecord<>(d.sourceTopic(), d.sourcePartition(), d.key(), value,
                     d.redriveHeaders())).get();
             String to = m.topic() + "-" + m.partition() + "@" + m.offset();
-            producer.send(new ProducerRecord<>(markers.topic(), d.id().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            producer.send(new ProducerRecord<>(markers.topic(), d.id().getBytes(StandardCharsets.UTF_8),
                     RedriveMarkers.markerValue(to, replacement != null, by))).get();
             producer.commitTransaction();
             return to;

@@ -2,7 +2,7 @@ package dev.logtocp.processor.idempotency;
 
 import dev.logtocp.internal.UserReference;
 import dev.logtocp.outcomes.AuditEvent;
-import dev.logtocp.processor.audit.AuditChain;
+import dev.logtocp.schema.audit.AuditChain;
 import dev.logtocp.schema.wire.WireFormat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +19,7 @@ import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,8 +193,8 @@ public final class LedgerRestorer {
         p.put("max.poll.records", 5000);
         // A restore reads whole partitions as fast as it can: bigger fetches, fewer round trips.
         p.putIfAbsent("max.partition.fetch.bytes", 8 * 1024 * 1024);
-        p.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
-        p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        p.put("key.deserializer", ByteArrayDeserializer.class);
+        p.put("value.deserializer", ByteArrayDeserializer.class);
         return p;
     }
 }

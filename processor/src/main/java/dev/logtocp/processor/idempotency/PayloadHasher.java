@@ -4,6 +4,7 @@ import dev.logtocp.commands.CommandMeta;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -71,7 +72,7 @@ public final class PayloadHasher {
         copy.put(metaField, blanked);
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(command.getSchema().getFullName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha256.update(command.getSchema().getFullName().getBytes(StandardCharsets.UTF_8));
             // Encoded straight into the digest: no intermediate buffer to grow and copy.
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(
                     new DigestOutputStream(OutputStream.nullOutputStream(), sha256), null);

@@ -1,6 +1,7 @@
 package dev.logtocp.processor.idempotency;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -44,7 +45,7 @@ public final class ReferenceMap {
         } else {
             p.committed.put(externalId, userId);
         }
-        p.pending.computeIfPresent(externalId, (k, pending) -> java.util.Objects.equals(pending.userId, userId) ? null : pending);
+        p.pending.computeIfPresent(externalId, (k, pending) -> Objects.equals(pending.userId, userId) ? null : pending);
     }
 
     void restored(int partition, String externalId, String userId) {

@@ -1,7 +1,7 @@
 package dev.logtocp.processor.kafka;
 
 import dev.logtocp.outcomes.AuditEvent;
-import dev.logtocp.processor.audit.AuditChain;
+import dev.logtocp.schema.audit.AuditChain;
 import dev.logtocp.schema.wire.WireFormat;
 import java.util.HashMap;
 import java.util.Map;

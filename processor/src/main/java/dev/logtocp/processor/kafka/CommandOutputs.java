@@ -11,6 +11,7 @@ import dev.logtocp.processor.command.ExecutionResult;
 import dev.logtocp.processor.config.KafkaSettings;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
 import dev.logtocp.processor.metrics.ProcessorMetrics;
+import dev.logtocp.schema.headers.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

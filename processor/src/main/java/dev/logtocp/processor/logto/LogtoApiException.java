@@ -1,6 +1,9 @@
 package dev.logtocp.processor.logto;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.Set;
 
@@ -37,8 +40,8 @@ public final class LogtoApiException extends LogtoException {
             return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, 3600));
         } catch (NumberFormatException e) {
             try {
-                var when = java.time.ZonedDateTime.parse(header.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(java.time.Instant.now(), when.toInstant());
+                var when = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(Instant.now(), when.toInstant());
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (RuntimeException ignored) {
                 return null;

@@ -1,5 +1,7 @@
 package dev.logtocp.processor.logto;
 
+import java.util.concurrent.TimeoutException;
+
 /**
  * No HTTP answer: connection refused or reset, or the request timed out. Always retryable. When
  * {@link #ambiguous()} the request may have reached Logto and been applied; the retry then relies on the
@@ -17,7 +19,7 @@ public final class LogtoTransportException extends LogtoException {
     /** A timeout (Logto may be slow) rather than a refused or reset connection (Logto may be down). */
     @Override
     public boolean overloadSignal() {
-        return getCause() instanceof java.util.concurrent.TimeoutException;
+        return getCause() instanceof TimeoutException;
     }
 
     public boolean ambiguous() {

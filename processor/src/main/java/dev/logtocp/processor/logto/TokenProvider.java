@@ -73,7 +73,7 @@ public final class TokenProvider {
                 .compose(response -> parse(response, requestedAt))
                 .onFailure(err -> {
                     current.set(null);
-                    LOGGER.warn("M2M token request failed: {}", err.getMessage());
+                    LOGGER.atWarn().addKeyValue("error", err.getMessage()).log("M2M token request failed");
                 });
     }
 

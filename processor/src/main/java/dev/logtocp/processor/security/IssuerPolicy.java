@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -357,7 +358,7 @@ public final class IssuerPolicy {
         static VerificationKey parse(String keyId, JsonObject json, String path, Path baseDir, Set<Path> files) {
             for (String field : json.fieldNames()) {
                 // Checked before anything else so that the error for a pasted secret is the helpful one.
-                if (field.toLowerCase(java.util.Locale.ROOT).contains("secret") && !field.equals("secretFile")) {
+                if (field.toLowerCase(Locale.ROOT).contains("secret") && !field.equals("secretFile")) {
                     throw new IssuerPolicyException(path + "." + field,
                             "inline HMAC secrets are not allowed; put the secret in a file and name it in secretFile");
                 }

@@ -105,14 +105,15 @@ public final class PolicyStore implements AutoCloseable {
         try {
             next = IssuerPolicy.load(file);
         } catch (IssuerPolicyException e) {
-            LOGGER.warn("issuer policy {} not reloaded, the previous policy stays in force: {}", file, e.getMessage());
+            LOGGER.atWarn().addKeyValue("file", file).addKeyValue("error", e.getMessage())
+                    .log("issuer policy not reloaded, the previous policy stays in force");
             return false;
         }
         // Key files of the new policy may differ from the old one's; remember theirs.
         seen = fingerprint(file, next);
         current = next;
-        LOGGER.info("issuer policy reloaded from {}: {} issuers, default {}", file, next.issuers().size(),
-                next.defaultIssuer());
+        LOGGER.atInfo().addKeyValue("file", file).addKeyValue("issuers", next.issuers().size())
+                .addKeyValue("defaultIssuer", next.defaultIssuer()).log("issuer policy reloaded");
         return true;
     }
 
@@ -121,7 +122,8 @@ public final class PolicyStore implements AutoCloseable {
             reloadIfChanged();
         } catch (RuntimeException e) {
             // An exception would cancel the schedule; the next check tries again.
-            LOGGER.warn("issuer policy {} check failed: {}", file, e.getClass().getSimpleName());
+            LOGGER.atWarn().addKeyValue("file", file).addKeyValue("error", e.getClass().getSimpleName())
+                    .log("issuer policy check failed");
         }
     }
 

@@ -13,7 +13,7 @@ import dev.logtocp.commands.UserRefKind;
 import dev.logtocp.outcomes.AuditEvent;
 import dev.logtocp.outcomes.CommandOutcome;
 import dev.logtocp.outcomes.OutcomeStatus;
-import dev.logtocp.processor.kafka.DeadLetterHeaders;
+import dev.logtocp.schema.headers.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

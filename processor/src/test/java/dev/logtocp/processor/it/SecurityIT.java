@@ -12,7 +12,7 @@ import dev.logtocp.commands.UserRefKind;
 import dev.logtocp.outcomes.AuditEvent;
 import dev.logtocp.outcomes.CommandOutcome;
 import dev.logtocp.outcomes.OutcomeStatus;
-import dev.logtocp.processor.audit.AuditChain;
+import dev.logtocp.schema.audit.AuditChain;
 import dev.logtocp.schema.signing.CommandSigner;
 import dev.logtocp.schema.signing.Ed25519Keys;
 import dev.logtocp.schema.signing.SigningSerializer;

@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -87,7 +90,8 @@ public final class CommandView implements AutoCloseable {
     private static StreamThreadExceptionResponse onStreamThreadFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof WireFormatException w && w.reason() == WireFormatException.Reason.REGISTRY_UNAVAILABLE) {
-                LOGGER.atWarn().log("schema registry unreachable; replacing the stream thread to read again: {}", w.getMessage());
+                LOGGER.atWarn().addKeyValue("error", w.getMessage())
+                        .log("schema registry unreachable; replacing the stream thread to read again");
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             }
         }
@@ -121,8 +125,8 @@ public final class CommandView implements AutoCloseable {
     }
 
     /** Every instance of this view the streams metadata knows, as {@code host:port}. */
-    public java.util.Set<String> knownInstances() {
-        java.util.Set<String> out = new java.util.TreeSet<>();
+    public Set<String> knownInstances() {
+        Set<String> out = new TreeSet<>();
         streams.metadataForAllStreamsClients().forEach(m -> out.add(m.hostInfo().host() + ":" + m.hostInfo().port()));
         return out;
     }
@@ -133,7 +137,7 @@ public final class CommandView implements AutoCloseable {
         // A dynamic member leaves the group now, so its tasks move at once; a static one (VIEW_INSTANCE_ID) stays,
         // so that its restart gets the same tasks back without a rebalance.
         streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(config.instanceId().isEmpty()));
-        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
                 .exceptionally(e -> null).join();
         LOGGER.info("view stopped");
     }

@@ -27,7 +27,8 @@ public final class UndecodableRecords implements DeserializationExceptionHandler
             return DeserializationHandlerResponse.FAIL;
         }
         LOGGER.atWarn().addKeyValue("topic", record.topic()).addKeyValue("partition", record.partition())
-                .addKeyValue("offset", record.offset()).log("skipping a record the view cannot decode: {}", exception.getMessage());
+                .addKeyValue("offset", record.offset()).addKeyValue("error", exception.getMessage())
+                .log("skipping a record the view cannot decode");
         return DeserializationHandlerResponse.CONTINUE;
     }
 }

@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.HostInfo;
@@ -88,7 +89,7 @@ final class ViewHttp {
 
     void close() {
         forwarder.close();
-        server.close().toCompletionStage().toCompletableFuture().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+        server.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
                 .exceptionally(e -> null).join();
     }
 

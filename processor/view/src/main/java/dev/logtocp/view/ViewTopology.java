@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -41,7 +42,7 @@ public final class ViewTopology {
 
     /** The topology reading {@code outcomeTopic} and {@code auditTopic}, decoding values with {@code avro}. */
     public static Topology build(String outcomeTopic, String auditTopic, Deserializer<Object> avro) {
-        Serde<Object> values = Serdes.serdeFrom(new org.apache.kafka.common.serialization.Serializer<>() {
+        Serde<Object> values = Serdes.serdeFrom(new Serializer<>() {
             @Override
             public byte[] serialize(String topic, Object data) {
                 throw new UnsupportedOperationException("the view never writes Avro");

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
+    private static final Logger LOGGER = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final String ACCEPT = "application/vnd.schemaregistry.v1+json, "
             + "application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
@@ -184,7 +184,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 }
                 last = e;
                 if (urls.size() > 1) {
-                    LOG.warn("schema registry {} failed ({}); trying the next URL", base, e.getMessage());
+                    LOGGER.atWarn().addKeyValue("url", base).addKeyValue("error", e.getMessage())
+                            .log("schema registry failed; trying the next URL");
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.logtocp.schema.registry;
 
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Connection settings for {@link HttpSchemaRegistryClient}, readable from Confluent's property names so
@@ -74,7 +76,7 @@ public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Du
                     .orElseThrow(() -> new ConfigException(USER_INFO, "<hidden>",
                             "required when " + CREDENTIALS_SOURCE + "=USER_INFO")));
             case "URL" -> urls.stream().map(URI::getRawUserInfo).filter(Objects::nonNull).findFirst()
-                    .map(u -> java.net.URLDecoder.decode(u, StandardCharsets.UTF_8));
+                    .map(u -> URLDecoder.decode(u, StandardCharsets.UTF_8));
             default -> throw new ConfigException(CREDENTIALS_SOURCE, source, "only USER_INFO and URL are supported");
         };
         userInfo = userInfo.filter(u -> !u.isEmpty());
@@ -128,7 +130,7 @@ public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Du
             return Optional.empty();
         }
         // Kafka's Password type hides itself in toString(); value() holds the secret.
-        if (value instanceof org.apache.kafka.common.config.types.Password password) {
+        if (value instanceof Password password) {
             return Optional.ofNullable(password.value());
         }
         return Optional.of(String.valueOf(value));

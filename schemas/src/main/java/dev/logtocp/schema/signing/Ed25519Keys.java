@@ -1,6 +1,8 @@
 package dev.logtocp.schema.signing;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -11,6 +13,7 @@ import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -89,7 +92,7 @@ public final class Ed25519Keys {
     }
 
     /** The JDK names Ed25519 and Ed448 keys both "EdDSA"; the curve is in the parameters. */
-    private static void requireEd25519(java.security.Key key, String expectedFormat) {
+    private static void requireEd25519(Key key, String expectedFormat) {
         boolean ed25519 = key instanceof EdECKey ed && NamedParameterSpec.ED25519.getName().equalsIgnoreCase(ed.getParams().getName());
         if (!ed25519 || !expectedFormat.equals(key.getFormat())) {
             throw new IllegalArgumentException("not an Ed25519 key in " + expectedFormat + " format");
@@ -97,7 +100,7 @@ public final class Ed25519Keys {
     }
 
     private static String pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(der);
         return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
     }
@@ -110,7 +113,7 @@ public final class Ed25519Keys {
         if (!m.find() || !m.group(1).equals(type)) {
             throw new IllegalArgumentException("no -----BEGIN " + type + "----- block");
         }
-        return decodeBase64(m.group(2), type.toLowerCase(java.util.Locale.ROOT));
+        return decodeBase64(m.group(2), type.toLowerCase(Locale.ROOT));
     }
 
     private static byte[] decodeBase64(String text, String what) {

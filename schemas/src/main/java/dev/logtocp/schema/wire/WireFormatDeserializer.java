@@ -4,6 +4,7 @@ import dev.logtocp.schema.registry.HttpSchemaRegistryClient;
 import dev.logtocp.schema.registry.SchemaRegistryClient;
 import dev.logtocp.schema.registry.SchemaRegistryException;
 import dev.logtocp.schema.wire.WireFormatException.Reason;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
@@ -101,7 +102,7 @@ public final class WireFormatDeserializer implements Deserializer<Object> {
     }
 
     private static String describe(Throwable e) {
-        if (e instanceof BoundedBinaryDecoder.MalformedDataException || e instanceof java.io.EOFException) {
+        if (e instanceof BoundedBinaryDecoder.MalformedDataException || e instanceof EOFException) {
             return e.getMessage(); // our own wording, never data
         }
         return e.getClass().getSimpleName();

@@ -1,4 +1,4 @@
-package dev.logtocp.processor.audit;
+package dev.logtocp.schema.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

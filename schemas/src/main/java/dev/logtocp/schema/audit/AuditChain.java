@@ -1,4 +1,4 @@
-package dev.logtocp.processor.audit;
+package dev.logtocp.schema.audit;
 
 import dev.logtocp.outcomes.AuditEvent;
 import java.io.ByteArrayOutputStream;
@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -20,6 +21,9 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * <p>The hash of an event is the lowercase hex SHA-256 of its Avro binary encoding under
  * {@link AuditEvent#getClassSchema()}, {@code previousHash} included, so each hash covers the whole chain before
  * it. It is independent of the schema-registry id the event is published under.
+ *
+ * <p>Part of the audit topic's contract, so it lives beside the {@code AuditEvent} schema: the processor links the
+ * events it publishes and the operator CLI verifies them with this one class.
  *
  * <p>Stateless; thread-safe. Keeping the last hash of each partition is the caller's job.
  */
@@ -83,7 +87,7 @@ public final class AuditChain {
         // A shallow copy: only previousHash changes, and the other values are never modified after creation. The
         // builder's copy constructor would deep-copy every field, which showed up in the publisher's profile.
         AuditEvent linked = new AuditEvent();
-        for (org.apache.avro.Schema.Field field : AuditEvent.getClassSchema().getFields()) {
+        for (Schema.Field field : AuditEvent.getClassSchema().getFields()) {
             linked.put(field.pos(), event.get(field.pos()));
         }
         linked.setPreviousHash(previousHash);
