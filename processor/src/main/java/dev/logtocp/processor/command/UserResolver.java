@@ -1,7 +1,7 @@
 package dev.logtocp.processor.command;
 
 import dev.logtocp.commands.UserRef;
-import dev.logtocp.processor.logto.LogtoClient;
+import dev.logtocp.processor.logto.LogtoCalls;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import dev.logtocp.processor.idempotency.ReferenceMap;
@@ -20,7 +20,7 @@ import java.util.Optional;
 public final class UserResolver {
     public static final String USER_NOT_FOUND = "user_not_found";
 
-    private final LogtoClient logto;
+    private final LogtoCalls logto;
     private final ReferenceMap references;
     private final int partition;
 
@@ -28,7 +28,7 @@ public final class UserResolver {
      * @param references externalId mappings of the partitions this instance owns
      * @param partition  the command's partition: its externalIds live in the same partition of the references topic
      */
-    public UserResolver(LogtoClient logto, ReferenceMap references, int partition) {
+    public UserResolver(LogtoCalls logto, ReferenceMap references, int partition) {
         this.logto = logto;
         this.references = references;
         this.partition = partition;
