@@ -52,15 +52,8 @@ public final class UserResolver {
 
     /** Confirms that a user id exists, for operations whose 404 cannot tell "gone" from "never existed". */
     public Future<Boolean> exists(String userId) {
-        return logto.get("user.get", "/api/users/" + PathSegments.encode(userId), Map.of()).map(response -> {
-            if (response.status() == 200) {
-                return true;
-            }
-            if (response.status() == 404) {
-                return false;
-            }
-            throw response.toException("user.get");
-        });
+        return logto.get("user.get", "/api/users/" + PathSegments.encode(userId), Map.of())
+                .map(response -> LogtoAnswers.found(response, "user.get").isPresent());
     }
 
     private Future<ResolvedUser> search(String field, UserRef ref) {
@@ -70,10 +63,7 @@ public final class UserResolver {
                 "isCaseSensitive", "true",
                 "page_size", "2");
         return logto.get("user.search", "/api/users", query).map(response -> {
-            if (response.status() != 200) {
-                throw response.toException("user.search");
-            }
-            JsonArray users = response.jsonArray();
+            JsonArray users = LogtoAnswers.ok(response, "user.search").jsonArray();
             if (users.isEmpty()) {
                 throw new CommandFailure(USER_NOT_FOUND, "no user with that " + field, null);
             }
