@@ -71,22 +71,13 @@ public final class IdentityLinkHandler implements CommandHandler<IdentityLink> {
                     if (response.isSuccess()) {
                         return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("connectorId", c.getConnectorId())));
                     }
-                    if (response.status() == 404 && response.errorCode().orElse("").equals("entity.not_found")) {
-                        return missingUserOrConnector(user, c.getConnectorId(), ctx);
+                    if (LogtoAnswers.refusedWith(response, 404, "entity.not_found")) {
+                        // Logto looks the user and the connector up at once and answers this for either: the user is
+                        // asked for, and if it is there the connector is what is missing.
+                        return LogtoAnswers.unlessUserMissing(ctx, user, () -> HandlerResult.failed(user.id(),
+                                CONNECTOR_NOT_FOUND, "no connector with id " + c.getConnectorId(), 404));
                     }
                     return LogtoAnswers.refusal(user.id(), response, action(), true);
                 }));
-    }
-
-    /**
-     * Logto answers the same 404 {@code entity.not_found} for an unknown connector and for an unknown user (it looks
-     * both up at once), so the user is asked for: present means the connector is what is missing.
-     */
-    private static Future<HandlerResult> missingUserOrConnector(UserResolver.ResolvedUser user, String connectorId,
-                                                                ExecutionContext ctx) {
-        Future<Boolean> exists = user.verified() ? Future.succeededFuture(true) : ctx.users().exists(user.id());
-        return exists.map(found -> found
-                ? HandlerResult.failed(user.id(), CONNECTOR_NOT_FOUND, "no connector with id " + connectorId, 404)
-                : LogtoAnswers.userNotFound(user.id()));
     }
 }

@@ -53,14 +53,7 @@ public final class IdentityUnlinkHandler implements CommandHandler<IdentityUnlin
         return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
                 .write(action(), HttpMethod.DELETE, user.path() + "/identities/" + PathSegments.encode(c.getTarget()), null, null,
                         ctx.idempotencyKey())
-                .compose(response -> {
-                    if (response.isSuccess()) {
-                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("target", c.getTarget())));
-                    }
-                    if (response.status() == 404 && response.errorCode().filter(IDENTITY_NOT_EXIST::equals).isPresent()) {
-                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), LogtoAnswers.ALREADY_APPLIED));
-                    }
-                    return LogtoAnswers.refusal(user.id(), response, action(), false);
-                }));
+                .compose(response -> LogtoAnswers.goneOn404(user.id(), response, IDENTITY_NOT_EXIST, Map.of("target", c.getTarget()),
+                        refused -> LogtoAnswers.refusal(user.id(), refused, action(), false))));
     }
 }

@@ -5,6 +5,7 @@ import dev.logtocp.commands.MfaFactor;
 import dev.logtocp.commands.MfaVerificationCreate;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
+import dev.logtocp.processor.logto.LogtoResponse;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -108,14 +109,12 @@ public final class MfaVerificationCreateHandler implements CommandHandler<MfaVer
         String type = logtoType(c.getType());
         return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
                 .get("user.mfa.list", user.path() + "/mfa-verifications", Map.of())
-                .compose(list -> {
-                    if (list.status() == 404) {
+                .compose(answer -> {
+                    Optional<LogtoResponse> list = LogtoAnswers.found(answer, "user.mfa.list");
+                    if (list.isEmpty()) {
                         return Future.succeededFuture(LogtoAnswers.userNotFound(user.id()));
                     }
-                    if (list.status() != 200) {
-                        return Future.failedFuture(list.toException("user.mfa.list"));
-                    }
-                    if (createdSince(list.jsonArray(), type, c.getMeta().getIssuedAt())) {
+                    if (createdSince(list.get().jsonArray(), type, c.getMeta().getIssuedAt())) {
                         return Future.succeededFuture(HandlerResult.succeeded(user.id(),
                                 Map.of("type", type, "alreadyApplied", "true")));
                     }
@@ -127,9 +126,7 @@ public final class MfaVerificationCreateHandler implements CommandHandler<MfaVer
                     }
                     return ctx.logto().write(action(), HttpMethod.POST, user.path() + "/mfa-verifications", null, body,
                                     ctx.idempotencyKey())
-                            .compose(response -> response.isSuccess()
-                                    ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("type", type)))
-                                    : LogtoAnswers.refusal(user.id(), response, action(), true));
+                            .compose(response -> LogtoAnswers.applied(user.id(), response, action(), Map.of("type", type), true));
                 }));
     }
 

@@ -7,6 +7,7 @@ import dev.logtocp.outcomes.FieldError;
 import dev.logtocp.outcomes.OutcomeStatus;
 import dev.logtocp.processor.command.UserResolver.ResolvedUser;
 import dev.logtocp.processor.security.OrganizationAccess;
+import dev.logtocp.processor.logto.LogtoResponse;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -65,15 +66,13 @@ public final class OrganizationMembershipsReplaceHandler implements CommandHandl
         List<String> wanted = List.copyOf(new LinkedHashSet<>(c.getOrganizationIds()));
         return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
                 .get("user.organizations.list", user.path() + "/organizations", Map.of())
-                .compose(response -> {
-                    if (response.status() == 404) {
+                .compose(answer -> {
+                    Optional<LogtoResponse> listed = LogtoAnswers.found(answer, "user.organizations.list");
+                    if (listed.isEmpty()) {
                         return Future.succeededFuture(LogtoAnswers.userNotFound(user.id()));
                     }
-                    if (response.status() != 200) {
-                        return Future.failedFuture(response.toException("user.organizations.list"));
-                    }
                     Set<String> current = new LinkedHashSet<>();
-                    JsonArray organizations = response.jsonArray();
+                    JsonArray organizations = listed.get().jsonArray();
                     for (int i = 0; i < organizations.size(); i++) {
                         JsonObject organization = organizations.getJsonObject(i);
                         current.add(organization.getString("id"));
@@ -95,16 +94,9 @@ public final class OrganizationMembershipsReplaceHandler implements CommandHandl
         List<Supplier<Future<HandlerResult>>> checks = new ArrayList<>();
         for (String organizationId : organizationIds) {
             checks.add(() -> ctx.logto().get("organization.get", OrganizationCalls.organizationPath(organizationId), Map.of())
-                    .map(response -> {
-                        if (response.status() == 200) {
-                            return null;
-                        }
-                        if (response.status() == 404) {
-                            return HandlerResult.failed(user.id(), OrganizationCalls.ORGANIZATION_NOT_FOUND,
-                                    "no organization with id " + organizationId, 404);
-                        }
-                        throw response.toException("organization.get");
-                    }));
+                    .map(response -> LogtoAnswers.found(response, "organization.get").isPresent() ? null
+                            : HandlerResult.failed(user.id(), OrganizationCalls.ORGANIZATION_NOT_FOUND,
+                                    "no organization with id " + organizationId, 404)));
         }
         return firstFailure(checks);
     }

@@ -59,16 +59,9 @@ public final class OrganizationRoleRevokeHandler implements CommandHandler<Organ
         return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
                 .write(action(), HttpMethod.DELETE, OrganizationCalls.memberPath(c.getOrganizationId(), user.id())
                         + "/roles/" + PathSegments.encode(c.getOrganizationRoleId()), null, null, ctx.idempotencyKey())
-                .compose(response -> {
-                    if (response.isSuccess()) {
-                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), details));
-                    }
-                    if (response.status() == 404) {
-                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), OrganizationCalls.alreadyApplied(details)));
-                    }
-                    return OrganizationCalls.roleRefusal(ctx, user, response, action(),
-                            () -> HandlerResult.succeeded(user.id(), OrganizationCalls.alreadyApplied(details)));
-                }));
+                .compose(response -> LogtoAnswers.goneOn404(user.id(), response, null, details,
+                        refused -> LogtoAnswers.organizationRoleRefusal(ctx, user, refused, action(),
+                                () -> HandlerResult.succeeded(user.id(), LogtoAnswers.alreadyApplied(details))))));
     }
 
     @Override

@@ -65,8 +65,8 @@ public final class OrganizationRolesReplaceHandler implements CommandHandler<Org
                         null, body, ctx.idempotencyKey())
                 .compose(response -> response.isSuccess()
                         ? Future.succeededFuture(HandlerResult.succeeded(user.id(), details))
-                        : OrganizationCalls.roleRefusal(ctx, user, response, action(),
-                                () -> OrganizationCalls.notAMember(user.id(), response))));
+                        : LogtoAnswers.organizationRoleRefusal(ctx, user, response, action(),
+                                () -> LogtoAnswers.notAMember(user.id(), response))));
     }
 
     @Override

@@ -61,19 +61,8 @@ public final class PasswordChangeHandler implements CommandHandler<PasswordChang
             if (current) {
                 JsonObject body = new JsonObject().put("password", c.getNewPassword());
                 return ctx.logto().write("user.password.set", HttpMethod.PATCH, user.path() + "/password", null, body,
-                        ctx.idempotencyKey() + ":set").map(response -> {
-                            if (response.isSuccess()) {
-                                return HandlerResult.succeeded(user.id(), Map.of("steps", "verified,password_set"));
-                            }
-                            if (response.status() == 404) {
-                                return HandlerResult.failed(user.id(), UserResolver.USER_NOT_FOUND, "no user with that id", 404);
-                            }
-                            if (response.status() == 400 || response.status() == 422) {
-                                return HandlerResult.failed(user.id(), response.errorCode().orElse("http_" + response.status()),
-                                        response.errorMessage().orElse(null), response.status());
-                            }
-                            throw response.toException("user.password.set");
-                        });
+                        ctx.idempotencyKey() + ":set").compose(response -> LogtoAnswers.applied(user.id(), response,
+                                "user.password.set", Map.of("steps", "verified,password_set"), true));
             }
             return verify(ctx, user, c.getNewPassword(), "new").map(alreadyNew -> alreadyNew
                     ? HandlerResult.succeeded(user.id(), Map.of("alreadyApplied", "true", "steps", "password_set"))
@@ -84,21 +73,7 @@ public final class PasswordChangeHandler implements CommandHandler<PasswordChang
     /** True on 204, false on 422 invalid credentials; a missing user fails the command. */
     private static Future<Boolean> verify(ExecutionContext ctx, UserResolver.ResolvedUser user, String password, String which) {
         return ctx.logto().write("user.password.verify", HttpMethod.POST, user.path() + "/password/verify", null,
-                new JsonObject().put("password", password), ctx.idempotencyKey() + ":verify-" + which).map(response -> {
-                    if (response.status() == 204 || response.status() == 200) {
-                        return true;
-                    }
-                    if (response.status() == 422) {
-                        return false;
-                    }
-                    if (response.status() == 404) {
-                        throw new CommandFailure(UserResolver.USER_NOT_FOUND, "no user with that id", 404);
-                    }
-                    if (response.status() == 400) {
-                        // e.g. the user has no password at all
-                        throw new CommandFailure(response.errorCode().orElse("http_400"), "password cannot be verified", 400);
-                    }
-                    throw response.toException("user.password.verify");
-                });
+                new JsonObject().put("password", password), ctx.idempotencyKey() + ":verify-" + which)
+                .compose(response -> LogtoAnswers.passwordMatches(user.id(), response, "user.password.verify"));
     }
 }

@@ -91,15 +91,9 @@ public final class PasswordResetHandler implements CommandHandler<PasswordReset>
             java.util.Arrays.fill(password, '\0');
             return ctx.logto().write("user.password.set", HttpMethod.PATCH, user.path() + "/password", null, body,
                     ctx.idempotencyKey() + ":set").compose(response -> {
-                        if (response.status() == 404) {
-                            return Future.succeededFuture(HandlerResult.failed(user.id(), UserResolver.USER_NOT_FOUND, "no user with that id", 404));
-                        }
                         if (!response.isSuccess()) {
-                            if (response.status() == 400 || response.status() == 422) {
-                                return Future.succeededFuture(HandlerResult.failed(user.id(),
-                                        response.errorCode().orElse("http_" + response.status()), response.errorMessage().orElse(null), response.status()));
-                            }
-                            return Future.failedFuture(response.toException("user.password.set"));
+                            // The same call as PasswordSet, read the same way: the request carried the password.
+                            return LogtoAnswers.refusal(user.id(), response, "user.password.set", true);
                         }
                         return UserSweeps.revokeAllSessions(ctx, user, RevokeGrantsTarget.ALL).map(revoked -> {
                             Map<String, String> details = new HashMap<>(revoked.details());

@@ -79,7 +79,7 @@ public final class PersonalAccessTokenCreateHandler implements CommandHandler<Pe
                     if (response.isSuccess()) {
                         return Future.succeededFuture(HandlerResult.succeeded(user.id(), facts(c.getName(), expiresAt, false)));
                     }
-                    if (response.status() == 422 && response.errorCode().filter(NAME_EXISTS::equals).isPresent()) {
+                    if (LogtoAnswers.refusedWith(response, 422, NAME_EXISTS)) {
                         return PersonalAccessTokens.list(user, ctx).map(tokens -> {
                             var existing = tokens.map(t -> t.get(c.getName())).orElse(null);
                             if (existing != null && Objects.equals(existing.expiresAt(), expiresAt)) {
@@ -89,9 +89,7 @@ public final class PersonalAccessTokenCreateHandler implements CommandHandler<Pe
                         });
                     }
                     if (response.status() == 404) {
-                        return ctx.users().exists(user.id()).map(found -> found
-                                ? HandlerResult.failed(user.id(), response.errorCode().orElse("http_404"), response.errorMessage().orElse(null), 404)
-                                : LogtoAnswers.userNotFound(user.id()));
+                        return LogtoAnswers.notFoundUnlessUserMissing(ctx, user, response);
                     }
                     return LogtoAnswers.refusal(user.id(), response, action(), false);
                 }));

@@ -55,14 +55,6 @@ public final class PersonalAccessTokenDeleteHandler implements CommandHandler<Pe
         JsonObject body = new JsonObject().put("name", c.getName());
         return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
                 .write(action(), HttpMethod.POST, user.path() + "/personal-access-tokens/delete", null, body, ctx.idempotencyKey())
-                .compose(response -> {
-                    if (response.isSuccess()) {
-                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("name", c.getName())));
-                    }
-                    if (response.status() == 404) {
-                        return LogtoAnswers.goneUnlessUserMissing(user, ctx);
-                    }
-                    return LogtoAnswers.refusal(user.id(), response, action(), false);
-                }));
+                .compose(response -> LogtoAnswers.removal(ctx, user, response, action(), Map.of("name", c.getName()))));
     }
 }

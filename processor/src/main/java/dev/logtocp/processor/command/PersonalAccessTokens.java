@@ -23,15 +23,8 @@ final class PersonalAccessTokens {
 
     /** The user's tokens by name, or empty when the user does not exist. */
     static Future<Optional<Map<String, TokenFacts>>> list(ResolvedUser user, ExecutionContext ctx) {
-        return ctx.logto().get("user.pat.list", user.path() + "/personal-access-tokens", Map.of()).map(response -> {
-            if (response.status() == 404) {
-                return Optional.empty();
-            }
-            if (response.status() != 200) {
-                throw response.toException("user.pat.list");
-            }
-            return Optional.of(facts(response));
-        });
+        return ctx.logto().get("user.pat.list", user.path() + "/personal-access-tokens", Map.of())
+                .map(response -> LogtoAnswers.found(response, "user.pat.list").map(PersonalAccessTokens::facts));
     }
 
     private static Map<String, TokenFacts> facts(LogtoResponse response) {

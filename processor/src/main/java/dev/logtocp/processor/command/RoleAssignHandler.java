@@ -4,6 +4,7 @@ import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.commands.RoleAssign;
 import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
+import dev.logtocp.processor.logto.LogtoResponse;
 import dev.logtocp.processor.security.RoleEffects;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -15,7 +16,10 @@ import java.util.Optional;
 
 /**
  * {@code POST /api/users/{id}/roles}. Naturally idempotent: Logto answers 201 with {@code addedRoleIds: []} when
- * the user already has the roles, so a replay changes nothing and still SUCCEEDS.
+ * the user already has the roles, so a replay changes nothing and still SUCCEEDS. Refusals are read as every user
+ * command reads them ({@link LogtoAnswers#refusal}): a missing role 404 {@code entity.not_exists_with_id} and a
+ * machine-to-machine role 422 {@code user.invalid_role_type} end FAILED with that code, a missing user
+ * {@code user_not_found}.
  */
 public final class RoleAssignHandler implements CommandHandler<RoleAssign> {
 
@@ -60,21 +64,16 @@ public final class RoleAssignHandler implements CommandHandler<RoleAssign> {
         return ctx.users().resolve(c.getUser()).compose(user -> {
             JsonObject body = new JsonObject().put("roleIds", new JsonArray(List.copyOf(c.getRoleIds())));
             return ctx.logto().write(action(), HttpMethod.POST, user.path() + "/roles", null, body, ctx.idempotencyKey())
-                    .map(response -> {
-                        if (response.status() == 201 || response.status() == 200) {
-                            JsonArray added = response.json().getJsonArray("addedRoleIds", new JsonArray());
-                            return HandlerResult.succeeded(user.id(), Map.of("addedRoleIds", String.join(",", added.stream().map(Object::toString).toList())));
-                        }
-                        String code = response.errorCode().orElse("http_" + response.status());
-                        if (response.status() == 404 && code.equals("entity.not_found")) {
-                            return HandlerResult.failed(user.id(), UserResolver.USER_NOT_FOUND, "no user with that id", 404);
-                        }
-                        if (response.status() == 400 || response.status() == 404 || response.status() == 422) {
-                            return HandlerResult.failed(user.id(), code, response.errorMessage().orElse(null), response.status());
-                        }
-                        throw response.toException(action());
-                    });
+                    .compose(response -> response.isSuccess()
+                            ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("addedRoleIds", added(response))))
+                            : LogtoAnswers.refusal(user.id(), response, action(), false));
         });
+    }
+
+    /** The roles this call gave the user now ({@code []} when it had them all already). */
+    private static String added(LogtoResponse response) {
+        JsonArray added = response.json().getJsonArray("addedRoleIds", new JsonArray());
+        return String.join(",", added.stream().map(Object::toString).toList());
     }
 
     @Override

@@ -80,10 +80,8 @@ public final class RolesReplaceHandler implements CommandHandler<RolesReplace> {
                         ? Future.succeededFuture(refused.get())
                         : ctx.logto()
                                 .write(action(), HttpMethod.PUT, user.path() + "/roles", null, body, ctx.idempotencyKey())
-                                .compose(response -> response.isSuccess()
-                                        ? Future.succeededFuture(HandlerResult.succeeded(user.id(),
-                                                Map.of("roleIds", String.join(",", roleIds))))
-                                        : LogtoAnswers.refusal(user.id(), response, action(), false))));
+                                .compose(response -> LogtoAnswers.applied(user.id(), response, action(),
+                                        Map.of("roleIds", String.join(",", roleIds)), false))));
     }
 
     /** The FAILED result for the first role that is missing or not a user role, or empty when all are assignable. */
@@ -94,15 +92,13 @@ public final class RolesReplaceHandler implements CommandHandler<RolesReplace> {
                 .toList();
         return Future.all(lookups).map(all -> {
             for (int i = 0; i < distinct.size(); i++) {
-                LogtoResponse response = lookups.get(i).result();
-                if (response.status() == 404) {
-                    return Optional.of(HandlerResult.failed(userId, response.errorCode().orElse("entity.not_exists_with_id"),
+                LogtoResponse answer = lookups.get(i).result();
+                Optional<LogtoResponse> role = LogtoAnswers.found(answer, "role.get");
+                if (role.isEmpty()) {
+                    return Optional.of(HandlerResult.failed(userId, answer.errorCode().orElse("entity.not_exists_with_id"),
                             "no role with id " + distinct.get(i), 404));
                 }
-                if (!response.isSuccess()) {
-                    throw response.toException("role.get");
-                }
-                if (!"User".equals(response.json().getString("type"))) {
+                if (!"User".equals(role.get().json().getString("type"))) {
                     return Optional.of(HandlerResult.failed(userId, "user.invalid_role_type",
                             "role " + distinct.get(i) + " is a machine-to-machine role, which a user cannot have", 422));
                 }

@@ -66,7 +66,7 @@ public final class SessionRevokeHandler implements CommandHandler<SessionRevoke>
                     if (response.isSuccess()) {
                         return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()));
                     }
-                    if (response.status() == 404 && SESSION_NOT_FOUND.equals(response.errorCode().orElse(null))) {
+                    if (LogtoAnswers.refusedWith(response, 404, SESSION_NOT_FOUND)) {
                         return notFoundByUid(ctx, user, c.getSessionId(), query);
                     }
                     return LogtoAnswers.refusal(user.id(), response, action(), false);
@@ -92,17 +92,15 @@ public final class SessionRevokeHandler implements CommandHandler<SessionRevoke>
                 return Future.succeededFuture(LogtoAnswers.userNotFound(user.id()));
             }
             return ctx.logto().get("user.sessions.list", user.path() + "/sessions", Map.of()).compose(list -> {
-                if (list.status() != 200) {
-                    return Future.failedFuture(list.toException("user.sessions.list"));
-                }
-                Optional<String> uid = uidOfJti(list.json().getJsonArray("sessions", new JsonArray()), sessionId);
+                JsonArray sessions = LogtoAnswers.ok(list, "user.sessions.list").json().getJsonArray("sessions", new JsonArray());
+                Optional<String> uid = uidOfJti(sessions, sessionId);
                 if (uid.isEmpty()) {
                     return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of(
                             "alreadyApplied", "true", "sessionActive", "false")));
                 }
+                // The jti's session, by its uid: a 404 now means it ended meanwhile, which is what was asked.
                 return revoke(ctx, user, uid.get(), query, ctx.idempotencyKey() + ":uid").compose(response -> {
-                    if (response.isSuccess() || (response.status() == 404
-                            && SESSION_NOT_FOUND.equals(response.errorCode().orElse(null)))) {
+                    if (response.isSuccess() || LogtoAnswers.refusedWith(response, 404, SESSION_NOT_FOUND)) {
                         return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of(
                                 "sessionIdKind", "jti", "sessionUid", uid.get())));
                     }

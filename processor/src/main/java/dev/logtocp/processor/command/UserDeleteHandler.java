@@ -55,15 +55,8 @@ public final class UserDeleteHandler implements CommandHandler<UserDelete> {
         return ctx.users().resolve(c.getUser())
                 .compose(user -> ctx.logto()
                         .write(action(), HttpMethod.DELETE, user.path(), null, null, ctx.idempotencyKey())
-                        .compose(response -> {
-                            if (response.isSuccess()) {
-                                return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()));
-                            }
-                            if (response.status() == 404) {
-                                return Future.succeededFuture(HandlerResult.succeeded(user.id(), LogtoAnswers.ALREADY_APPLIED));
-                            }
-                            return LogtoAnswers.refusal(user.id(), response, action(), false);
-                        }))
+                        .compose(response -> LogtoAnswers.goneOn404(user.id(), response, null, Map.of(),
+                                refused -> LogtoAnswers.refusal(user.id(), refused, action(), false))))
                 .recover(error -> error instanceof CommandFailure failure && failure.code().equals(UserResolver.USER_NOT_FOUND)
                         ? Future.succeededFuture(HandlerResult.succeeded(null, LogtoAnswers.ALREADY_APPLIED))
                         : Future.failedFuture(error));

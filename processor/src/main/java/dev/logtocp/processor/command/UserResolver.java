@@ -1,7 +1,7 @@
 package dev.logtocp.processor.command;
 
 import dev.logtocp.commands.UserRef;
-import dev.logtocp.processor.logto.LogtoClient;
+import dev.logtocp.processor.logto.LogtoCalls;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import dev.logtocp.processor.idempotency.ReferenceMap;
@@ -20,7 +20,7 @@ import java.util.Optional;
 public final class UserResolver {
     public static final String USER_NOT_FOUND = "user_not_found";
 
-    private final LogtoClient logto;
+    private final LogtoCalls logto;
     private final ReferenceMap references;
     private final int partition;
 
@@ -28,7 +28,7 @@ public final class UserResolver {
      * @param references externalId mappings of the partitions this instance owns
      * @param partition  the command's partition: its externalIds live in the same partition of the references topic
      */
-    public UserResolver(LogtoClient logto, ReferenceMap references, int partition) {
+    public UserResolver(LogtoCalls logto, ReferenceMap references, int partition) {
         this.logto = logto;
         this.references = references;
         this.partition = partition;
@@ -52,15 +52,8 @@ public final class UserResolver {
 
     /** Confirms that a user id exists, for operations whose 404 cannot tell "gone" from "never existed". */
     public Future<Boolean> exists(String userId) {
-        return logto.get("user.get", "/api/users/" + PathSegments.encode(userId), Map.of()).map(response -> {
-            if (response.status() == 200) {
-                return true;
-            }
-            if (response.status() == 404) {
-                return false;
-            }
-            throw response.toException("user.get");
-        });
+        return logto.get("user.get", "/api/users/" + PathSegments.encode(userId), Map.of())
+                .map(response -> LogtoAnswers.found(response, "user.get").isPresent());
     }
 
     private Future<ResolvedUser> search(String field, UserRef ref) {
@@ -70,10 +63,7 @@ public final class UserResolver {
                 "isCaseSensitive", "true",
                 "page_size", "2");
         return logto.get("user.search", "/api/users", query).map(response -> {
-            if (response.status() != 200) {
-                throw response.toException("user.search");
-            }
-            JsonArray users = response.jsonArray();
+            JsonArray users = LogtoAnswers.ok(response, "user.search").jsonArray();
             if (users.isEmpty()) {
                 throw new CommandFailure(USER_NOT_FOUND, "no user with that " + field, null);
             }

@@ -5,9 +5,11 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import dev.logtocp.processor.logto.LogtoResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -52,10 +54,8 @@ final class UserSweeps {
      */
     static Future<Revocation> revokeAllSessions(ExecutionContext ctx, UserResolver.ResolvedUser user, RevokeGrantsTarget grants) {
         Map<String, String> query = grants == null ? Map.of() : Map.of("revokeGrantsTarget", grantsTarget(grants));
-        return ctx.logto().get("user.sessions.list", user.path() + "/sessions", Map.of()).compose(response -> {
-            if (response.status() != 200) {
-                return Future.failedFuture(response.toException("user.sessions.list"));
-            }
+        return ctx.logto().get("user.sessions.list", user.path() + "/sessions", Map.of()).compose(answer -> {
+            LogtoResponse response = LogtoAnswers.ok(answer, "user.sessions.list");
             List<String> uids = new ArrayList<>();
             JsonArray sessions = response.json().getJsonArray("sessions", new JsonArray());
             for (int i = 0; i < sessions.size(); i++) {
@@ -74,10 +74,8 @@ final class UserSweeps {
     /** Revokes every grant of the user of the given kind ({@code ALL} or first-party only); returns how many now. */
     private static Future<Integer> revokeRemainingGrants(ExecutionContext ctx, UserResolver.ResolvedUser user, RevokeGrantsTarget target) {
         Map<String, String> query = target == RevokeGrantsTarget.ALL ? Map.of() : Map.of("appType", "firstParty");
-        return ctx.logto().get("user.grants.list", user.path() + "/grants", query).compose(response -> {
-            if (response.status() != 200) {
-                return Future.failedFuture(response.toException("user.grants.list"));
-            }
+        return ctx.logto().get("user.grants.list", user.path() + "/grants", query).compose(answer -> {
+            LogtoResponse response = LogtoAnswers.ok(answer, "user.grants.list");
             List<String> ids = new ArrayList<>();
             JsonArray list = response.json().getJsonArray("grants", new JsonArray());
             for (int i = 0; i < list.size(); i++) {
@@ -96,15 +94,13 @@ final class UserSweeps {
 
     /** Removes every MFA verification; returns how many were removed now. */
     static Future<Integer> removeAllMfa(ExecutionContext ctx, UserResolver.ResolvedUser user) {
-        return ctx.logto().get("user.mfa.list", user.path() + "/mfa-verifications", Map.of()).compose(response -> {
-            if (response.status() == 404) {
+        return ctx.logto().get("user.mfa.list", user.path() + "/mfa-verifications", Map.of()).compose(answer -> {
+            Optional<LogtoResponse> found = LogtoAnswers.found(answer, "user.mfa.list");
+            if (found.isEmpty()) {
                 return Future.failedFuture(new CommandFailure(UserResolver.USER_NOT_FOUND, "no user with that id", 404));
             }
-            if (response.status() != 200) {
-                return Future.failedFuture(response.toException("user.mfa.list"));
-            }
             List<String> ids = new ArrayList<>();
-            JsonArray verifications = response.jsonArray();
+            JsonArray verifications = found.get().jsonArray();
             for (int i = 0; i < verifications.size(); i++) {
                 String id = verifications.getJsonObject(i).getString("id");
                 if (id != null) {
@@ -121,15 +117,7 @@ final class UserSweeps {
         for (String id : ids) {
             chain = chain.compose(done -> ctx.logto()
                     .write(operation, HttpMethod.DELETE, path.apply(id), query, null, ctx.idempotencyKey() + ":" + operation + ":" + id)
-                    .map(response -> {
-                        if (response.isSuccess()) {
-                            return done + 1;
-                        }
-                        if (response.status() == 404) {
-                            return done;
-                        }
-                        throw response.toException(operation);
-                    }));
+                    .map(response -> LogtoAnswers.removedNow(response, operation) ? done + 1 : done));
         }
         return chain;
     }

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Thread-safe; never blocks; callbacks run on the caller's Vert.x context.
  */
-public final class LogtoClient {
+public final class LogtoClient implements LogtoCalls {
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
     private final Wiring wiring;
@@ -82,16 +82,12 @@ public final class LogtoClient {
         return new LogtoClient(wiring, traceparent, deadline, gate);
     }
 
-    /** A read: GET with query parameters. */
+    @Override
     public Future<LogtoResponse> get(String operation, String path, Map<String, String> query) {
         return send(operation, HttpMethod.GET, path, query, null, null, true);
     }
 
-    /**
-     * A write. {@code idempotencyKey} is mandatory: a write without one is a programming error.
-     *
-     * @param body JSON body, or null for none
-     */
+    @Override
     public Future<LogtoResponse> write(String operation, HttpMethod method, String path, Map<String, String> query,
                                        JsonObject body, String idempotencyKey) {
         if (idempotencyKey == null || idempotencyKey.isBlank()) {

@@ -161,14 +161,6 @@ class CompositeCommandsIT {
         return partnerGrant;
     }
 
-    @Test
-    void aCompositeForAnUnknownUserIdFailsWithUserNotFound() {
-        CommandOutcome outcome = stack.awaitOutcome(stack.send("ghost", SessionRevokeAll.newBuilder()
-                .setMeta(meta(unique("ghost"))).setUser(new UserRef(UserRefKind.ID, "nosuchuser99")).build()));
-
-        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.FAILED);
-        assertThat(outcome.getErrorCode()).isEqualTo("user_not_found");
-    }
 
     @Test
     void mfaResetRemovesEveryFactorThenEverySessionAndFinishesAfterFailingHalfWay() throws Exception {

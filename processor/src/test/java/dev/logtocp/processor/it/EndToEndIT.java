@@ -99,18 +99,6 @@ class EndToEndIT {
         assertThat(stack.logto.state().sessionsOf(userId)).isEmpty();
     }
 
-    @Test
-    void revokingASessionOfAMissingUserFailsWithUserNotFound() {
-        String commandId = stack.send("ghost", SessionRevoke.newBuilder()
-                .setMeta(meta(unique("revoke-ghost")))
-                .setUser(new UserRef(UserRefKind.ID, "nosuchuser12"))
-                .setSessionId("nosuchsession").build());
-
-        CommandOutcome outcome = stack.awaitOutcome(commandId);
-
-        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.FAILED);
-        assertThat(outcome.getErrorCode()).isEqualTo("user_not_found");
-    }
 
     @Test
     void aTakenUsernameFailsWithLogtosCode() {

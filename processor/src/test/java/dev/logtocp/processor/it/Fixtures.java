@@ -54,15 +54,4 @@ final class Fixtures {
         assertThat(outcome.getUserId()).isEqualTo(userId);
         assertThat(outcome.getDetails()).containsEntry("alreadyApplied", "true");
     }
-
-    /** Runs a command that must be REJECTED without any Logto request and returns the rejected field names. */
-    static java.util.List<String> assertRejectedWithoutLogtoCall(ProcessorStack stack, String key, SpecificRecord command) {
-        long before = stack.logto.state().requestCount();
-        CommandOutcome outcome = run(stack, key, command);
-        assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.REJECTED);
-        assertThat(outcome.getErrorCode()).isEqualTo("validation_failed");
-        assertThat(outcome.getAttempts()).isZero();
-        assertThat(stack.logto.state().requestCount()).isEqualTo(before);
-        return outcome.getFieldErrors().stream().map(e -> e.getField()).toList();
-    }
 }

@@ -3,7 +3,6 @@ package dev.logtocp.processor.it;
 import static dev.logtocp.processor.it.Fixtures.applied;
 import static dev.logtocp.processor.it.Fixtures.assertAlreadyApplied;
 import static dev.logtocp.processor.it.Fixtures.assertFailed;
-import static dev.logtocp.processor.it.Fixtures.assertRejectedWithoutLogtoCall;
 import static dev.logtocp.processor.it.Fixtures.byId;
 import static dev.logtocp.processor.it.Fixtures.createUser;
 import static dev.logtocp.processor.it.Fixtures.run;
@@ -80,11 +79,6 @@ class IdentityCommandsIT {
         assertThat(identities(id)).isEmpty();
     }
 
-    @Test
-    void linkingToAMissingUserFailsWithUserNotFound() {
-        assertFailed(run(stack, "ghost", IdentityLink.newBuilder().setMeta(meta(unique("il"))).setUser(byId("nosuchuser12"))
-                .setConnectorId(CONNECTOR).setConnectorDataJson("{\"code\":\"one-time\"}").build()), "user_not_found", 404);
-    }
 
     @Test
     void linkingThroughAnUnknownConnectorFailsWithConnectorNotFoundNotUserNotFound() {
@@ -100,12 +94,6 @@ class IdentityCommandsIT {
         assertThat(identities(id)).isEmpty();
     }
 
-    @Test
-    void connectorDataThatIsNotAJsonObjectIsRejectedWithoutCallingLogto() {
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", IdentityLink.newBuilder().setMeta(meta(unique("il")))
-                .setUser(byId("someone12345")).setConnectorId("").setConnectorDataJson("code=abc").build()))
-                .containsExactlyInAnyOrder("connectorId", "connectorDataJson");
-    }
 
     @Test
     void identityReplaceCreatesThenReplacesAndAReplayChangesNothing() {
@@ -141,18 +129,7 @@ class IdentityCommandsIT {
                 .setTarget("google").setSocialUserId("g-" + holder).build()), "user.identity_already_in_use", 422);
     }
 
-    @Test
-    void replacingAnIdentityOfAMissingUserFailsWithUserNotFound() {
-        assertFailed(run(stack, "ghost", IdentityReplace.newBuilder().setMeta(meta(unique("ir"))).setUser(byId("nosuchuser12"))
-                .setTarget("google").setSocialUserId("g").build()), "user_not_found", 404);
-    }
 
-    @Test
-    void aReplaceWithoutSocialUserIdOrWithBadDetailsIsRejectedWithoutCallingLogto() {
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", IdentityReplace.newBuilder().setMeta(meta(unique("ir")))
-                .setUser(byId("someone12345")).setTarget("google").setSocialUserId("").setDetailsJson("nope").build()))
-                .containsExactlyInAnyOrder("socialUserId", "detailsJson");
-    }
 
     @Test
     void identityUnlinkRemovesTheIdentityAndAReplaySucceedsAsAlreadyApplied() {
@@ -171,15 +148,5 @@ class IdentityCommandsIT {
         assertThat(applied(stack, id, "user.identity.unlink")).isEqualTo(1);
     }
 
-    @Test
-    void unlinkingFromAMissingUserFailsWithUserNotFound() {
-        assertFailed(run(stack, "ghost", IdentityUnlink.newBuilder().setMeta(meta(unique("iu"))).setUser(byId("nosuchuser12"))
-                .setTarget("github").build()), "user_not_found", 404);
-    }
 
-    @Test
-    void anUnlinkWithoutTargetIsRejectedWithoutCallingLogto() {
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", IdentityUnlink.newBuilder().setMeta(meta(unique("iu")))
-                .setUser(byId("someone12345")).setTarget("").build())).containsExactly("target");
-    }
 }

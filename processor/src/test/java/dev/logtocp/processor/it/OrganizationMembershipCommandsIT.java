@@ -3,7 +3,6 @@ package dev.logtocp.processor.it;
 import static dev.logtocp.processor.it.Fixtures.applied;
 import static dev.logtocp.processor.it.Fixtures.assertAlreadyApplied;
 import static dev.logtocp.processor.it.Fixtures.assertFailed;
-import static dev.logtocp.processor.it.Fixtures.assertRejectedWithoutLogtoCall;
 import static dev.logtocp.processor.it.Fixtures.byId;
 import static dev.logtocp.processor.it.Fixtures.byUsername;
 import static dev.logtocp.processor.it.Fixtures.createUser;
@@ -247,11 +246,4 @@ class OrganizationMembershipCommandsIT {
         assertThat(stack.logto.state().organizationsOf(id)).containsExactly(world.acme());
     }
 
-    @Test
-    void blankOrganizationIdsAreRejectedWithoutCallingLogto() {
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", add(unique("b"), byId("someone12345"), " ")))
-                .containsExactly("organizationId");
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", replace(unique("b"), byId("someone12345"), "ok", "")))
-                .containsExactly("organizationIds[1]");
-    }
 }

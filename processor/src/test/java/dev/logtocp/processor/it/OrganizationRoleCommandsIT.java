@@ -3,7 +3,6 @@ package dev.logtocp.processor.it;
 import static dev.logtocp.processor.it.Fixtures.applied;
 import static dev.logtocp.processor.it.Fixtures.assertAlreadyApplied;
 import static dev.logtocp.processor.it.Fixtures.assertFailed;
-import static dev.logtocp.processor.it.Fixtures.assertRejectedWithoutLogtoCall;
 import static dev.logtocp.processor.it.Fixtures.byId;
 import static dev.logtocp.processor.it.Fixtures.createUser;
 import static dev.logtocp.processor.it.Fixtures.run;
@@ -195,13 +194,4 @@ class OrganizationRoleCommandsIT {
         assertThat(stack.logto.state().organizationRolesOf(world.acme(), id)).containsExactly(world.member());
     }
 
-    @Test
-    void invalidRoleListsAreRejectedWithoutCallingLogto() {
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", assign(unique("b"), byId("someone12345"), world.acme())))
-                .containsExactly("organizationRoleIds");
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", replace(unique("b"), byId("someone12345"), world.acme(), " ")))
-                .containsExactly("organizationRoleIds[0]");
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", revoke(unique("b"), byId("someone12345"), "", "r")))
-                .containsExactly("organizationId");
-    }
 }

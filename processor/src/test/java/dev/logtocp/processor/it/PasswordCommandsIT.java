@@ -1,8 +1,6 @@
 package dev.logtocp.processor.it;
 
 import static dev.logtocp.processor.it.Fixtures.applied;
-import static dev.logtocp.processor.it.Fixtures.assertFailed;
-import static dev.logtocp.processor.it.Fixtures.assertRejectedWithoutLogtoCall;
 import static dev.logtocp.processor.it.Fixtures.byId;
 import static dev.logtocp.processor.it.Fixtures.byUsername;
 import static dev.logtocp.processor.it.Fixtures.createUser;
@@ -68,19 +66,7 @@ class PasswordCommandsIT {
         assertThat(applied(stack, id, "user.password.set")).isEqualTo(2);
     }
 
-    @Test
-    void settingThePasswordOfAMissingUserFailsWithUserNotFound() {
-        assertFailed(run(stack, "ghost", PasswordSet.newBuilder().setMeta(meta(unique("pw")))
-                .setUser(byId("nosuchuser12")).setPassword("whatever-1").build()), "user_not_found", 404);
-    }
 
-    @Test
-    void anEmptyOrOverlongPasswordIsRejectedWithoutCallingLogto() {
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", PasswordSet.newBuilder().setMeta(meta(unique("pw")))
-                .setUser(byId("someone12345")).setPassword("").build())).containsExactly("password");
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", PasswordSet.newBuilder().setMeta(meta(unique("pw")))
-                .setUser(byId("someone12345")).setPassword("x".repeat(257)).build())).containsExactly("password");
-    }
 
     @Test
     void userCreateImportsAPasswordDigest() {
@@ -93,12 +79,4 @@ class PasswordCommandsIT {
         assertThat(stack.logto.state().passwordMatches(outcome.getUserId(), "password")).isTrue();
     }
 
-    @Test
-    void aDigestWithoutAlgorithmOrTogetherWithAPasswordIsRejectedWithoutCallingLogto() {
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", UserCreate.newBuilder().setMeta(meta(unique("dig")))
-                .setUsername(unique("dig")).setPasswordDigest(MD5_OF_PASSWORD).build())).containsExactly("passwordAlgorithm");
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", UserCreate.newBuilder().setMeta(meta(unique("dig")))
-                .setUsername(unique("dig")).setPassword("pw-1").setPasswordDigest(MD5_OF_PASSWORD)
-                .setPasswordAlgorithm(PasswordAlgorithm.MD5).build())).containsExactly("passwordDigest");
-    }
 }

@@ -91,8 +91,4 @@ class PasswordExpirationIT {
         assertThat(applied(stack, id, "user.password.expiration")).isEqualTo(2);
     }
 
-    @Test
-    void aMissingUserFailsWithUserNotFound() {
-        assertFailed(run(stack, "ghost", expire(unique("pe"), byId("nosuchuser12"), false)), "user_not_found", 404);
-    }
 }

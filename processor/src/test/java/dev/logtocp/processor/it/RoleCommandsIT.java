@@ -3,7 +3,6 @@ package dev.logtocp.processor.it;
 import static dev.logtocp.processor.it.Fixtures.applied;
 import static dev.logtocp.processor.it.Fixtures.assertAlreadyApplied;
 import static dev.logtocp.processor.it.Fixtures.assertFailed;
-import static dev.logtocp.processor.it.Fixtures.assertRejectedWithoutLogtoCall;
 import static dev.logtocp.processor.it.Fixtures.byId;
 import static dev.logtocp.processor.it.Fixtures.byUsername;
 import static dev.logtocp.processor.it.Fixtures.createUser;
@@ -96,17 +95,7 @@ class RoleCommandsIT {
         assertThat(stack.logto.state().mutationsForUser(id)).noneMatch(m -> m.operation().equals("user.roles.replace"));
     }
 
-    @Test
-    void replacingRolesOfAMissingUserFailsWithUserNotFound() {
-        assertFailed(run(stack, "ghost", RolesReplace.newBuilder().setMeta(meta(unique("rr"))).setUser(byId("nosuchuser12"))
-                .setRoleIds(List.of()).build()), "user_not_found", 404);
-    }
 
-    @Test
-    void aReplaceWithABlankRoleIdIsRejectedWithoutCallingLogto() {
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", RolesReplace.newBuilder().setMeta(meta(unique("rr")))
-                .setUser(byId("someone12345")).setRoleIds(List.of("ok", " ")).build())).containsExactly("roleIds[1]");
-    }
 
     @Test
     void roleRevokeRemovesTheRoleAndAReplaySucceedsAsAlreadyApplied() {
@@ -128,15 +117,5 @@ class RoleCommandsIT {
         assertThat(applied(stack, id, "user.roles.remove")).isEqualTo(1);
     }
 
-    @Test
-    void revokingARoleOfAMissingUserFailsWithUserNotFound() {
-        assertFailed(run(stack, "ghost", RoleRevoke.newBuilder().setMeta(meta(unique("rv"))).setUser(byId("nosuchuser12"))
-                .setRoleId("anyrole").build()), "user_not_found", 404);
-    }
 
-    @Test
-    void aRevokeWithoutRoleIdIsRejectedWithoutCallingLogto() {
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", RoleRevoke.newBuilder().setMeta(meta(unique("rv")))
-                .setUser(byId("someone12345")).setRoleId("").build())).containsExactly("roleId");
-    }
 }

@@ -3,7 +3,6 @@ package dev.logtocp.processor.it;
 import static dev.logtocp.processor.it.Fixtures.applied;
 import static dev.logtocp.processor.it.Fixtures.assertAlreadyApplied;
 import static dev.logtocp.processor.it.Fixtures.assertFailed;
-import static dev.logtocp.processor.it.Fixtures.assertRejectedWithoutLogtoCall;
 import static dev.logtocp.processor.it.Fixtures.byId;
 import static dev.logtocp.processor.it.Fixtures.createUser;
 import static dev.logtocp.processor.it.Fixtures.run;
@@ -55,17 +54,7 @@ class SessionAndGrantCommandsIT {
         assertThat(applied(stack, id, "user.grant.revoke")).isEqualTo(1);
     }
 
-    @Test
-    void revokingAGrantOfAMissingUserFailsWithUserNotFound() {
-        assertFailed(run(stack, "ghost", GrantRevoke.newBuilder().setMeta(meta(unique("gr"))).setUser(byId("nosuchuser12"))
-                .setGrantId("nosuchgrant").build()), "user_not_found", 404);
-    }
 
-    @Test
-    void aGrantRevokeWithoutGrantIdIsRejectedWithoutCallingLogto() {
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", GrantRevoke.newBuilder().setMeta(meta(unique("gr")))
-                .setUser(byId("someone12345")).setGrantId(" ").build())).containsExactly("grantId");
-    }
 
     @Test
     void aReplayedSessionRevokeSucceedsAsAlreadyApplied() {

@@ -1,7 +1,6 @@
 package dev.logtocp.processor.it;
 
 import static dev.logtocp.processor.it.Fixtures.applied;
-import static dev.logtocp.processor.it.Fixtures.assertRejectedWithoutLogtoCall;
 import static dev.logtocp.processor.it.Fixtures.run;
 import static dev.logtocp.processor.it.ProcessorStack.meta;
 import static dev.logtocp.processor.it.ProcessorStack.pastLedger;
@@ -70,13 +69,4 @@ class UserCreateProfileIT {
         assertThat(changed.getErrorCode()).isEqualTo("idempotency_key_reuse");
     }
 
-    @Test
-    void unknownOrMistypedClaimsAreRejectedBecauseLogtoWouldDropThemSilently() {
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", UserCreate.newBuilder().setMeta(meta(unique("p")))
-                .setUsername(unique("bad")).setProfileJson("{\"givenName\":\"Ada\",\"bogus\":\"x\"}").build()))
-                .containsExactly("profileJson.bogus");
-        assertThat(assertRejectedWithoutLogtoCall(stack, "bad", UserCreate.newBuilder().setMeta(meta(unique("p")))
-                .setUsername(unique("bad")).setProfileJson("{\"givenName\":5}").build()))
-                .containsExactly("profileJson.givenName");
-    }
 }
