@@ -49,11 +49,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link CommandExecutor} on a real Vert.x instance with a scripted handler: the handler never calls Logto, so the
@@ -284,10 +288,10 @@ class CommandExecutorTest {
 
         ExecutionResult result = run(handler, command(null));
 
+        assertThat(result.toString()).as("the exception's message goes nowhere in the result").doesNotContain(CANARY);
         assertThat(result.status()).isEqualTo(OutcomeStatus.FAILED);
         assertThat(result.errorCode()).isEqualTo("internal_error");
         assertThat(result.errorMessage()).isEqualTo("IllegalStateException");
-        assertThat(result.toString()).doesNotContain(CANARY);
         assertThat(result.attempts()).isEqualTo(1);
         assertThat(handler.calls()).as("a bug is not retried").containsExactly(1);
     }
@@ -300,9 +304,9 @@ class CommandExecutorTest {
 
         ExecutionResult result = run(handler, command(null));
 
+        assertThat(result.toString()).doesNotContain(CANARY);
         assertThat(result.errorCode()).isEqualTo("internal_error");
         assertThat(result.errorMessage()).isEqualTo("IllegalArgumentException");
-        assertThat(result.toString()).doesNotContain(CANARY);
     }
 
     // ---- partition lease ----
@@ -421,6 +425,34 @@ class CommandExecutorTest {
         assertThat(result.errorMessage()).isEqualTo("Logto was unavailable until the command's deadline");
         assertThat(result.attempts()).isZero();
         assertThat(handler.calls()).isEmpty();
+    }
+
+    static Stream<Throwable> probeEndingsWithoutAVerdict() {
+        return Stream.of(new IllegalStateException("a bug in a handler"), new LogtoCapacityWaitExpired(),
+                new CallFencedException("partition revoked"));
+    }
+
+    /**
+     * A half-open breaker lets one probe through and waits for its verdict. When the probe command ends without one
+     * (a bug in its handler: internal_error; a call never sent: capacity wait expired; a revoked partition: abandoned),
+     * the executor tells the breaker nothing, the probe stays "in flight" and every later command waits for ever.
+     */
+    @Disabled("bug, not fixed here: a probe that ends without a verdict leaves the breaker HALF_OPEN for good (see report of #13)")
+    @ParameterizedTest
+    @MethodSource("probeEndingsWithoutAVerdict")
+    void probeThatEndsWithoutAVerdictDoesNotLeaveTheBreakerHalfOpenForGood(Throwable ending) throws Exception {
+        MutableClock breakerClock = new MutableClock(T0);
+        breaker = new CircuitBreaker(1, Duration.ofMinutes(1), Duration.ofMinutes(5), breakerClock);
+        breaker.onTransientFailure();
+        breakerClock.set(T0.plus(Duration.ofMinutes(2))); // half-open: the next command is the probe
+        ScriptedHandler probe = new ScriptedHandler().then(fail(ending));
+        start(probe, command(null)).handle((r, e) -> null).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(probe.calls()).containsExactly(1);
+
+        ScriptedHandler next = new ScriptedHandler().then(ok());
+        ExecutionResult result = run(next, command(null));
+
+        assertThat(result.status()).isEqualTo(OutcomeStatus.SUCCEEDED);
     }
 
     // ---- helpers ----
