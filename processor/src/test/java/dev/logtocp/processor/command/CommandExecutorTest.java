@@ -427,6 +427,27 @@ class CommandExecutorTest {
         assertThat(handler.calls()).isEmpty();
     }
 
+    @Test
+    void commandPastItsDeadlineIsNotStartedWhenTheBreakerLetsAProbeThrough() throws Exception {
+        MutableClock breakerClock = new MutableClock(T0);
+        breaker = new CircuitBreaker(1, Duration.ofMinutes(1), Duration.ofMinutes(5), breakerClock);
+        breaker.onTransientFailure();
+        ScriptedHandler handler = new ScriptedHandler().then(ok());
+
+        CompletableFuture<ExecutionResult> pending = start(handler, command(T0.plusSeconds(30)));
+        awaitContext(); // the command has started and found the breaker open
+        // Before the command asks again, its deadline passes and the breaker half-opens.
+        clock.set(T0.plusSeconds(31));
+        breakerClock.set(T0.plus(Duration.ofMinutes(2)));
+        ExecutionResult result = pending.get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        assertThat(handler.calls()).as("no call after the deadline").isEmpty();
+        assertThat(result.status()).isEqualTo(OutcomeStatus.FAILED);
+        assertThat(result.errorCode()).isEqualTo("deadline_exceeded");
+        assertThat(result.attempts()).isZero();
+        assertThat(breaker.tryAcquire()).as("the probe is left to a command that may still run").isTrue();
+    }
+
     static Stream<Throwable> probeEndingsWithoutAVerdict() {
         return Stream.of(new IllegalStateException("a bug in a handler"), new LogtoCapacityWaitExpired(),
                 new CallFencedException("partition revoked"));
