@@ -27,6 +27,7 @@ import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -301,6 +302,55 @@ class TransactionPublisherTest {
         publisher.submit(batch(0, Map.of(), record("outcome-b")));
         assertThat(publisher.awaitIdle(Duration.ofMillis(500))).as("a closed publisher commits nothing more").isFalse();
         assertThat(producer.begins).hasValue(1);
+    }
+
+    // ---- reproducers of bugs found while writing these tests (disabled: not fixed here) ----
+
+    /**
+     * After a Fatal result the publisher thread stops, but {@link TransactionPublisher#submit} still waits for it:
+     * with one batch left in the hand-over slot, the next submit blocks for ever. The command loop submits
+     * ({@code publish}) before it reads results ({@code applyResults}), so after a fencing it can hang in submit
+     * instead of stopping with the Fatal cause.
+     */
+    @Disabled("bug, not fixed here: submit blocks for ever once the publisher stopped on a Fatal result (see report of #13)")
+    @Test
+    void submitAfterTheThreadStoppedOnAFatalErrorDoesNotBlockForEver() throws Exception {
+        producer.holdCommits();
+        producer.commitTransactionException = new ProducerFencedException("fenced");
+        publisher.submit(batch(0, Map.of(), record("outcome-a")));
+        assertThat(producer.awaitCommitStarted()).isTrue();
+        publisher.submit(batch(0, Map.of(), record("outcome-b"))); // waits in the hand-over slot
+        producer.release();
+        assertThat(publisher.awaitIdle(WAIT)).isFalse();
+        assertThat(publisher.poll()).isInstanceOf(TransactionPublisher.Fatal.class);
+
+        Thread submitter = new Thread(() -> publisher.submit(batch(1, Map.of(), record("outcome-c"))), "late-submit");
+        submitter.setDaemon(true);
+        submitter.start();
+        submitter.join(WAIT.toMillis());
+        try {
+            assertThat(submitter.isAlive()).as("submit returns (or throws) once the publisher has stopped").isFalse();
+        } finally {
+            submitter.interrupt();
+        }
+    }
+
+    /**
+     * Only KafkaException is caught around a transaction. The real producer answers abortTransaction after a timed-out
+     * commitTransaction with an IllegalStateException ("the previous call to commitTransaction timed out and must be
+     * retried"): the publisher thread then dies, the batch never gets a result and the command loop is not told.
+     */
+    @Disabled("bug, not fixed here: a non-Kafka exception from the producer kills the publisher thread without a result (see report of #13)")
+    @Test
+    void exceptionOutsideKafkaExceptionStillGivesTheBatchAResult() {
+        producer.commitTransactionException = new org.apache.kafka.common.errors.TimeoutException("commit timed out");
+        producer.abortTransactionException = new IllegalStateException("previous call to commitTransaction timed out");
+        TransactionPublisher.Batch batch = batch(0, Map.of(COMMANDS_0, new OffsetAndMetadata(11)), record("outcome-a"));
+
+        publisher.submit(batch);
+
+        assertThat(publisher.awaitIdle(WAIT)).as("the batch gets a result").isTrue();
+        assertThat(publisher.poll()).isInstanceOf(TransactionPublisher.Fatal.class);
     }
 
     // ---- helpers ----
