@@ -108,13 +108,16 @@ public final class CommandExecutor {
             abandon(a);
             return;
         }
+        if (pastDeadline(a.meta())) {
+            // Checked before the breaker is asked: a command past its deadline is not started, and never takes the
+            // half-open breaker's one probe.
+            a.done().tryComplete(ExecutionResult.undecided("deadline_exceeded", breaker.isOpen()
+                    ? "Logto was unavailable until the command's deadline"
+                    : "the command's deadline passed before its next attempt", null, attempt - 1, a.startedAt(), clock.instant()));
+            return;
+        }
         if (!breaker.tryAcquire()) {
             // Logto is considered down: wait without spending an attempt, unless the deadline passes meanwhile.
-            if (pastDeadline(a.meta())) {
-                a.done().tryComplete(ExecutionResult.undecided("deadline_exceeded", "Logto was unavailable until the command's deadline",
-                        null, attempt - 1, a.startedAt(), clock.instant()));
-                return;
-            }
             later(a, Math.min(1000, breaker.retryIn().toMillis()), () -> attempt(a, attempt));
             return;
         }
