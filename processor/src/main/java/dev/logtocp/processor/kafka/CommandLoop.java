@@ -197,6 +197,14 @@ public final class CommandLoop implements Runnable {
         return dispatch.inFlight();
     }
 
+    /**
+     * The lease this instance holds for {@code tp} now, or null. Consumer thread only: tests call it from a
+     * {@code MockConsumer} poll task, to watch a revocation close the lease.
+     */
+    PartitionLease lease(TopicPartition tp) {
+        return partitions.lease(tp);
+    }
+
     /** Why the loop stopped on its own, if it did. */
     public Throwable failure() {
         return failure;
