@@ -64,6 +64,7 @@ class CommandLoopTest {
         }
 
         await("group offset " + n, () -> fx.committedOffset(P0) == n);
+        fx.awaitQuiet();
 
         List<CommandOutcome> outcomes = fx.outcomes();
         assertThat(outcomes).extracting(o -> o.getCommandId().toString())
@@ -102,6 +103,7 @@ class CommandLoopTest {
         fx.send("user-1", "c2");
 
         await("group offset 3", () -> fx.committedOffset(P0) == 3);
+        fx.awaitQuiet();
 
         List<ProducerRecord<byte[], byte[]>> dead = fx.committed(fx.kafka.deadLetterTopic());
         assertThat(dead).hasSize(1);
@@ -127,6 +129,7 @@ class CommandLoopTest {
         fx.send(P0, "user-1", "c2", "k", false);   // another payload under the same key
 
         fx.awaitOutcomes(3);
+        fx.awaitQuiet();
 
         assertThat(fx.outcomesOf("c0")).singleElement()
                 .satisfies(o -> assertThat(o.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED));
@@ -153,6 +156,7 @@ class CommandLoopTest {
         fx.send(P0, "user-2", "flaky", "k-flaky", true);
 
         await("group offset 2", () -> fx.committedOffset(P0) == 2);
+        fx.awaitQuiet();
 
         assertThat(fx.outcomesOf("refused")).singleElement().satisfies(o -> {
             assertThat(o.getStatus()).isEqualTo(OutcomeStatus.FAILED);
@@ -197,6 +201,7 @@ class CommandLoopTest {
         fx.send("user-b", "b0");   // another key is not held up by user-a
 
         fx.awaitOutcomes(n + 1);
+        fx.awaitQuiet();
 
         List<String> forA = fx.outcomes().stream().map(o -> o.getCommandId().toString())
                 .filter(id -> id.startsWith("a")).toList();
@@ -218,6 +223,7 @@ class CommandLoopTest {
         fx.send("user-2", "c2");
 
         await("group offset 3", () -> fx.committedOffset(P0) == 3);
+        fx.awaitQuiet();
 
         assertThat(fx.producer.aborts.get()).as("the failed transaction was aborted").isEqualTo(1);
         assertThat(fx.consumer.seeks).as("the consumer went back to the committed offset")

@@ -220,6 +220,34 @@ final class LoopFixture implements AutoCloseable {
         await(n + " committed outcomes", () -> outcomes().size() >= n);
     }
 
+    /**
+     * Waits until nothing is in flight and nothing more has been published for a while, so that "exactly one"
+     * assertions also see whatever would come late (a second run, a re-publication).
+     */
+    void awaitQuiet() {
+        Instant deadline = Instant.now().plus(WAIT);
+        int size = -1;
+        Instant stableSince = Instant.now();
+        while (true) {
+            int now = producer.history().size();
+            if (now != size || loop.inFlight() > 0) {
+                size = now;
+                stableSince = Instant.now();
+            } else if (Duration.between(stableSince, Instant.now()).toMillis() >= 300) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("still publishing after " + WAIT.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted");
+            }
+        }
+    }
+
     @Override
     public void close() throws Exception {
         loop.stop();
