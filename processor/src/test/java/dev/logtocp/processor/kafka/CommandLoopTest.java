@@ -294,6 +294,38 @@ class CommandLoopTest {
         await("the dropped command leaves the in-flight count", () -> fx.loop.inFlight() == 0);
     }
 
+    @Test
+    void aRevocationCancelsAPendingRetryAndTheNextAssignmentRunsTheCommandOnce() throws Exception {
+        fx = new LoopFixture(stateDir, 1_000).start(P0);
+        fx.handler.script.put("retrying", c -> Future.failedFuture(
+                new LogtoTransportException("user.suspend", new ConnectException("refused"), false)));
+        fx.send("user-1", "retrying");
+        await("a few attempts", () -> fx.handler.calls("retrying") >= 3);
+
+        AtomicBoolean revoked = new AtomicBoolean();
+        fx.consumer.schedulePollTask(() -> {
+            fx.consumer.rebalance(List.of());
+            revoked.set(true);
+        });
+        await("revocation returned", revoked::get);
+        int attempts = fx.handler.calls("retrying");
+        Thread.sleep(300);
+
+        assertThat(fx.handler.calls("retrying")).as("no attempt after the revocation").isEqualTo(attempts);
+        assertThat(fx.outcomesOf("retrying")).as("abandoned: its next owner decides it").isEmpty();
+        assertThat(fx.committedOffset(P0)).as("its offset is not committed past").isEqualTo(-1);
+        await("the abandoned command leaves the in-flight count", () -> fx.loop.inFlight() == 0);
+
+        // Assigned again (the next owner is this instance): read again from the committed position, run once.
+        fx.handler.script.remove("retrying");
+        fx.consumer.schedulePollTask(() -> fx.consumer.rebalance(List.of(P0)));
+        await("group offset 1", () -> fx.committedOffset(P0) == 1);
+        fx.awaitQuiet();
+        assertThat(fx.outcomesOf("retrying")).singleElement()
+                .satisfies(o -> assertThat(o.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED));
+        assertThat(fx.handler.calls("retrying")).isEqualTo(attempts + 1);
+    }
+
     private static List<String> ids(String prefix, int n) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
