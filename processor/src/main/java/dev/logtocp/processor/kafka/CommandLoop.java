@@ -161,12 +161,15 @@ public final class CommandLoop implements Runnable {
             }
             drainOnShutdown();
         } catch (OutcomeBatcher.FatalPublishException e) {
-            failure = e.getCause();
-            LOGGER.atError().addKeyValue("error", e.getCause().getClass().getSimpleName())
-                    .log("stopping: this instance can no longer publish; another instance owns its partitions");
+            cannotPublish(e);
         } catch (RuntimeException | Error e) {
-            failure = e;
-            LOGGER.atError().addKeyValue("error", e.toString()).setCause(e).log("command loop failed");
+            if (e.getCause() instanceof OutcomeBatcher.FatalPublishException fatal) {
+                // KafkaConsumer wraps what a rebalance listener throws: the revocation's flush met the fenced producer.
+                cannotPublish(fatal);
+            } else {
+                failure = e;
+                LOGGER.atError().addKeyValue("error", e.toString()).setCause(e).log("command loop failed");
+            }
         } finally {
             ticker.interrupt();
             // Before anything closes: work still running must make no further call and build no output.
@@ -175,6 +178,12 @@ public final class CommandLoop implements Runnable {
             closeQuietly();
             stopped.countDown();
         }
+    }
+
+    private void cannotPublish(OutcomeBatcher.FatalPublishException e) {
+        failure = e.getCause();
+        LOGGER.atError().addKeyValue("error", e.getCause().getClass().getSimpleName())
+                .log("stopping: this instance can no longer publish; another instance owns its partitions");
     }
 
     /** Asks the loop to drain in-flight work (up to the shutdown timeout), publish it, and stop. Any thread. */
