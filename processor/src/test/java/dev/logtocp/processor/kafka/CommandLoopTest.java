@@ -261,6 +261,21 @@ class CommandLoopTest {
     }
 
     @Test
+    void aProducerFencedWhileARevocationPublishesStopsTheLoopWithTheFencingAsItsFailure() throws Exception {
+        start(3);
+        fx.handler.script.put("slow", c -> fx.handler.succeedAfter(300));
+        fx.send("user-1", "slow");
+        await("slow started", () -> fx.handler.calls("slow") == 1);
+        fx.producer.fenceProducer();
+        // The revocation waits for "slow" and publishes it: that transaction finds the producer fenced.
+        fx.consumer.schedulePollTask(() -> fx.consumer.rebalance(List.of()));
+
+        assertThat(fx.loop.awaitStopped(LoopFixture.WAIT)).as("the loop stops by itself").isTrue();
+        assertThat(fx.loop.failure()).isInstanceOf(ProducerFencedException.class);
+        assertThat(fx.outcomes()).isEmpty();
+    }
+
+    @Test
     void aRevocationPublishesFinishedWorkBeforeReturningAndNothingOfThePartitionStartsAfterIt() throws Exception {
         start(3);
         fx.handler.script.put("slow", c -> fx.handler.succeedAfter(300));

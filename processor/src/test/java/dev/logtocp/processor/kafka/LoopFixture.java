@@ -79,8 +79,11 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -405,11 +408,21 @@ final class LoopFixture implements AutoCloseable {
             return committed(partitions);
         }
 
-        /** As a broker does: a newly assigned partition is read from the group's committed offset. */
+        /**
+         * As a broker does: a newly assigned partition is read from the group's committed offset. As
+         * {@code KafkaConsumer} does (and {@code MockConsumer} does not): an exception of the rebalance listener
+         * comes out of {@code poll} wrapped in a {@link KafkaException}.
+         */
         @Override
         public synchronized void rebalance(Collection<TopicPartition> newAssignment) {
             Set<TopicPartition> before = Set.copyOf(assignment());
-            super.rebalance(newAssignment);
+            try {
+                super.rebalance(newAssignment);
+            } catch (WakeupException | InterruptException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new KafkaException("User rebalance callback throws an error", e);
+            }
             for (TopicPartition tp : newAssignment) {
                 OffsetAndMetadata offset = group.get(tp);
                 if (!before.contains(tp) && offset != null) {
