@@ -146,6 +146,23 @@ class CommandLoopTest {
     }
 
     @Test
+    void aRecordTheRegistryCannotDecodeYetHoldsItsPartitionAndIsReadAgainAfterTheBackoff() {
+        start(3);
+        fx.registryDown.put("late", new java.util.concurrent.atomic.AtomicInteger(1));
+        fx.send("user-0", "c0");
+        fx.send("user-1", "late");
+        fx.send("user-2", "c2");   // another key, but behind "late" in the partition
+
+        await("group offset 3", () -> fx.committedOffset(P0) == 3);
+        fx.awaitQuiet();
+
+        assertThat(fx.decodes.stream().filter("late"::equals).count()).as("decoded again after the backoff").isEqualTo(2);
+        assertThat(fx.handler.started).as("nothing after it in its partition ran first").containsExactly("c0", "late", "c2");
+        assertThat(fx.committed(fx.kafka.deadLetterTopic())).as("not a poison record").isEmpty();
+        assertThat(fx.outcomes()).extracting(o -> o.getCommandId().toString()).containsExactly("c0", "late", "c2");
+    }
+
+    @Test
     void aRefusalByLogtoIsRememberedAndExhaustedRetriesAreDeadLetteredButNotRemembered() {
         start(3);
         fx.handler.script.put("refused", c -> Future.succeededFuture(

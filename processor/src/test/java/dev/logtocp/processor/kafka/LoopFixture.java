@@ -110,6 +110,10 @@ final class LoopFixture implements AutoCloseable {
     final TxProducer producer = new TxProducer(group);
     final StubHandler handler = new StubHandler(vertx);
     final Map<String, SpecificRecord> payloads = new ConcurrentHashMap<>();
+    /** Command ids whose next n decodes find the schema registry unreachable. */
+    final Map<String, AtomicInteger> registryDown = new ConcurrentHashMap<>();
+    /** Every decode attempt, by command id (the record's bytes). */
+    final List<String> decodes = new CopyOnWriteArrayList<>();
     final ProcessorMetrics metrics = new ProcessorMetrics();
     final IdempotencyLedger ledger;
     final CommandLoop loop;
@@ -153,7 +157,14 @@ final class LoopFixture implements AutoCloseable {
         Context scheduler = vertx.getOrCreateContext();
         List<Context> execution = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext());
         Deserializer<Object> commands = (topic, bytes) -> {
-            SpecificRecord command = payloads.get(new String(bytes, StandardCharsets.UTF_8));
+            String id = new String(bytes, StandardCharsets.UTF_8);
+            decodes.add(id);
+            AtomicInteger down = registryDown.get(id);
+            if (down != null && down.getAndDecrement() > 0) {
+                // How a drop-in deserializer says the registry is unreachable: an IOException cause.
+                throw new SerializationException("registry unreachable", new IOException("connection refused"));
+            }
+            SpecificRecord command = payloads.get(id);
             if (command == null) {
                 throw new SerializationException("not a test payload");
             }
