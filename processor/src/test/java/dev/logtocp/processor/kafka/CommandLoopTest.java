@@ -14,6 +14,8 @@ import dev.logtocp.processor.command.HandlerResult;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
 import dev.logtocp.processor.logto.LogtoTransportException;
 import dev.logtocp.processor.ownership.PartitionLease;
+import dev.logtocp.processor.security.IssuerPolicy;
+import dev.logtocp.processor.security.PolicyStore;
 import dev.logtocp.schema.wire.WireFormat;
 import io.vertx.core.Future;
 import java.net.ConnectException;
@@ -160,6 +162,26 @@ class CommandLoopTest {
         assertThat(fx.handler.started).as("nothing after it in its partition ran first").containsExactly("c0", "late", "c2");
         assertThat(fx.committed(fx.kafka.deadLetterTopic())).as("not a poison record").isEmpty();
         assertThat(fx.outcomes()).extracting(o -> o.getCommandId().toString()).containsExactly("c0", "late", "c2");
+    }
+
+    @Test
+    void aCommandTheIssuerPolicyRefusesIsRejectedInItsPlaceWithoutReachingTheHandlerOrTheLedger() {
+        fx = new LoopFixture(stateDir, 3, PolicyStore.fixed(IssuerPolicy.parse(
+                "{\"defaultIssuer\": \"deny\", \"issuers\": {\"svc\": {\"commands\": [\"*\"]}}}"))).start(P0);
+        fx.send(P0, "user-1", "c0", "k0", true);
+        fx.send(P0, "user-1", "c1", "k1", true, "intruder");
+        fx.send(P0, "user-1", "c2", "k2", true);
+
+        await("group offset 3", () -> fx.committedOffset(P0) == 3);
+        fx.awaitQuiet();
+
+        assertThat(fx.outcomes()).extracting(o -> o.getCommandId().toString()).containsExactly("c0", "c1", "c2");
+        assertThat(fx.outcomesOf("c1")).singleElement().satisfies(o -> {
+            assertThat(o.getStatus()).isEqualTo(OutcomeStatus.REJECTED);
+            assertThat(o.getErrorCode()).isEqualTo("not_authorized");
+        });
+        assertThat(fx.handler.started).containsExactly("c0", "c2");
+        assertThat(fx.committed(fx.kafka.ledgerTopic())).as("a refusal is not remembered").hasSize(2);
     }
 
     @Test

@@ -98,6 +98,9 @@ class ConsumptionPausesTest {
         clock.advance(Duration.ofSeconds(2));
         pauses.resumeDueDecodes(held);
         assertThat(consumer.paused()).as("backpressure still holds everything").containsExactlyInAnyOrder(P0, P1);
+
+        pauses.apply(0, false);
+        assertThat(consumer.paused()).as("the backoff ended meanwhile: the release resumes P0 too").isEmpty();
     }
 
     @Test

@@ -120,10 +120,11 @@ final class LoopFixture implements AutoCloseable {
     private final Thread thread;
 
     LoopFixture(Path stateDir, int maxAttempts) {
-        this(stateDir, maxAttempts, true);
+        this(stateDir, maxAttempts, PolicyStore.allowAll());
     }
 
-    LoopFixture(Path stateDir, int maxAttempts, boolean commitBarrier) {
+    LoopFixture(Path stateDir, int maxAttempts, PolicyStore policies) {
+        boolean commitBarrier = true;   // COMMIT_BARRIER, the default
         Clock clock = Clock.systemUTC();
         EngineSettings engine = new EngineSettings(16, 1000, maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5),
                 1 << 20, Duration.ofMillis(5), Duration.ofSeconds(5), Duration.ofDays(7), 2, stateDir, commitBarrier);
@@ -173,7 +174,7 @@ final class LoopFixture implements AutoCloseable {
         loop = new CommandLoop(
                 new CommandLoop.Clients(consumer, producer, AVRO_WRITE, commands),
                 new CommandLoop.Execution(new HandlerRegistry(List.of(handler)),
-                        new CommandGate(PolicyStore.allowAll()), executor, scheduler, execution, breaker),
+                        new CommandGate(policies), executor, scheduler, execution, breaker),
                 new CommandLoop.Stores(ledger, references, restorer),
                 new CommandLoop.Settings(kafka, engine),
                 new CommandLoop.Ownership(new OwnershipGate(Duration.ofSeconds(60), System::nanoTime),
@@ -194,9 +195,14 @@ final class LoopFixture implements AutoCloseable {
     /** Publishes a UserSuspend command to the command topic; its bytes are its command id. */
     ConsumerRecord<byte[], byte[]> send(TopicPartition tp, String recordKey, String commandId, String idempotencyKey,
                                         boolean suspended) {
+        return send(tp, recordKey, commandId, idempotencyKey, suspended, ISSUER);
+    }
+
+    ConsumerRecord<byte[], byte[]> send(TopicPartition tp, String recordKey, String commandId, String idempotencyKey,
+                                        boolean suspended, String issuer) {
         UserSuspend command = UserSuspend.newBuilder()
                 .setMeta(CommandMeta.newBuilder().setCommandId(commandId).setIdempotencyKey(idempotencyKey)
-                        .setIssuer(ISSUER).setIssuedAt(Instant.parse("2026-12-01T12:00:00Z")).build())
+                        .setIssuer(issuer).setIssuedAt(Instant.parse("2026-12-01T12:00:00Z")).build())
                 .setUser(UserRef.newBuilder().setKind(UserRefKind.ID).setValue("u-" + recordKey).build())
                 .setSuspended(suspended).build();
         payloads.put(commandId, command);
