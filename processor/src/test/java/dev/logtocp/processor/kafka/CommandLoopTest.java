@@ -35,6 +35,8 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The engine loop end to end on Kafka's mock clients ({@link LoopFixture}): what the transactions committed, the
@@ -227,9 +229,10 @@ class CommandLoopTest {
         assertThat(header(dead.getFirst(), DeadLetterHeaders.OFFSET)).isEqualTo("1");
     }
 
-    @Test
-    void commandsOfOneKeyRunOneAtATimeAndTheirOutcomesAreCommittedInOffsetOrder() {
-        start(3);
+    @ParameterizedTest(name = "commit barrier {0}")
+    @ValueSource(booleans = {true, false})
+    void commandsOfOneKeyRunOneAtATimeAndTheirOutcomesAreCommittedInOffsetOrder(boolean commitBarrier) {
+        fx = new LoopFixture(stateDir, 3, PolicyStore.allowAll(), commitBarrier).start(P0);
         // Each later command would finish sooner than the one before it if they overlapped.
         int n = 5;
         for (int i = 0; i < n; i++) {

@@ -124,7 +124,10 @@ final class LoopFixture implements AutoCloseable {
     }
 
     LoopFixture(Path stateDir, int maxAttempts, PolicyStore policies) {
-        boolean commitBarrier = true;   // COMMIT_BARRIER, the default
+        this(stateDir, maxAttempts, policies, true);
+    }
+
+    LoopFixture(Path stateDir, int maxAttempts, PolicyStore policies, boolean commitBarrier) {
         Clock clock = Clock.systemUTC();
         EngineSettings engine = new EngineSettings(16, 1000, maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5),
                 1 << 20, Duration.ofMillis(5), Duration.ofSeconds(5), Duration.ofDays(7), 2, stateDir, commitBarrier);
