@@ -160,12 +160,15 @@ public final class CommandLoop implements Runnable {
             }
             drainOnShutdown();
         } catch (OutcomeBatcher.FatalPublishException e) {
-            failure = e.getCause();
-            LOGGER.atError().addKeyValue("error", e.getCause().getClass().getSimpleName())
-                    .log("stopping: this instance can no longer publish; another instance owns its partitions");
+            cannotPublish(e);
         } catch (RuntimeException | Error e) {
-            failure = e;
-            LOGGER.atError().addKeyValue("error", e.toString()).setCause(e).log("command loop failed");
+            if (e.getCause() instanceof OutcomeBatcher.FatalPublishException fatal) {
+                // KafkaConsumer wraps what a rebalance listener throws: the revocation's flush met the fenced producer.
+                cannotPublish(fatal);
+            } else {
+                failure = e;
+                LOGGER.atError().addKeyValue("error", e.toString()).setCause(e).log("command loop failed");
+            }
         } finally {
             ticker.interrupt();
             // Before anything closes: work still running must make no further call and build no output.
@@ -174,6 +177,12 @@ public final class CommandLoop implements Runnable {
             closeQuietly();
             stopped.countDown();
         }
+    }
+
+    private void cannotPublish(OutcomeBatcher.FatalPublishException e) {
+        failure = e.getCause();
+        LOGGER.atError().addKeyValue("error", e.getCause().getClass().getSimpleName())
+                .log("stopping: this instance can no longer publish; another instance owns its partitions");
     }
 
     /** Asks the loop to drain in-flight work (up to the shutdown timeout), publish it, and stop. Any thread. */
@@ -194,6 +203,14 @@ public final class CommandLoop implements Runnable {
     /** Commands read and not yet finished (queued or executing). */
     public int inFlight() {
         return dispatch.inFlight();
+    }
+
+    /**
+     * The lease this instance holds for {@code tp} now, or null. Consumer thread only: tests call it from a
+     * {@code MockConsumer} poll task, to watch a revocation close the lease.
+     */
+    PartitionLease lease(TopicPartition tp) {
+        return partitions.lease(tp);
     }
 
     /** Why the loop stopped on its own, if it did. */
