@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.spec.MGF1ParameterSpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -88,7 +89,7 @@ public final class PasswordResetHandler implements CommandHandler<PasswordReset>
                 return Future.failedFuture(new CommandFailure("encryption_failed", "could not encrypt for the issuer's key", null));
             }
             JsonObject body = new JsonObject().put("password", new String(password));
-            java.util.Arrays.fill(password, '\0');
+            Arrays.fill(password, '\0');
             return ctx.logto().write("user.password.set", HttpMethod.PATCH, user.path() + "/password", null, body,
                     ctx.idempotencyKey() + ":set").compose(response -> {
                         if (!response.isSuccess()) {
@@ -128,7 +129,7 @@ public final class PasswordResetHandler implements CommandHandler<PasswordReset>
         try {
             return Base64.getEncoder().encodeToString(cipher.doFinal(plain));
         } finally {
-            java.util.Arrays.fill(plain, (byte) 0);
+            Arrays.fill(plain, (byte) 0);
         }
     }
 }

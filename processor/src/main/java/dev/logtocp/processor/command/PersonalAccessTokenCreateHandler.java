@@ -7,6 +7,7 @@ import dev.logtocp.outcomes.FieldError;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ public final class PersonalAccessTokenCreateHandler implements CommandHandler<Pe
     private static Map<String, String> facts(String name, Long expiresAt, boolean alreadyApplied) {
         Map<String, String> details = new HashMap<>();
         details.put("name", name);
-        details.put("expiresAt", expiresAt == null ? "never" : java.time.Instant.ofEpochMilli(expiresAt).toString());
+        details.put("expiresAt", expiresAt == null ? "never" : Instant.ofEpochMilli(expiresAt).toString());
         if (alreadyApplied) {
             details.put("alreadyApplied", "true");
         }
