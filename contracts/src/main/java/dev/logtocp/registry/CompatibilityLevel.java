@@ -55,15 +55,15 @@ enum CompatibilityLevel {
         List<Schema> against = transitive ? previous : List.of(previous.get(previous.size() - 1));
         for (Schema old : against) {
             if (newReadsOld) {
-                Optional<String> problem = check(candidate, old, "new schema cannot read data written with an "
-                        + "earlier one");
+                Optional<String> problem =
+                        check(candidate, old, "new schema cannot read data written with an " + "earlier one");
                 if (problem.isPresent()) {
                     return problem;
                 }
             }
             if (oldReadsNew) {
-                Optional<String> problem = check(old, candidate, "an earlier schema cannot read data written "
-                        + "with the new one");
+                Optional<String> problem =
+                        check(old, candidate, "an earlier schema cannot read data written " + "with the new one");
                 if (problem.isPresent()) {
                     return problem;
                 }
@@ -73,12 +73,15 @@ enum CompatibilityLevel {
     }
 
     private static Optional<String> check(Schema reader, Schema writer, String summary) {
-        var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
+        var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
+                .getResult();
         if (result.getCompatibility() == SchemaCompatibilityType.COMPATIBLE) {
             return Optional.empty();
         }
-        String detail = result.getIncompatibilities().stream().findFirst()
-                .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")").orElse("");
+        String detail = result.getIncompatibilities().stream()
+                .findFirst()
+                .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")")
+                .orElse("");
         return Optional.of(summary + (detail.isEmpty() ? "" : ": " + detail));
     }
 }

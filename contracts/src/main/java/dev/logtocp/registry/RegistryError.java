@@ -40,8 +40,11 @@ final class RegistryError extends RuntimeException {
     }
 
     static RegistryError invalidVersion(String version) {
-        return new RegistryError(422, 42202, "The specified version '" + version + "' is not a valid version id. "
-                + "Allowed values are between [1, 2^31-1] and the string \"latest\"");
+        return new RegistryError(
+                422,
+                42202,
+                "The specified version '" + version + "' is not a valid version id. "
+                        + "Allowed values are between [1, 2^31-1] and the string \"latest\"");
     }
 
     static RegistryError invalidCompatibility(String level) {
@@ -49,8 +52,11 @@ final class RegistryError extends RuntimeException {
     }
 
     static RegistryError incompatible(String subject, String detail) {
-        return new RegistryError(409, 409, "Schema being registered is incompatible with an earlier schema for "
-                + "subject \"" + subject + "\": " + detail);
+        return new RegistryError(
+                409,
+                409,
+                "Schema being registered is incompatible with an earlier schema for " + "subject \"" + subject + "\": "
+                        + detail);
     }
 
     static RegistryError badRequest(String detail) {

@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param kafkaProperties  extra Kafka client properties (security settings and the like), applied to the
  *                         admin, producer and consumer
  */
-public record RegistryServerConfig(String bootstrapServers, String host, int port, String topic,
-                                   Map<String, String> kafkaProperties) {
+public record RegistryServerConfig(
+        String bootstrapServers, String host, int port, String topic, Map<String, String> kafkaProperties) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final String DEFAULT_TOPIC = "_schemas";

@@ -16,12 +16,10 @@ import java.util.TreeMap;
 final class RegistryState {
 
     /** One version of one subject. */
-    record Version(String subject, int version, int id) {
-    }
+    record Version(String subject, int version, int id) {}
 
     /** A stored schema: the text first registered with this id and its parsing canonical form. */
-    record Stored(int id, String text, String canonical) {
-    }
+    record Stored(int id, String text, String canonical) {}
 
     private final Map<Integer, Stored> byId = new HashMap<>();
     private final Map<String, Integer> idByCanonical = new HashMap<>();

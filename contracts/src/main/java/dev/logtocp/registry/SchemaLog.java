@@ -55,7 +55,10 @@ final class SchemaLog implements AutoCloseable {
     static SchemaLog open(RegistryServerConfig config, RegistryState state) {
         ensureTopic(config);
         int replayed = replay(config, state);
-        LOGGER.atInfo().addKeyValue("records", replayed).addKeyValue("topic", config.topic()).log("schema registry restored");
+        LOGGER.atInfo()
+                .addKeyValue("records", replayed)
+                .addKeyValue("topic", config.topic())
+                .log("schema registry restored");
         Map<String, Object> props = baseProps(config);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -64,10 +67,17 @@ final class SchemaLog implements AutoCloseable {
     }
 
     void appendSchema(String subject, int version, int id, String text) {
-        ObjectNode key = JSON.createObjectNode().put("keytype", "SCHEMA").put("subject", subject)
-                .put("version", version).put("magic", 1);
-        ObjectNode value = JSON.createObjectNode().put("subject", subject).put("version", version).put("id", id)
-                .put("schema", text).put("deleted", false);
+        ObjectNode key = JSON.createObjectNode()
+                .put("keytype", "SCHEMA")
+                .put("subject", subject)
+                .put("version", version)
+                .put("magic", 1);
+        ObjectNode value = JSON.createObjectNode()
+                .put("subject", subject)
+                .put("version", version)
+                .put("id", id)
+                .put("schema", text)
+                .put("deleted", false);
         send(key, value);
     }
 
@@ -100,7 +110,8 @@ final class SchemaLog implements AutoCloseable {
             if (names.contains(config.topic())) {
                 return;
             }
-            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+            int brokers =
+                    admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
             NewTopic topic = new NewTopic(config.topic(), 1, (short) Math.max(1, Math.min(3, brokers)))
                     .configs(Map.of("cleanup.policy", "compact"));
             try {
@@ -125,11 +136,12 @@ final class SchemaLog implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         TopicPartition partition = new TopicPartition(config.topic(), 0);
         int count = 0;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
+            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30))
+                    .get(partition);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (consumer.position(partition, Duration.ofSeconds(30)) < end) {
                 if (System.nanoTime() > deadline) {
@@ -157,21 +169,30 @@ final class SchemaLog implements AutoCloseable {
                         return;
                     }
                     String text = value.get("schema").asText();
-                    state.applySchema(value.get("subject").asText(), value.get("version").asInt(),
-                            value.get("id").asInt(), text, Schemas.canonical(Schemas.parse(text)));
+                    state.applySchema(
+                            value.get("subject").asText(),
+                            value.get("version").asInt(),
+                            value.get("id").asInt(),
+                            text,
+                            Schemas.canonical(Schemas.parse(text)));
                 }
                 case "CONFIG" -> {
                     JsonNode subject = key.get("subject");
-                    state.applyConfig(subject == null || subject.isNull() ? null : subject.asText(),
-                            CompatibilityLevel.parse(value.get("compatibilityLevel").asText()));
+                    state.applyConfig(
+                            subject == null || subject.isNull() ? null : subject.asText(),
+                            CompatibilityLevel.parse(
+                                    value.get("compatibilityLevel").asText()));
                 }
-                default -> LOGGER.atDebug().addKeyValue("offset", record.offset())
-                        .log("skipping record of unknown key type");
+                default ->
+                    LOGGER.atDebug().addKeyValue("offset", record.offset()).log("skipping record of unknown key type");
             }
         } catch (IOException | RuntimeException e) {
             // A bad record must not stop the registry from starting; it is skipped and reported.
-            LOGGER.atWarn().addKeyValue("topic", record.topic()).addKeyValue("offset", record.offset())
-                    .addKeyValue("error", e.toString()).log("skipping unreadable record");
+            LOGGER.atWarn()
+                    .addKeyValue("topic", record.topic())
+                    .addKeyValue("offset", record.offset())
+                    .addKeyValue("error", e.toString())
+                    .log("skipping unreadable record");
         }
     }
 

@@ -10,8 +10,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class SchemaRegistryMain {
 
-    private SchemaRegistryMain() {
-    }
+    private SchemaRegistryMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> flags = new HashMap<>();
@@ -32,7 +31,8 @@ public final class SchemaRegistryMain {
                 usage("missing value for --" + name);
                 return;
             }
-            if (!Map.of("bootstrap-servers", 1, "port", 1, "host", 1, "topic", 1).containsKey(name)) {
+            if (!Map.of("bootstrap-servers", 1, "port", 1, "host", 1, "topic", 1)
+                    .containsKey(name)) {
                 usage("unknown flag --" + name);
             }
             flags.put(name, value);
@@ -48,15 +48,21 @@ public final class SchemaRegistryMain {
             usage("--port must be a number");
             return;
         }
-        RegistryServerConfig config = new RegistryServerConfig(bootstrap,
-                flags.getOrDefault("host", RegistryServerConfig.DEFAULT_HOST), port,
-                flags.getOrDefault("topic", RegistryServerConfig.DEFAULT_TOPIC), Map.of());
+        RegistryServerConfig config = new RegistryServerConfig(
+                bootstrap,
+                flags.getOrDefault("host", RegistryServerConfig.DEFAULT_HOST),
+                port,
+                flags.getOrDefault("topic", RegistryServerConfig.DEFAULT_TOPIC),
+                Map.of());
         SchemaRegistryServer server = SchemaRegistryServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "schema-registry-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "schema-registry-shutdown"));
         System.out.println("schema registry listening on " + server.url());
         stopped.await();
     }

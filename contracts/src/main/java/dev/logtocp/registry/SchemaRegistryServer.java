@@ -58,14 +58,17 @@ public final class SchemaRegistryServer implements AutoCloseable {
         this.host = config.host();
         this.vertx = Vertx.vertx();
         try {
-            this.http = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+            this.http = vertx.createHttpServer(
+                            new HttpServerOptions().setHost(config.host()).setPort(config.port()))
                     .requestHandler(router())
                     .listen()
-                    .toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             closeQuietly();
-            throw new IllegalStateException("schema registry could not listen on " + config.host() + ":"
-                    + config.port(), e);
+            throw new IllegalStateException(
+                    "schema registry could not listen on " + config.host() + ":" + config.port(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly();
@@ -126,12 +129,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
         router.get("/schemas/ids/:id/versions").blockingHandler(handle(this::getSchemaUsages), false);
         router.post("/compatibility/subjects/:subject/versions/:version")
                 .blockingHandler(handle(this::checkCompatibility), false);
-        router.get("/config").blockingHandler(handle(ctx -> levelNode("compatibilityLevel",
-                state.globalLevel())), false);
+        router.get("/config")
+                .blockingHandler(handle(ctx -> levelNode("compatibilityLevel", state.globalLevel())), false);
         router.put("/config").blockingHandler(handle(ctx -> putConfig(ctx, null)), false);
         router.get("/config/:subject").blockingHandler(handle(this::getSubjectConfig), false);
-        router.put("/config/:subject").blockingHandler(handle(ctx -> putConfig(ctx, ctx.pathParam("subject"))),
-                false);
+        router.put("/config/:subject").blockingHandler(handle(ctx -> putConfig(ctx, ctx.pathParam("subject"))), false);
         router.route().last().handler(ctx -> reply(ctx, 404, error(404, "HTTP 404 Not Found")));
         return router;
     }
@@ -148,8 +150,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
             } catch (RegistryError e) {
                 reply(ctx, e.status(), error(e.errorCode(), e.getMessage()));
             } catch (RuntimeException e) {
-                LOGGER.atError().addKeyValue("method", ctx.request().method()).addKeyValue("path", ctx.request().path())
-                        .setCause(e).log("schema registry request failed");
+                LOGGER.atError()
+                        .addKeyValue("method", ctx.request().method())
+                        .addKeyValue("path", ctx.request().path())
+                        .setCause(e)
+                        .log("schema registry request failed");
                 reply(ctx, 500, error(50001, "Internal error: " + e.getClass().getSimpleName()));
             }
         };
@@ -192,7 +197,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
 
     private JsonNode listVersions(RoutingContext ctx) {
-        return array(existingVersions(ctx.pathParam("subject")).stream().map(RegistryState.Version::version)
+        return array(existingVersions(ctx.pathParam("subject")).stream()
+                .map(RegistryState.Version::version)
                 .toList());
     }
 
@@ -203,8 +209,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
     private JsonNode getSchema(RoutingContext ctx) {
         int id = parseId(ctx.pathParam("id"));
-        RegistryState.Stored stored = state.byId(id)
-                .orElseThrow(() -> RegistryError.schemaNotFound("id " + ctx.pathParam("id")));
+        RegistryState.Stored stored =
+                state.byId(id).orElseThrow(() -> RegistryError.schemaNotFound("id " + ctx.pathParam("id")));
         return JSON.createObjectNode().put("schema", stored.text());
     }
 
@@ -214,7 +220,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
             throw RegistryError.schemaNotFound("id " + ctx.pathParam("id"));
         }
         ArrayNode usages = JSON.createArrayNode();
-        state.usagesOf(id).forEach(v -> usages.addObject().put("subject", v.subject()).put("version", v.version()));
+        state.usagesOf(id)
+                .forEach(v -> usages.addObject().put("subject", v.subject()).put("version", v.version()));
         return usages;
     }
 
@@ -244,13 +251,16 @@ public final class SchemaRegistryServer implements AutoCloseable {
         if (level.isEmpty() && "true".equals(ctx.queryParams().get("defaultToGlobal"))) {
             level = Optional.of(state.globalLevel());
         }
-        return levelNode("compatibilityLevel", level.orElseThrow(() -> new RegistryError(404, 40408,
-                "Subject '" + subject + "' does not have subject-level compatibility configured")));
+        return levelNode(
+                "compatibilityLevel",
+                level.orElseThrow(() -> new RegistryError(
+                        404, 40408, "Subject '" + subject + "' does not have subject-level compatibility configured")));
     }
 
     private JsonNode putConfig(RoutingContext ctx, String subjectOrNull) {
         JsonNode body = jsonBody(ctx);
-        CompatibilityLevel level = CompatibilityLevel.parse(body.path("compatibility").asText(null));
+        CompatibilityLevel level =
+                CompatibilityLevel.parse(body.path("compatibility").asText(null));
         log.appendConfig(subjectOrNull, level);
         state.applyConfig(subjectOrNull, level);
         return levelNode("compatibility", level);
@@ -270,7 +280,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
         if (version < 1) {
             throw RegistryError.invalidVersion(versionParam);
         }
-        return versions.stream().filter(v -> v.version() == version).findFirst()
+        return versions.stream()
+                .filter(v -> v.version() == version)
+                .findFirst()
                 .orElseThrow(() -> RegistryError.versionNotFound(subject, versionParam));
     }
 
@@ -287,11 +299,16 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
 
     private List<Schema> schemasOf(List<RegistryState.Version> versions) {
-        return versions.stream().map(v -> Schemas.parse(state.byId(v.id()).orElseThrow().text())).toList();
+        return versions.stream()
+                .map(v -> Schemas.parse(state.byId(v.id()).orElseThrow().text()))
+                .toList();
     }
 
     private ObjectNode versionNode(RegistryState.Version v) {
-        return JSON.createObjectNode().put("subject", v.subject()).put("version", v.version()).put("id", v.id())
+        return JSON.createObjectNode()
+                .put("subject", v.subject())
+                .put("version", v.version())
+                .put("id", v.id())
                 .put("schema", state.byId(v.id()).orElseThrow().text());
     }
 
@@ -351,6 +368,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
 
     private static void reply(RoutingContext ctx, int status, JsonNode body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(body.toString());
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", CONTENT_TYPE)
+                .end(body.toString());
     }
 }

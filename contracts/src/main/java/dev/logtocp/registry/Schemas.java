@@ -6,8 +6,7 @@ import org.apache.avro.SchemaNormalization;
 /** Parsing and comparing Avro schema text. Stateless. */
 final class Schemas {
 
-    private Schemas() {
-    }
+    private Schemas() {}
 
     /** Parses with a fresh parser (parsers keep named types and are not thread-safe). */
     static Schema parse(String text) {

@@ -11,5 +11,4 @@ import java.time.Instant;
  * @param idempotencyKey the {@code Idempotency-Key} header of the request that caused it, or null
  * @param at             when it was applied
  */
-public record Mutation(long sequence, String userId, String operation, String idempotencyKey, Instant at) {
-}
+public record Mutation(long sequence, String userId, String operation, String idempotencyKey, Instant at) {}

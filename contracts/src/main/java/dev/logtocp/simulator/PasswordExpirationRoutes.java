@@ -13,18 +13,18 @@ import io.vertx.ext.web.Router;
  */
 final class PasswordExpirationRoutes {
 
-  private final Store store;
+    private final Store store;
 
-  PasswordExpirationRoutes(Store store) {
-    this.store = store;
-  }
+    PasswordExpirationRoutes(Store store) {
+        this.store = store;
+    }
 
-  void mount(Router router) {
-    router.patch("/api/users/:userId/password/expiration").handler(route(ctx -> {
-      JsonObject body = body(ctx);
-      new Guard(body).bool("isExpired", true).check();
-      return Reply.ok(store.setPasswordExpired(ctx.pathParam("userId"), body.getBoolean("isExpired"),
-          idempotencyKey(ctx)));
-    }));
-  }
+    void mount(Router router) {
+        router.patch("/api/users/:userId/password/expiration").handler(route(ctx -> {
+            JsonObject body = body(ctx);
+            new Guard(body).bool("isExpired", true).check();
+            return Reply.ok(store.setPasswordExpired(
+                    ctx.pathParam("userId"), body.getBoolean("isExpired"), idempotencyKey(ctx)));
+        }));
+    }
 }

@@ -7,5 +7,4 @@ package dev.logtocp.simulator;
  * @param sessionJti the session's cookie id ({@code payload.jti}); the admin routes answer 404 for it
  * @param grantId    the grant the session's authorizations name
  */
-public record SeededSignIn(String sessionUid, String sessionJti, String grantId) {
-}
+public record SeededSignIn(String sessionUid, String sessionJti, String grantId) {}

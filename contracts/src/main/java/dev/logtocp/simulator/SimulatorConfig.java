@@ -20,72 +20,87 @@ import java.util.Objects;
  * @param stateDir      where the state is kept so that a restarted simulator carries on where the last one stopped,
  *                      or null to keep everything in memory only (the default)
  */
-public record SimulatorConfig(String host, int port, String appId, String appSecret, Duration tokenLifetime,
-                              String resource, CapacityModel capacity, Path stateDir) {
+public record SimulatorConfig(
+        String host,
+        int port,
+        String appId,
+        String appSecret,
+        Duration tokenLifetime,
+        String resource,
+        CapacityModel capacity,
+        Path stateDir) {
 
-  public static final String DEFAULT_RESOURCE = "https://default.logto.app/api";
-  public static final String DEFAULT_APP_ID = "sim-m2m-app";
+    public static final String DEFAULT_RESOURCE = "https://default.logto.app/api";
+    public static final String DEFAULT_APP_ID = "sim-m2m-app";
 
-  public SimulatorConfig {
-    Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(appId, "appId");
-    Objects.requireNonNull(appSecret, "appSecret");
-    Objects.requireNonNull(tokenLifetime, "tokenLifetime");
-    Objects.requireNonNull(resource, "resource");
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port out of range: " + port);
+    public SimulatorConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(appSecret, "appSecret");
+        Objects.requireNonNull(tokenLifetime, "tokenLifetime");
+        Objects.requireNonNull(resource, "resource");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (tokenLifetime.isNegative() || tokenLifetime.isZero()) {
+            throw new IllegalArgumentException("tokenLifetime must be positive");
+        }
     }
-    if (tokenLifetime.isNegative() || tokenLifetime.isZero()) {
-      throw new IllegalArgumentException("tokenLifetime must be positive");
+
+    /** Loopback, free port, fixed app id, a fresh random secret, one-hour tokens, the default tenant's resource. */
+    public static SimulatorConfig defaults() {
+        byte[] secret = new byte[16];
+        new SecureRandom().nextBytes(secret);
+        return new SimulatorConfig(
+                "127.0.0.1",
+                0,
+                DEFAULT_APP_ID,
+                "sim-secret-" + HexFormat.of().formatHex(secret),
+                Duration.ofSeconds(3600),
+                DEFAULT_RESOURCE,
+                null,
+                null);
     }
-  }
 
-  /** Loopback, free port, fixed app id, a fresh random secret, one-hour tokens, the default tenant's resource. */
-  public static SimulatorConfig defaults() {
-    byte[] secret = new byte[16];
-    new SecureRandom().nextBytes(secret);
-    return new SimulatorConfig("127.0.0.1", 0, DEFAULT_APP_ID, "sim-secret-" + HexFormat.of().formatHex(secret),
-        Duration.ofSeconds(3600), DEFAULT_RESOURCE, null, null);
-  }
+    public SimulatorConfig withHost(String value) {
+        return new SimulatorConfig(value, port, appId, appSecret, tokenLifetime, resource, capacity, stateDir);
+    }
 
-  public SimulatorConfig withHost(String value) {
-    return new SimulatorConfig(value, port, appId, appSecret, tokenLifetime, resource, capacity, stateDir);
-  }
+    public SimulatorConfig withPort(int value) {
+        return new SimulatorConfig(host, value, appId, appSecret, tokenLifetime, resource, capacity, stateDir);
+    }
 
-  public SimulatorConfig withPort(int value) {
-    return new SimulatorConfig(host, value, appId, appSecret, tokenLifetime, resource, capacity, stateDir);
-  }
+    public SimulatorConfig withAppId(String value) {
+        return new SimulatorConfig(host, port, value, appSecret, tokenLifetime, resource, capacity, stateDir);
+    }
 
-  public SimulatorConfig withAppId(String value) {
-    return new SimulatorConfig(host, port, value, appSecret, tokenLifetime, resource, capacity, stateDir);
-  }
+    public SimulatorConfig withAppSecret(String value) {
+        return new SimulatorConfig(host, port, appId, value, tokenLifetime, resource, capacity, stateDir);
+    }
 
-  public SimulatorConfig withAppSecret(String value) {
-    return new SimulatorConfig(host, port, appId, value, tokenLifetime, resource, capacity, stateDir);
-  }
+    public SimulatorConfig withTokenLifetime(Duration value) {
+        return new SimulatorConfig(host, port, appId, appSecret, value, resource, capacity, stateDir);
+    }
 
-  public SimulatorConfig withTokenLifetime(Duration value) {
-    return new SimulatorConfig(host, port, appId, appSecret, value, resource, capacity, stateDir);
-  }
+    public SimulatorConfig withResource(String value) {
+        return new SimulatorConfig(host, port, appId, appSecret, tokenLifetime, value, capacity, stateDir);
+    }
 
-  public SimulatorConfig withResource(String value) {
-    return new SimulatorConfig(host, port, appId, appSecret, tokenLifetime, value, capacity, stateDir);
-  }
+    /** {@code null} removes the limit. */
+    public SimulatorConfig withCapacity(CapacityModel value) {
+        return new SimulatorConfig(host, port, appId, appSecret, tokenLifetime, resource, value, stateDir);
+    }
 
-  /** {@code null} removes the limit. */
-  public SimulatorConfig withCapacity(CapacityModel value) {
-    return new SimulatorConfig(host, port, appId, appSecret, tokenLifetime, resource, value, stateDir);
-  }
+    /** {@code null} keeps the state in memory only. */
+    public SimulatorConfig withStateDir(Path value) {
+        return new SimulatorConfig(host, port, appId, appSecret, tokenLifetime, resource, capacity, value);
+    }
 
-  /** {@code null} keeps the state in memory only. */
-  public SimulatorConfig withStateDir(Path value) {
-    return new SimulatorConfig(host, port, appId, appSecret, tokenLifetime, resource, capacity, value);
-  }
-
-  /** The secret never appears in logs or exceptions through this record's string form. */
-  @Override
-  public String toString() {
-    return "SimulatorConfig[host=" + host + ", port=" + port + ", appId=" + appId + ", appSecret=***, tokenLifetime="
-        + tokenLifetime + ", resource=" + resource + ", capacity=" + capacity + ", stateDir=" + stateDir + "]";
-  }
+    /** The secret never appears in logs or exceptions through this record's string form. */
+    @Override
+    public String toString() {
+        return "SimulatorConfig[host=" + host + ", port=" + port + ", appId=" + appId
+                + ", appSecret=***, tokenLifetime=" + tokenLifetime + ", resource=" + resource + ", capacity="
+                + capacity + ", stateDir=" + stateDir + "]";
+    }
 }

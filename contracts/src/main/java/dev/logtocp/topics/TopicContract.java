@@ -8,8 +8,8 @@ import java.util.Map;
  * here. Outcome and audit topics have as many partitions as the command topic so that a user's outcomes stay in
  * one partition, in order, like the user's commands.
  */
-public record TopicContract(String commands, String outcomes, String audit, String deadLetters, int partitions,
-                            short replicationFactor) {
+public record TopicContract(
+        String commands, String outcomes, String audit, String deadLetters, int partitions, short replicationFactor) {
 
     public static final String DEFAULT_COMMANDS = "logto.commands";
     public static final String DEFAULT_OUTCOMES = "logto.command-outcomes";
@@ -19,7 +19,8 @@ public record TopicContract(String commands, String outcomes, String audit, Stri
     public static final long DEFAULT_LEDGER_RETENTION_MS = 7L * 24 * 3600 * 1000;
 
     public static TopicContract defaults(int partitions, short replicationFactor) {
-        return new TopicContract(DEFAULT_COMMANDS, DEFAULT_OUTCOMES, DEFAULT_AUDIT, DEFAULT_DEAD_LETTERS, partitions, replicationFactor);
+        return new TopicContract(
+                DEFAULT_COMMANDS, DEFAULT_OUTCOMES, DEFAULT_AUDIT, DEFAULT_DEAD_LETTERS, partitions, replicationFactor);
     }
 
     /**
@@ -43,15 +44,47 @@ public record TopicContract(String commands, String outcomes, String audit, Stri
         Map<String, String> durable = Map.of("min.insync.replicas", minIsr);
         return List.of(
                 // The replay window: the processor refuses a ledger retention shorter than this.
-                new TopicSpec("commands", commands, partitions, replicationFactor,
-                        Map.of("min.insync.replicas", minIsr, "retention.ms", Long.toString(DEFAULT_LEDGER_RETENTION_MS))),
+                new TopicSpec(
+                        "commands",
+                        commands,
+                        partitions,
+                        replicationFactor,
+                        Map.of(
+                                "min.insync.replicas",
+                                minIsr,
+                                "retention.ms",
+                                Long.toString(DEFAULT_LEDGER_RETENTION_MS))),
                 new TopicSpec("outcomes", outcomes, partitions, replicationFactor, durable),
                 // Audit records are evidence: kept until an operator decides otherwise.
-                new TopicSpec("audit", audit, partitions, replicationFactor, Map.of("min.insync.replicas", minIsr, "retention.ms", "-1")),
-                new TopicSpec("dead-letters", deadLetters, 1, replicationFactor, Map.of("min.insync.replicas", minIsr, "retention.ms", "-1")),
-                new TopicSpec("ledger", ledger(), partitions, replicationFactor, Map.of("min.insync.replicas", minIsr,
-                        "cleanup.policy", "compact,delete", "retention.ms", Long.toString(DEFAULT_LEDGER_RETENTION_MS))),
-                new TopicSpec("references", references(), partitions, replicationFactor, Map.of("min.insync.replicas", minIsr,
-                        "cleanup.policy", "compact")));
+                new TopicSpec(
+                        "audit",
+                        audit,
+                        partitions,
+                        replicationFactor,
+                        Map.of("min.insync.replicas", minIsr, "retention.ms", "-1")),
+                new TopicSpec(
+                        "dead-letters",
+                        deadLetters,
+                        1,
+                        replicationFactor,
+                        Map.of("min.insync.replicas", minIsr, "retention.ms", "-1")),
+                new TopicSpec(
+                        "ledger",
+                        ledger(),
+                        partitions,
+                        replicationFactor,
+                        Map.of(
+                                "min.insync.replicas",
+                                minIsr,
+                                "cleanup.policy",
+                                "compact,delete",
+                                "retention.ms",
+                                Long.toString(DEFAULT_LEDGER_RETENTION_MS))),
+                new TopicSpec(
+                        "references",
+                        references(),
+                        partitions,
+                        replicationFactor,
+                        Map.of("min.insync.replicas", minIsr, "cleanup.policy", "compact")));
     }
 }

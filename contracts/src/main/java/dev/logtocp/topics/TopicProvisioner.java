@@ -11,8 +11,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /** Creates the contract's topics that do not exist yet. Blocking; call from a plain thread. */
 public final class TopicProvisioner {
-    private TopicProvisioner() {
-    }
+    private TopicProvisioner() {}
 
     /** @return names of the topics created now */
     public static List<String> createMissing(Admin admin, TopicContract contract) {
@@ -21,7 +20,8 @@ public final class TopicProvisioner {
             List<NewTopic> missing = new ArrayList<>();
             for (TopicSpec spec : contract.topics()) {
                 if (!existing.contains(spec.name())) {
-                    missing.add(new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor()).configs(spec.configs()));
+                    missing.add(new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor())
+                            .configs(spec.configs()));
                 }
             }
             if (!missing.isEmpty()) {

@@ -9,7 +9,8 @@ import java.util.Map;
  * @param partitions  partition count; command and ledger topics must match (co-partitioning)
  * @param configs     topic-level configs, e.g. {@code cleanup.policy=compact}
  */
-public record TopicSpec(String role, String name, int partitions, short replicationFactor, Map<String, String> configs) {
+public record TopicSpec(
+        String role, String name, int partitions, short replicationFactor, Map<String, String> configs) {
 
     public TopicSpec {
         if (partitions < 1) {

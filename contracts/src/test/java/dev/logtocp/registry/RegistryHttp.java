@@ -21,8 +21,7 @@ final class RegistryHttp {
         }
     }
 
-    private RegistryHttp() {
-    }
+    private RegistryHttp() {}
 
     static Answer call(String baseUrl, String method, String path, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))

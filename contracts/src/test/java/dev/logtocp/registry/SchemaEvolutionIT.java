@@ -35,14 +35,16 @@ class SchemaEvolutionIT {
 
     /** The field property {@code dev.logtocp.processor.idempotency.PayloadHasher} honours. */
     static final String HASH_WHEN_SET = "lcp.hashWhenSet";
+
     static final List<String> RELEASES = List.of("r1");
 
     static SchemaRegistryServer server;
 
     @BeforeAll
     static void start() {
-        server = SchemaRegistryServer.start(RegistryServerConfig.of(KafkaTestCluster.shared().bootstrapServers())
-                .withTopic("_schemas-" + UUID.randomUUID()));
+        server = SchemaRegistryServer.start(
+                RegistryServerConfig.of(KafkaTestCluster.shared().bootstrapServers())
+                        .withTopic("_schemas-" + UUID.randomUUID()));
     }
 
     @AfterAll
@@ -67,34 +69,50 @@ class SchemaEvolutionIT {
                 Schema current = currentSchema(released.getFullName());
                 for (String level : List.of("BACKWARD", "FULL")) {
                     String subject = subject(released);
-                    assertThat(call("PUT", "/config/" + subject, "{\"compatibility\":\"" + level + "\"}").status())
+                    assertThat(call("PUT", "/config/" + subject, "{\"compatibility\":\"" + level + "\"}")
+                                    .status())
                             .isEqualTo(200);
                     assertThat(call("POST", "/subjects/" + subject + "/versions", schemaBody(released.toString()))
-                            .status()).isEqualTo(200);
-                    Answer compatible = call("POST", "/compatibility/subjects/" + subject + "/versions/latest?verbose=true",
+                                    .status())
+                            .isEqualTo(200);
+                    Answer compatible = call(
+                            "POST",
+                            "/compatibility/subjects/" + subject + "/versions/latest?verbose=true",
                             schemaBody(current.toString()));
                     assertThat(compatible.body().path("is_compatible").asBoolean())
-                            .as("%s %s against release %s: %s", level, current.getFullName(), release, compatible.body())
+                            .as(
+                                    "%s %s against release %s: %s",
+                                    level, current.getFullName(), release, compatible.body())
                             .isTrue();
-                    Answer registered = call("POST", "/subjects/" + subject + "/versions", schemaBody(current.toString()));
-                    assertThat(registered.status()).as(registered.body().toString()).isEqualTo(200);
+                    Answer registered =
+                            call("POST", "/subjects/" + subject + "/versions", schemaBody(current.toString()));
+                    assertThat(registered.status())
+                            .as(registered.body().toString())
+                            .isEqualTo(200);
                 }
-                assertThat(addedFieldProblems(released, current)).as(current.getFullName()).isEmpty();
+                assertThat(addedFieldProblems(released, current))
+                        .as(current.getFullName())
+                        .isEmpty();
                 checked.add(released.getName());
             }
         }
         // Guards the harness itself: the release directory was found and read.
-        assertThat(checked).contains("UserCreate", "RoleAssign", "CommandOutcome", "AuditEvent").hasSizeGreaterThan(20);
-        System.out.println("schema evolution: " + checked.size() + " released schemas checked against the current ones");
+        assertThat(checked)
+                .contains("UserCreate", "RoleAssign", "CommandOutcome", "AuditEvent")
+                .hasSizeGreaterThan(20);
+        System.out.println(
+                "schema evolution: " + checked.size() + " released schemas checked against the current ones");
     }
 
     @Test
     void userCreateGainedExactlyTheOptionalProfileSinceR1() {
-        Schema released = releasedSchemas("r1").stream().filter(s -> s.getName().equals("UserCreate")).findFirst()
+        Schema released = releasedSchemas("r1").stream()
+                .filter(s -> s.getName().equals("UserCreate"))
+                .findFirst()
                 .orElseThrow();
         Schema current = currentSchema("dev.logtocp.commands.UserCreate");
-        assertThat(current.getFields().stream().map(Schema.Field::name)
-                .filter(name -> released.getField(name) == null)).containsExactly("profileJson");
+        assertThat(current.getFields().stream().map(Schema.Field::name).filter(name -> released.getField(name) == null))
+                .containsExactly("profileJson");
         Schema.Field profile = current.getField("profileJson");
         assertThat(profile.hasDefaultValue()).isTrue();
         assertThat(profile.getObjectProp(HASH_WHEN_SET)).isEqualTo(true);
@@ -104,18 +122,19 @@ class SchemaEvolutionIT {
     void negativeControlARequiredFieldOrAnUnmarkedAdditionIsRefused() {
         Schema current = currentSchema("dev.logtocp.commands.UserCreate");
         String subject = subject(current);
-        assertThat(call("POST", "/subjects/" + subject + "/versions", schemaBody(current.toString())).status())
+        assertThat(call("POST", "/subjects/" + subject + "/versions", schemaBody(current.toString()))
+                        .status())
                 .isEqualTo(200);
         Schema required = withExtraField(current, "{\"name\":\"tenant\",\"type\":\"string\",\"doc\":\"x\"}");
         Answer refused = call("POST", "/subjects/" + subject + "/versions", schemaBody(required.toString()));
         assertThat(refused.status()).isEqualTo(409);
 
-        Schema unmarked = withExtraField(current,
-                "{\"name\":\"tenant\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"x\"}");
-        assertThat(addedFieldProblems(current, unmarked)).containsExactly(
-                "dev.logtocp.commands.UserCreate.tenant does not carry " + HASH_WHEN_SET);
-        assertThat(addedFieldProblems(current, required)).contains(
-                "dev.logtocp.commands.UserCreate.tenant has no default");
+        Schema unmarked = withExtraField(
+                current, "{\"name\":\"tenant\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"x\"}");
+        assertThat(addedFieldProblems(current, unmarked))
+                .containsExactly("dev.logtocp.commands.UserCreate.tenant does not carry " + HASH_WHEN_SET);
+        assertThat(addedFieldProblems(current, required))
+                .contains("dev.logtocp.commands.UserCreate.tenant has no default");
     }
 
     /** Why fields in {@code current} but not in {@code released} would break the ledger or old data. */
@@ -150,8 +169,8 @@ class SchemaEvolutionIT {
         try {
             return (Schema) Class.forName(fullName).getMethod("getClassSchema").invoke(null);
         } catch (ReflectiveOperationException e) {
-            throw new AssertionError("no current schema for released " + fullName
-                    + " (a released type may not be removed)", e);
+            throw new AssertionError(
+                    "no current schema for released " + fullName + " (a released type may not be removed)", e);
         }
     }
 
@@ -160,7 +179,8 @@ class SchemaEvolutionIT {
         assertThat(dir).as("released-schemas/" + release).isNotNull();
         List<Schema> schemas = new ArrayList<>();
         try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".avsc")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".avsc")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
                     schemas.add(new Schema.Parser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
                 }

@@ -34,7 +34,8 @@ class SchemaRegistryServerIT {
     @BeforeAll
     static void start() {
         kafka = KafkaTestCluster.shared();
-        server = SchemaRegistryServer.start(RegistryServerConfig.of(kafka.bootstrapServers()).withTopic(topic()));
+        server = SchemaRegistryServer.start(
+                RegistryServerConfig.of(kafka.bootstrapServers()).withTopic(topic()));
     }
 
     @AfterAll
@@ -67,7 +68,8 @@ class SchemaRegistryServerIT {
         int id = first.body().get("id").asInt();
         assertThat(again.body().get("id").asInt()).isEqualTo(id);
         assertThat(elsewhere.body().get("id").asInt()).isEqualTo(id);
-        assertThat(call("GET", "/subjects/" + a + "/versions", null).body().toString()).isEqualTo("[1]");
+        assertThat(call("GET", "/subjects/" + a + "/versions", null).body().toString())
+                .isEqualTo("[1]");
         assertThat(call("GET", "/schemas/ids/" + id + "/versions", null).body().findValuesAsText("subject"))
                 .contains(a, b);
         assertThat(call("GET", "/subjects", null).body().toString()).contains(a, b);
@@ -75,7 +77,10 @@ class SchemaRegistryServerIT {
 
     @Test
     void schemaByIdReturnsTheSchemaTextAndUnknownIdsAre40403() {
-        int id = call("POST", "/subjects/" + subject() + "/versions", schemaBody(V1)).body().get("id").asInt();
+        int id = call("POST", "/subjects/" + subject() + "/versions", schemaBody(V1))
+                .body()
+                .get("id")
+                .asInt();
 
         Answer found = call("GET", "/schemas/ids/" + id, null);
         Answer missing = call("GET", "/schemas/ids/987654", null);
@@ -89,7 +94,10 @@ class SchemaRegistryServerIT {
     @Test
     void lookupFindsARegisteredSchemaAndNamesWhatIsMissing() {
         String s = subject();
-        int id = call("POST", "/subjects/" + s + "/versions", schemaBody(V1)).body().get("id").asInt();
+        int id = call("POST", "/subjects/" + s + "/versions", schemaBody(V1))
+                .body()
+                .get("id")
+                .asInt();
 
         Answer found = call("POST", "/subjects/" + s, schemaBody(V1));
         Answer otherSchema = call("POST", "/subjects/" + s, schemaBody(V2));
@@ -106,7 +114,10 @@ class SchemaRegistryServerIT {
     void compatibleEvolutionAddsVersionsAndLatestFollows() {
         String s = subject();
         call("POST", "/subjects/" + s + "/versions", schemaBody(V1));
-        int v2 = call("POST", "/subjects/" + s + "/versions", schemaBody(V2)).body().get("id").asInt();
+        int v2 = call("POST", "/subjects/" + s + "/versions", schemaBody(V2))
+                .body()
+                .get("id")
+                .asInt();
 
         Answer latest = call("GET", "/subjects/" + s + "/versions/latest", null);
         Answer first = call("GET", "/subjects/" + s + "/versions/1", null);
@@ -114,9 +125,13 @@ class SchemaRegistryServerIT {
         assertThat(latest.body().get("version").asInt()).isEqualTo(2);
         assertThat(latest.body().get("id").asInt()).isEqualTo(v2);
         assertThat(first.body().get("version").asInt()).isEqualTo(1);
-        assertThat(call("GET", "/subjects/" + s + "/versions/7", null).errorCode()).isEqualTo(40402);
-        assertThat(call("GET", "/subjects/" + s + "/versions/abc", null).errorCode()).isEqualTo(42202);
-        assertThat(call("GET", "/subjects/" + subject() + "/versions/latest", null).errorCode()).isEqualTo(40401);
+        assertThat(call("GET", "/subjects/" + s + "/versions/7", null).errorCode())
+                .isEqualTo(40402);
+        assertThat(call("GET", "/subjects/" + s + "/versions/abc", null).errorCode())
+                .isEqualTo(42202);
+        assertThat(call("GET", "/subjects/" + subject() + "/versions/latest", null)
+                        .errorCode())
+                .isEqualTo(40401);
     }
 
     @Test
@@ -132,7 +147,8 @@ class SchemaRegistryServerIT {
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.errorCode()).isEqualTo(409);
         assertThat(compatible.body().get("is_compatible").asBoolean()).isTrue();
-        assertThat(call("GET", "/subjects/" + s + "/versions", null).body().toString()).isEqualTo("[1]");
+        assertThat(call("GET", "/subjects/" + s + "/versions", null).body().toString())
+                .isEqualTo("[1]");
     }
 
     @Test
@@ -144,13 +160,23 @@ class SchemaRegistryServerIT {
         Answer registered = call("POST", "/subjects/" + s + "/versions", schemaBody(BREAKING));
 
         assertThat(put.body().get("compatibility").asText()).isEqualTo("NONE");
-        assertThat(call("GET", "/config/" + s, null).body().get("compatibilityLevel").asText()).isEqualTo("NONE");
+        assertThat(call("GET", "/config/" + s, null)
+                        .body()
+                        .get("compatibilityLevel")
+                        .asText())
+                .isEqualTo("NONE");
         assertThat(registered.status()).isEqualTo(200);
-        assertThat(call("GET", "/config", null).body().get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+        assertThat(call("GET", "/config", null).body().get("compatibilityLevel").asText())
+                .isEqualTo("BACKWARD");
         assertThat(call("GET", "/config/" + subject(), null).errorCode()).isEqualTo(40408);
-        assertThat(call("GET", "/config/" + subject() + "?defaultToGlobal=true", null).body()
-                .get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
-        assertThat(call("PUT", "/config/" + s, "{\"compatibility\":\"SIDEWAYS\"}").errorCode()).isEqualTo(42203);
+        assertThat(call("GET", "/config/" + subject() + "?defaultToGlobal=true", null)
+                        .body()
+                        .get("compatibilityLevel")
+                        .asText())
+                .isEqualTo("BACKWARD");
+        assertThat(call("PUT", "/config/" + s, "{\"compatibility\":\"SIDEWAYS\"}")
+                        .errorCode())
+                .isEqualTo(42203);
     }
 
     @Test
@@ -160,15 +186,20 @@ class SchemaRegistryServerIT {
         call("POST", "/subjects/" + s + "/versions", schemaBody(V2));
 
         // Removing a field that has a default is FULL compatible; adding one without a default is not.
-        assertThat(call("POST", "/subjects/" + s + "/versions", schemaBody(V1)).status()).isEqualTo(200);
-        assertThat(call("POST", "/subjects/" + s + "/versions", schemaBody(BREAKING)).status()).isEqualTo(409);
+        assertThat(call("POST", "/subjects/" + s + "/versions", schemaBody(V1)).status())
+                .isEqualTo(200);
+        assertThat(call("POST", "/subjects/" + s + "/versions", schemaBody(BREAKING))
+                        .status())
+                .isEqualTo(409);
     }
 
     @Test
     void invalidAndNonAvroSchemasAre422() {
         String s = subject();
         Answer invalid = call("POST", "/subjects/" + s + "/versions", schemaBody("{\"type\":\"recrd\"}"));
-        Answer protobuf = call("POST", "/subjects/" + s + "/versions",
+        Answer protobuf = call(
+                "POST",
+                "/subjects/" + s + "/versions",
                 "{\"schema\":\"syntax = \\\"proto3\\\";\",\"schemaType\":\"PROTOBUF\"}");
         Answer notJson = call("POST", "/subjects/" + s + "/versions", "not json");
 
@@ -185,7 +216,8 @@ class SchemaRegistryServerIT {
         try (var client = new HttpSchemaRegistryClient(RegistryClientConfig.of(server.url()))) {
             int id = client.register(s, v1);
             assertThat(client.lookup(s, v1)).hasValue(id);
-            assertThat(client.latest(s)).hasValueSatisfying(r -> assertThat(r.id()).isEqualTo(id));
+            assertThat(client.latest(s))
+                    .hasValueSatisfying(r -> assertThat(r.id()).isEqualTo(id));
             assertThat(client.latest(subject())).isEmpty();
         }
         try (var fresh = new HttpSchemaRegistryClient(RegistryClientConfig.of(server.url()))) {
@@ -197,27 +229,45 @@ class SchemaRegistryServerIT {
     void idsVersionsAndConfigSurviveARestart() {
         String topic = topic();
         String s = subject();
-        RegistryServerConfig config = RegistryServerConfig.of(kafka.bootstrapServers()).withTopic(topic);
+        RegistryServerConfig config =
+                RegistryServerConfig.of(kafka.bootstrapServers()).withTopic(topic);
         int id1;
         int id2;
         try (SchemaRegistryServer first = SchemaRegistryServer.start(config)) {
             id1 = RegistryHttp.call(first.url(), "POST", "/subjects/" + s + "/versions", schemaBody(V1))
-                    .body().get("id").asInt();
+                    .body()
+                    .get("id")
+                    .asInt();
             id2 = RegistryHttp.call(first.url(), "POST", "/subjects/" + s + "/versions", schemaBody(V2))
-                    .body().get("id").asInt();
+                    .body()
+                    .get("id")
+                    .asInt();
             RegistryHttp.call(first.url(), "PUT", "/config/" + s, "{\"compatibility\":\"NONE\"}");
         }
 
         try (SchemaRegistryServer second = SchemaRegistryServer.start(config)) {
             String url = second.url();
-            assertThat(RegistryHttp.call(url, "POST", "/subjects/" + s, schemaBody(V1)).body().get("id").asInt())
+            assertThat(RegistryHttp.call(url, "POST", "/subjects/" + s, schemaBody(V1))
+                            .body()
+                            .get("id")
+                            .asInt())
                     .isEqualTo(id1);
-            assertThat(RegistryHttp.call(url, "GET", "/subjects/" + s + "/versions/latest", null).body()
-                    .get("id").asInt()).isEqualTo(id2);
-            assertThat(new Schema.Parser().parse(RegistryHttp.call(url, "GET", "/schemas/ids/" + id2, null)
-                    .body().get("schema").asText())).isEqualTo(new Schema.Parser().parse(V2));
-            assertThat(RegistryHttp.call(url, "GET", "/config/" + s, null).body().get("compatibilityLevel")
-                    .asText()).isEqualTo("NONE");
+            assertThat(RegistryHttp.call(url, "GET", "/subjects/" + s + "/versions/latest", null)
+                            .body()
+                            .get("id")
+                            .asInt())
+                    .isEqualTo(id2);
+            assertThat(new Schema.Parser()
+                            .parse(RegistryHttp.call(url, "GET", "/schemas/ids/" + id2, null)
+                                    .body()
+                                    .get("schema")
+                                    .asText()))
+                    .isEqualTo(new Schema.Parser().parse(V2));
+            assertThat(RegistryHttp.call(url, "GET", "/config/" + s, null)
+                            .body()
+                            .get("compatibilityLevel")
+                            .asText())
+                    .isEqualTo("NONE");
             // NONE survived too, so the breaking schema is accepted, and it gets the next id.
             Answer third = RegistryHttp.call(url, "POST", "/subjects/" + s + "/versions", schemaBody(BREAKING));
             assertThat(third.body().get("id").asInt()).isEqualTo(Math.max(id1, id2) + 1);

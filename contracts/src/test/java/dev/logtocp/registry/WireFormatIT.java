@@ -42,8 +42,8 @@ class WireFormatIT {
     @BeforeAll
     static void start() throws IOException {
         kafka = KafkaTestCluster.shared();
-        registry = SchemaRegistryServer.start(RegistryServerConfig.of(kafka.bootstrapServers())
-                .withTopic("_schemas-wire-" + UUID.randomUUID()));
+        registry = SchemaRegistryServer.start(
+                RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-wire-" + UUID.randomUUID()));
         try (InputStream in = WireFormatIT.class.getResourceAsStream("/wire_sample.avsc")) {
             schema = new Schema.Parser().parse(in);
         }
@@ -75,8 +75,8 @@ class WireFormatIT {
             throw new AssertionError("produce failed", e);
         }
 
-        List<ConsumerRecord<byte[], byte[]>> consumed = kafka.consumeAll(topic, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer(), 1, Duration.ofSeconds(20));
+        List<ConsumerRecord<byte[], byte[]>> consumed = kafka.consumeAll(
+                topic, new ByteArrayDeserializer(), new ByteArrayDeserializer(), 1, Duration.ofSeconds(20));
         assertThat(consumed).hasSize(1);
         byte[] bytes = consumed.get(0).value();
 
@@ -87,7 +87,10 @@ class WireFormatIT {
         Schema writer = new Schema.Parser().parse(answer.body().get("schema").asText());
         assertThat(writer).isEqualTo(schema);
         assertThat(RegistryHttp.call(registry.url(), "GET", "/subjects/" + topic + "-value/versions/latest", null)
-                .body().get("id").asInt()).isEqualTo(id);
+                        .body()
+                        .get("id")
+                        .asInt())
+                .isEqualTo(id);
 
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null);
         GenericRecord decoded = new GenericDatumReader<GenericRecord>(writer).read(null, decoder);

@@ -14,8 +14,7 @@ import org.testcontainers.utility.DockerImageName;
 final class ContainerKafka {
     static final String DEFAULT_IMAGE = "apache/kafka:4.1.1";
 
-    private ContainerKafka() {
-    }
+    private ContainerKafka() {}
 
     /**
      * True when a Docker engine answers. Cheap and quiet when there is plainly none (no DOCKER_HOST and no socket
@@ -44,8 +43,12 @@ final class ContainerKafka {
         }
         String home = System.getProperty("user.home", "");
         String runtime = System.getenv("XDG_RUNTIME_DIR");
-        for (String socket : new String[] {"/var/run/docker.sock", home + "/.docker/run/docker.sock",
-                home + "/.docker/desktop/docker.sock", runtime == null ? "" : runtime + "/docker.sock"}) {
+        for (String socket : new String[] {
+            "/var/run/docker.sock",
+            home + "/.docker/run/docker.sock",
+            home + "/.docker/desktop/docker.sock",
+            runtime == null ? "" : runtime + "/docker.sock"
+        }) {
             if (!socket.isEmpty() && Files.exists(Path.of(socket))) {
                 return true;
             }
@@ -55,7 +58,8 @@ final class ContainerKafka {
 
     static KafkaTestCluster start() {
         String image = System.getenv().getOrDefault("KAFKA_TEST_IMAGE", DEFAULT_IMAGE);
-        KafkaContainer container = new KafkaContainer(DockerImageName.parse(image).asCompatibleSubstituteFor("apache/kafka"))
+        KafkaContainer container = new KafkaContainer(
+                        DockerImageName.parse(image).asCompatibleSubstituteFor("apache/kafka"))
                 .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
                 .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
                 .withEnv("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1")

@@ -49,7 +49,9 @@ public final class KafkaTestCluster implements AutoCloseable {
 
     /** Where {@link #shared()} runs Kafka. */
     public enum Mode {
-        AUTO, IN_JVM, TESTCONTAINERS;
+        AUTO,
+        IN_JVM,
+        TESTCONTAINERS;
 
         /** Parses {@code auto}, {@code in-jvm} or {@code testcontainers} (case and - or _ do not matter). */
         public static Mode parse(String value) {
@@ -62,7 +64,8 @@ public final class KafkaTestCluster implements AutoCloseable {
                     return m;
                 }
             }
-            throw new IllegalArgumentException("KAFKA_TEST_CLUSTER must be auto, in-jvm or testcontainers, got '" + value + "'");
+            throw new IllegalArgumentException(
+                    "KAFKA_TEST_CLUSTER must be auto, in-jvm or testcontainers, got '" + value + "'");
         }
 
         /** The setting in force: the system property, then the environment variable. */
@@ -113,8 +116,9 @@ public final class KafkaTestCluster implements AutoCloseable {
             try {
                 return ContainerKafka.start();
             } catch (RuntimeException | LinkageError e) {
-                System.err.println("[kafka-test-cluster] Docker is reachable but the Kafka container did not start ("
-                        + e + "); using the in-JVM cluster instead. KAFKA_TEST_CLUSTER=testcontainers makes this an error.");
+                System.err.println(
+                        "[kafka-test-cluster] Docker is reachable but the Kafka container did not start (" + e
+                                + "); using the in-JVM cluster instead. KAFKA_TEST_CLUSTER=testcontainers makes this an error.");
             }
         }
         return start(1);
@@ -186,7 +190,8 @@ public final class KafkaTestCluster implements AutoCloseable {
                 cluster = shared;
                 if (cluster == null) {
                     cluster = startSingle(Mode.configured());
-                    System.err.println("[kafka-test-cluster] shared cluster: " + cluster.kind() + " at " + cluster.bootstrapServers());
+                    System.err.println("[kafka-test-cluster] shared cluster: " + cluster.kind() + " at "
+                            + cluster.bootstrapServers());
                     KafkaTestCluster toClose = cluster;
                     Runtime.getRuntime().addShutdownHook(new Thread(toClose::close, "kafka-test-cluster-close"));
                     shared = cluster;
@@ -225,12 +230,18 @@ public final class KafkaTestCluster implements AutoCloseable {
             throw new IllegalStateException("timed out creating topic " + name, e);
         }
         if (kit != null) {
-            waitUntil(Duration.ofSeconds(30), "topic " + name + " visible on every broker", () ->
-                    kit.brokers().values().stream().allMatch(b -> b.metadataCache().contains(name)));
+            waitUntil(
+                    Duration.ofSeconds(30),
+                    "topic " + name + " visible on every broker",
+                    () -> kit.brokers().values().stream()
+                            .allMatch(b -> b.metadataCache().contains(name)));
         } else {
             waitUntil(Duration.ofSeconds(30), "topic " + name + " described with leaders", () -> {
                 try {
-                    var description = admin.describeTopics(List.of(name)).allTopicNames().get(5, TimeUnit.SECONDS).get(name);
+                    var description = admin.describeTopics(List.of(name))
+                            .allTopicNames()
+                            .get(5, TimeUnit.SECONDS)
+                            .get(name);
                     return description.partitions().stream().allMatch(p -> p.leader() != null);
                 } catch (ExecutionException | TimeoutException e) {
                     return false;
@@ -250,9 +261,12 @@ public final class KafkaTestCluster implements AutoCloseable {
      * Reads {@code topic} from the beginning with a {@code read_committed} consumer until
      * {@code expectedCount} records arrived or {@code timeout} passed; returns what it got (possibly fewer).
      */
-    public <K, V> List<ConsumerRecord<K, V>> consumeAll(String topic, Deserializer<K> keyDeserializer,
-                                                      Deserializer<V> valueDeserializer, int expectedCount,
-                                                      Duration timeout) {
+    public <K, V> List<ConsumerRecord<K, V>> consumeAll(
+            String topic,
+            Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer,
+            int expectedCount,
+            Duration timeout) {
         Properties props = clientProperties();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "testkit-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -275,11 +289,13 @@ public final class KafkaTestCluster implements AutoCloseable {
      */
     public synchronized void restartBroker(int brokerId) {
         if (kit == null) {
-            throw new UnsupportedOperationException("broker restarts need the in-JVM cluster (KAFKA_TEST_CLUSTER=in-jvm)");
+            throw new UnsupportedOperationException(
+                    "broker restarts need the in-JVM cluster (KAFKA_TEST_CLUSTER=in-jvm)");
         }
         BrokerServer broker = kit.brokers().get(brokerId);
         if (broker == null) {
-            throw new IllegalArgumentException("no broker " + brokerId + "; brokers are " + kit.brokers().keySet());
+            throw new IllegalArgumentException(
+                    "no broker " + brokerId + "; brokers are " + kit.brokers().keySet());
         }
         broker.shutdown();
         broker.awaitShutdown();

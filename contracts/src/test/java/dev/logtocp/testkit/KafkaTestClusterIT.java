@@ -17,7 +17,8 @@ class KafkaTestClusterIT {
     @Test
     void recordsWrittenBeforeABrokerRestartAreReadableAfterIt() throws Exception {
         KafkaTestCluster kafka = KafkaTestCluster.shared();
-        org.junit.jupiter.api.Assumptions.assumeTrue(kafka.supportsBrokerRestart(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                kafka.supportsBrokerRestart(),
                 "broker restarts need the in-JVM cluster; this run uses " + kafka.kind());
         String topic = "restart-" + UUID.randomUUID();
         kafka.createTopic(topic, 1, Map.of());
@@ -32,7 +33,9 @@ class KafkaTestClusterIT {
         try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, "k", "after")).get();
         }
-        assertThat(kafka.consumeAll(topic, new StringDeserializer(), new StringDeserializer(), 2,
-                Duration.ofSeconds(30))).extracting(r -> r.value()).containsExactly("before", "after");
+        assertThat(kafka.consumeAll(
+                        topic, new StringDeserializer(), new StringDeserializer(), 2, Duration.ofSeconds(30)))
+                .extracting(r -> r.value())
+                .containsExactly("before", "after");
     }
 }

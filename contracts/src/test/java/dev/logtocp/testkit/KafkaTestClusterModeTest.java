@@ -14,14 +14,17 @@ class KafkaTestClusterModeTest {
         assertThat(KafkaTestCluster.Mode.parse("in-jvm")).isEqualTo(KafkaTestCluster.Mode.IN_JVM);
         assertThat(KafkaTestCluster.Mode.parse("IN_JVM")).isEqualTo(KafkaTestCluster.Mode.IN_JVM);
         assertThat(KafkaTestCluster.Mode.parse("testcontainers")).isEqualTo(KafkaTestCluster.Mode.TESTCONTAINERS);
-        assertThatThrownBy(() -> KafkaTestCluster.Mode.parse("docker")).hasMessageContaining("auto, in-jvm or testcontainers");
+        assertThatThrownBy(() -> KafkaTestCluster.Mode.parse("docker"))
+                .hasMessageContaining("auto, in-jvm or testcontainers");
     }
 
     @Test
     void forcingTestcontainersWithoutDockerFailsWithAClearMessage() {
         // Only meaningful where no Docker engine answers (these machines); elsewhere it would start a container.
-        org.junit.jupiter.api.Assumptions.assumeFalse(ContainerKafka.dockerReachable(), "a Docker engine is reachable here");
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                ContainerKafka.dockerReachable(), "a Docker engine is reachable here");
         assertThatThrownBy(() -> KafkaTestCluster.startSingle(KafkaTestCluster.Mode.TESTCONTAINERS))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no Docker engine");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no Docker engine");
     }
 }

@@ -34,9 +34,14 @@ class PublicSurfaceTest {
 
     @Test
     void opsUsesOnlyTheProcessorsPublicSurface() {
-        noClasses().should().dependOnClassesThat(PROCESSOR_INTERNALS)
+        noClasses()
+                .should()
+                .dependOnClassesThat(PROCESSOR_INTERNALS)
                 .check(new ClassFileImporter()
                         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                        .importUrl(OpsCli.class.getProtectionDomain().getCodeSource().getLocation()));
+                        .importUrl(OpsCli.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()));
     }
 }

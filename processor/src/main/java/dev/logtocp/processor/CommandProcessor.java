@@ -7,27 +7,27 @@ import dev.logtocp.processor.command.RetryPolicy;
 import dev.logtocp.processor.config.EngineSettings;
 import dev.logtocp.processor.config.KafkaSettings;
 import dev.logtocp.processor.config.LogtoSettings;
+import dev.logtocp.processor.config.OverloadSettings;
 import dev.logtocp.processor.config.ProcessorConfig;
 import dev.logtocp.processor.console.OperatorConsole;
 import dev.logtocp.processor.http.HttpEndpoint;
-import dev.logtocp.processor.security.CommandGate;
-import dev.logtocp.processor.security.PolicyStore;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
 import dev.logtocp.processor.idempotency.LedgerCodec;
-import dev.logtocp.processor.idempotency.LedgerStore;
 import dev.logtocp.processor.idempotency.LedgerRestorer;
+import dev.logtocp.processor.idempotency.LedgerStore;
 import dev.logtocp.processor.idempotency.ReferenceMap;
 import dev.logtocp.processor.kafka.CommandLoop;
-import dev.logtocp.processor.config.OverloadSettings;
 import dev.logtocp.processor.logto.CallLimiter;
-import dev.logtocp.processor.ownership.OwnershipGate;
 import dev.logtocp.processor.logto.CircuitBreaker;
+import dev.logtocp.processor.logto.LogtoClient;
 import dev.logtocp.processor.logto.RateLimiter;
 import dev.logtocp.processor.logto.RequestTimeout;
 import dev.logtocp.processor.logto.RetryBudget;
-import dev.logtocp.processor.metrics.ProcessorMetrics;
-import dev.logtocp.processor.logto.LogtoClient;
 import dev.logtocp.processor.logto.TokenProvider;
+import dev.logtocp.processor.metrics.ProcessorMetrics;
+import dev.logtocp.processor.ownership.OwnershipGate;
+import dev.logtocp.processor.security.CommandGate;
+import dev.logtocp.processor.security.PolicyStore;
 import dev.logtocp.schema.wire.WireFormatDeserializer;
 import dev.logtocp.schema.wire.WireFormatSerializer;
 import io.vertx.core.Context;
@@ -80,10 +80,14 @@ public final class CommandProcessor implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         LogtoSettings logto = config.logto();
         EngineSettings engine = config.engine();
-        WebClientOptions webOptions = new WebClientOptions().setKeepAlive(true).setUserAgent("logto-command-processor")
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, logto.requestTimeout().toMillis()))
+        WebClientOptions webOptions = new WebClientOptions()
+                .setKeepAlive(true)
+                .setUserAgent("logto-command-processor")
+                .setConnectTimeout(
+                        (int) Math.min(Integer.MAX_VALUE, logto.requestTimeout().toMillis()))
                 // Never trust-all: certificates and host names of an https endpoint are always checked.
-                .setTrustAll(false).setVerifyHost(true);
+                .setTrustAll(false)
+                .setVerifyHost(true);
         logto.caFile().ifPresent(ca -> webOptions.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
         WebClient web = WebClient.create(vertx, webOptions, new PoolOptions().setHttp1MaxSize(logto.maxConnections()));
         TokenProvider tokens = new TokenProvider(web, logto, clock);
@@ -94,26 +98,52 @@ public final class CommandProcessor implements AutoCloseable {
                 : CallLimiter.fixed(engine.maxInFlight(), clock);
         RequestTimeout timeout = RequestTimeout.of(logto.requestTimeout(), overload.requestTimeoutMax());
         RetryBudget budget = RetryBudget.of(overload.retryBudgetPercent() / 100.0, overload.retryBudgetMinPerSecond());
-        metrics.gauge(ProcessorMetrics.LOGTO_CONCURRENCY_LIMIT, "concurrent Logto calls allowed now (adaptive limit)", limiter::limit);
+        metrics.gauge(
+                ProcessorMetrics.LOGTO_CONCURRENCY_LIMIT,
+                "concurrent Logto calls allowed now (adaptive limit)",
+                limiter::limit);
         metrics.gauge(ProcessorMetrics.LOGTO_CALLS_IN_FLIGHT, "Logto calls on the wire", limiter::inFlight);
-        metrics.gauge(ProcessorMetrics.LOGTO_CALLS_WAITING, "Logto calls waiting for a permit of the limit", limiter::waiting);
-        metrics.gaugeSeconds(ProcessorMetrics.LOGTO_REQUEST_TIMEOUT, "request timeout in force", () -> timeout.millis() / 1000.0);
+        metrics.gauge(
+                ProcessorMetrics.LOGTO_CALLS_WAITING,
+                "Logto calls waiting for a permit of the limit",
+                limiter::waiting);
+        metrics.gaugeSeconds(
+                ProcessorMetrics.LOGTO_REQUEST_TIMEOUT, "request timeout in force", () -> timeout.millis() / 1000.0);
         metrics.gauge(ProcessorMetrics.RETRY_BUDGET_TOKENS, "retries the budget allows now", budget::tokens);
-        LogtoClient client = new LogtoClient(new LogtoClient.Wiring(vertx, web, tokens, logto.baseUrl(), timeout,
-                new RateLimiter(logto.rateLimitPerSecond()), limiter, metrics::logtoRequest));
-        CircuitBreaker breaker = new CircuitBreaker(logto.breakerThreshold(), logto.breakerOpen(), logto.breakerMaxOpen(), clock);
-        metrics.gauge(ProcessorMetrics.BREAKER_STATE, "0 closed, 1 open, 2 half-open", () -> breaker.state().ordinal());
+        LogtoClient client = new LogtoClient(new LogtoClient.Wiring(
+                vertx,
+                web,
+                tokens,
+                logto.baseUrl(),
+                timeout,
+                new RateLimiter(logto.rateLimitPerSecond()),
+                limiter,
+                metrics::logtoRequest));
+        CircuitBreaker breaker =
+                new CircuitBreaker(logto.breakerThreshold(), logto.breakerOpen(), logto.breakerMaxOpen(), clock);
+        metrics.gauge(
+                ProcessorMetrics.BREAKER_STATE,
+                "0 closed, 1 open, 2 half-open",
+                () -> breaker.state().ordinal());
         metrics.gauge(ProcessorMetrics.BREAKER_OPENS, "times the circuit breaker opened", breaker::opens);
-        this.policies = config.security().issuerPolicyFile()
+        this.policies = config.security()
+                .issuerPolicyFile()
                 .map(file -> PolicyStore.open(file, config.security().policyCheckInterval()))
                 .orElseGet(() -> {
                     LOGGER.warn("no ISSUER_POLICY_FILE: every issuer may send every command, unsigned");
                     return PolicyStore.allowAll();
                 });
         ReferenceMap references = new ReferenceMap();
-        CommandExecutor executor = new CommandExecutor(vertx, client, references,
-                new RetryPolicy(engine.maxAttempts(), engine.retryBaseDelay(), engine.retryMaxDelay()), breaker,
-                limiter, budget, metrics::retried, clock);
+        CommandExecutor executor = new CommandExecutor(
+                vertx,
+                client,
+                references,
+                new RetryPolicy(engine.maxAttempts(), engine.retryBaseDelay(), engine.retryMaxDelay()),
+                breaker,
+                limiter,
+                budget,
+                metrics::retried,
+                clock);
         // One context runs the scheduler, so its per-key state needs no locks; the handlers' HTTP work is spread
         // over one context per event loop, because one event loop saturates at about a thousand commands a second.
         Context context = vertx.getOrCreateContext();
@@ -123,28 +153,50 @@ public final class CommandProcessor implements AutoCloseable {
         }
         KafkaSettings kafka = config.kafka();
         Deserializer<Object> values = valueDeserializer(kafka);
-        this.ledger = new IdempotencyLedger(engine.ledgerRetention(), clock,
+        this.ledger = new IdempotencyLedger(
+                engine.ledgerRetention(),
+                clock,
                 new LedgerCodec(kafka.ledgerTopic(), values),
                 LedgerStore.open(engine.stateDir(), engine.ledgerRetention()));
         LedgerRestorer restorer = new LedgerRestorer(
-                new KafkaConsumer<>(LedgerRestorer.consumerProperties(kafka.clientOverrides(), kafka.bootstrapServers(),
-                        kafka.transactionalId() + "-state-restore")),
-                values, ledger, kafka.ledgerTopic(), references, kafka.referencesTopic());
-        HandlerRegistry handlers = HandlerRegistry.standard(config.security().passwordResetKeysDir()
-                .map(RecipientKeys::load).orElseGet(RecipientKeys::none));
+                new KafkaConsumer<>(LedgerRestorer.consumerProperties(
+                        kafka.clientOverrides(), kafka.bootstrapServers(), kafka.transactionalId() + "-state-restore")),
+                values,
+                ledger,
+                kafka.ledgerTopic(),
+                references,
+                kafka.referencesTopic());
+        HandlerRegistry handlers = HandlerRegistry.standard(config.security()
+                .passwordResetKeysDir()
+                .map(RecipientKeys::load)
+                .orElseGet(RecipientKeys::none));
         this.loop = new CommandLoop(
-                new CommandLoop.Clients(new KafkaConsumer<>(consumerProperties(kafka)),
-                        new KafkaProducer<>(producerProperties(kafka)), valueSerializer(kafka), values),
-                new CommandLoop.Execution(handlers, new CommandGate(policies), executor, context, executionContexts, breaker),
+                new CommandLoop.Clients(
+                        new KafkaConsumer<>(consumerProperties(kafka)),
+                        new KafkaProducer<>(producerProperties(kafka)),
+                        valueSerializer(kafka),
+                        values),
+                new CommandLoop.Execution(
+                        handlers, new CommandGate(policies), executor, context, executionContexts, breaker),
                 new CommandLoop.Stores(ledger, references, restorer),
-                new CommandLoop.Settings(kafka, engine), ownership(kafka, logto, engine), metrics, clock);
+                new CommandLoop.Settings(kafka, engine),
+                ownership(kafka, logto, engine),
+                metrics,
+                clock);
         metrics.gauge(ProcessorMetrics.IN_FLIGHT, "commands read and not finished", loop::inFlight);
-        metrics.gauge(ProcessorMetrics.LEDGER_ENTRIES, "idempotency ledger entries in the local store (RocksDB estimate)", ledger::size);
+        metrics.gauge(
+                ProcessorMetrics.LEDGER_ENTRIES,
+                "idempotency ledger entries in the local store (RocksDB estimate)",
+                ledger::size);
         this.loopThread = new Thread(loop, "command-loop");
         BooleanSupplier ready = () -> loopThread.isAlive() && loop.isAssigned() && metrics.isLedgerRestored();
         this.console = config.http().enabled()
-                ? new OperatorConsole(vertx, config, new OperatorConsole.EngineView(breaker, loop::inFlight, loopThread::isAlive, ready),
-                        () -> valueDeserializer(kafka), serdeProperties(kafka))
+                ? new OperatorConsole(
+                        vertx,
+                        config,
+                        new OperatorConsole.EngineView(breaker, loop::inFlight, loopThread::isAlive, ready),
+                        () -> valueDeserializer(kafka),
+                        serdeProperties(kafka))
                 : null;
         this.http = config.http().enabled()
                 ? HttpEndpoint.start(vertx, config.http(), metrics, ledger, loopThread::isAlive, ready, console)
@@ -155,8 +207,11 @@ public final class CommandProcessor implements AutoCloseable {
         TopicCheck.requireCoPartitioned(config.kafka(), config.engine().ledgerRetention());
         CommandProcessor processor = new CommandProcessor(config);
         processor.loopThread.start();
-        LOGGER.atInfo().addKeyValue("group", config.kafka().groupId()).addKeyValue("instance", config.kafka().instanceId())
-                .addKeyValue("topics", config.kafka().commandTopics()).log("processor started");
+        LOGGER.atInfo()
+                .addKeyValue("group", config.kafka().groupId())
+                .addKeyValue("instance", config.kafka().instanceId())
+                .addKeyValue("topics", config.kafka().commandTopics())
+                .log("processor started");
         return processor;
     }
 
@@ -198,7 +253,12 @@ public final class CommandProcessor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         policies.close();
-        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        vertx.close()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS)
+                .exceptionally(e -> null)
+                .join();
         // Last: event loops and the consumer thread may use the ledger until they are gone.
         ledger.close();
         LOGGER.info("processor stopped");
@@ -213,11 +273,16 @@ public final class CommandProcessor implements AutoCloseable {
         Duration lease = OwnershipGate.leaseBound(
                 Duration.ofMillis(consumer.getInt(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)),
                 Duration.ofMillis(consumer.getInt(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG)));
-        LOGGER.atInfo().addKeyValue("leaseMs", lease.toMillis())
-                .addKeyValue("revocationWaitMs", logto.requestTimeout().plusSeconds(1).toMillis())
+        LOGGER.atInfo()
+                .addKeyValue("leaseMs", lease.toMillis())
+                .addKeyValue(
+                        "revocationWaitMs",
+                        logto.requestTimeout().plusSeconds(1).toMillis())
                 .addKeyValue("commitBarrier", engine.commitBarrier() ? "on" : "off")
                 .log("ownership lease; a revocation waits revocationWaitMs for Logto calls on the wire");
-        return new CommandLoop.Ownership(new OwnershipGate(lease, System::nanoTime), logto.requestTimeout().plusSeconds(1),
+        return new CommandLoop.Ownership(
+                new OwnershipGate(lease, System::nanoTime),
+                logto.requestTimeout().plusSeconds(1),
                 engine.commitBarrier());
     }
 

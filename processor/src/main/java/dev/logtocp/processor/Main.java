@@ -13,8 +13,7 @@ import java.util.Optional;
  * SIGTERM drains in-flight work and commits before exit.
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
         ProcessorConfig config;
@@ -49,6 +48,8 @@ public final class Main {
                 return Optional.of(Path.of(args[i + 1]));
             }
         }
-        return Optional.ofNullable(System.getenv("CONFIG_FILE")).filter(s -> !s.isBlank()).map(Path::of);
+        return Optional.ofNullable(System.getenv("CONFIG_FILE"))
+                .filter(s -> !s.isBlank())
+                .map(Path::of);
     }
 }

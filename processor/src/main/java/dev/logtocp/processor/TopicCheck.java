@@ -21,8 +21,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * else. Starting anyway would silently weaken duplicate detection.
  */
 final class TopicCheck {
-    private TopicCheck() {
-    }
+    private TopicCheck() {}
 
     static void requireCoPartitioned(KafkaSettings kafka) {
         requireCoPartitioned(kafka, null);
@@ -64,12 +63,15 @@ final class TopicCheck {
         names.add(kafka.referencesTopic());
         names.add(kafka.auditTopic());
         try (Admin admin = Admin.create(props)) {
-            Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);
+            Map<String, TopicDescription> topics =
+                    admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);
             int ledgerPartitions = topics.get(kafka.ledgerTopic()).partitions().size();
-            int referencePartitions = topics.get(kafka.referencesTopic()).partitions().size();
+            int referencePartitions =
+                    topics.get(kafka.referencesTopic()).partitions().size();
             if (referencePartitions != ledgerPartitions) {
-                throw new IllegalStateException("references topic " + kafka.referencesTopic() + " has " + referencePartitions
-                        + " partitions but ledger topic " + kafka.ledgerTopic() + " has " + ledgerPartitions + "; they must be equal");
+                throw new IllegalStateException("references topic " + kafka.referencesTopic() + " has "
+                        + referencePartitions + " partitions but ledger topic " + kafka.ledgerTopic() + " has "
+                        + ledgerPartitions + "; they must be equal");
             }
             int auditPartitions = topics.get(kafka.auditTopic()).partitions().size();
             if (auditPartitions != ledgerPartitions) {
@@ -81,13 +83,15 @@ final class TopicCheck {
             for (String command : kafka.commandTopics()) {
                 int p = topics.get(command).partitions().size();
                 if (p != ledgerPartitions) {
-                    throw new IllegalStateException("command topic " + command + " has " + p + " partitions but ledger topic "
-                            + kafka.ledgerTopic() + " has " + ledgerPartitions + "; they must be equal (co-partitioned)");
+                    throw new IllegalStateException("command topic " + command + " has " + p
+                            + " partitions but ledger topic " + kafka.ledgerTopic() + " has " + ledgerPartitions
+                            + "; they must be equal (co-partitioned)");
                 }
             }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new MissingTopicException("missing topic among " + names + "; create them first (ops topics apply)", e.getCause());
+                throw new MissingTopicException(
+                        "missing topic among " + names + "; create them first (ops topics apply)", e.getCause());
             }
             throw new IllegalStateException("cannot describe topics " + names + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
@@ -110,9 +114,11 @@ final class TopicCheck {
                 var retention = entry.getValue().get("retention.ms");
                 long ms = retention == null || retention.value() == null ? -1 : Long.parseLong(retention.value());
                 if (ms < 0 || ms > ledgerRetention.toMillis()) {
-                    throw new IllegalStateException("LEDGER_RETENTION_MS (" + ledgerRetention.toMillis() + ") is shorter than the retention of "
-                            + entry.getKey().name() + " (" + (ms < 0 ? "unlimited" : ms + " ms") + "): a replay could run commands whose "
-                            + "ledger entry has expired. Raise LEDGER_RETENTION_MS or shorten the command topic's retention.ms");
+                    throw new IllegalStateException(
+                            "LEDGER_RETENTION_MS (" + ledgerRetention.toMillis() + ") is shorter than the retention of "
+                                    + entry.getKey().name() + " (" + (ms < 0 ? "unlimited" : ms + " ms")
+                                    + "): a replay could run commands whose "
+                                    + "ledger entry has expired. Raise LEDGER_RETENTION_MS or shorten the command topic's retention.ms");
                 }
             }
         } catch (ExecutionException | TimeoutException e) {

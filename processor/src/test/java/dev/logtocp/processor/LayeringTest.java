@@ -24,18 +24,28 @@ class LayeringTest {
         // Only processor's own classes directory (scanning the whole class path for the package takes seconds).
         processor = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importUrl(CommandProcessor.class.getProtectionDomain().getCodeSource().getLocation());
+                .importUrl(CommandProcessor.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation());
     }
 
     @Test
     void packagesAreFreeOfCycles() {
-        slices().matching("dev.logtocp.processor.(*)..").should().beFreeOfCycles().check(processor);
+        slices().matching("dev.logtocp.processor.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(processor);
     }
 
     @Test
     void noPackageDependsOnTheCompositionRoot() {
-        noClasses().that().resideInAPackage("dev.logtocp.processor.*..")
-                .should().dependOnClassesThat().resideInAPackage("dev.logtocp.processor")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.logtocp.processor.*..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.logtocp.processor")
                 .check(processor);
     }
 }

@@ -84,8 +84,12 @@ public final class CommandClient implements AutoCloseable {
         this.producer = new KafkaProducer<>(producerProperties(config, clientId), new StringSerializer(), values);
         WireFormatDeserializer outcomes = new WireFormatDeserializer();
         outcomes.configure(serde, false);
-        this.reader = new OutcomeReader(new KafkaConsumer<>(consumerProperties(config, clientId), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer()), outcomes, config.outcomeTopic(), config.maxPending());
+        this.reader = new OutcomeReader(
+                new KafkaConsumer<>(
+                        consumerProperties(config, clientId), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                outcomes,
+                config.outcomeTopic(),
+                config.maxPending());
         this.readerThread = new Thread(reader, "command-client-outcomes-" + INSTANCES.get());
         readerThread.setDaemon(true);
         readerThread.start();
@@ -101,7 +105,12 @@ public final class CommandClient implements AutoCloseable {
      * submission.
      */
     public static CommandMeta metaPlaceholder() {
-        return CommandMeta.newBuilder().setCommandId("").setIdempotencyKey("").setIssuer("").setIssuedAt(Instant.EPOCH).build();
+        return CommandMeta.newBuilder()
+                .setCommandId("")
+                .setIdempotencyKey("")
+                .setIssuer("")
+                .setIssuedAt(Instant.EPOCH)
+                .build();
     }
 
     /** {@link #submit(String, SpecificRecord, SubmitOptions)} with default options. */
@@ -117,7 +126,8 @@ public final class CommandClient implements AutoCloseable {
      * @throws IllegalArgumentException when the key is blank, the record is not a command, or no record key can be
      *                                  derived and none was given
      */
-    public CompletableFuture<CommandOutcome> submit(String idempotencyKey, SpecificRecord command, SubmitOptions options) {
+    public CompletableFuture<CommandOutcome> submit(
+            String idempotencyKey, SpecificRecord command, SubmitOptions options) {
         if (idempotencyKey == null || idempotencyKey.isBlank()) {
             throw new IllegalArgumentException("idempotencyKey is required");
         }
@@ -125,19 +135,25 @@ public final class CommandClient implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         Schema schema = command.getSchema();
         Schema.Field metaField = schema.getField("meta");
-        if (metaField == null || !CommandMeta.getClassSchema().getFullName().equals(metaField.schema().getFullName())) {
+        if (metaField == null
+                || !CommandMeta.getClassSchema()
+                        .getFullName()
+                        .equals(metaField.schema().getFullName())) {
             throw new IllegalArgumentException(schema.getFullName() + " is not a command (it has no CommandMeta meta)");
         }
-        String recordKey = options.recordKey() != null ? options.recordKey() : RecordKeys.of(command).orElseThrow(() ->
-                new IllegalArgumentException("cannot derive a record key from this " + schema.getName()
-                        + "; give SubmitOptions.withRecordKey"));
+        String recordKey = options.recordKey() != null
+                ? options.recordKey()
+                : RecordKeys.of(command)
+                        .orElseThrow(() -> new IllegalArgumentException("cannot derive a record key from this "
+                                + schema.getName() + "; give SubmitOptions.withRecordKey"));
         CommandMeta meta = CommandMeta.newBuilder()
                 .setCommandId(UUID.randomUUID().toString())
                 .setIdempotencyKey(idempotencyKey)
                 .setIssuer(config.issuer())
                 .setIssuedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
                 .setCorrelationId(options.correlationId())
-                .setDeadline(options.deadline() == null ? null : options.deadline().truncatedTo(ChronoUnit.MILLIS))
+                .setDeadline(
+                        options.deadline() == null ? null : options.deadline().truncatedTo(ChronoUnit.MILLIS))
                 .setForce(options.force())
                 .build();
         SpecificRecord copy = SpecificData.get().deepCopy(schema, command);
@@ -154,12 +170,16 @@ public final class CommandClient implements AutoCloseable {
         try {
             producer.send(new ProducerRecord<>(config.commandTopic(), recordKey, copy), (metadata, error) -> {
                 if (error != null) {
-                    reader.fail(commandId, new CommandClientException(commandId, "the command was not sent: " + error.getMessage(), error));
+                    reader.fail(
+                            commandId,
+                            new CommandClientException(
+                                    commandId, "the command was not sent: " + error.getMessage(), error));
                 }
             });
         } catch (RuntimeException e) {
             // Serialization (registry, signing) and producer state errors surface here, before anything was sent.
-            reader.fail(commandId, new CommandClientException(commandId, "the command was not sent: " + e.getMessage(), e));
+            reader.fail(
+                    commandId, new CommandClientException(commandId, "the command was not sent: " + e.getMessage(), e));
         }
         return future;
     }
@@ -175,7 +195,8 @@ public final class CommandClient implements AutoCloseable {
      * @throws CommandTimeoutException no outcome within the timeout (resubmitting the same key is safe)
      * @throws CommandClientException  the command could not be sent or its outcome not read
      */
-    public CommandOutcome execute(String idempotencyKey, SpecificRecord command, SubmitOptions options) throws InterruptedException {
+    public CommandOutcome execute(String idempotencyKey, SpecificRecord command, SubmitOptions options)
+            throws InterruptedException {
         Duration timeout = options.timeout() != null ? options.timeout() : config.defaultTimeout();
         CompletableFuture<CommandOutcome> future = submit(idempotencyKey, command, options);
         try {
@@ -185,7 +206,8 @@ public final class CommandClient implements AutoCloseable {
             if (e.getCause() instanceof CommandClientException c) {
                 throw c;
             }
-            throw new CommandClientException(null, "submission failed: " + e.getCause().getMessage(), e.getCause());
+            throw new CommandClientException(
+                    null, "submission failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new CommandTimeoutException(null, idempotencyKey, timeout);
         }

@@ -27,9 +27,17 @@ import java.util.Objects;
  * @param serdeProperties   extra serde properties with Confluent's names, e.g. {@code basic.auth.user.info} or
  *                          {@code auto.register.schemas=false}
  */
-public record CommandClientConfig(String bootstrapServers, String schemaRegistryUrl, String issuer, String commandTopic,
-                                  String outcomeTopic, Duration defaultTimeout, int maxPending, CommandSigner signer,
-                                  Map<String, Object> kafkaProperties, Map<String, Object> serdeProperties) {
+public record CommandClientConfig(
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        String issuer,
+        String commandTopic,
+        String outcomeTopic,
+        Duration defaultTimeout,
+        int maxPending,
+        CommandSigner signer,
+        Map<String, Object> kafkaProperties,
+        Map<String, Object> serdeProperties) {
 
     public static final String DEFAULT_COMMAND_TOPIC = "logto.commands";
     public static final String DEFAULT_OUTCOME_TOPIC = "logto.command-outcomes";
@@ -129,8 +137,17 @@ public record CommandClientConfig(String bootstrapServers, String schemaRegistry
         }
 
         public CommandClientConfig build() {
-            return new CommandClientConfig(bootstrapServers, schemaRegistryUrl, issuer, commandTopic, outcomeTopic,
-                    defaultTimeout, maxPending, signer, kafkaProperties, serdeProperties);
+            return new CommandClientConfig(
+                    bootstrapServers,
+                    schemaRegistryUrl,
+                    issuer,
+                    commandTopic,
+                    outcomeTopic,
+                    defaultTimeout,
+                    maxPending,
+                    signer,
+                    kafkaProperties,
+                    serdeProperties);
         }
     }
 }

@@ -14,8 +14,10 @@ public final class CommandTimeoutException extends CommandClientException {
     private final Duration timeout;
 
     public CommandTimeoutException(String commandId, String idempotencyKey, Duration timeout) {
-        super(commandId, "no outcome for command " + commandId + " (idempotency key " + idempotencyKey + ") within "
-                + timeout.toMillis() + " ms; resubmitting the same key is safe");
+        super(
+                commandId,
+                "no outcome for command " + commandId + " (idempotency key " + idempotencyKey + ") within "
+                        + timeout.toMillis() + " ms; resubmitting the same key is safe");
         this.idempotencyKey = idempotencyKey;
         this.timeout = timeout;
     }

@@ -44,13 +44,15 @@ final class OutcomeReader implements Runnable {
     private static final Duration REGISTRY_BACKOFF = Duration.ofMillis(500);
 
     /** A submission waiting for its outcome. */
-    private record Pending(String commandId, String idempotencyKey, Duration timeout, long deadlineNanos,
-                           CompletableFuture<CommandOutcome> future) {
-    }
+    private record Pending(
+            String commandId,
+            String idempotencyKey,
+            Duration timeout,
+            long deadlineNanos,
+            CompletableFuture<CommandOutcome> future) {}
 
     /** A partition a submission needs assigned before its command may be sent. */
-    private record Assignment(int partition, CompletableFuture<Void> done) {
-    }
+    private record Assignment(int partition, CompletableFuture<Void> done) {}
 
     private final Consumer<byte[], byte[]> consumer;
     private final Deserializer<Object> values;
@@ -79,10 +81,15 @@ final class OutcomeReader implements Runnable {
      * @throws CommandClientException when the client is closed or failed, too many submissions are pending, or the
      *                                partition could not be assigned in time
      */
-    void expect(String commandId, String idempotencyKey, byte[] recordKey, Duration timeout,
-                CompletableFuture<CommandOutcome> future) {
+    void expect(
+            String commandId,
+            String idempotencyKey,
+            byte[] recordKey,
+            Duration timeout,
+            CompletableFuture<CommandOutcome> future) {
         if (!running || failure != null) {
-            throw new CommandClientException(commandId, "the client is closed" + (failure == null ? "" : " (" + failure.getMessage() + ")"));
+            throw new CommandClientException(
+                    commandId, "the client is closed" + (failure == null ? "" : " (" + failure.getMessage() + ")"));
         }
         if (pending.size() >= maxPending) {
             throw new CommandClientException(commandId, maxPending + " submissions are already waiting for outcomes");
@@ -99,13 +106,18 @@ final class OutcomeReader implements Runnable {
             return;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        requests.add(new Assignment(count > 0 ? partitionOf(recordKey, count) : -1 - Utils.toPositive(Utils.murmur2(recordKey)), done));
+        requests.add(new Assignment(
+                count > 0 ? partitionOf(recordKey, count) : -1 - Utils.toPositive(Utils.murmur2(recordKey)), done));
         consumer.wakeup();
         try {
             done.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             pending.remove(commandId);
-            throw new CommandClientException(commandId, "cannot read the outcome topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+            throw new CommandClientException(
+                    commandId,
+                    "cannot read the outcome topic " + topic + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException e) {
             pending.remove(commandId);
             throw new CommandTimeoutException(commandId, idempotencyKey, timeout);
@@ -214,7 +226,10 @@ final class OutcomeReader implements Runnable {
                     consumer.position(tp, POSITION_TIMEOUT);
                     assigned.add(tp.partition());
                 }
-                LOGGER.atDebug().addKeyValue("topic", topic).addKeyValue("partitions", added).log("reading outcome partitions");
+                LOGGER.atDebug()
+                        .addKeyValue("topic", topic)
+                        .addKeyValue("partitions", added)
+                        .log("reading outcome partitions");
             }
             batch.forEach(a -> a.done().complete(null));
         } catch (WakeupException e) {
@@ -257,7 +272,10 @@ final class OutcomeReader implements Runnable {
                 return false;
             }
             if (commandId != null) {
-                fail(commandId, new CommandClientException(commandId, "its outcome could not be decoded: " + e.getMessage(), e));
+                fail(
+                        commandId,
+                        new CommandClientException(
+                                commandId, "its outcome could not be decoded: " + e.getMessage(), e));
             }
             return true;
         }
@@ -272,7 +290,9 @@ final class OutcomeReader implements Runnable {
         long now = System.nanoTime();
         for (Pending p : pending.values()) {
             if (now - p.deadlineNanos() >= 0 && pending.remove(p.commandId(), p)) {
-                p.future().completeExceptionally(new CommandTimeoutException(p.commandId(), p.idempotencyKey(), p.timeout()));
+                p.future()
+                        .completeExceptionally(
+                                new CommandTimeoutException(p.commandId(), p.idempotencyKey(), p.timeout()));
             }
         }
     }
@@ -297,12 +317,15 @@ final class OutcomeReader implements Runnable {
         if (outcome.getStatus() != OutcomeStatus.DUPLICATE) {
             return outcome;
         }
-        String original = outcome.getDetails() == null ? null : outcome.getDetails().get("originalStatus");
+        String original =
+                outcome.getDetails() == null ? null : outcome.getDetails().get("originalStatus");
         if (original == null) {
             return outcome;
         }
         try {
-            return CommandOutcome.newBuilder(outcome).setStatus(OutcomeStatus.valueOf(original)).build();
+            return CommandOutcome.newBuilder(outcome)
+                    .setStatus(OutcomeStatus.valueOf(original))
+                    .build();
         } catch (IllegalArgumentException e) {
             return outcome;
         }

@@ -23,8 +23,7 @@ public final class RecordKeys {
 
     private static final List<String> CREATE_KEY_FIELDS = List.of("externalId", "username", "primaryEmail");
 
-    private RecordKeys() {
-    }
+    private RecordKeys() {}
 
     /** The key for {@code command}, or empty when the command names no user this rule can key by. */
     public static Optional<String> of(SpecificRecord command) {

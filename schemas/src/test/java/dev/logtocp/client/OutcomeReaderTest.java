@@ -39,6 +39,7 @@ class OutcomeReaderTest {
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("latest");
     /** Values by their bytes; counts decodes so a test can see that a record was skipped unread. */
     private final Map<String, CommandOutcome> values = new ConcurrentHashMap<>();
+
     private final AtomicInteger decodes = new AtomicInteger();
     private OutcomeReader reader;
     private Thread thread;
@@ -70,10 +71,19 @@ class OutcomeReaderTest {
     }
 
     private static CommandOutcome outcome(String commandId, OutcomeStatus status, Map<String, String> details) {
-        return CommandOutcome.newBuilder().setCommandId(commandId).setIdempotencyKey("k-" + commandId).setIssuer("crm")
-                .setCommandType("UserCreate").setStatus(status).setUserId("user-1").setDetails(details).setAttempts(1)
-                .setReceivedAt(Instant.EPOCH).setCompletedAt(Instant.EPOCH)
-                .setSource(new SourcePosition("commands", 0, 0L, Instant.EPOCH)).build();
+        return CommandOutcome.newBuilder()
+                .setCommandId(commandId)
+                .setIdempotencyKey("k-" + commandId)
+                .setIssuer("crm")
+                .setCommandType("UserCreate")
+                .setStatus(status)
+                .setUserId("user-1")
+                .setDetails(details)
+                .setAttempts(1)
+                .setReceivedAt(Instant.EPOCH)
+                .setCompletedAt(Instant.EPOCH)
+                .setSource(new SourcePosition("commands", 0, 0L, Instant.EPOCH))
+                .build();
     }
 
     /** Publishes {@code value} to the outcome partition of {@code key}, with the command id header unless null. */
@@ -89,8 +99,18 @@ class OutcomeReaderTest {
         }
         long offset = offsets.get(p);
         offsets.set(p, offset + 1);
-        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPIC, p, offset, 0L, TimestampType.CREATE_TIME,
-                0, 0, key.getBytes(StandardCharsets.UTF_8), bytes.getBytes(StandardCharsets.UTF_8), headers, Optional.empty())));
+        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(
+                TOPIC,
+                p,
+                offset,
+                0L,
+                TimestampType.CREATE_TIME,
+                0,
+                0,
+                key.getBytes(StandardCharsets.UTF_8),
+                bytes.getBytes(StandardCharsets.UTF_8),
+                headers,
+                Optional.empty())));
     }
 
     private CompletableFuture<CommandOutcome> expect(String commandId, String key, Duration timeout) {
@@ -102,7 +122,8 @@ class OutcomeReaderTest {
     @Test
     void anOutcomeCompletesTheSubmissionItAnswersAndOnlyTheKeysPartitionIsRead() throws Exception {
         CompletableFuture<CommandOutcome> future = expect("c1", "alice", Duration.ofSeconds(10));
-        assertThat(reader.assignedPartitions()).containsExactly(OutcomeReader.partitionOf("alice".getBytes(StandardCharsets.UTF_8), PARTITIONS));
+        assertThat(reader.assignedPartitions())
+                .containsExactly(OutcomeReader.partitionOf("alice".getBytes(StandardCharsets.UTF_8), PARTITIONS));
 
         publish("alice", "c1", outcome("c1", OutcomeStatus.SUCCEEDED, Map.of()));
 
@@ -113,7 +134,7 @@ class OutcomeReaderTest {
     @Test
     void otherCommandsOutcomesAreSkippedWithoutDecodingThem() throws Exception {
         CompletableFuture<CommandOutcome> future = expect("mine", "alice", Duration.ofSeconds(10));
-        publish("alice", "someone-else", null);   // undecodable if it were read
+        publish("alice", "someone-else", null); // undecodable if it were read
         publish("alice", "mine", outcome("mine", OutcomeStatus.FAILED, Map.of()));
 
         assertThat(future.get(5, TimeUnit.SECONDS).getStatus()).isEqualTo(OutcomeStatus.FAILED);
@@ -130,8 +151,19 @@ class OutcomeReaderTest {
     @Test
     void aDuplicateSurfacesAsTheOriginalDecision() throws Exception {
         CompletableFuture<CommandOutcome> future = expect("again", "carol", Duration.ofSeconds(10));
-        publish("carol", "again", outcome("again", OutcomeStatus.DUPLICATE,
-                Map.of("originalCommandId", "first", "originalStatus", "SUCCEEDED", "originalDecidedAt", "2026-01-01T00:00:00Z")));
+        publish(
+                "carol",
+                "again",
+                outcome(
+                        "again",
+                        OutcomeStatus.DUPLICATE,
+                        Map.of(
+                                "originalCommandId",
+                                "first",
+                                "originalStatus",
+                                "SUCCEEDED",
+                                "originalDecidedAt",
+                                "2026-01-01T00:00:00Z")));
 
         CommandOutcome decided = future.get(5, TimeUnit.SECONDS);
         assertThat(decided.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
@@ -145,8 +177,11 @@ class OutcomeReaderTest {
     @Test
     void withoutAnOutcomeTheSubmissionTimesOut() {
         CompletableFuture<CommandOutcome> future = expect("late", "dave", Duration.ofMillis(300));
-        assertThatThrownBy(() -> future.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(CommandTimeoutException.class).hasMessageContaining("k-late");
+        assertThatThrownBy(() -> future.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(CommandTimeoutException.class)
+                .hasMessageContaining("k-late");
         assertThat(reader.pendingCount()).isZero();
     }
 
@@ -155,7 +190,8 @@ class OutcomeReaderTest {
         expect("a", "k1", Duration.ofSeconds(30));
         expect("b", "k2", Duration.ofSeconds(30));
         expect("c", "k3", Duration.ofSeconds(30));
-        assertThatThrownBy(() -> expect("d", "k4", Duration.ofSeconds(30))).isInstanceOf(CommandClientException.class)
+        assertThatThrownBy(() -> expect("d", "k4", Duration.ofSeconds(30)))
+                .isInstanceOf(CommandClientException.class)
                 .hasMessageContaining("3 submissions");
     }
 
@@ -164,7 +200,9 @@ class OutcomeReaderTest {
         CompletableFuture<CommandOutcome> future = expect("w", "erin", Duration.ofSeconds(30));
         reader.stop();
         thread.join(5000);
-        assertThatThrownBy(() -> future.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(CommandClientException.class)
+        assertThatThrownBy(() -> future.get(5, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOf(CommandClientException.class)
                 .hasMessageContaining("closed");
     }
 }

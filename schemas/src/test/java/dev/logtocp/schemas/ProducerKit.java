@@ -74,7 +74,9 @@ final class ProducerKit {
             Map.entry("customDataJson", "{\"plan\":\"gold\"}"),
             Map.entry("profileJson", "{\"nickname\":\"Ally\"}"),
             Map.entry("connectorId", "google-connector-id"),
-            Map.entry("connectorDataJson", "{\"code\":\"one-time-code\",\"redirectUri\":\"https://example.com/callback\"}"),
+            Map.entry(
+                    "connectorDataJson",
+                    "{\"code\":\"one-time-code\",\"redirectUri\":\"https://example.com/callback\"}"),
             Map.entry("target", "google"),
             Map.entry("socialUserId", "google-user-42"),
             Map.entry("grantId", "grant-id-1"),
@@ -90,8 +92,19 @@ final class ProducerKit {
             Map.entry("expiresAt", Instant.parse("2027-01-01T00:00:00Z")),
             Map.entry("MfaVerificationCreate.type", "BACKUP_CODE"),
             // Logto takes exactly ten codes of ten hex digits.
-            Map.entry("backupCodes", List.of("7c2e9a4b8d", "3f6a1b5c0e", "0123456789", "abcdef0123", "456789abcd",
-                    "ef01234567", "89abcdef01", "23456789ab", "cdef012345", "6789abcdef")),
+            Map.entry(
+                    "backupCodes",
+                    List.of(
+                            "7c2e9a4b8d",
+                            "3f6a1b5c0e",
+                            "0123456789",
+                            "abcdef0123",
+                            "456789abcd",
+                            "ef01234567",
+                            "89abcdef01",
+                            "23456789ab",
+                            "cdef012345",
+                            "6789abcdef")),
             Map.entry("mfaSkipped", true));
 
     /** Optional (nullable) fields an example fills, per command; every other optional field stays null. */
@@ -102,8 +115,7 @@ final class ProducerKit {
             "PersonalAccessTokenCreate", Set.of("expiresAt"),
             "MfaVerificationCreate", Set.of("backupCodes"));
 
-    private ProducerKit() {
-    }
+    private ProducerKit() {}
 
     /** Where the kit lives: {@code producer-kit} in the schemas module. */
     static Path directory(Path schemasModule) {
@@ -114,7 +126,8 @@ final class ProducerKit {
     static List<Schema> commands(Path schemasModule) {
         List<Schema> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(schemasModule.resolve("src/main/avro"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".avsc")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".avsc")).sorted().toList()) {
                 String name = f.getFileName().toString().replace(".avsc", "");
                 Schema schema;
                 try {
@@ -153,7 +166,10 @@ final class ProducerKit {
     static SpecificRecord example(Schema command) {
         GenericRecord generic = (GenericRecord) value(command.getName(), "", command);
         GenericRecord meta = new GenericData.Record(command.getField("meta").schema());
-        meta.put("commandId", UUID.nameUUIDFromBytes(("example-" + command.getName()).getBytes(StandardCharsets.UTF_8)).toString());
+        meta.put(
+                "commandId",
+                UUID.nameUUIDFromBytes(("example-" + command.getName()).getBytes(StandardCharsets.UTF_8))
+                        .toString());
         meta.put("idempotencyKey", "example-" + command.getName() + "-1");
         meta.put("issuer", "crm");
         meta.put("issuedAt", ISSUED_AT.toEpochMilli());
@@ -175,7 +191,8 @@ final class ProducerKit {
                     }
                     boolean optional = f.schema().getType() == Schema.Type.UNION
                             && f.schema().getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL);
-                    if (optional && !OPTIONAL_FILLED.getOrDefault(type, Set.of()).contains(f.name())) {
+                    if (optional
+                            && !OPTIONAL_FILLED.getOrDefault(type, Set.of()).contains(f.name())) {
                         r.put(f.name(), null);
                     } else if (!optional && f.hasDefaultValue() && sampleFor(type, f.name()) == null) {
                         r.put(f.name(), GenericData.get().getDefaultValue(f));
@@ -184,18 +201,34 @@ final class ProducerKit {
                     }
                 }
                 if (schema.getName().equals("UserRef")) {
-                    r.put("kind", new GenericData.EnumSymbol(schema.getField("kind").schema(), "EXTERNAL_ID"));
+                    r.put(
+                            "kind",
+                            new GenericData.EnumSymbol(schema.getField("kind").schema(), "EXTERNAL_ID"));
                     r.put("value", "crm-user-42");
                 }
                 yield r;
             }
-            case UNION -> value(type, field, schema.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElseThrow());
+            case UNION ->
+                value(
+                        type,
+                        field,
+                        schema.getTypes().stream()
+                                .filter(t -> t.getType() != Schema.Type.NULL)
+                                .findFirst()
+                                .orElseThrow());
             case STRING -> sample != null ? sample.toString() : field + "-example";
             case BOOLEAN -> sample instanceof Boolean b ? b : Boolean.TRUE;
             case INT -> 1;
-            case LONG -> schema.getLogicalType() instanceof LogicalTypes.TimestampMillis
-                    ? (sample instanceof Instant i ? i : ISSUED_AT).toEpochMilli() : 1L;
-            case ENUM -> new GenericData.EnumSymbol(schema, sample != null ? sample.toString() : schema.getEnumSymbols().get(0));
+            case LONG ->
+                schema.getLogicalType() instanceof LogicalTypes.TimestampMillis
+                        ? (sample instanceof Instant i ? i : ISSUED_AT).toEpochMilli()
+                        : 1L;
+            case ENUM ->
+                new GenericData.EnumSymbol(
+                        schema,
+                        sample != null
+                                ? sample.toString()
+                                : schema.getEnumSymbols().get(0));
             case ARRAY -> {
                 List<Object> items = new ArrayList<>();
                 if (sample instanceof Collection<?> c) {
@@ -268,9 +301,19 @@ final class ProducerKit {
                 yield o;
             }
             // Every union in the schemas is [null, X]; a value that is not null is the X.
-            case UNION -> friendly(schema.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElseThrow(), value);
+            case UNION ->
+                friendly(
+                        schema.getTypes().stream()
+                                .filter(t -> t.getType() != Schema.Type.NULL)
+                                .findFirst()
+                                .orElseThrow(),
+                        value);
             case STRING -> f.textNode(value.toString());
-            case ENUM -> f.textNode(value instanceof GenericEnumSymbol<?> || value instanceof Enum<?> ? value.toString() : String.valueOf(value));
+            case ENUM ->
+                f.textNode(
+                        value instanceof GenericEnumSymbol<?> || value instanceof Enum<?>
+                                ? value.toString()
+                                : String.valueOf(value));
             case BOOLEAN -> f.booleanNode((Boolean) value);
             case INT -> f.numberNode((Integer) value);
             case LONG -> value instanceof Instant i ? f.textNode(i.toString()) : f.numberNode((Long) value);

@@ -38,16 +38,20 @@ class ProducerKitTest {
         Map<String, String> expected = ProducerKit.files(MODULE);
         assertThat(differences(expected, KIT)).as(REGENERATE).isEmpty();
         assertThat(expected.keySet().stream().filter(p -> p.startsWith("examples/") && p.endsWith(".avro.json")))
-                .hasSize(ProducerKit.commands(MODULE).size()).hasSizeGreaterThanOrEqualTo(25);
+                .hasSize(ProducerKit.commands(MODULE).size())
+                .hasSizeGreaterThanOrEqualTo(25);
     }
 
     @Test
     void aChangedOrMissingFileIsNoticed() throws IOException {
         // Negative control for the check above: the comparison does see a changed value and a missing file.
         Map<String, String> expected = new java.util.TreeMap<>(ProducerKit.files(MODULE));
-        expected.put("examples/UserCreate.json", expected.get("examples/UserCreate.json").replace("alice", "mallory"));
+        expected.put(
+                "examples/UserCreate.json",
+                expected.get("examples/UserCreate.json").replace("alice", "mallory"));
         expected.put("examples/NoSuchCommand.json", "{}\n");
-        assertThat(differences(expected, KIT)).containsExactly("examples/NoSuchCommand.json", "examples/UserCreate.json");
+        assertThat(differences(expected, KIT))
+                .containsExactly("examples/NoSuchCommand.json", "examples/UserCreate.json");
     }
 
     /** Paths whose content differs, plus files present on one side only. */
@@ -62,7 +66,9 @@ class ProducerKitTest {
         for (String sub : List.of("avro", "examples")) {
             if (Files.isDirectory(kit.resolve(sub))) {
                 try (Stream<Path> files = Files.list(kit.resolve(sub))) {
-                    files.map(p -> sub + "/" + p.getFileName()).filter(p -> !expected.containsKey(p)).forEach(out::add);
+                    files.map(p -> sub + "/" + p.getFileName())
+                            .filter(p -> !expected.containsKey(p))
+                            .forEach(out::add);
                 }
             }
         }
@@ -76,7 +82,8 @@ class ProducerKitTest {
                 // A fresh parser knows no other schema: every named type must be written inside the file.
                 Schema parsed = new Schema.Parser().parse(file.toFile());
                 Schema generated = SpecificData.get().getSchema(Class.forName(parsed.getFullName()));
-                assertThat(SchemaNormalization.parsingFingerprint64(parsed)).as(file.toString())
+                assertThat(SchemaNormalization.parsingFingerprint64(parsed))
+                        .as(file.toString())
                         .isEqualTo(SchemaNormalization.parsingFingerprint64(generated));
                 assertThat(parsed.getDoc()).isEqualTo(generated.getDoc());
             }
@@ -89,7 +96,8 @@ class ProducerKitTest {
             String json = Files.readString(KIT.resolve("examples/" + command.getName() + ".avro.json"));
             SpecificRecord decoded = decode(command, json);
             assertThat(decoded).isEqualTo(ProducerKit.example(command));
-            assertThat(decoded.get(0).toString()).contains("\"issuer\": \"crm\"", "\"idempotencyKey\": \"example-" + command.getName());
+            assertThat(decoded.get(0).toString())
+                    .contains("\"issuer\": \"crm\"", "\"idempotencyKey\": \"example-" + command.getName());
         }
     }
 
@@ -97,11 +105,13 @@ class ProducerKitTest {
     void anAvroJsonExampleWithoutARequiredFieldDoesNotDecode() throws Exception {
         // Negative control: the decoding check is strict, a broken example fails it.
         Schema command = SpecificData.get().getSchema(Class.forName("dev.logtocp.commands.RoleAssign"));
-        String json = Files.readString(KIT.resolve("examples/RoleAssign.avro.json")).replace("\"roleIds\"", "\"roleIdz\"");
+        String json =
+                Files.readString(KIT.resolve("examples/RoleAssign.avro.json")).replace("\"roleIds\"", "\"roleIdz\"");
         assertThatThrownBy(() -> decode(command, json)).isInstanceOf(AvroTypeException.class);
     }
 
     static SpecificRecord decode(Schema schema, String json) throws IOException {
-        return new SpecificDatumReader<SpecificRecord>(schema).read(null, DecoderFactory.get().jsonDecoder(schema, json));
+        return new SpecificDatumReader<SpecificRecord>(schema)
+                .read(null, DecoderFactory.get().jsonDecoder(schema, json));
     }
 }

@@ -16,9 +16,15 @@ import org.junit.jupiter.api.Test;
 class SchemaDocumentationTest {
     /** Every command schema, found in {@code src/main/avro} (a record whose first field is the meta), not a hand list. */
     private static final List<Schema> COMMANDS = ProducerKit.commands(Path.of(System.getProperty("user.dir")));
-    private static final List<Schema> PUBLISHED = java.util.stream.Stream.concat(COMMANDS.stream(),
-            java.util.stream.Stream.of(CommandOutcome.getClassSchema(), AuditEvent.getClassSchema(),
-                    dev.logtocp.internal.LedgerEntry.getClassSchema(), dev.logtocp.internal.UserReference.getClassSchema())).toList();
+
+    private static final List<Schema> PUBLISHED = java.util.stream.Stream.concat(
+                    COMMANDS.stream(),
+                    java.util.stream.Stream.of(
+                            CommandOutcome.getClassSchema(),
+                            AuditEvent.getClassSchema(),
+                            dev.logtocp.internal.LedgerEntry.getClassSchema(),
+                            dev.logtocp.internal.UserReference.getClassSchema()))
+            .toList();
 
     @Test
     void everyRecordAndFieldHasADoc() {
@@ -61,8 +67,7 @@ class SchemaDocumentationTest {
                     undocumented.add(schema.getFullName());
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 

@@ -15,27 +15,33 @@ import java.util.Map;
  * {@code seconds} (or until every outcome arrived) and is then stopped with SIGTERM.
  */
 final class BacklogProbe {
-    private BacklogProbe() {
-    }
+    private BacklogProbe() {}
 
-    static JsonObject run(BenchEnvironment env, Scenario scenario, int backlog, double seconds, String maxHeap,
-                          Map<String, String> overrides) throws InterruptedException {
+    static JsonObject run(
+            BenchEnvironment env,
+            Scenario scenario,
+            int backlog,
+            double seconds,
+            String maxHeap,
+            Map<String, String> overrides)
+            throws InterruptedException {
         String runId = "bl" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
         TopicContract topics = env.topicsFor(runId);
         env.simulator.reset();
         env.simulator.setLatency(scenario.latencyMs());
-        Map<String, String> settings = ProcessorChild.settings(env, topics, "bench-backlog-" + runId, "bench-backlog",
-                scenario, overrides);
+        Map<String, String> settings =
+                ProcessorChild.settings(env, topics, "bench-backlog-" + runId, "bench-backlog", scenario, overrides);
         Path log = env.workDir().resolve("backlog-" + runId + ".log").toAbsolutePath();
         Path gcLog = env.workDir().resolve("backlog-" + runId + "-gc.log").toAbsolutePath();
         Phase phase = new Phase("backlog", backlog);
         try (OutcomeWatcher watcher = new OutcomeWatcher(env, topics.outcomes(), runId);
-             LoadDriver load = new LoadDriver(env, topics.commands(), runId, scenario.keys())) {
+                LoadDriver load = new LoadDriver(env, topics.commands(), runId, scenario.keys())) {
             watcher.watch(phase);
             long writeStart = System.nanoTime();
             load.send(phase, 0);
             double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
-            BenchRunner.say(String.format("backlog: %,d commands written in %.1f s; starting the processor (-Xmx%s)",
+            BenchRunner.say(String.format(
+                    "backlog: %,d commands written in %.1f s; starting the processor (-Xmx%s)",
                     backlog, writeSeconds, maxHeap));
             ProcessorChild child = ProcessorChild.start(settings, maxHeap, List.of("-Xlog:gc:file=" + gcLog), log);
             int processed;
@@ -77,18 +83,29 @@ final class BacklogProbe {
                     .put("childLog", log.toString())
                     .put("gcLog", gcLog.toString())
                     .put("processorEnv", new JsonObject(new HashMap<>(overrides)))
-                    .put("notes", "The processor ran in a child JVM (dev.logtocp.processor.Main, G1, -Xmx" + maxHeap
-                            + ") started after all " + backlog + " commands were in the topic. The window runs from "
-                            + "launching that JVM (start-up, group join and state restore included) until every "
-                            + "outcome arrived, the child died, or windowLimitSeconds passed; commandsPerSecond = "
-                            + "processedInWindow / windowSeconds. Heap and pause figures come from the child's GC log "
-                            + "over its whole life, shutdown included; heapPeakUsedAfterGcMiB is an upper bound of "
-                            + "the live set.");
-            BenchRunner.say(String.format("backlog: %,d of %,d done in %.1f s (%.0f/s); child %s; heap peak %.0f MiB "
+                    .put(
+                            "notes",
+                            "The processor ran in a child JVM (dev.logtocp.processor.Main, G1, -Xmx" + maxHeap
+                                    + ") started after all " + backlog
+                                    + " commands were in the topic. The window runs from "
+                                    + "launching that JVM (start-up, group join and state restore included) until every "
+                                    + "outcome arrived, the child died, or windowLimitSeconds passed; commandsPerSecond = "
+                                    + "processedInWindow / windowSeconds. Heap and pause figures come from the child's GC log "
+                                    + "over its whole life, shutdown included; heapPeakUsedAfterGcMiB is an upper bound of "
+                                    + "the live set.");
+            BenchRunner.say(String.format(
+                    "backlog: %,d of %,d done in %.1f s (%.0f/s); child %s; heap peak %.0f MiB "
                             + "before GC, %.0f MiB after, %.0f MiB committed, %d pauses (%d full)",
-                    processed, backlog, window, processed / Math.max(0.001, window),
-                    aliveAtEnd ? "alive at end" : "exited with code " + exitCode, gc.peakBeforeMiB(),
-                    gc.peakAfterMiB(), gc.peakCommittedMiB(), gc.pauses(), gc.fullPauses()));
+                    processed,
+                    backlog,
+                    window,
+                    processed / Math.max(0.001, window),
+                    aliveAtEnd ? "alive at end" : "exited with code " + exitCode,
+                    gc.peakBeforeMiB(),
+                    gc.peakAfterMiB(),
+                    gc.peakCommittedMiB(),
+                    gc.pauses(),
+                    gc.fullPauses()));
             return result;
         } finally {
             env.dropTopics(topics);

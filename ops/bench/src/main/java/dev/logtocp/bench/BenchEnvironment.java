@@ -58,8 +58,13 @@ final class BenchEnvironment implements AutoCloseable {
      * topics, created as the contract specifies them), so no run reads another's records.
      */
     TopicContract topicsFor(String runId) {
-        TopicContract topics = new TopicContract("bench-commands-" + runId, "bench-outcomes-" + runId,
-                "bench-audit-" + runId, "bench-dlq-" + runId, partitions, (short) 1);
+        TopicContract topics = new TopicContract(
+                "bench-commands-" + runId,
+                "bench-outcomes-" + runId,
+                "bench-audit-" + runId,
+                "bench-dlq-" + runId,
+                partitions,
+                (short) 1);
         TopicProvisioner.createMissing(admin, topics);
         return topics;
     }
@@ -71,7 +76,8 @@ final class BenchEnvironment implements AutoCloseable {
     void dropTopics(TopicContract topics) {
         try {
             admin.deleteTopics(topics.topics().stream().map(TopicSpec::name).toList())
-                    .all().get(30, TimeUnit.SECONDS);
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             // Leftover topics cost disk only; the next run uses new names anyway.
         }

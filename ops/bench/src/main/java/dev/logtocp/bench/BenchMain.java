@@ -26,11 +26,17 @@ import picocli.CommandLine.Option;
  * peer and a naive consumer, one after another, on one broker and one simulator (each in a child JVM). Prints a
  * table and writes JSON and PNG charts under {@code --out/<timestamp>/}. Nothing here asserts a speed.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Compares the processor, parallel-consumer and a naive consumer on a broker and the Logto simulator.")
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description =
+                "Compares the processor, parallel-consumer and a naive consumer on a broker and the Logto simulator.")
 public final class BenchMain implements Callable<Integer> {
 
-    @Option(names = "--profile", defaultValue = "quick", description = "quick (a few minutes) or full (the whole sweep). Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--profile",
+            defaultValue = "quick",
+            description = "quick (a few minutes) or full (the whole sweep). Default: ${DEFAULT-VALUE}")
     String profile;
 
     @Option(names = "--n", description = "Commands per burst (overrides the profile).")
@@ -45,85 +51,163 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--keys", split = ",", description = "K values (overrides the profile).")
     List<Integer> keys;
 
-    @Option(names = "--systems", split = ",", defaultValue = "processor,peer,naive",
-            description = "Systems to run, in order: processor, processor-conn (LOGTO_MAX_CONNECTIONS=C), processor-fixed:N (a fixed limit of N Logto calls), peer, peer-tx, naive. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--systems",
+            split = ",",
+            defaultValue = "processor,peer,naive",
+            description =
+                    "Systems to run, in order: processor, processor-conn (LOGTO_MAX_CONNECTIONS=C), processor-fixed:N (a fixed limit of N Logto calls), peer, peer-tx, naive. Default: ${DEFAULT-VALUE}")
     List<String> systems;
 
-    @Option(names = "--processor-env", description = "Extra processor settings, KEY=VALUE (repeatable), e.g. LOGTO_MAX_CONNECTIONS=256.")
+    @Option(
+            names = "--processor-env",
+            description = "Extra processor settings, KEY=VALUE (repeatable), e.g. LOGTO_MAX_CONNECTIONS=256.")
     Map<String, String> processorEnv = new HashMap<>();
 
-    @Option(names = "--paced-seconds", defaultValue = "8", description = "Length of the paced (latency) phase. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--paced-seconds",
+            defaultValue = "8",
+            description = "Length of the paced (latency) phase. Default: ${DEFAULT-VALUE}")
     double pacedSeconds;
 
-    @Option(names = "--paced-rate", defaultValue = "0", description = "Rate of the paced (latency) phase, commands/s; 0: half the burst throughput. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--paced-rate",
+            defaultValue = "0",
+            description =
+                    "Rate of the paced (latency) phase, commands/s; 0: half the burst throughput. Default: ${DEFAULT-VALUE}")
     double pacedRate;
 
-    @Option(names = "--naive-seconds", defaultValue = "8", description = "The naive burst is capped at this many seconds of its 1/L ceiling. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--naive-seconds",
+            defaultValue = "8",
+            description =
+                    "The naive burst is capped at this many seconds of its 1/L ceiling. Default: ${DEFAULT-VALUE}")
     double naiveSeconds;
 
-    @Option(names = "--burst-seconds", defaultValue = "10", description = "A burst is capped at this many seconds of its bound min(C,K)/L, so slow corners of the full sweep (C=16, L=100 ms, K=10) do not take minutes. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--burst-seconds",
+            defaultValue = "10",
+            description =
+                    "A burst is capped at this many seconds of its bound min(C,K)/L, so slow corners of the full sweep (C=16, L=100 ms, K=10) do not take minutes. Default: ${DEFAULT-VALUE}")
     double burstSeconds;
 
-    @Option(names = "--simulator-heap", defaultValue = "8g", description = "-Xmx of the simulator child JVM; it keeps every user created (about 1.6 KB each), so long backlog runs need room. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--simulator-heap",
+            defaultValue = "8g",
+            description =
+                    "-Xmx of the simulator child JVM; it keeps every user created (about 1.6 KB each), so long backlog runs need room. Default: ${DEFAULT-VALUE}")
     String simulatorHeap;
 
-    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the command and outcome topics. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--partitions",
+            defaultValue = "6",
+            description = "Partitions of the command and outcome topics. Default: ${DEFAULT-VALUE}")
     int partitions;
 
-    @Option(names = "--replot", description = "Only draw the charts of an earlier run again from its results.json (a results directory).")
+    @Option(
+            names = "--replot",
+            description = "Only draw the charts of an earlier run again from its results.json (a results directory).")
     Path replot;
 
-    @Option(names = "--simulator-only", description = "Only measure the simulator's own request rate (no Kafka systems).")
+    @Option(
+            names = "--simulator-only",
+            description = "Only measure the simulator's own request rate (no Kafka systems).")
     boolean simulatorOnly;
 
-    @Option(names = "--simulator-concurrency", split = ",", defaultValue = "64,256", description = "Concurrency of --simulator-only. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--simulator-concurrency",
+            split = ",",
+            defaultValue = "64,256",
+            description = "Concurrency of --simulator-only. Default: ${DEFAULT-VALUE}")
     List<Integer> simulatorConcurrency;
 
-    @Option(names = "--simulator-seconds", defaultValue = "10", description = "Duration of each --simulator-only run. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--simulator-seconds",
+            defaultValue = "10",
+            description = "Duration of each --simulator-only run. Default: ${DEFAULT-VALUE}")
     double simulatorSeconds;
 
-    @Option(names = "--restart", description = "Measure restart time instead: kill -9 a processor child JVM under load, with a prefilled ledger (C, L, K: first of each).")
+    @Option(
+            names = "--restart",
+            description =
+                    "Measure restart time instead: kill -9 a processor child JVM under load, with a prefilled ledger (C, L, K: first of each).")
     boolean restart;
 
-    @Option(names = "--restart-rate", defaultValue = "300", description = "Paced load during --restart, commands/s. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--restart-rate",
+            defaultValue = "300",
+            description = "Paced load during --restart, commands/s. Default: ${DEFAULT-VALUE}")
     double restartRate;
 
-    @Option(names = "--restart-ledger", defaultValue = "1000000",
-            description = "Synthetic idempotency-ledger entries written before --restart starts the processor, so both instances restore that many. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--restart-ledger",
+            defaultValue = "1000000",
+            description =
+                    "Synthetic idempotency-ledger entries written before --restart starts the processor, so both instances restore that many. Default: ${DEFAULT-VALUE}")
     int restartLedger;
 
-    @Option(names = "--restart-dynamic", description = "Run --restart with dynamic group membership (no KAFKA_CLIENT_GROUP_INSTANCE_ID), for comparison with the static default.")
+    @Option(
+            names = "--restart-dynamic",
+            description =
+                    "Run --restart with dynamic group membership (no KAFKA_CLIENT_GROUP_INSTANCE_ID), for comparison with the static default.")
     boolean restartDynamic;
 
-    @Option(names = "--backlog", description = "Measure the heap of a processor child JVM instead: this many commands written before it starts (C, L, K: first of each).")
+    @Option(
+            names = "--backlog",
+            description =
+                    "Measure the heap of a processor child JVM instead: this many commands written before it starts (C, L, K: first of each).")
     Integer backlog;
 
-    @Option(names = "--backlog-seconds", defaultValue = "60", description = "Longest --backlog window, from launching the processor. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--backlog-seconds",
+            defaultValue = "60",
+            description = "Longest --backlog window, from launching the processor. Default: ${DEFAULT-VALUE}")
     double backlogSeconds;
 
-    @Option(names = "--backlog-heap", defaultValue = "512m", description = "Maximum heap (-Xmx) of the --backlog processor child JVM. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--backlog-heap",
+            defaultValue = "512m",
+            description = "Maximum heap (-Xmx) of the --backlog processor child JVM. Default: ${DEFAULT-VALUE}")
     String backlogHeap;
 
-    @Option(names = "--sample-threads", description = "Regex of thread names to stack-sample during each burst (a wall-clock profile), e.g. 'command-loop|vert.x-eventloop'.")
+    @Option(
+            names = "--sample-threads",
+            description =
+                    "Regex of thread names to stack-sample during each burst (a wall-clock profile), e.g. 'command-loop|vert.x-eventloop'.")
     String sampleThreads;
 
-    @Option(names = "--jvm-warmup", defaultValue = "20000",
-            description = "Commands of one unrecorded run per system before the sweep, so the JIT (C2 included) has compiled the hot paths before anything is measured; 0 turns it off. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--jvm-warmup",
+            defaultValue = "20000",
+            description =
+                    "Commands of one unrecorded run per system before the sweep, so the JIT (C2 included) has compiled the hot paths before anything is measured; 0 turns it off. Default: ${DEFAULT-VALUE}")
     int jvmWarmup;
 
     @Option(names = "--no-jvm-warmup", description = "Same as --jvm-warmup 0.")
     boolean noJvmWarmup;
 
-    @Option(names = "--capacity", description = "Run against the simulator's capacity model instead of a fixed latency, e.g. logto or logto,scale=10; capacity is halved at a third of the run and restored at two thirds (C, K: first of each).")
+    @Option(
+            names = "--capacity",
+            description =
+                    "Run against the simulator's capacity model instead of a fixed latency, e.g. logto or logto,scale=10; capacity is halved at a third of the run and restored at two thirds (C, K: first of each).")
     String capacity;
 
-    @Option(names = "--capacity-seconds", defaultValue = "60", description = "Length of a --capacity run. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--capacity-seconds",
+            defaultValue = "60",
+            description = "Length of a --capacity run. Default: ${DEFAULT-VALUE}")
     int capacitySeconds;
 
-    @Option(names = "--out", defaultValue = "ops/bench-results", description = "Results root. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--out",
+            defaultValue = "ops/bench-results",
+            description = "Results root. Default: ${DEFAULT-VALUE}")
     Path out;
 
-    @Option(names = "--work-dir", defaultValue = "ops/bench/target/bench-work", description = "Broker data and child logs. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--work-dir",
+            defaultValue = "ops/bench/target/bench-work",
+            description = "Broker data and child logs. Default: ${DEFAULT-VALUE}")
     Path workDir;
 
     /** Where the last call wrote its results; for the smoke test. */
@@ -147,20 +231,26 @@ public final class BenchMain implements Callable<Integer> {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         JsonObject header = header();
         try (BenchEnvironment env = BenchEnvironment.start(workDir, partitions, simulatorHeap)) {
-            BenchRunner.say("broker " + env.bootstrap() + ", simulator " + env.simulator.endpoint()
-                    + " (pid " + env.simulator.pid() + "), load average " + ResourceMeter.loadAverage());
+            BenchRunner.say("broker " + env.bootstrap() + ", simulator " + env.simulator.endpoint() + " (pid "
+                    + env.simulator.pid() + "), load average " + ResourceMeter.loadAverage());
             if (simulatorOnly) {
                 JsonArray rows = new JsonArray();
                 // A fresh child JVM answers slowly until its JIT has run; that is not the number to publish.
                 SimulatorLoad.run(env.simulator, simulatorConcurrency.get(0), 3);
                 for (int c : simulatorConcurrency) {
                     SimulatorLoad.Result r = SimulatorLoad.run(env.simulator, c, simulatorSeconds);
-                    BenchRunner.say(String.format("simulator only, concurrency %d: %.0f requests/s (p50 %.2f ms, p99 %.2f ms, %d errors)",
+                    BenchRunner.say(String.format(
+                            "simulator only, concurrency %d: %.0f requests/s (p50 %.2f ms, p99 %.2f ms, %d errors)",
                             c, r.perSecond(), r.p50Ms(), r.p99Ms(), r.errors()));
                     rows.add(r.toJson());
                 }
                 header.put("mode", "simulator-only").put("simulator", rows);
-                resultDir = Report.write(out, stamp, "simulator", header.put("loadAverageAfter", ResourceMeter.loadAverage()), List.of());
+                resultDir = Report.write(
+                        out,
+                        stamp,
+                        "simulator",
+                        header.put("loadAverageAfter", ResourceMeter.loadAverage()),
+                        List.of());
                 BenchRunner.say("results in " + resultDir);
                 return 0;
             }
@@ -172,16 +262,20 @@ public final class BenchMain implements Callable<Integer> {
                         rows.add(CapacityProbe.run(env, factory(system), s, model, capacitySeconds));
                     }
                 }
-                header.put("mode", "capacity").put("capacity", rows).put("loadAverageAfter", ResourceMeter.loadAverage());
+                header.put("mode", "capacity")
+                        .put("capacity", rows)
+                        .put("loadAverageAfter", ResourceMeter.loadAverage());
                 resultDir = Report.write(out, stamp, "capacity", header, List.of());
                 BenchRunner.say("results in " + resultDir);
                 return 0;
             }
             if (restart || backlog != null) {
                 Scenario s = scenarios().get(0);
-                JsonObject probe = restart ? RestartProbe.run(env, s, restartRate, restartLedger, !restartDynamic, processorEnv)
+                JsonObject probe = restart
+                        ? RestartProbe.run(env, s, restartRate, restartLedger, !restartDynamic, processorEnv)
                         : BacklogProbe.run(env, s, backlog, backlogSeconds, backlogHeap, processorEnv);
-                header.put("mode", restart ? "restart" : "backlog").put(restart ? "restart" : "backlog", probe)
+                header.put("mode", restart ? "restart" : "backlog")
+                        .put(restart ? "restart" : "backlog", probe)
                         .put("loadAverageAfter", ResourceMeter.loadAverage());
                 resultDir = Report.write(out, stamp, restart ? "restart" : "backlog", header, List.of());
                 BenchRunner.say("results in " + resultDir);
@@ -275,7 +369,9 @@ public final class BenchMain implements Callable<Integer> {
                 .put("profile", profile)
                 .put("availableProcessors", Runtime.getRuntime().availableProcessors())
                 .put("loadAverageBefore", ResourceMeter.loadAverage())
-                .put("procLoadavgBefore", Files.exists(loadavg) ? Files.readString(loadavg).trim() : "")
+                .put(
+                        "procLoadavgBefore",
+                        Files.exists(loadavg) ? Files.readString(loadavg).trim() : "")
                 .put("java", System.getProperty("java.version"))
                 .put("maxHeapMiB", Runtime.getRuntime().maxMemory() / 1048576)
                 .put("partitions", partitions)
@@ -283,11 +379,13 @@ public final class BenchMain implements Callable<Integer> {
                 .put("pacedRate", pacedRate)
                 .put("jvmWarmupCommands", noJvmWarmup ? 0 : Math.max(0, jvmWarmup))
                 .put("processorEnv", new JsonObject(new HashMap<>(processorEnv)))
-                .put("notes", "throughput/CPU/heap from the burst phase (all commands at once); latency p50/p95/p99 from "
-                        + "the paced phase at half the burst throughput, record timestamp to outcome seen by a "
-                        + "read_committed consumer. cpuSecondsPer1000 = bench JVM CPU minus harness threads; broker "
-                        + "and simulator run in child JVMs, their burst CPU is brokerCpuSecondsPer1000 and "
-                        + "simulatorCpuSecondsPer1000; machineCpuSecondsPer1000 = bench JVM (harness included) + broker "
-                        + "+ simulator (-1: not reported by the OS). naive runs once per L (C, K do not apply) with a capped burst.");
+                .put(
+                        "notes",
+                        "throughput/CPU/heap from the burst phase (all commands at once); latency p50/p95/p99 from "
+                                + "the paced phase at half the burst throughput, record timestamp to outcome seen by a "
+                                + "read_committed consumer. cpuSecondsPer1000 = bench JVM CPU minus harness threads; broker "
+                                + "and simulator run in child JVMs, their burst CPU is brokerCpuSecondsPer1000 and "
+                                + "simulatorCpuSecondsPer1000; machineCpuSecondsPer1000 = bench JVM (harness included) + broker "
+                                + "+ simulator (-1: not reported by the OS). naive runs once per L (C, K do not apply) with a capped burst.");
     }
 }

@@ -41,20 +41,24 @@ final class BenchRunner {
         TopicContract topics = env.topicsFor(runId);
         SystemUnderTest system = factory.get();
         String name = system.name();
-        ResourceMeter meter = new ResourceMeter(t -> t.getName().equals(OutcomeWatcher.THREAD_NAME)
-                || t.getName().contains(LoadDriver.CLIENT_ID_PREFIX + runId) || t == Thread.currentThread(),
-                env.broker.pid(), env.simulator.pid());
+        ResourceMeter meter = new ResourceMeter(
+                t -> t.getName().equals(OutcomeWatcher.THREAD_NAME)
+                        || t.getName().contains(LoadDriver.CLIENT_ID_PREFIX + runId)
+                        || t == Thread.currentThread(),
+                env.broker.pid(),
+                env.simulator.pid());
         long timeoutPerPhase = (long) Math.max(60_000, 5_000.0 * burst / scenario.boundPerSecond() + 30_000);
         say(name + " " + scenario.label() + ": starting (run " + runId + ", burst " + burst + ")");
         try (OutcomeWatcher watcher = new OutcomeWatcher(env, topics.outcomes(), runId);
-             LoadDriver load = new LoadDriver(env, topics.commands(), runId, scenario.keys());
-             system) {
+                LoadDriver load = new LoadDriver(env, topics.commands(), runId, scenario.keys());
+                system) {
             system.start(new SystemUnderTest.RunContext(env, topics, scenario, runId));
 
             Phase warmPhase = phase(watcher, "warm", warm);
             load.send(warmPhase, 0);
             if (!warmPhase.await(120_000)) {
-                return incomplete(name, scenario, burst, loadBefore, "warm-up incomplete: " + warmPhase.arrived() + "/" + warm);
+                return incomplete(
+                        name, scenario, burst, loadBefore, "warm-up incomplete: " + warmPhase.arrived() + "/" + warm);
             }
 
             Phase burstPhase = phase(watcher, "burst", burst);
@@ -70,13 +74,23 @@ final class BenchRunner {
                 say(name + " " + scenario.label() + ": where the sampled threads spent the burst (% of samples):");
                 sampler.stop(25).forEach((stack, share) -> say(String.format("  %5.1f%%  %s", share, stack)));
             }
-            say(String.format("%s %s: burst %d/%d in %.2f s = %.0f/s; CPU %.2f s (harness %.2f s, broker %.2f s, "
+            say(String.format(
+                    "%s %s: burst %d/%d in %.2f s = %.0f/s; CPU %.2f s (harness %.2f s, broker %.2f s, "
                             + "simulator %.2f s), busiest threads %s",
-                    name, scenario.label(), burstPhase.arrived(), burst, burstPhase.elapsedSeconds(),
-                    burstPhase.throughput(), burstReading.processCpuSeconds(), burstReading.harnessCpuSeconds(),
-                    burstReading.brokerCpuSeconds(), burstReading.simulatorCpuSeconds(), burstReading.topThreads()));
+                    name,
+                    scenario.label(),
+                    burstPhase.arrived(),
+                    burst,
+                    burstPhase.elapsedSeconds(),
+                    burstPhase.throughput(),
+                    burstReading.processCpuSeconds(),
+                    burstReading.harnessCpuSeconds(),
+                    burstReading.brokerCpuSeconds(),
+                    burstReading.simulatorCpuSeconds(),
+                    burstReading.topThreads()));
             if (!burstDone) {
-                return incomplete(name, scenario, burst, loadBefore, "burst incomplete: " + burstPhase.arrived() + "/" + burst);
+                return incomplete(
+                        name, scenario, burst, loadBefore, "burst incomplete: " + burstPhase.arrived() + "/" + burst);
             }
 
             double rate = pacedRate > 0 ? pacedRate : burstPhase.throughput() / 2;
@@ -86,20 +100,35 @@ final class BenchRunner {
             load.send(pacedPhase, rate);
             boolean pacedDone = pacedPhase.await(timeoutPerPhase);
             ResourceMeter.Reading pacedReading = meter.stop();
-            say(String.format("%s %s: paced %d at %.0f/s, p50 %d p99 %d ms", name, scenario.label(), paced, rate,
-                    pacedPhase.percentile(0.5), pacedPhase.percentile(0.99)));
+            say(String.format(
+                    "%s %s: paced %d at %.0f/s, p50 %d p99 %d ms",
+                    name, scenario.label(), paced, rate, pacedPhase.percentile(0.5), pacedPhase.percentile(0.99)));
 
             double per1k = 1000.0 / burst;
-            return new RunResult(name, scenario, burst, burstPhase.throughput(), burstPhase.elapsedSeconds(),
-                    burstPhase.percentile(0.5), burstPhase.percentile(0.99), rate, paced,
-                    pacedPhase.percentile(0.5), pacedPhase.percentile(0.95), pacedPhase.percentile(0.99),
-                    burstReading.systemCpuSeconds() * per1k, burstReading.processCpuSeconds() * per1k,
-                    perThousand(burstReading.brokerCpuSeconds(), burst), perThousand(burstReading.simulatorCpuSeconds(), burst),
+            return new RunResult(
+                    name,
+                    scenario,
+                    burst,
+                    burstPhase.throughput(),
+                    burstPhase.elapsedSeconds(),
+                    burstPhase.percentile(0.5),
+                    burstPhase.percentile(0.99),
+                    rate,
+                    paced,
+                    pacedPhase.percentile(0.5),
+                    pacedPhase.percentile(0.95),
+                    pacedPhase.percentile(0.99),
+                    burstReading.systemCpuSeconds() * per1k,
+                    burstReading.processCpuSeconds() * per1k,
+                    perThousand(burstReading.brokerCpuSeconds(), burst),
+                    perThousand(burstReading.simulatorCpuSeconds(), burst),
                     perThousand(burstReading.machineCpuSeconds(), burst),
                     Math.max(burstReading.peakHeapBytes(), pacedReading.peakHeapBytes()),
                     warmPhase.failed() + burstPhase.failed() + pacedPhase.failed(),
                     warmPhase.duplicates() + burstPhase.duplicates() + pacedPhase.duplicates(),
-                    pacedDone, loadBefore, ResourceMeter.loadAverage(),
+                    pacedDone,
+                    loadBefore,
+                    ResourceMeter.loadAverage(),
                     pacedDone ? "" : "paced incomplete: " + pacedPhase.arrived() + "/" + paced,
                     burstReading.topThreads());
         } catch (RuntimeException e) {
@@ -118,8 +147,32 @@ final class BenchRunner {
 
     private static RunResult incomplete(String name, Scenario scenario, int burst, double loadBefore, String note) {
         say(name + " " + scenario.label() + ": " + note);
-        return new RunResult(name, scenario, burst, 0, 0, -1, -1, 0, 0, -1, -1, -1, 0, 0, -1, -1, -1, 0, 0, 0, false,
-                loadBefore, ResourceMeter.loadAverage(), note, Map.of());
+        return new RunResult(
+                name,
+                scenario,
+                burst,
+                0,
+                0,
+                -1,
+                -1,
+                0,
+                0,
+                -1,
+                -1,
+                -1,
+                0,
+                0,
+                -1,
+                -1,
+                -1,
+                0,
+                0,
+                0,
+                false,
+                loadBefore,
+                ResourceMeter.loadAverage(),
+                note,
+                Map.of());
     }
 
     /** CPU seconds per 1,000 commands; an unknown figure (-1) stays unknown. */

@@ -19,11 +19,15 @@ import java.util.function.Supplier;
  * to the end of that third stays at or above 90 % of it, or -1 if none does.
  */
 final class CapacityProbe {
-    private CapacityProbe() {
-    }
+    private CapacityProbe() {}
 
-    static JsonObject run(BenchEnvironment env, Supplier<SystemUnderTest> factory, Scenario scenario, CapacityModel model,
-                          int seconds) throws InterruptedException {
+    static JsonObject run(
+            BenchEnvironment env,
+            Supplier<SystemUnderTest> factory,
+            Scenario scenario,
+            CapacityModel model,
+            int seconds)
+            throws InterruptedException {
         String runId = "cap" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
         double nominal = 1e9 / model.createCost().toNanos();
         int third = seconds / 3;
@@ -33,12 +37,17 @@ final class CapacityProbe {
         TopicContract topics = env.topicsFor(runId);
         SystemUnderTest system = factory.get();
         String name = system.name();
-        JsonObject result = new JsonObject().put("system", name).put("concurrency", scenario.concurrency())
-                .put("keys", scenario.keys()).put("model", model.toJson()).put("nominalCreatesPerSecond", nominal)
-                .put("seconds", 3 * third).put("loadAverageBefore", ResourceMeter.loadAverage());
+        JsonObject result = new JsonObject()
+                .put("system", name)
+                .put("concurrency", scenario.concurrency())
+                .put("keys", scenario.keys())
+                .put("model", model.toJson())
+                .put("nominalCreatesPerSecond", nominal)
+                .put("seconds", 3 * third)
+                .put("loadAverageBefore", ResourceMeter.loadAverage());
         try (OutcomeWatcher watcher = new OutcomeWatcher(env, topics.outcomes(), runId);
-             LoadDriver load = new LoadDriver(env, topics.commands(), runId, scenario.keys());
-             system) {
+                LoadDriver load = new LoadDriver(env, topics.commands(), runId, scenario.keys());
+                system) {
             system.start(new SystemUnderTest.RunContext(env, topics, scenario, runId));
             Phase warm = new Phase("warm", 50);
             watcher.watch(warm);
@@ -82,7 +91,8 @@ final class CapacityProbe {
                     .put("answers500Full", failures[1] - failures[0])
                     .put("answers500Halved", failures[2] - failures[1])
                     .put("answers500Restored", failures[3] - failures[2])
-                    .put("outcomes", burst.arrived()).put("failedOutcomes", burst.failed());
+                    .put("outcomes", burst.arrived())
+                    .put("failedOutcomes", burst.failed());
             if (system instanceof ProcessorSystem p) {
                 result.put("breakerOpens", p.metric(ProcessorMetrics.BREAKER_OPENS));
             }
@@ -91,7 +101,8 @@ final class CapacityProbe {
             env.dropTopics(topics);
         }
         result.put("loadAverageAfter", ResourceMeter.loadAverage());
-        BenchRunner.say(name + " capacity " + model.toJson().encode() + " C=" + scenario.concurrency() + ": " + result.encode());
+        BenchRunner.say(name + " capacity " + model.toJson().encode() + " C=" + scenario.concurrency() + ": "
+                + result.encode());
         return result;
     }
 

@@ -29,8 +29,7 @@ final class ChildLog {
     private static final Pattern RECORDS = Pattern.compile("records\"?[:=]\"?(\\d+)");
     private static final Pattern TOPIC = Pattern.compile("topic\"?[:=]\"?([^\"\\s,}]+)");
 
-    private ChildLog() {
-    }
+    private ChildLog() {}
 
     /** True when the child printed an {@code OutOfMemoryError} (an uncaught one's stack trace goes to its output). */
     static boolean sawOutOfMemoryError(Path log) {
@@ -81,7 +80,9 @@ final class ChildLog {
         int space = line.indexOf(' ');
         if (space > 0) {
             try {
-                return OffsetDateTime.parse(line.substring(0, space), TEXT_TIME).toInstant().toEpochMilli();
+                return OffsetDateTime.parse(line.substring(0, space), TEXT_TIME)
+                        .toInstant()
+                        .toEpochMilli();
             } catch (DateTimeParseException notText) {
                 return -1;
             }

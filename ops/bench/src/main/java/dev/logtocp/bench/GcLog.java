@@ -21,8 +21,7 @@ final class GcLog {
     private static final Pattern PAUSE = Pattern.compile(
             "GC\\(\\d+\\) (Pause \\S+).*?(\\d+(?:\\.\\d+)?)([BKMG])->(\\d+(?:\\.\\d+)?)([BKMG])\\((\\d+(?:\\.\\d+)?)([BKMG])\\) (\\d+(?:\\.\\d+)?)ms");
 
-    private GcLog() {
-    }
+    private GcLog() {}
 
     /**
      * @param pauses          stop-the-world pauses logged
@@ -32,8 +31,14 @@ final class GcLog {
      *                        leaves old garbage in place)
      * @param peakCommittedMiB highest committed heap
      */
-    record Summary(int pauses, int fullPauses, double peakBeforeMiB, double peakAfterMiB, double peakCommittedMiB,
-                   double totalPauseMs, double maxPauseMs) {
+    record Summary(
+            int pauses,
+            int fullPauses,
+            double peakBeforeMiB,
+            double peakAfterMiB,
+            double peakCommittedMiB,
+            double totalPauseMs,
+            double maxPauseMs) {
         JsonObject toJson() {
             return new JsonObject()
                     .put("gcPauses", pauses)

@@ -29,8 +29,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class LedgerPrefill {
     private static final char[] ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
-    private LedgerPrefill() {
-    }
+    private LedgerPrefill() {}
 
     /**
      * Writes the entries to {@code kafka.ledgerTopic()} (which must exist, with {@code partitions} partitions) and
@@ -65,16 +64,19 @@ final class LedgerPrefill {
                         .setHttpStatus(200)
                         .setDecidedAt(now)
                         .build();
-                byte[] key = IdempotencyLedger.key(LoadDriver.ISSUER, idempotencyKey).getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(kafka.ledgerTopic(), i % partitions, now.toEpochMilli(), key, entry),
+                byte[] key =
+                        IdempotencyLedger.key(LoadDriver.ISSUER, idempotencyKey).getBytes(StandardCharsets.UTF_8);
+                producer.send(
+                        new ProducerRecord<>(kafka.ledgerTopic(), i % partitions, now.toEpochMilli(), key, entry),
                         (metadata, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);
                             }
                         });
                 if ((i + 1) % LoadDriver.PROGRESS_EVERY == 0) {
-                    BenchRunner.say(String.format("ledger prefill: %,d of %,d entries sent (%.0f s)", i + 1, count,
-                            (System.nanoTime() - start) / 1e9));
+                    BenchRunner.say(String.format(
+                            "ledger prefill: %,d of %,d entries sent (%.0f s)",
+                            i + 1, count, (System.nanoTime() - start) / 1e9));
                 }
             }
             producer.flush();
@@ -82,8 +84,9 @@ final class LedgerPrefill {
         if (failure.get() != null) {
             throw new IllegalStateException("ledger prefill failed: " + failure.get(), failure.get());
         }
-        BenchRunner.say(String.format("ledger prefill: %,d entries in %s in %.1f s", count, kafka.ledgerTopic(),
-                (System.nanoTime() - start) / 1e9));
+        BenchRunner.say(String.format(
+                "ledger prefill: %,d entries in %s in %.1f s",
+                count, kafka.ledgerTopic(), (System.nanoTime() - start) / 1e9));
     }
 
     /** As {@code CommandProcessor.serdeProperties}: the processor's {@code SERDE_*} settings, registry, defaults. */

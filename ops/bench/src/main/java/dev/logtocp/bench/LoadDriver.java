@@ -34,7 +34,8 @@ final class LoadDriver implements AutoCloseable {
         p.put("client.id", CLIENT_ID_PREFIX + runId);
         p.put("acks", "all");
         p.put("linger.ms", "2");
-        Map<String, Object> serde = Map.of("schema.registry.url", env.registry.url(), "value.subject.name.strategy", "record");
+        Map<String, Object> serde =
+                Map.of("schema.registry.url", env.registry.url(), "value.subject.name.strategy", "record");
         WireFormatSerializer serializer = new WireFormatSerializer();
         serializer.configure(serde, false);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), serializer);
@@ -64,8 +65,9 @@ final class LoadDriver implements AutoCloseable {
             phase.sent(i, now);
             producer.send(new ProducerRecord<>(topic, null, now, "k" + (i % keys), command));
             if ((i + 1) % PROGRESS_EVERY == 0) {
-                BenchRunner.say(String.format("%s: %,d of %,d commands sent (%.0f s)", phase.name, i + 1, phase.count,
-                        (System.nanoTime() - start) / 1e9));
+                BenchRunner.say(String.format(
+                        "%s: %,d of %,d commands sent (%.0f s)",
+                        phase.name, i + 1, phase.count, (System.nanoTime() - start) / 1e9));
             }
         }
         producer.flush();
@@ -74,8 +76,12 @@ final class LoadDriver implements AutoCloseable {
     private UserCreate command(String phase, int i) {
         String id = commandId(runId, phase, i);
         return UserCreate.newBuilder()
-                .setMeta(CommandMeta.newBuilder().setCommandId(id).setIdempotencyKey(id).setIssuer(ISSUER)
-                        .setIssuedAt(Instant.now()).build())
+                .setMeta(CommandMeta.newBuilder()
+                        .setCommandId(id)
+                        .setIdempotencyKey(id)
+                        .setIssuer(ISSUER)
+                        .setIssuedAt(Instant.now())
+                        .build())
                 .setUsername("u" + runId + "_" + phase + "_" + i)
                 .setName("Bench user " + i)
                 .build();

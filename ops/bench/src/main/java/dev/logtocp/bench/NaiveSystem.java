@@ -33,7 +33,8 @@ final class NaiveSystem implements SystemUnderTest {
 
     @Override
     public void start(RunContext run) {
-        UserCreateCall call = new UserCreateCall(run.env().simulator, run.env().registry.url(), run.topics().outcomes());
+        UserCreateCall call = new UserCreateCall(
+                run.env().simulator, run.env().registry.url(), run.topics().outcomes());
         Map<String, Object> c = new HashMap<>();
         c.put("bootstrap.servers", run.env().bootstrap());
         c.put("group.id", "bench-naive-" + run.runId());
@@ -43,30 +44,39 @@ final class NaiveSystem implements SystemUnderTest {
         Map<String, Object> p = new HashMap<>();
         p.put("bootstrap.servers", run.env().bootstrap());
         p.put("acks", "all");
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         consumer.subscribe(List.of(run.topics().commands()));
         running = true;
-        thread = new Thread(() -> {
-            try (call; consumer; producer) {
-                while (running) {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        if (!running) {
-                            break;
+        thread = new Thread(
+                () -> {
+                    try (call;
+                            consumer;
+                            producer) {
+                        while (running) {
+                            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                                if (!running) {
+                                    break;
+                                }
+                                handle(call, consumer, producer, r);
+                            }
                         }
-                        handle(call, consumer, producer, r);
+                    } catch (Throwable t) {
+                        failure = t;
+                        System.err.println("[bench] naive consumer stopped: " + t);
                     }
-                }
-            } catch (Throwable t) {
-                failure = t;
-                System.err.println("[bench] naive consumer stopped: " + t);
-            }
-        }, "bench-naive");
+                },
+                "bench-naive");
         thread.start();
     }
 
-    private static void handle(UserCreateCall call, KafkaConsumer<String, byte[]> consumer,
-                               KafkaProducer<String, byte[]> producer, ConsumerRecord<String, byte[]> r)
+    private static void handle(
+            UserCreateCall call,
+            KafkaConsumer<String, byte[]> consumer,
+            KafkaProducer<String, byte[]> producer,
+            ConsumerRecord<String, byte[]> r)
             throws InterruptedException, ExecutionException {
         ProducerRecord<String, byte[]> outcome = null;
         for (int attempt = 1; outcome == null; attempt++) {
@@ -80,7 +90,8 @@ final class NaiveSystem implements SystemUnderTest {
             }
         }
         producer.send(outcome).get();
-        consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+        consumer.commitSync(
+                Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
     }
 
     Throwable failure() {

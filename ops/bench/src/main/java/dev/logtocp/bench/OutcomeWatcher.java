@@ -32,14 +32,24 @@ final class OutcomeWatcher implements AutoCloseable {
     private final AtomicLong firstAfterMark = new AtomicLong();
 
     OutcomeWatcher(BenchEnvironment env, String topic, String runId) {
-        Map<String, Object> p = Map.of("bootstrap.servers", env.bootstrap(), "isolation.level", "read_committed",
-                "enable.auto.commit", "false", "fetch.max.wait.ms", "10", "client.id", "bench-watcher-" + runId);
+        Map<String, Object> p = Map.of(
+                "bootstrap.servers",
+                env.bootstrap(),
+                "isolation.level",
+                "read_committed",
+                "enable.auto.commit",
+                "false",
+                "fetch.max.wait.ms",
+                "10",
+                "client.id",
+                "bench-watcher-" + runId);
         WireFormatDeserializer d = new WireFormatDeserializer();
         d.configure(Map.of("schema.registry.url", env.registry.url(), "specific.avro.reader", "true"), false);
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), d);
         // From the run's own topic spec: metadata of a topic created a moment ago may not have reached us yet.
         List<TopicPartition> tps = IntStream.range(0, env.partitions)
-                .mapToObj(i -> new TopicPartition(topic, i)).toList();
+                .mapToObj(i -> new TopicPartition(topic, i))
+                .toList();
         consumer.assign(tps);
         consumer.seekToBeginning(tps);
         tps.forEach(consumer::position);

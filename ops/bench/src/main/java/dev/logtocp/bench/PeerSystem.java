@@ -37,7 +37,8 @@ final class PeerSystem implements SystemUnderTest {
 
     @Override
     public void start(RunContext run) {
-        call = new UserCreateCall(run.env().simulator, run.env().registry.url(), run.topics().outcomes());
+        call = new UserCreateCall(
+                run.env().simulator, run.env().registry.url(), run.topics().outcomes());
         Map<String, Object> c = new HashMap<>();
         c.put("bootstrap.servers", run.env().bootstrap());
         c.put("group.id", "bench-peer-" + run.runId());

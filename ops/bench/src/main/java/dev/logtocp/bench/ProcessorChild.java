@@ -31,8 +31,13 @@ final class ProcessorChild implements AutoCloseable {
      * The child's environment: the run's broker, registry, topics and simulator, {@code MAX_IN_FLIGHT=C}, every
      * other setting at its default, then {@code overrides} ({@code --processor-env}) on top.
      */
-    static Map<String, String> settings(BenchEnvironment env, TopicContract topics, String groupId, String instanceId,
-                                        Scenario scenario, Map<String, String> overrides) {
+    static Map<String, String> settings(
+            BenchEnvironment env,
+            TopicContract topics,
+            String groupId,
+            String instanceId,
+            Scenario scenario,
+            Map<String, String> overrides) {
         Map<String, String> e = new HashMap<>();
         e.put("KAFKA_BOOTSTRAP_SERVERS", env.bootstrap());
         e.put("SCHEMA_REGISTRY_URL", env.registry.url());
@@ -60,7 +65,8 @@ final class ProcessorChild implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx" + maxHeap, "-XX:+UseG1GC"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(settings);
         try {

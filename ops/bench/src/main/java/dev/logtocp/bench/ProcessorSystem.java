@@ -51,8 +51,13 @@ final class ProcessorSystem implements SystemUnderTest {
         }
         extra.putAll(overrides);
         // The same settings a child-JVM processor gets, so in-process and child runs differ only in the JVM.
-        processor = CommandProcessor.start(ProcessorConfig.fromMap(ProcessorChild.settings(run.env(), run.topics(),
-                "bench-processor-" + run.runId(), "bench-" + run.runId(), run.scenario(), extra)));
+        processor = CommandProcessor.start(ProcessorConfig.fromMap(ProcessorChild.settings(
+                run.env(),
+                run.topics(),
+                "bench-processor-" + run.runId(),
+                "bench-" + run.runId(),
+                run.scenario(),
+                extra)));
     }
 
     /** A gauge or counter of the running processor, read from its scrape (NaN when absent). */

@@ -23,21 +23,47 @@ import org.knowm.xchart.CategoryChartBuilder;
  * directory, copies the JSON to {@code latest.json} one level up, and prints the table.
  */
 final class Report {
-    private Report() {
-    }
+    private Report() {}
 
     static void printTable(List<RunResult> results) {
         System.out.println();
         // cpu-s/1k: the system under test alone; machine-s/1k: bench JVM + broker + simulator (-1: not reported).
-        System.out.printf("%-14s %5s %4s %7s %6s | %9s %9s | %6s %6s %6s %8s | %9s %12s %8s | %s%n",
-                "system", "C", "L", "K", "burst", "cmd/s", "bound/s", "p50", "p95", "p99", "@rate/s",
-                "cpu-s/1k", "machine-s/1k", "heapMiB", "note");
+        System.out.printf(
+                "%-14s %5s %4s %7s %6s | %9s %9s | %6s %6s %6s %8s | %9s %12s %8s | %s%n",
+                "system",
+                "C",
+                "L",
+                "K",
+                "burst",
+                "cmd/s",
+                "bound/s",
+                "p50",
+                "p95",
+                "p99",
+                "@rate/s",
+                "cpu-s/1k",
+                "machine-s/1k",
+                "heapMiB",
+                "note");
         for (RunResult r : results) {
             Scenario s = r.scenario();
-            System.out.printf("%-14s %5d %4d %7d %6d | %9.0f %9.0f | %6d %6d %6d %8.0f | %9.3f %12.3f %8.0f | %s%n",
-                    r.system(), s.concurrency(), s.latencyMs(), s.keys(), r.burstCommands(), r.throughput(),
-                    r.bound(), r.p50(), r.p95(), r.p99(), r.pacedRate(), r.cpuSecondsPer1k(),
-                    r.machineCpuSecondsPer1k(), r.peakHeapBytes() / 1048576.0, r.note());
+            System.out.printf(
+                    "%-14s %5d %4d %7d %6d | %9.0f %9.0f | %6d %6d %6d %8.0f | %9.3f %12.3f %8.0f | %s%n",
+                    r.system(),
+                    s.concurrency(),
+                    s.latencyMs(),
+                    s.keys(),
+                    r.burstCommands(),
+                    r.throughput(),
+                    r.bound(),
+                    r.p50(),
+                    r.p95(),
+                    r.p99(),
+                    r.pacedRate(),
+                    r.cpuSecondsPer1k(),
+                    r.machineCpuSecondsPer1k(),
+                    r.peakHeapBytes() / 1048576.0,
+                    r.note());
         }
         System.out.println();
     }
@@ -55,7 +81,10 @@ final class Report {
             JsonObject doc = header.copy().put("results", rows);
             Path json = dir.resolve("results.json");
             Files.writeString(json, doc.encodePrettily() + "\n", StandardCharsets.UTF_8);
-            Files.copy(json, outRoot.resolve(mode.isEmpty() ? "latest.json" : "latest-" + mode + ".json"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    json,
+                    outRoot.resolve(mode.isEmpty() ? "latest.json" : "latest-" + mode + ".json"),
+                    StandardCopyOption.REPLACE_EXISTING);
             if (!results.isEmpty()) {
                 plot(rows, dir);
             }
@@ -72,18 +101,30 @@ final class Report {
     static void plot(JsonArray rows, Path dir) throws IOException {
         List<JsonObject> list = new ArrayList<>();
         rows.forEach(row -> list.add((JsonObject) row));
-        chart(list, "Throughput (commands/s, log scale); 'bound' = min(C,K)/L", "commands/s",
-                "throughputPerSecond", true, dir.resolve("throughput.png"));
-        chart(list, "End-to-end latency p99 in the paced phase (ms, log scale)", "ms",
-                "latencyP99Ms", false, dir.resolve("latency-p99.png"));
+        chart(
+                list,
+                "Throughput (commands/s, log scale); 'bound' = min(C,K)/L",
+                "commands/s",
+                "throughputPerSecond",
+                true,
+                dir.resolve("throughput.png"));
+        chart(
+                list,
+                "End-to-end latency p99 in the paced phase (ms, log scale)",
+                "ms",
+                "latencyP99Ms",
+                false,
+                dir.resolve("latency-p99.png"));
     }
 
     private static String label(JsonObject row) {
-        return "C=" + row.getInteger("concurrency") + " L=" + row.getInteger("latencyMs") + "ms K=" + row.getInteger("keys");
+        return "C=" + row.getInteger("concurrency") + " L=" + row.getInteger("latencyMs") + "ms K="
+                + row.getInteger("keys");
     }
 
-    private static void chart(List<JsonObject> rows, String title, String yTitle, String field, boolean withBound,
-                              Path file) throws IOException {
+    private static void chart(
+            List<JsonObject> rows, String title, String yTitle, String field, boolean withBound, Path file)
+            throws IOException {
         Set<String> scenarios = new LinkedHashSet<>();
         Map<String, Map<String, Double>> bySystem = new LinkedHashMap<>();
         Map<String, Double> bound = new LinkedHashMap<>();
@@ -99,8 +140,13 @@ final class Report {
         List<String> x = new ArrayList<>(scenarios);
         // A full sweep spans 9 to 200,000 commands/s: only a log axis shows its slow corners, and the width is
         // capped so the picture stays viewable.
-        CategoryChart chart = new CategoryChartBuilder().width(Math.min(3200, Math.max(900, 90 * x.size()))).height(700)
-                .title(title).xAxisTitle("scenario").yAxisTitle(yTitle).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(Math.min(3200, Math.max(900, 90 * x.size())))
+                .height(700)
+                .title(title)
+                .xAxisTitle("scenario")
+                .yAxisTitle(yTitle)
+                .build();
         chart.getStyler().setXAxisLabelRotation(90);
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setYAxisMin(1.0);

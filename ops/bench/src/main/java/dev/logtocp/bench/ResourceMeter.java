@@ -24,8 +24,7 @@ import java.util.function.Predicate;
  * only in the process figure.
  */
 final class ResourceMeter {
-    private final OperatingSystemMXBean os =
-            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final Predicate<Thread> harness;
@@ -68,16 +67,19 @@ final class ResourceMeter {
         processStart = os.getProcessCpuTime();
         peakHeap = memory.getHeapMemoryUsage().getUsed();
         sampling = true;
-        sampler = new Thread(() -> {
-            while (sampling) {
-                peakHeap = Math.max(peakHeap, memory.getHeapMemoryUsage().getUsed());
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "bench-heap-sampler");
+        sampler = new Thread(
+                () -> {
+                    while (sampling) {
+                        peakHeap =
+                                Math.max(peakHeap, memory.getHeapMemoryUsage().getUsed());
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "bench-heap-sampler");
         sampler.setDaemon(true);
         sampler.start();
     }
@@ -104,14 +106,19 @@ final class ResourceMeter {
         sampling = false;
         sampler.interrupt();
         Map<String, Double> top = new LinkedHashMap<>();
-        byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+        byGroup.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(8)
                 .forEach(e -> top.put(e.getKey(), Math.round(e.getValue() / 1e7) / 100.0));
         return new Reading(process / 1e9, harnessCpu / 1e9, broker, simulator, peakHeap, top);
     }
 
     /** Total CPU time of a process so far, or -1 when the OS does not tell (or the process is gone). */
     private static long cpuNanos(long pid) {
-        return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(-1L);
+        return ProcessHandle.of(pid)
+                .flatMap(p -> p.info().totalCpuDuration())
+                .map(Duration::toNanos)
+                .orElse(-1L);
     }
 
     private static double secondsSince(long pid, long startNanos) {
@@ -123,15 +130,21 @@ final class ResourceMeter {
      * CPU seconds in the window: the whole bench process, its harness threads, the broker and the simulator
      * children (-1 each when unknown); and this JVM's peak used heap.
      */
-    record Reading(double processCpuSeconds, double harnessCpuSeconds, double brokerCpuSeconds,
-                   double simulatorCpuSeconds, long peakHeapBytes, Map<String, Double> topThreads) {
+    record Reading(
+            double processCpuSeconds,
+            double harnessCpuSeconds,
+            double brokerCpuSeconds,
+            double simulatorCpuSeconds,
+            long peakHeapBytes,
+            Map<String, Double> topThreads) {
         double systemCpuSeconds() {
             return Math.max(0, processCpuSeconds - harnessCpuSeconds);
         }
 
         /** Bench JVM (system under test and harness) plus broker plus simulator; -1 when a child's is unknown. */
         double machineCpuSeconds() {
-            return brokerCpuSeconds < 0 || simulatorCpuSeconds < 0 ? -1
+            return brokerCpuSeconds < 0 || simulatorCpuSeconds < 0
+                    ? -1
                     : processCpuSeconds + brokerCpuSeconds + simulatorCpuSeconds;
         }
     }

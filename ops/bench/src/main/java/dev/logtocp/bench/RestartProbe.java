@@ -23,21 +23,26 @@ final class RestartProbe {
     private static final String HEAP = "512m";
     private static final String GROUP_INSTANCE_ID = "KAFKA_CLIENT_GROUP_INSTANCE_ID";
 
-    private RestartProbe() {
-    }
+    private RestartProbe() {}
 
     /**
      * @param staticMembership set {@code KAFKA_CLIENT_GROUP_INSTANCE_ID} to the instance id, unless
      *                         {@code overrides} sets it
      */
-    static JsonObject run(BenchEnvironment env, Scenario scenario, double rate, int ledgerEntries,
-                          boolean staticMembership, Map<String, String> overrides) throws InterruptedException {
+    static JsonObject run(
+            BenchEnvironment env,
+            Scenario scenario,
+            double rate,
+            int ledgerEntries,
+            boolean staticMembership,
+            Map<String, String> overrides)
+            throws InterruptedException {
         String runId = "rs" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
         TopicContract topics = env.topicsFor(runId);
         env.simulator.reset();
         env.simulator.setLatency(scenario.latencyMs());
-        Map<String, String> config = ProcessorChild.settings(env, topics, "bench-restart-" + runId, "bench-restart",
-                scenario, overrides);
+        Map<String, String> config =
+                ProcessorChild.settings(env, topics, "bench-restart-" + runId, "bench-restart", scenario, overrides);
         if (staticMembership) {
             config.putIfAbsent(GROUP_INSTANCE_ID, config.get("PROCESSOR_INSTANCE_ID"));
         }
@@ -48,19 +53,21 @@ final class RestartProbe {
                 .put("groupInstanceId", config.get(GROUP_INSTANCE_ID))
                 .put("maxHeap", HEAP)
                 .put("processorEnv", new JsonObject(new HashMap<>(overrides)))
-                .put("notes", "ledgerEntries: before the first instance started, the ledger topic was filled with "
-                        + "that many LedgerEntry records written by the bench, in the processor's own key and wire "
-                        + "format (SUCCEEDED UserCreate, decided now), a synthetic stand-in for that many previously "
-                        + "processed commands; no outcome, audit or reference records stand behind them. Both "
-                        + "instances restore all of them. killToFirstNewOutcomeMs = kill -9 of the first instance "
-                        + "to the first outcome, seen by a read_committed reader, of a command the new instance read. "
-                        + "Restore times are counted from launching the new JVM to its 'restored processor state' "
-                        + "log lines (one per state partition with records). groupInstanceId null: dynamic "
-                        + "membership (--restart-dynamic).");
+                .put(
+                        "notes",
+                        "ledgerEntries: before the first instance started, the ledger topic was filled with "
+                                + "that many LedgerEntry records written by the bench, in the processor's own key and wire "
+                                + "format (SUCCEEDED UserCreate, decided now), a synthetic stand-in for that many previously "
+                                + "processed commands; no outcome, audit or reference records stand behind them. Both "
+                                + "instances restore all of them. killToFirstNewOutcomeMs = kill -9 of the first instance "
+                                + "to the first outcome, seen by a read_committed reader, of a command the new instance read. "
+                                + "Restore times are counted from launching the new JVM to its 'restored processor state' "
+                                + "log lines (one per state partition with records). groupInstanceId null: dynamic "
+                                + "membership (--restart-dynamic).");
         int count = (int) (rate * 240);
         Phase phase = new Phase("steady", count);
         try (OutcomeWatcher watcher = new OutcomeWatcher(env, topics.outcomes(), runId);
-             LoadDriver load = new LoadDriver(env, topics.commands(), runId, scenario.keys())) {
+                LoadDriver load = new LoadDriver(env, topics.commands(), runId, scenario.keys())) {
             watcher.watch(phase);
             if (ledgerEntries > 0) {
                 LedgerPrefill.write(ProcessorConfig.fromMap(config).kafka(), runId, ledgerEntries, env.partitions);
@@ -79,8 +86,10 @@ final class RestartProbe {
                 int before = phase.arrived();
                 result.put("outcomesBeforeKill", before).put("steadyBeforeKill", before >= rate * 5);
                 if (!first.isAlive()) {
-                    result.put("error", "the first instance exited (code " + first.exitCode() + ", OutOfMemoryError in its log: "
-                            + ChildLog.sawOutOfMemoryError(first.log()) + ") before the kill");
+                    result.put(
+                            "error",
+                            "the first instance exited (code " + first.exitCode() + ", OutOfMemoryError in its log: "
+                                    + ChildLog.sawOutOfMemoryError(first.log()) + ") before the kill");
                     BenchRunner.say("restart: " + result.getString("error") + "; see " + first.log());
                     return result;
                 }
@@ -114,7 +123,8 @@ final class RestartProbe {
                 BenchRunner.say("restart: kill -9 to first new outcome " + result.getLong("killToFirstNewOutcomeMs")
                         + " ms (restore logged " + result.getLong("launchToFirstRestoredMs") + " to "
                         + result.getLong("launchToLastRestoredMs") + " ms after launch, "
-                        + result.getLong("restoredLedgerRecords") + " ledger records); duplicates seen by read_committed: "
+                        + result.getLong("restoredLedgerRecords")
+                        + " ledger records); duplicates seen by read_committed: "
                         + phase.duplicates());
                 return result;
             } finally {
@@ -129,7 +139,8 @@ final class RestartProbe {
     }
 
     private static ProcessorChild start(BenchEnvironment env, Map<String, String> config, String runId, String which) {
-        Path log = env.workDir().resolve("restart-" + runId + "-" + which + ".log").toAbsolutePath();
+        Path log =
+                env.workDir().resolve("restart-" + runId + "-" + which + ".log").toAbsolutePath();
         return ProcessorChild.start(config, HEAP, List.of("-Xlog:gc:file=" + gcLog(log)), log);
     }
 

@@ -12,12 +12,32 @@ import java.util.Map;
  * {@code processCpuSecondsPer1k} the whole bench JVM, broker and simulator their child JVMs, and machine the bench
  * JVM plus both children (-1 where the OS did not report a child's CPU).
  */
-record RunResult(String system, Scenario scenario, int burstCommands, double throughput, double burstSeconds,
-                 long burstP50, long burstP99, double pacedRate, int pacedCommands, long p50, long p95, long p99,
-                 double cpuSecondsPer1k, double processCpuSecondsPer1k, double brokerCpuSecondsPer1k,
-                 double simulatorCpuSecondsPer1k, double machineCpuSecondsPer1k, long peakHeapBytes, int failed,
-                 int duplicates, boolean complete, double loadBefore, double loadAfter, String note,
-                 Map<String, Double> burstTopThreads) {
+record RunResult(
+        String system,
+        Scenario scenario,
+        int burstCommands,
+        double throughput,
+        double burstSeconds,
+        long burstP50,
+        long burstP99,
+        double pacedRate,
+        int pacedCommands,
+        long p50,
+        long p95,
+        long p99,
+        double cpuSecondsPer1k,
+        double processCpuSecondsPer1k,
+        double brokerCpuSecondsPer1k,
+        double simulatorCpuSecondsPer1k,
+        double machineCpuSecondsPer1k,
+        long peakHeapBytes,
+        int failed,
+        int duplicates,
+        boolean complete,
+        double loadBefore,
+        double loadAfter,
+        String note,
+        Map<String, Double> burstTopThreads) {
 
     /** What this system could do at best: min(C, K) / L, or 1 / L for the one-at-a-time naive consumer. */
     double bound() {

@@ -26,15 +26,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * earlier, for a fixed time. This caps every bench figure, so it belongs next to them.
  */
 final class SimulatorLoad {
-    private SimulatorLoad() {
-    }
+    private SimulatorLoad() {}
 
     /** Requests per second and latency percentiles (ms) of one run. */
-    record Result(int concurrency, double seconds, long requests, long errors, double perSecond, double p50Ms, double p99Ms) {
+    record Result(
+            int concurrency, double seconds, long requests, long errors, double perSecond, double p50Ms, double p99Ms) {
         JsonObject toJson() {
-            return new JsonObject().put("concurrency", concurrency).put("seconds", RunResult.round(seconds))
-                    .put("requests", requests).put("errors", errors).put("requestsPerSecond", RunResult.round(perSecond))
-                    .put("latencyP50Ms", RunResult.round(p50Ms)).put("latencyP99Ms", RunResult.round(p99Ms));
+            return new JsonObject()
+                    .put("concurrency", concurrency)
+                    .put("seconds", RunResult.round(seconds))
+                    .put("requests", requests)
+                    .put("errors", errors)
+                    .put("requestsPerSecond", RunResult.round(perSecond))
+                    .put("latencyP50Ms", RunResult.round(p50Ms))
+                    .put("latencyP99Ms", RunResult.round(p99Ms));
         }
     }
 
@@ -44,8 +49,13 @@ final class SimulatorLoad {
         Vertx vertx = Vertx.vertx();
         try {
             URI base = URI.create(logto.endpoint());
-            WebClient web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
-                    .setDefaultHost(base.getHost()).setDefaultPort(base.getPort()), new PoolOptions().setHttp1MaxSize(concurrency));
+            WebClient web = WebClient.create(
+                    vertx,
+                    new WebClientOptions()
+                            .setKeepAlive(true)
+                            .setDefaultHost(base.getHost())
+                            .setDefaultPort(base.getPort()),
+                    new PoolOptions().setHttp1MaxSize(concurrency));
             String token = token(web, logto);
             List<String> ids = new ArrayList<>();
             AtomicLong requests = new AtomicLong();
@@ -55,7 +65,10 @@ final class SimulatorLoad {
             AtomicInteger sampleCount = new AtomicInteger();
             // Seed a few users so GETs have targets from the start.
             for (int i = 0; i < 100; i++) {
-                HttpResponse<Buffer> r = create(web, token, "seed_" + i).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                HttpResponse<Buffer> r = create(web, token, "seed_" + i)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
                 ids.add(r.bodyAsJsonObject().getString("id"));
             }
             long start = System.nanoTime();
@@ -65,15 +78,22 @@ final class SimulatorLoad {
             Context context = vertx.getOrCreateContext();
             for (int w = 0; w < concurrency; w++) {
                 Promise<Void> done = Promise.promise();
-                context.runOnContext(v -> loop(web, token, ids, end, requests, errors, serial, samples, sampleCount, done));
+                context.runOnContext(
+                        v -> loop(web, token, ids, end, requests, errors, serial, samples, sampleCount, done));
                 workers.add(done.future());
             }
             Future.all(workers).toCompletionStage().toCompletableFuture().get((long) seconds + 60, TimeUnit.SECONDS);
             double elapsed = (System.nanoTime() - start) / 1e9;
             long[] lat = Arrays.copyOf(samples, Math.min(samples.length, sampleCount.get()));
             Arrays.sort(lat);
-            return new Result(concurrency, elapsed, requests.get(), errors.get(), requests.get() / elapsed,
-                    pct(lat, 0.5), pct(lat, 0.99));
+            return new Result(
+                    concurrency,
+                    elapsed,
+                    requests.get(),
+                    errors.get(),
+                    requests.get() / elapsed,
+                    pct(lat, 0.5),
+                    pct(lat, 0.99));
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             logto.reset();
@@ -81,9 +101,17 @@ final class SimulatorLoad {
     }
 
     // Runs on the single context above, so the ids list needs no lock.
-    private static void loop(WebClient web, String token, List<String> ids, long end, AtomicLong requests,
-                             AtomicLong errors, AtomicInteger serial, long[] samples, AtomicInteger sampleCount,
-                             Promise<Void> done) {
+    private static void loop(
+            WebClient web,
+            String token,
+            List<String> ids,
+            long end,
+            AtomicLong requests,
+            AtomicLong errors,
+            AtomicInteger serial,
+            long[] samples,
+            AtomicInteger sampleCount,
+            Promise<Void> done) {
         if (System.nanoTime() >= end) {
             done.complete();
             return;
@@ -93,7 +121,8 @@ final class SimulatorLoad {
         Future<HttpResponse<Buffer>> call = write
                 ? create(web, token, "load_" + serial.incrementAndGet())
                 : web.get("/api/users/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size())))
-                        .bearerTokenAuthentication(token).send();
+                        .bearerTokenAuthentication(token)
+                        .send();
         call.onComplete(ar -> {
             requests.incrementAndGet();
             if (ar.failed() || ar.result().statusCode() >= 300) {
@@ -110,15 +139,21 @@ final class SimulatorLoad {
     }
 
     private static Future<HttpResponse<Buffer>> create(WebClient web, String token, String username) {
-        return web.post("/api/users").bearerTokenAuthentication(token)
+        return web.post("/api/users")
+                .bearerTokenAuthentication(token)
                 .sendJsonObject(new JsonObject().put("username", username).put("name", "Load " + username));
     }
 
     private static String token(WebClient web, SimulatorProcess logto) throws Exception {
-        HttpResponse<Buffer> r = web.post("/oidc/token").basicAuthentication(logto.appId(), logto.appSecret())
-                .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials")
-                        .add("resource", logto.resource()).add("scope", "all"))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpResponse<Buffer> r = web.post("/oidc/token")
+                .basicAuthentication(logto.appId(), logto.appSecret())
+                .sendForm(MultiMap.caseInsensitiveMultiMap()
+                        .add("grant_type", "client_credentials")
+                        .add("resource", logto.resource())
+                        .add("scope", "all"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         return r.bodyAsJsonObject().getString("access_token");
     }
 

@@ -26,16 +26,18 @@ import java.util.regex.Pattern;
  * {@code /__admin/reset}) because nothing else crosses the process boundary.
  */
 final class SimulatorProcess implements AutoCloseable {
-    private static final Pattern READY = Pattern.compile(
-            "endpoint=(\\S+) appId=(\\S+) appSecret=(\\S+) resource=(\\S+)");
+    private static final Pattern READY =
+            Pattern.compile("endpoint=(\\S+) appId=(\\S+) appSecret=(\\S+) resource=(\\S+)");
 
     private final Process process;
     private final String endpoint;
     private final String appId;
     private final String appSecret;
     private final String resource;
-    private final HttpClient admin = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient admin = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private SimulatorProcess(Process process, Matcher ready) {
         this.process = process;
@@ -53,12 +55,20 @@ final class SimulatorProcess implements AutoCloseable {
      */
     static SimulatorProcess start(Path logFile, Duration timeout, String maxHeap) {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(javaBin, "-Xms256m", "-Xmx" + maxHeap, "-XX:+UseG1GC",
-                "-cp", System.getProperty("java.class.path"), LogtoSimulatorMain.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                javaBin,
+                "-Xms256m",
+                "-Xmx" + maxHeap,
+                "-XX:+UseG1GC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                LogtoSimulatorMain.class.getName()));
         try {
             Files.createDirectories(logFile.getParent());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             long deadline = System.nanoTime() + timeout.toNanos();
             String line;
             while ((line = out.readLine()) != null) {
@@ -73,25 +83,28 @@ final class SimulatorProcess implements AutoCloseable {
                 }
             }
             process.destroyForcibly();
-            throw new IllegalStateException("Logto simulator child did not report ready within " + timeout.toSeconds() + " s");
+            throw new IllegalStateException(
+                    "Logto simulator child did not report ready within " + timeout.toSeconds() + " s");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private static void drainTo(BufferedReader out, Path logFile) {
-        Thread t = new Thread(() -> {
-            try (var writer = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    writer.write(line);
-                    writer.newLine();
-                    writer.flush();
-                }
-            } catch (IOException ignored) {
-                // The child went away; nothing more to copy.
-            }
-        }, "simulator-log");
+        Thread t = new Thread(
+                () -> {
+                    try (var writer = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
+                        String line;
+                        while ((line = out.readLine()) != null) {
+                            writer.write(line);
+                            writer.newLine();
+                            writer.flush();
+                        }
+                    } catch (IOException ignored) {
+                        // The child went away; nothing more to copy.
+                    }
+                },
+                "simulator-log");
         t.setDaemon(true);
         t.start();
     }
@@ -158,15 +171,18 @@ final class SimulatorProcess implements AutoCloseable {
     }
 
     private String send(String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + path)).timeout(Duration.ofSeconds(30));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(endpoint + path)).timeout(Duration.ofSeconds(30));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
         try {
             HttpResponse<String> response = admin.send(b.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 300) {
-                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+                throw new IllegalStateException(
+                        method + " " + path + " answered " + response.statusCode() + ": " + response.body());
             }
             return response.body();
         } catch (IOException e) {

@@ -32,9 +32,13 @@ final class StackSampler {
 
     private void loop() {
         while (running) {
-            for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            for (Map.Entry<Thread, StackTraceElement[]> e :
+                    Thread.getAllStackTraces().entrySet()) {
                 if (threads.matcher(e.getKey().getName()).find()) {
-                    record(e.getKey().getName().replaceAll("[0-9]+", "#"), e.getKey().getState(), e.getValue());
+                    record(
+                            e.getKey().getName().replaceAll("[0-9]+", "#"),
+                            e.getKey().getState(),
+                            e.getValue());
                 }
             }
             try {
@@ -50,11 +54,16 @@ final class StackSampler {
         int shown = 0;
         for (StackTraceElement f : stack) {
             // Skip JDK plumbing at the top so the frames say which library call is waiting.
-            if (shown == 0 && (f.getClassName().startsWith("java.") || f.getClassName().startsWith("jdk.")
-                    || f.getClassName().startsWith("sun."))) {
+            if (shown == 0
+                    && (f.getClassName().startsWith("java.")
+                            || f.getClassName().startsWith("jdk.")
+                            || f.getClassName().startsWith("sun."))) {
                 continue;
             }
-            key.append(shown == 0 ? "" : " < ").append(simple(f.getClassName())).append('.').append(f.getMethodName());
+            key.append(shown == 0 ? "" : " < ")
+                    .append(simple(f.getClassName()))
+                    .append('.')
+                    .append(f.getMethodName());
             if (++shown == depth) {
                 break;
             }
@@ -74,9 +83,16 @@ final class StackSampler {
         Map<String, Integer> perThread = new HashMap<>();
         counts.forEach((k, v) -> perThread.merge(k.substring(0, k.indexOf(" [")), v, Integer::sum));
         Map<String, Double> out = new LinkedHashMap<>();
-        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
-                .forEach(e -> out.put(e.getKey(), Math.round(1000.0 * e.getValue()
-                        / perThread.get(e.getKey().substring(0, e.getKey().indexOf(" [")))) / 10.0));
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(top)
+                .forEach(e -> out.put(
+                        e.getKey(),
+                        Math.round(1000.0
+                                        * e.getValue()
+                                        / perThread.get(e.getKey()
+                                                .substring(0, e.getKey().indexOf(" ["))))
+                                / 10.0));
         counts.clear();
         samples = 0;
         return out;

@@ -9,8 +9,7 @@ import dev.logtocp.topics.TopicContract;
 interface SystemUnderTest extends AutoCloseable {
 
     /** What a run hands a system: where everything is and how hard it may push. */
-    record RunContext(BenchEnvironment env, TopicContract topics, Scenario scenario, String runId) {
-    }
+    record RunContext(BenchEnvironment env, TopicContract topics, Scenario scenario, String runId) {}
 
     /** A name for tables and JSON: processor, peer, naive. */
     String name();

@@ -41,12 +41,14 @@ final class UserCreateCall implements AutoCloseable {
     private final WireFormatSerializer encoder = new WireFormatSerializer();
 
     UserCreateCall(SimulatorProcess logto, String registryUrl, String outcomeTopic) {
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         this.endpoint = logto.endpoint();
         this.outcomeTopic = outcomeTopic;
-        Map<String, Object> serde = Map.of("schema.registry.url", registryUrl, "specific.avro.reader", "true",
-                "auto.register.schemas", "true");
+        Map<String, Object> serde = Map.of(
+                "schema.registry.url", registryUrl, "specific.avro.reader", "true", "auto.register.schemas", "true");
         decoder.configure(serde, false);
         encoder.configure(serde, false);
         this.authorization = "Bearer " + token(logto);
@@ -57,9 +59,12 @@ final class UserCreateCall implements AutoCloseable {
         long receivedAt = System.currentTimeMillis();
         UserCreate command = (UserCreate) decoder.deserialize(record.topic(), record.value());
         CommandMeta meta = command.getMeta();
-        JsonObject marker = new JsonObject().put("issuer", meta.getIssuer())
-                .put("idempotencyKey", meta.getIdempotencyKey()).put("commandId", meta.getCommandId());
-        JsonObject body = new JsonObject().put("customData", new JsonObject().put(RESERVED_KEY, marker))
+        JsonObject marker = new JsonObject()
+                .put("issuer", meta.getIssuer())
+                .put("idempotencyKey", meta.getIdempotencyKey())
+                .put("commandId", meta.getCommandId());
+        JsonObject body = new JsonObject()
+                .put("customData", new JsonObject().put(RESERVED_KEY, marker))
                 .put("username", command.getUsername());
         if (command.getName() != null) {
             body.put("name", command.getName());
@@ -93,8 +98,8 @@ final class UserCreateCall implements AutoCloseable {
                 .setReceivedAt(Instant.ofEpochMilli(receivedAt))
                 .setStartedAt(Instant.ofEpochMilli(receivedAt))
                 .setCompletedAt(Instant.now())
-                .setSource(new SourcePosition(record.topic(), record.partition(), record.offset(),
-                        Instant.ofEpochMilli(record.timestamp())))
+                .setSource(new SourcePosition(
+                        record.topic(), record.partition(), record.offset(), Instant.ofEpochMilli(record.timestamp())))
                 .build();
         return new ProducerRecord<>(outcomeTopic, record.key(), encoder.serialize(outcomeTopic, outcome));
     }
@@ -112,8 +117,10 @@ final class UserCreateCall implements AutoCloseable {
 
     /** The client-credentials grant, once: tokens live an hour, longer than any run. */
     private String token(SimulatorProcess logto) {
-        String basic = Base64.getEncoder().encodeToString((logto.appId() + ":" + logto.appSecret()).getBytes(StandardCharsets.UTF_8));
-        String form = "grant_type=client_credentials&scope=all&resource=" + URLEncoder.encode(logto.resource(), StandardCharsets.UTF_8);
+        String basic = Base64.getEncoder()
+                .encodeToString((logto.appId() + ":" + logto.appSecret()).getBytes(StandardCharsets.UTF_8));
+        String form = "grant_type=client_credentials&scope=all&resource="
+                + URLEncoder.encode(logto.resource(), StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "/oidc/token"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Basic " + basic)

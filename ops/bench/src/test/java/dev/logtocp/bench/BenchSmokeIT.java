@@ -17,10 +17,26 @@ class BenchSmokeIT {
     void everySystemProducesItsOutcomesAndTheResultsAreWritten() {
         Path target = Path.of("target");
         BenchMain bench = new BenchMain();
-        int exit = new CommandLine(bench).execute("--n", "200", "--concurrency", "64", "--latency", "5",
-                "--keys", "1000", "--jvm-warmup", "0", "--paced-seconds", "1", "--naive-seconds", "1",
-                "--out", target.resolve("bench-smoke").toString(),
-                "--work-dir", target.resolve("bench-smoke-work").toString());
+        int exit = new CommandLine(bench)
+                .execute(
+                        "--n",
+                        "200",
+                        "--concurrency",
+                        "64",
+                        "--latency",
+                        "5",
+                        "--keys",
+                        "1000",
+                        "--jvm-warmup",
+                        "0",
+                        "--paced-seconds",
+                        "1",
+                        "--naive-seconds",
+                        "1",
+                        "--out",
+                        target.resolve("bench-smoke").toString(),
+                        "--work-dir",
+                        target.resolve("bench-smoke-work").toString());
 
         assertThat(exit).isZero();
         assertThat(bench.results).extracting(RunResult::system).containsExactly("processor", "peer", "naive");
@@ -30,6 +46,7 @@ class BenchSmokeIT {
         }
         assertThat(bench.resultDir.resolve("results.json")).exists();
         assertThat(target.resolve("bench-smoke").resolve("latest.json")).exists();
-        assertThat(Files.isRegularFile(bench.resultDir.resolve("throughput.png"))).isTrue();
+        assertThat(Files.isRegularFile(bench.resultDir.resolve("throughput.png")))
+                .isTrue();
     }
 }

@@ -52,8 +52,10 @@ final class AuditChainCheck {
                 }
                 if (!linked.equals(AuditChain.GENESIS)) {
                     broken = at(offset) + "the first event of the partition does not link to GENESIS"
-                            + (offset > 0 ? " (records before offset " + offset + " are gone; --from-offset " + offset
-                            + " anchors the check there)" : "");
+                            + (offset > 0
+                                    ? " (records before offset " + offset + " are gone; --from-offset " + offset
+                                            + " anchors the check there)"
+                                    : "");
                     return;
                 }
             }

@@ -4,7 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ops audit verify}. */
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
         description = "Check the audit topic's tamper-evidence hash chain.",
         subcommands = {AuditVerifyCommand.class})
 final class AuditCommand implements Runnable {

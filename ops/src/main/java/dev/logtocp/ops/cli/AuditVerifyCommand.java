@@ -22,11 +22,15 @@ import picocli.CommandLine.Option;
  * {@code ops audit verify}: reads audit partitions (read_committed, no group, nothing committed) up to their end as
  * of the call and checks that each event's {@code previousHash} is the hash of the event read before it.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check the audit hash chain: each event's previousHash must be the hash of the previous event",
-                "of its partition, and the first event of a partition must link to GENESIS (64 zeros).",
-                "Prints 'partition P: ok N events' or the first break per partition; exit code 1 on any break.",
-                "Example: ops audit verify --partitions 0,3 --from-offset 1200"})
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Check the audit hash chain: each event's previousHash must be the hash of the previous event",
+            "of its partition, and the first event of a partition must link to GENESIS (64 zeros).",
+            "Prints 'partition P: ok N events' or the first break per partition; exit code 1 on any break.",
+            "Example: ops audit verify --partitions 0,3 --from-offset 1200"
+        })
 final class AuditVerifyCommand extends OpsCommand {
 
     @Mixin
@@ -35,13 +39,21 @@ final class AuditVerifyCommand extends OpsCommand {
     @Mixin
     TopicOptions topics;
 
-    @Option(names = "--partitions", split = ",", paramLabel = "P,...", description = "Partitions to check. Default: all.")
+    @Option(
+            names = "--partitions",
+            split = ",",
+            paramLabel = "P,...",
+            description = "Partitions to check. Default: all.")
     List<Integer> partitions;
 
-    @Option(names = "--from-offset", paramLabel = "OFFSET",
-            description = {"Start here (or at the oldest record still there, if later) in every partition checked,",
-                    "trusting the first event read as the anchor of the rest. Default: the start of each partition,",
-                    "whose first event must link to GENESIS, so a deleted head is reported."})
+    @Option(
+            names = "--from-offset",
+            paramLabel = "OFFSET",
+            description = {
+                "Start here (or at the oldest record still there, if later) in every partition checked,",
+                "trusting the first event read as the anchor of the rest. Default: the start of each partition,",
+                "whose first event must link to GENESIS, so a deleted head is reported."
+            })
     Long fromOffset;
 
     @Override
@@ -52,8 +64,8 @@ final class AuditVerifyCommand extends OpsCommand {
         String topic = topics.audit;
         Map<TopicPartition, AuditChainCheck> checks = new LinkedHashMap<>();
         try (WireFormatDeserializer values = new WireFormatDeserializer();
-             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.reader(), new ByteArrayDeserializer(),
-                     new ByteArrayDeserializer())) {
+                KafkaConsumer<byte[], byte[]> consumer =
+                        new KafkaConsumer<>(kafka.reader(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             values.configure(kafka.serde(), false);
             List<TopicPartition> tps = selected(Kafka.partitions(consumer, topic));
             consumer.assign(tps);
@@ -87,8 +99,10 @@ final class AuditVerifyCommand extends OpsCommand {
                 brokenPartitions++;
             }
         }
-        out().println(brokenPartitions == 0 ? "audit chain intact in " + checks.size() + " partition(s)"
-                : brokenPartitions + " of " + checks.size() + " partition(s) broken");
+        out().println(
+                        brokenPartitions == 0
+                                ? "audit chain intact in " + checks.size() + " partition(s)"
+                                : brokenPartitions + " of " + checks.size() + " partition(s) broken");
         return brokenPartitions == 0 ? 0 : 1;
     }
 
@@ -105,8 +119,12 @@ final class AuditVerifyCommand extends OpsCommand {
             return;
         }
         if (!(value instanceof AuditEvent event)) {
-            check.accept(r.offset(), null, null, "not an AuditEvent ("
-                    + (value == null ? "null" : value.getClass().getSimpleName()) + ")");
+            check.accept(
+                    r.offset(),
+                    null,
+                    null,
+                    "not an AuditEvent ("
+                            + (value == null ? "null" : value.getClass().getSimpleName()) + ")");
             return;
         }
         byte[] datum = Arrays.copyOfRange(r.value(), WireFormat.HEADER_SIZE, r.value().length);
@@ -119,9 +137,11 @@ final class AuditVerifyCommand extends OpsCommand {
         }
         List<TopicPartition> out = new ArrayList<>();
         for (int p : partitions) {
-            TopicPartition tp = all.stream().filter(t -> t.partition() == p).findFirst()
-                    .orElseThrow(() -> usage("partition " + p + " does not exist in " + all.get(0).topic()
-                            + " (it has " + all.size() + ")"));
+            TopicPartition tp = all.stream()
+                    .filter(t -> t.partition() == p)
+                    .findFirst()
+                    .orElseThrow(() -> usage("partition " + p + " does not exist in "
+                            + all.get(0).topic() + " (it has " + all.size() + ")"));
             if (!out.contains(tp)) {
                 out.add(tp);
             }

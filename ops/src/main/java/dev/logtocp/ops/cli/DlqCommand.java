@@ -4,7 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ops dlq list|show|redrive}. */
-@Command(name = "dlq", mixinStandardHelpOptions = true,
+@Command(
+        name = "dlq",
+        mixinStandardHelpOptions = true,
         description = "Inspect dead letters and send them back to their source topic.",
         subcommands = {DlqListCommand.class, DlqShowCommand.class, DlqRedriveCommand.class})
 final class DlqCommand implements Runnable {

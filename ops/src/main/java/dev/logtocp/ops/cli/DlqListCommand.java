@@ -9,9 +9,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code ops dlq list}: one line per dead letter. */
-@Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"One line per dead letter: partition:offset, source topic-partition@offset, error class,",
-                "reason, key, and [redriven] when it was already sent back."})
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        description = {
+            "One line per dead letter: partition:offset, source topic-partition@offset, error class,",
+            "reason, key, and [redriven] when it was already sent back."
+        })
 final class DlqListCommand extends OpsCommand {
 
     @Mixin

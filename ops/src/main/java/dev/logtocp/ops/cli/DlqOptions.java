@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 /** Options and reading shared by the dlq subcommands. */
 final class DlqOptions {
 
-    @Option(names = "--redriven-topic", paramLabel = "TOPIC",
+    @Option(
+            names = "--redriven-topic",
+            paramLabel = "TOPIC",
             description = "Compacted topic recording what was redriven. Default: <dlq topic>.redriven")
     String redrivenTopic;
 
@@ -23,9 +25,15 @@ final class DlqOptions {
     /** Every committed dead letter, in partition/offset order. */
     static List<DeadLetter> readAll(KafkaOptions kafka, String deadLetterTopic) {
         List<DeadLetter> out = new ArrayList<>();
-        TopicSnapshot.readToEnd(kafka.reader(), deadLetterTopic, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                Duration.ofMinutes(10), r -> out.add(DeadLetter.of(r)));
-        out.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
+        TopicSnapshot.readToEnd(
+                kafka.reader(),
+                deadLetterTopic,
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                Duration.ofMinutes(10),
+                r -> out.add(DeadLetter.of(r)));
+        out.sort((a, b) -> a.partition() != b.partition()
+                ? Integer.compare(a.partition(), b.partition())
                 : Long.compare(a.offset(), b.offset()));
         return out;
     }

@@ -18,10 +18,14 @@ import picocli.CommandLine.Parameters;
  * key and headers plus {@code dlq.redriven-from}, each at most once. The redrive itself is
  * {@link DeadLetterRedrive}, shared with the processor's operator console (they fence each other).
  */
-@Command(name = "redrive", mixinStandardHelpOptions = true,
-        description = {"Send dead letters back to their source topic, each at most once.",
-                "Examples: ops dlq redrive 0:12 0:13 | ops dlq redrive --error-class MALFORMED_AVRO",
-                "          ops dlq redrive 0:12 --type UserCreate --value-file fixed.json  (repair a poison record)"})
+@Command(
+        name = "redrive",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Send dead letters back to their source topic, each at most once.",
+            "Examples: ops dlq redrive 0:12 0:13 | ops dlq redrive --error-class MALFORMED_AVRO",
+            "          ops dlq redrive 0:12 --type UserCreate --value-file fixed.json  (repair a poison record)"
+        })
 final class DlqRedriveCommand extends OpsCommand {
 
     @Mixin
@@ -39,17 +43,26 @@ final class DlqRedriveCommand extends OpsCommand {
     @Option(names = "--all", description = "Every dead letter not redriven yet.")
     boolean all;
 
-    @Option(names = "--error-class", paramLabel = "CLASS", description = "Every dead letter with this dlq.error.class not redriven yet.")
+    @Option(
+            names = "--error-class",
+            paramLabel = "CLASS",
+            description = "Every dead letter with this dlq.error.class not redriven yet.")
     String errorClass;
 
-    @Option(names = "--value-file", paramLabel = "FILE",
-            description = "Replace the value of the (single) dead letter with this JSON command, encoded like 'ops send'.")
+    @Option(
+            names = "--value-file",
+            paramLabel = "FILE",
+            description =
+                    "Replace the value of the (single) dead letter with this JSON command, encoded like 'ops send'.")
     Path valueFile;
 
     @Option(names = "--type", paramLabel = "TYPE", description = "Command type of --value-file, e.g. UserCreate.")
     String type;
 
-    @Option(names = "--issuer", defaultValue = "ops-cli", paramLabel = "NAME",
+    @Option(
+            names = "--issuer",
+            defaultValue = "ops-cli",
+            paramLabel = "NAME",
             description = "meta.issuer when --value-file has none. Default: ${DEFAULT-VALUE}")
     String issuer;
 
@@ -76,11 +89,16 @@ final class DlqRedriveCommand extends OpsCommand {
         List<DeadLetter> letters = DlqOptions.readAll(kafka, topics.deadLetters);
         List<DeadLetter> chosen = new ArrayList<>();
         for (long[] pos : wanted) {
-            chosen.add(letters.stream().filter(l -> l.partition() == pos[0] && l.offset() == pos[1]).findFirst()
-                    .orElseThrow(() -> new OpsException("no dead letter at " + pos[0] + ":" + pos[1] + " in " + topics.deadLetters)));
+            chosen.add(letters.stream()
+                    .filter(l -> l.partition() == pos[0] && l.offset() == pos[1])
+                    .findFirst()
+                    .orElseThrow(() -> new OpsException(
+                            "no dead letter at " + pos[0] + ":" + pos[1] + " in " + topics.deadLetters)));
         }
         if (all || errorClass != null) {
-            letters.stream().filter(l -> all || errorClass.equals(l.errorClass())).forEach(chosen::add);
+            letters.stream()
+                    .filter(l -> all || errorClass.equals(l.errorClass()))
+                    .forEach(chosen::add);
         }
 
         if (chosen.isEmpty()) {
@@ -94,18 +112,20 @@ final class DlqRedriveCommand extends OpsCommand {
             String target = chosen.get(0).sourceTopic();
             replacement = SendCommand.encode(kafka, target == null ? topics.commands : target, command);
         }
-        DeadLetterRedrive redrive = new DeadLetterRedrive(kafka.client(), topics.deadLetters,
-                dlq.redrivenTopic(topics.deadLetters), "ops-cli");
+        DeadLetterRedrive redrive = new DeadLetterRedrive(
+                kafka.client(), topics.deadLetters, dlq.redrivenTopic(topics.deadLetters), "ops-cli");
         int sent = 0;
         int skipped = 0;
         for (DeadLetterRedrive.Result r : redrive.redrive(chosen, replacement)) {
             switch (r.status()) {
                 case REDRIVEN -> {
-                    out().println("redriven  " + r.letter().position() + "  -> " + r.detail() + (replacement != null ? "  (value replaced)" : ""));
+                    out().println("redriven  " + r.letter().position() + "  -> " + r.detail()
+                            + (replacement != null ? "  (value replaced)" : ""));
                     sent++;
                 }
                 case ALREADY_REDRIVEN -> {
-                    out().println("skipped   " + r.letter().position() + "  already redriven (" + redrive.markerTopic() + ")");
+                    out().println("skipped   " + r.letter().position() + "  already redriven (" + redrive.markerTopic()
+                            + ")");
                     skipped++;
                 }
                 case NO_SOURCE -> {

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ops dlq show <partition>:<offset>}: everything about one dead letter. */
-@Command(name = "show", mixinStandardHelpOptions = true,
+@Command(
+        name = "show",
+        mixinStandardHelpOptions = true,
         description = "Headers, key, a hex dump of the value's start and, when it decodes, the value as JSON.")
 final class DlqShowCommand extends OpsCommand {
 
@@ -26,7 +28,11 @@ final class DlqShowCommand extends OpsCommand {
     @Parameters(index = "0", paramLabel = "PARTITION:OFFSET", description = "The dead letter, e.g. 0:12.")
     String position;
 
-    @Option(names = "--bytes", defaultValue = "256", paramLabel = "N", description = "How many value bytes to dump. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--bytes",
+            defaultValue = "256",
+            paramLabel = "N",
+            description = "How many value bytes to dump. Default: ${DEFAULT-VALUE}")
     int bytes;
 
     @Override
@@ -36,7 +42,8 @@ final class DlqShowCommand extends OpsCommand {
             throw usage("expected PARTITION:OFFSET, e.g. 0:12, got '" + position + "'");
         }
         DeadLetter d = DlqOptions.readAll(kafka, topics.deadLetters).stream()
-                .filter(l -> l.partition() == pos[0] && l.offset() == pos[1]).findFirst()
+                .filter(l -> l.partition() == pos[0] && l.offset() == pos[1])
+                .findFirst()
                 .orElseThrow(() -> new OpsException("no dead letter at " + position + " in " + topics.deadLetters));
         out().println("dead letter " + d.id());
         out().println("headers:");

@@ -2,8 +2,7 @@ package dev.logtocp.ops.cli;
 
 /** {@code xxd}-style dump of a byte array's first bytes: offset, 16 hex bytes, printable ASCII. */
 final class HexDump {
-    private HexDump() {
-    }
+    private HexDump() {}
 
     static String of(byte[] data, int limit) {
         int n = Math.min(data.length, Math.max(0, limit));

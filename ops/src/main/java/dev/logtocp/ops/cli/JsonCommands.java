@@ -43,10 +43,10 @@ import org.apache.avro.specific.SpecificRecord;
 final class JsonCommands {
     static final String NAMESPACE = "dev.logtocp.commands";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> NOT_COMMANDS = Set.of("CommandMeta", "UserRef", "UserRefKind", "RevokeGrantsTarget");
+    private static final Set<String> NOT_COMMANDS =
+            Set.of("CommandMeta", "UserRef", "UserRefKind", "RevokeGrantsTarget");
 
-    private JsonCommands() {
-    }
+    private JsonCommands() {}
 
     /** The generated class of command type {@code simpleName}, e.g. {@code UserCreate}. */
     static Class<? extends SpecificRecord> commandClass(String simpleName) {
@@ -60,7 +60,8 @@ final class JsonCommands {
             }
             return c.asSubclass(SpecificRecord.class);
         } catch (ClassNotFoundException e) {
-            throw new OpsException("unknown command type '" + simpleName + "' (no record " + NAMESPACE + "." + simpleName + ")");
+            throw new OpsException(
+                    "unknown command type '" + simpleName + "' (no record " + NAMESPACE + "." + simpleName + ")");
         }
     }
 
@@ -112,7 +113,8 @@ final class JsonCommands {
             BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
             new GenericDatumWriter<GenericRecord>(generic.getSchema()).write(generic, encoder);
             encoder.flush();
-            SpecificDatumReader<SpecificRecord> reader = new SpecificDatumReader<>(SpecificData.get().getSchema(c));
+            SpecificDatumReader<SpecificRecord> reader =
+                    new SpecificDatumReader<>(SpecificData.get().getSchema(c));
             return reader.read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
         } catch (IOException | RuntimeException e) {
             throw new OpsException("cannot encode the command: " + e.getMessage(), e);
@@ -139,8 +141,11 @@ final class JsonCommands {
                 if (!node.isTextual()) {
                     throw bad(path, "expected one of " + schema.getEnumSymbols());
                 }
-                String symbol = schema.getEnumSymbols().stream().filter(s -> s.equalsIgnoreCase(node.asText())).findFirst()
-                        .orElseThrow(() -> bad(path, "'" + node.asText() + "' is not one of " + schema.getEnumSymbols()));
+                String symbol = schema.getEnumSymbols().stream()
+                        .filter(s -> s.equalsIgnoreCase(node.asText()))
+                        .findFirst()
+                        .orElseThrow(
+                                () -> bad(path, "'" + node.asText() + "' is not one of " + schema.getEnumSymbols()));
                 yield new GenericData.EnumSymbol(schema, symbol);
             }
             case BOOLEAN -> {
@@ -183,7 +188,9 @@ final class JsonCommands {
                     throw bad(path, "expected an object");
                 }
                 Map<String, Object> map = new HashMap<>();
-                node.properties().forEach(e -> map.put(e.getKey(), convert(schema.getValueType(), e.getValue(), path + "." + e.getKey())));
+                node.properties()
+                        .forEach(e -> map.put(
+                                e.getKey(), convert(schema.getValueType(), e.getValue(), path + "." + e.getKey())));
                 yield map;
             }
             case FIXED -> throw bad(path, "fixed values are not supported");
@@ -223,7 +230,8 @@ final class JsonCommands {
             }
             return null;
         }
-        // Avro's JSON encoding wraps union values: {"string": "x"} or {"dev.logtocp.commands.RevokeGrantsTarget": "ALL"}.
+        // Avro's JSON encoding wraps union values: {"string": "x"} or {"dev.logtocp.commands.RevokeGrantsTarget":
+        // "ALL"}.
         if (node.isObject() && node.size() == 1) {
             String wrapper = node.fieldNames().next();
             for (Schema branch : schema.getTypes()) {
@@ -255,7 +263,9 @@ final class JsonCommands {
         if (timestamp && node.isTextual()) {
             return parseInstant(node.asText(), path).toEpochMilli();
         }
-        throw bad(path, timestamp ? "expected ISO-8601 (2025-01-31T12:00:00Z) or epoch milliseconds" : "expected an integer");
+        throw bad(
+                path,
+                timestamp ? "expected ISO-8601 (2025-01-31T12:00:00Z) or epoch milliseconds" : "expected an integer");
     }
 
     static Instant parseInstant(String text, String what) {

@@ -19,8 +19,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 final class Kafka {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private Kafka() {
-    }
+    private Kafka() {}
 
     /** Waits for an admin result; unwraps the cause so the operator sees Kafka's own error. */
     static <T> T await(KafkaFuture<T> future) throws InterruptedException {
@@ -52,8 +51,12 @@ final class Kafka {
      * Reads {@code topic} from the beginning up to its end as of the call (read_committed: the last stable
      * offset), handing each record to {@code sink}. No consumer group, nothing committed.
      */
-    static <K, V> void readToEnd(Map<String, Object> readerProps, String topic, Deserializer<K> keys,
-                                 Deserializer<V> values, Consumer<ConsumerRecord<K, V>> sink) {
+    static <K, V> void readToEnd(
+            Map<String, Object> readerProps,
+            String topic,
+            Deserializer<K> keys,
+            Deserializer<V> values,
+            Consumer<ConsumerRecord<K, V>> sink) {
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(readerProps, keys, values)) {
             List<TopicPartition> tps = partitions(consumer, topic);
             consumer.assign(tps);

@@ -23,23 +23,31 @@ public final class KafkaOptions {
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec mixee;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}", paramLabel = "HOST:PORT,...",
+    @Option(
+            names = "--bootstrap-servers",
+            defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
+            paramLabel = "HOST:PORT,...",
             description = "Kafka brokers (env KAFKA_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
 
-    @Option(names = "--schema-registry-url", defaultValue = "${env:SCHEMA_REGISTRY_URL}", paramLabel = "URL",
+    @Option(
+            names = "--schema-registry-url",
+            defaultValue = "${env:SCHEMA_REGISTRY_URL}",
+            paramLabel = "URL",
             description = "Confluent-compatible schema registry (env SCHEMA_REGISTRY_URL).")
     String schemaRegistryUrl;
 
-    @Option(names = "--command-config", paramLabel = "FILE",
+    @Option(
+            names = "--command-config",
+            paramLabel = "FILE",
             description = "Properties file with extra Kafka client settings, e.g. security.protocol, sasl.jaas.config.")
     Path commandConfig;
 
     /** Client properties: the command-config file, then the bootstrap servers. */
     public Map<String, Object> client() {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw new CommandLine.ParameterException(mixee.commandLine(),
-                    "--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) is required");
+            throw new CommandLine.ParameterException(
+                    mixee.commandLine(), "--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) is required");
         }
         Map<String, Object> props = new HashMap<>(fileProperties());
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -59,8 +67,8 @@ public final class KafkaOptions {
     /** Serde properties with Confluent's names; producers use the record-name subject strategy. */
     public Map<String, Object> serde() {
         if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
-            throw new CommandLine.ParameterException(mixee.commandLine(),
-                    "--schema-registry-url (or SCHEMA_REGISTRY_URL) is required");
+            throw new CommandLine.ParameterException(
+                    mixee.commandLine(), "--schema-registry-url (or SCHEMA_REGISTRY_URL) is required");
         }
         Map<String, Object> props = new HashMap<>(fileProperties());
         props.put("schema.registry.url", schemaRegistryUrl);

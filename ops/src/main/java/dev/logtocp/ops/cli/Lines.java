@@ -8,12 +8,15 @@ import java.time.temporal.ChronoUnit;
 
 /** One human-readable line per outcome or audit event; fields that are unset are left out. */
 final class Lines {
-    private Lines() {
-    }
+    private Lines() {}
 
     static String outcome(String key, CommandOutcome o) {
         StringBuilder b = new StringBuilder();
-        b.append(time(o.getCompletedAt())).append("  ").append(o.getStatus()).append("  ").append(o.getCommandType());
+        b.append(time(o.getCompletedAt()))
+                .append("  ")
+                .append(o.getStatus())
+                .append("  ")
+                .append(o.getCommandType());
         b.append("  issuer=").append(o.getIssuer()).append(" idempotencyKey=").append(o.getIdempotencyKey());
         append(b, "key", key);
         append(b, "user", o.getUserId());
@@ -21,7 +24,12 @@ final class Lines {
         if (o.getErrorMessage() != null) {
             b.append(" (").append(o.getErrorMessage()).append(')');
         }
-        o.getFieldErrors().forEach(f -> b.append(" field ").append(f.getField()).append(": ").append(f.getReason()).append(';'));
+        o.getFieldErrors()
+                .forEach(f -> b.append(" field ")
+                        .append(f.getField())
+                        .append(": ")
+                        .append(f.getReason())
+                        .append(';'));
         if (!o.getDetails().isEmpty()) {
             b.append(" details=").append(o.getDetails());
         }
@@ -33,7 +41,11 @@ final class Lines {
 
     static String audit(String key, AuditEvent e) {
         StringBuilder b = new StringBuilder();
-        b.append(time(e.getOccurredAt())).append("  ").append(e.getStatus()).append("  ").append(e.getAction());
+        b.append(time(e.getOccurredAt()))
+                .append("  ")
+                .append(e.getStatus())
+                .append("  ")
+                .append(e.getAction());
         b.append("  actor=").append(e.getActor());
         append(b, "key", key);
         append(b, "user", e.getTargetUserId());

@@ -8,10 +8,21 @@ import picocli.CommandLine.Command;
  * The operator command line: {@code ops topics|replay|dlq|send|tail|status|audit}. Exit codes: 0 ok, 1 the operation
  * failed or found a problem, 2 the command line was wrong.
  */
-@Command(name = "ops", mixinStandardHelpOptions = true, version = "logto-command-processor ops 0.1",
-        description = "Operator tools for logto-command-processor: topics, replay, dead letters, sending and reading commands, audit chain.",
-        subcommands = {TopicsCommand.class, ReplayCommand.class, DlqCommand.class, SendCommand.class, TailCommand.class, StatusCommand.class,
-                AuditCommand.class})
+@Command(
+        name = "ops",
+        mixinStandardHelpOptions = true,
+        version = "logto-command-processor ops 0.1",
+        description =
+                "Operator tools for logto-command-processor: topics, replay, dead letters, sending and reading commands, audit chain.",
+        subcommands = {
+            TopicsCommand.class,
+            ReplayCommand.class,
+            DlqCommand.class,
+            SendCommand.class,
+            TailCommand.class,
+            StatusCommand.class,
+            AuditCommand.class
+        })
 public final class OpsCli implements Runnable {
 
     @CommandLine.Spec

@@ -56,8 +56,7 @@ abstract class OpsCommand implements Callable<Integer> {
     /** The most useful message of an exception chain: ours as is, Kafka's with its type. */
     static String describe(Throwable e) {
         Throwable t = e;
-        while ((t instanceof ExecutionException || t instanceof CompletionException)
-                && t.getCause() != null) {
+        while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
             t = t.getCause();
         }
         if (t instanceof OpsException || t instanceof DeadLetterException) {

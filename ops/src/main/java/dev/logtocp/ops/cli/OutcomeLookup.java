@@ -10,8 +10,7 @@ import java.util.Optional;
 interface OutcomeLookup {
 
     /** The key the outcome was published under, with the outcome. */
-    record Found(String recordKey, CommandOutcome outcome) {
-    }
+    record Found(String recordKey, CommandOutcome outcome) {}
 
     Optional<Found> latest(String issuer, String idempotencyKey) throws Exception;
 }

@@ -37,10 +37,12 @@ final class OutcomeTopicScan implements OutcomeLookup {
                 } catch (SerializationException e) {
                     return; // not an outcome we can read; it cannot be the one asked for
                 }
-                if (value instanceof CommandOutcome o && o.getIssuer().equals(issuer)
+                if (value instanceof CommandOutcome o
+                        && o.getIssuer().equals(issuer)
                         && o.getIdempotencyKey().equals(idempotencyKey)) {
                     Found current = best.get();
-                    if (current == null || !o.getCompletedAt().isBefore(current.outcome().getCompletedAt())) {
+                    if (current == null
+                            || !o.getCompletedAt().isBefore(current.outcome().getCompletedAt())) {
                         best.set(new Found(r.key(), o));
                     }
                 }

@@ -18,11 +18,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ops send}: one command from friendly JSON onto the command topic, in the registry wire format. */
-@Command(name = "send", mixinStandardHelpOptions = true,
-        description = {"Send one command, given as JSON, to the command topic.",
-                "The JSON may leave out optional fields and meta (commandId, idempotencyKey, issuedAt and issuer get",
-                "defaults); unions need no type wrapper; timestamps are ISO-8601 or epoch ms.",
-                "Example: ops send --type UserCreate '{\"username\":\"alice\",\"primaryEmail\":\"alice@example.com\"}'"})
+@Command(
+        name = "send",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Send one command, given as JSON, to the command topic.",
+            "The JSON may leave out optional fields and meta (commandId, idempotencyKey, issuedAt and issuer get",
+            "defaults); unions need no type wrapper; timestamps are ISO-8601 or epoch ms.",
+            "Example: ops send --type UserCreate '{\"username\":\"alice\",\"primaryEmail\":\"alice@example.com\"}'"
+        })
 final class SendCommand extends OpsCommand {
 
     @Mixin
@@ -31,15 +35,24 @@ final class SendCommand extends OpsCommand {
     @Mixin
     TopicOptions topics;
 
-    @Option(names = "--type", required = true, paramLabel = "TYPE",
+    @Option(
+            names = "--type",
+            required = true,
+            paramLabel = "TYPE",
             description = "Command record name in dev.logtocp.commands, e.g. UserCreate, RoleAssign, SessionRevoke.")
     String type;
 
-    @Option(names = "--key", paramLabel = "KEY",
-            description = "Record key. Default: the user reference's value, or for UserCreate the externalId (else username, else email).")
+    @Option(
+            names = "--key",
+            paramLabel = "KEY",
+            description =
+                    "Record key. Default: the user reference's value, or for UserCreate the externalId (else username, else email).")
     String key;
 
-    @Option(names = "--issuer", defaultValue = "ops-cli", paramLabel = "NAME",
+    @Option(
+            names = "--issuer",
+            defaultValue = "ops-cli",
+            paramLabel = "NAME",
             description = "meta.issuer when the JSON has none. Default: ${DEFAULT-VALUE}")
     String issuer;
 
@@ -60,9 +73,11 @@ final class SendCommand extends OpsCommand {
         WireFormatSerializer serializer = new WireFormatSerializer();
         serializer.configure(kafka.serde(), false);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(props, new StringSerializer(), serializer)) {
-            RecordMetadata m = producer.send(new ProducerRecord<>(topics.commands, recordKey, command)).get();
+            RecordMetadata m = producer.send(new ProducerRecord<>(topics.commands, recordKey, command))
+                    .get();
             String commandId = command.get(0) instanceof CommandMeta meta ? meta.getCommandId() : "-";
-            out().println(m.topic() + "-" + m.partition() + "@" + m.offset() + " commandId=" + commandId + " key=" + recordKey);
+            out().println(m.topic() + "-" + m.partition() + "@" + m.offset() + " commandId=" + commandId + " key="
+                    + recordKey);
         }
         return 0;
     }

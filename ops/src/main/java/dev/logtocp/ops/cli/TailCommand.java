@@ -21,13 +21,20 @@ import picocli.CommandLine.Parameters;
  * {@code ops tail outcomes|audit}: follows the outcome or audit topic with a read_committed consumer that
  * belongs to no group, so it commits nothing and disturbs no one.
  */
-@Command(name = "tail", mixinStandardHelpOptions = true,
-        description = {"Print outcomes or audit events as they are committed, one line each, until Ctrl-C or --max.",
-                "Example: ops tail outcomes --from-beginning --status FAILED --max 20"})
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print outcomes or audit events as they are committed, one line each, until Ctrl-C or --max.",
+            "Example: ops tail outcomes --from-beginning --status FAILED --max 20"
+        })
 final class TailCommand extends OpsCommand {
 
     /** Which topic to follow. */
-    enum Stream { outcomes, audit }
+    enum Stream {
+        outcomes,
+        audit
+    }
 
     @Mixin
     KafkaOptions kafka;
@@ -41,13 +48,19 @@ final class TailCommand extends OpsCommand {
     @Option(names = "--from-beginning", description = "Start at the oldest record instead of the end.")
     boolean fromBeginning;
 
-    @Option(names = "--user", paramLabel = "ID|REF", description = "Only lines about this user: Logto user id, record key or user reference value.")
+    @Option(
+            names = "--user",
+            paramLabel = "ID|REF",
+            description = "Only lines about this user: Logto user id, record key or user reference value.")
     String user;
 
     @Option(names = "--issuer", paramLabel = "NAME", description = "Only commands of this issuer (the audit actor).")
     String issuer;
 
-    @Option(names = "--status", paramLabel = "STATUS", description = "Only this status: SUCCEEDED, FAILED, REJECTED or DUPLICATE.")
+    @Option(
+            names = "--status",
+            paramLabel = "STATUS",
+            description = "Only this status: SUCCEEDED, FAILED, REJECTED or DUPLICATE.")
     String status;
 
     @Option(names = "--type", paramLabel = "TYPE", description = "Only this command type, e.g. UserCreate.")
@@ -56,7 +69,10 @@ final class TailCommand extends OpsCommand {
     @Option(names = "--max", paramLabel = "N", description = "Stop after N printed lines.")
     Integer max;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop after this many seconds (exit code 0). Default: run until Ctrl-C or --max.")
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            description = "Stop after this many seconds (exit code 0). Default: run until Ctrl-C or --max.")
     Integer timeoutSeconds;
 
     @Override
@@ -67,9 +83,13 @@ final class TailCommand extends OpsCommand {
         String topic = stream == Stream.outcomes ? topics.outcomes : topics.audit;
         WireFormatDeserializer values = new WireFormatDeserializer();
         values.configure(kafka.serde(), false);
-        long deadline = timeoutSeconds == null ? Long.MAX_VALUE : System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        long deadline = timeoutSeconds == null
+                ? Long.MAX_VALUE
+                : System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         int printed = 0;
-        try (values; KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.reader(), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (values;
+                KafkaConsumer<String, byte[]> consumer =
+                        new KafkaConsumer<>(kafka.reader(), new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = Kafka.partitions(consumer, topic);
             consumer.assign(tps);
             if (fromBeginning) {
@@ -100,17 +120,25 @@ final class TailCommand extends OpsCommand {
         try {
             value = values.deserialize(r.topic(), r.value());
         } catch (SerializationException e) {
-            return filtering() ? null : r.topic() + "-" + r.partition() + "@" + r.offset() + "  undecodable: " + e.getMessage();
+            return filtering()
+                    ? null
+                    : r.topic() + "-" + r.partition() + "@" + r.offset() + "  undecodable: " + e.getMessage();
         }
         if (value instanceof CommandOutcome o) {
-            boolean keep = matches(user, r.key(), o.getUserId()) && matches(issuer, o.getIssuer())
-                    && matchesIgnoringCase(status, o.getStatus().name()) && matchesIgnoringCase(type, o.getCommandType());
+            boolean keep = matches(user, r.key(), o.getUserId())
+                    && matches(issuer, o.getIssuer())
+                    && matchesIgnoringCase(status, o.getStatus().name())
+                    && matchesIgnoringCase(type, o.getCommandType());
             return keep ? Lines.outcome(r.key(), o) : null;
         }
         if (value instanceof AuditEvent e) {
-            String refValue = e.getTargetRef() == null ? null : e.getTargetRef().substring(e.getTargetRef().indexOf(':') + 1);
-            boolean keep = matches(user, r.key(), e.getTargetUserId(), e.getTargetRef(), refValue) && matches(issuer, e.getActor())
-                    && matchesIgnoringCase(status, e.getStatus().name()) && matchesIgnoringCase(type, e.getCommandType());
+            String refValue = e.getTargetRef() == null
+                    ? null
+                    : e.getTargetRef().substring(e.getTargetRef().indexOf(':') + 1);
+            boolean keep = matches(user, r.key(), e.getTargetUserId(), e.getTargetRef(), refValue)
+                    && matches(issuer, e.getActor())
+                    && matchesIgnoringCase(status, e.getStatus().name())
+                    && matchesIgnoringCase(type, e.getCommandType());
             return keep ? Lines.audit(r.key(), e) : null;
         }
         return filtering() ? null : r.topic() + "-" + r.partition() + "@" + r.offset() + "  " + value;

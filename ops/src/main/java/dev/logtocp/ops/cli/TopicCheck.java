@@ -22,33 +22,45 @@ import org.apache.kafka.common.config.ConfigResource;
 final class TopicCheck {
 
     /** What the cluster has for one topic; {@code null} in the map means the topic is missing. */
-    record Actual(int partitions, int replicationFactor, Map<String, String> configs) {
-    }
+    record Actual(int partitions, int replicationFactor, Map<String, String> configs) {}
 
-    private TopicCheck() {
-    }
+    private TopicCheck() {}
 
     /** Reads the contract's topics from the cluster. */
     static Map<String, Actual> describe(Admin admin, TopicContract contract) throws InterruptedException {
         Set<String> existing = Kafka.await(admin.listTopics().names());
-        List<String> present = contract.topics().stream().map(TopicSpec::name).filter(existing::contains).distinct().toList();
+        List<String> present = contract.topics().stream()
+                .map(TopicSpec::name)
+                .filter(existing::contains)
+                .distinct()
+                .toList();
         Map<String, Actual> out = new HashMap<>();
         if (present.isEmpty()) {
             return out;
         }
-        Map<String, TopicDescription> descriptions = Kafka.await(admin.describeTopics(present).allTopicNames());
-        List<ConfigResource> resources = present.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
-        Map<ConfigResource, Config> configs = Kafka.await(admin.describeConfigs(resources).all());
+        Map<String, TopicDescription> descriptions =
+                Kafka.await(admin.describeTopics(present).allTopicNames());
+        List<ConfigResource> resources = present.stream()
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+                .toList();
+        Map<ConfigResource, Config> configs =
+                Kafka.await(admin.describeConfigs(resources).all());
         for (String name : present) {
             TopicDescription d = descriptions.get(name);
             Map<String, String> values = new HashMap<>();
-            Collection<ConfigEntry> entries = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name)).entries();
+            Collection<ConfigEntry> entries = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))
+                    .entries();
             for (ConfigEntry e : entries) {
                 if (e.value() != null) {
                     values.put(e.name(), e.value());
                 }
             }
-            out.put(name, new Actual(d.partitions().size(), d.partitions().get(0).replicas().size(), values));
+            out.put(
+                    name,
+                    new Actual(
+                            d.partitions().size(),
+                            d.partitions().get(0).replicas().size(),
+                            values));
         }
         return out;
     }
@@ -66,9 +78,12 @@ final class TopicCheck {
                 problems.add(spec.name() + " (" + spec.role() + "): missing");
                 continue;
             }
-            boolean coPartitioned = spec.role().equals("outcomes") || spec.role().equals("audit");
-            if (spec.partitions() != a.partitions() && (checkPartitionCount || !coPartitioned && !spec.role().equals("commands"))) {
-                problems.add(spec.name() + " (" + spec.role() + "): " + a.partitions() + " partitions, expected " + spec.partitions());
+            boolean coPartitioned =
+                    spec.role().equals("outcomes") || spec.role().equals("audit");
+            if (spec.partitions() != a.partitions()
+                    && (checkPartitionCount || !coPartitioned && !spec.role().equals("commands"))) {
+                problems.add(spec.name() + " (" + spec.role() + "): " + a.partitions() + " partitions, expected "
+                        + spec.partitions());
             }
             if (spec.replicationFactor() != a.replicationFactor()) {
                 problems.add(spec.name() + " (" + spec.role() + "): replication factor " + a.replicationFactor()
@@ -77,8 +92,8 @@ final class TopicCheck {
             // The contract never asks for compaction: commands and outcomes are a log, not a table.
             String policy = spec.configs().getOrDefault("cleanup.policy", "delete");
             if (!Objects.equals(policy, a.configs().getOrDefault("cleanup.policy", "delete"))) {
-                problems.add(spec.name() + " (" + spec.role() + "): cleanup.policy=" + a.configs().get("cleanup.policy")
-                        + ", expected " + policy);
+                problems.add(spec.name() + " (" + spec.role() + "): cleanup.policy="
+                        + a.configs().get("cleanup.policy") + ", expected " + policy);
             }
             for (Map.Entry<String, String> wanted : spec.configs().entrySet()) {
                 if (wanted.getKey().equals("cleanup.policy")) {
@@ -86,8 +101,8 @@ final class TopicCheck {
                 }
                 String have = a.configs().get(wanted.getKey());
                 if (!wanted.getValue().equals(have)) {
-                    problems.add(spec.name() + " (" + spec.role() + "): " + wanted.getKey() + "=" + have
-                            + ", expected " + wanted.getValue());
+                    problems.add(spec.name() + " (" + spec.role() + "): " + wanted.getKey() + "=" + have + ", expected "
+                            + wanted.getValue());
                 }
             }
         }
@@ -96,8 +111,9 @@ final class TopicCheck {
             for (String topic : List.of(contract.outcomes(), contract.audit())) {
                 Actual a = actual.get(topic);
                 if (a != null && a.partitions() != commands.partitions()) {
-                    problems.add(topic + ": " + a.partitions() + " partitions but the command topic " + contract.commands()
-                            + " has " + commands.partitions() + " (co-partitioning: they must be equal)");
+                    problems.add(
+                            topic + ": " + a.partitions() + " partitions but the command topic " + contract.commands()
+                                    + " has " + commands.partitions() + " (co-partitioning: they must be equal)");
                 }
             }
         }

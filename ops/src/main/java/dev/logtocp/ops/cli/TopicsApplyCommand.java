@@ -13,9 +13,13 @@ import picocli.CommandLine.Option;
  * {@code ops topics apply}: creates the contract topics that are missing, then verifies all of them. Existing
  * topics are never altered: changing partition counts breaks key ordering, so that stays an operator decision.
  */
-@Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Create the contract topics that do not exist yet, then verify them all.",
-                "Existing topics are not changed; exit code 1 when a mismatch remains."})
+@Command(
+        name = "apply",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Create the contract topics that do not exist yet, then verify them all.",
+            "Existing topics are not changed; exit code 1 when a mismatch remains."
+        })
 final class TopicsApplyCommand extends OpsCommand {
 
     @Mixin
@@ -24,11 +28,16 @@ final class TopicsApplyCommand extends OpsCommand {
     @Mixin
     TopicOptions topics;
 
-    @Option(names = "--partitions", defaultValue = "6", paramLabel = "N",
+    @Option(
+            names = "--partitions",
+            defaultValue = "6",
+            paramLabel = "N",
             description = "Partitions of the command, outcome and audit topics. Default: ${DEFAULT-VALUE}")
     int partitions;
 
-    @Option(names = "--replication-factor", paramLabel = "N",
+    @Option(
+            names = "--replication-factor",
+            paramLabel = "N",
             description = "Replication factor. Default: min(3, brokers in the cluster).")
     Short replicationFactor;
 

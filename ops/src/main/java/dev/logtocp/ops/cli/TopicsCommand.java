@@ -4,7 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ops topics apply|verify}. */
-@Command(name = "topics", mixinStandardHelpOptions = true,
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
         description = "Create or check the processor's topics against the topic contract.",
         subcommands = {TopicsApplyCommand.class, TopicsVerifyCommand.class})
 final class TopicsCommand implements Runnable {

@@ -10,10 +10,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ops topics verify}: lists every difference between the cluster and the topic contract. */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check every contract topic: exists, partition count, replication factor, cleanup.policy,",
-                "retention and min.insync.replicas, and that outcome and audit topics have as many partitions as",
-                "the command topic. Exit code 1 when anything differs."})
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Check every contract topic: exists, partition count, replication factor, cleanup.policy,",
+            "retention and min.insync.replicas, and that outcome and audit topics have as many partitions as",
+            "the command topic. Exit code 1 when anything differs."
+        })
 final class TopicsVerifyCommand extends OpsCommand {
 
     @Mixin
@@ -22,11 +26,16 @@ final class TopicsVerifyCommand extends OpsCommand {
     @Mixin
     TopicOptions topics;
 
-    @Option(names = "--partitions", paramLabel = "N",
-            description = "Expected command topic partitions. Default: whatever the command topic has (co-partitioning is checked either way).")
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            description =
+                    "Expected command topic partitions. Default: whatever the command topic has (co-partitioning is checked either way).")
     Integer partitions;
 
-    @Option(names = "--replication-factor", paramLabel = "N",
+    @Option(
+            names = "--replication-factor",
+            paramLabel = "N",
             description = "Expected replication factor. Default: min(3, brokers in the cluster).")
     Short replicationFactor;
 
@@ -39,8 +48,9 @@ final class TopicsVerifyCommand extends OpsCommand {
     }
 
     /** Prints one line per topic and per problem; returns the problems. Shared with {@code topics apply}. */
-    static List<String> verify(Admin admin, TopicOptions topics, Integer partitions, Short replicationFactor,
-                               PrintWriter out) throws InterruptedException {
+    static List<String> verify(
+            Admin admin, TopicOptions topics, Integer partitions, Short replicationFactor, PrintWriter out)
+            throws InterruptedException {
         short rf = replicationFactor != null ? replicationFactor : defaultReplication(admin);
         TopicContract probe = topics.contract(1, rf);
         Map<String, TopicCheck.Actual> actual = TopicCheck.describe(admin, probe);
@@ -50,9 +60,11 @@ final class TopicsVerifyCommand extends OpsCommand {
         List<String> problems = TopicCheck.compare(contract, actual, partitions != null);
         for (var spec : contract.topics()) {
             TopicCheck.Actual a = actual.get(spec.name());
-            boolean bad = problems.stream().anyMatch(p -> p.startsWith(spec.name() + " ") || p.startsWith(spec.name() + ":"));
+            boolean bad =
+                    problems.stream().anyMatch(p -> p.startsWith(spec.name() + " ") || p.startsWith(spec.name() + ":"));
             if (a != null && !bad) {
-                out.println("ok        " + spec.name() + "  partitions=" + a.partitions() + " replication=" + a.replicationFactor());
+                out.println("ok        " + spec.name() + "  partitions=" + a.partitions() + " replication="
+                        + a.replicationFactor());
             }
         }
         for (String problem : problems) {

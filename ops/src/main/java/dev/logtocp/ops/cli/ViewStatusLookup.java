@@ -52,7 +52,8 @@ final class ViewStatusLookup implements OutcomeLookup {
         URI uri = base.resolve("commands/" + segment(issuer) + "/" + segment(idempotencyKey));
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(
+                    HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new Unreachable(base + " did not answer (" + e.getClass().getSimpleName() + ")");
         }
@@ -76,9 +77,13 @@ final class ViewStatusLookup implements OutcomeLookup {
 
     static CommandOutcome outcome(JsonNode o) {
         List<FieldError> fieldErrors = new ArrayList<>();
-        o.path("fieldErrors").forEach(f -> fieldErrors.add(new FieldError(f.get("field").asText(), f.get("reason").asText())));
+        o.path("fieldErrors")
+                .forEach(f -> fieldErrors.add(
+                        new FieldError(f.get("field").asText(), f.get("reason").asText())));
         Map<String, String> details = new LinkedHashMap<>();
-        o.path("details").properties().forEach(e -> details.put(e.getKey(), e.getValue().asText()));
+        o.path("details")
+                .properties()
+                .forEach(e -> details.put(e.getKey(), e.getValue().asText()));
         JsonNode s = o.get("source");
         return CommandOutcome.newBuilder()
                 .setCommandId(text(o, "commandId"))
@@ -90,14 +95,18 @@ final class ViewStatusLookup implements OutcomeLookup {
                 .setUserId(text(o, "userId"))
                 .setErrorCode(text(o, "errorCode"))
                 .setErrorMessage(text(o, "errorMessage"))
-                .setHttpStatus(o.path("httpStatus").isInt() ? o.get("httpStatus").asInt() : null)
+                .setHttpStatus(
+                        o.path("httpStatus").isInt() ? o.get("httpStatus").asInt() : null)
                 .setFieldErrors(fieldErrors)
                 .setDetails(details)
                 .setAttempts(o.path("attempts").asInt())
                 .setReceivedAt(instant(text(o, "receivedAt")))
                 .setStartedAt(text(o, "startedAt") == null ? null : instant(text(o, "startedAt")))
                 .setCompletedAt(instant(text(o, "completedAt")))
-                .setSource(new SourcePosition(text(s, "topic"), s.path("partition").asInt(), s.path("offset").asLong(),
+                .setSource(new SourcePosition(
+                        text(s, "topic"),
+                        s.path("partition").asInt(),
+                        s.path("offset").asLong(),
                         instant(text(s, "timestamp"))))
                 .build();
     }

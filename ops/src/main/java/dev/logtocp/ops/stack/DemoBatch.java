@@ -22,28 +22,38 @@ import org.apache.avro.specific.SpecificRecord;
 final class DemoBatch {
     static final String ISSUER = "local-demo";
 
-    record Entry(String key, SpecificRecord command) {
-    }
+    record Entry(String key, SpecificRecord command) {}
 
-    private DemoBatch() {
-    }
+    private DemoBatch() {}
 
     static List<Entry> creates(String runId, int users) {
         List<Entry> out = new ArrayList<>();
         for (int i = 0; i < users; i++) {
             String username = username(runId, i);
-            out.add(new Entry(username, UserCreate.newBuilder()
-                    .setMeta(meta("create-" + username))
-                    .setUsername(username)
-                    .setPrimaryEmail(username + "@demo.example")
-                    .setName("Demo User " + i)
-                    .build()));
+            out.add(new Entry(
+                    username,
+                    UserCreate.newBuilder()
+                            .setMeta(meta("create-" + username))
+                            .setUsername(username)
+                            .setPrimaryEmail(username + "@demo.example")
+                            .setName("Demo User " + i)
+                            .build()));
         }
         // Logto answers 422 user.username_already_in_use: FAILED with Logto's code.
         String taken = username(runId, 0);
-        out.add(new Entry(taken, UserCreate.newBuilder().setMeta(meta("create-again-" + taken)).setUsername(taken).build()));
+        out.add(new Entry(
+                taken,
+                UserCreate.newBuilder()
+                        .setMeta(meta("create-again-" + taken))
+                        .setUsername(taken)
+                        .build()));
         // Fails validation before any Logto call: REJECTED with field errors.
-        out.add(new Entry("invalid", UserCreate.newBuilder().setMeta(meta("create-invalid-" + runId)).setUsername("1-not valid").build()));
+        out.add(new Entry(
+                "invalid",
+                UserCreate.newBuilder()
+                        .setMeta(meta("create-invalid-" + runId))
+                        .setUsername("1-not valid")
+                        .build()));
         return out;
     }
 
@@ -52,10 +62,21 @@ final class DemoBatch {
         for (int i = 0; i < users; i++) {
             String username = username(runId, i);
             UserRef ref = new UserRef(UserRefKind.USERNAME, username);
-            out.add(new Entry(username, RoleAssign.newBuilder().setMeta(meta("role-" + username)).setUser(ref)
-                    .setRoleIds(List.of(roleId)).build()));
-            out.add(new Entry(username, SessionRevoke.newBuilder().setMeta(meta("session-" + username)).setUser(ref)
-                    .setSessionId(sessionFor.apply(username)).setRevokeGrantsTarget(RevokeGrantsTarget.ALL).build()));
+            out.add(new Entry(
+                    username,
+                    RoleAssign.newBuilder()
+                            .setMeta(meta("role-" + username))
+                            .setUser(ref)
+                            .setRoleIds(List.of(roleId))
+                            .build()));
+            out.add(new Entry(
+                    username,
+                    SessionRevoke.newBuilder()
+                            .setMeta(meta("session-" + username))
+                            .setUser(ref)
+                            .setSessionId(sessionFor.apply(username))
+                            .setRevokeGrantsTarget(RevokeGrantsTarget.ALL)
+                            .build()));
         }
         return out;
     }

@@ -46,7 +46,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
                 format(config, logFile);
             }
-            Process process = java("kafka.Kafka", List.of(config.toString()), logFile).start();
+            Process process =
+                    java("kafka.Kafka", List.of(config.toString()), logFile).start();
             String bootstrap = "127.0.0.1:" + port;
             KafkaBrokerProcess broker = new KafkaBrokerProcess(process, bootstrap, logFile);
             broker.awaitReady(timeout);
@@ -100,14 +101,22 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                3000))) {
             while (Instant.now().isBefore(deadline)) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("Kafka broker exited during start-up; see " + logFile);
                 }
                 try {
-                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(3, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (Exception notYet) {
@@ -150,8 +159,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     private static void format(Path config, Path logFile) throws IOException {
-        Process format = java("kafka.tools.StorageTool",
-                List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()), logFile).start();
+        Process format = java(
+                        "kafka.tools.StorageTool",
+                        List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
+                        logFile)
+                .start();
         try {
             if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
                 format.destroyForcibly();
@@ -165,8 +177,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     private static ProcessBuilder java(String mainClass, List<String> args, Path logFile) {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(javaBin, "-Xms256m", "-Xmx768m", "-XX:+UseG1GC",
-                "-cp", System.getProperty("java.class.path"), mainClass));
+        List<String> command = new ArrayList<>(List.of(
+                javaBin,
+                "-Xms256m",
+                "-Xmx768m",
+                "-XX:+UseG1GC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass));
         command.addAll(args);
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -50,34 +50,55 @@ import picocli.CommandLine.Option;
  * (or a real Logto from {@code LOGTO_ENDPOINT}), the processor, and a demo producer whose outcomes are counted
  * live by status.
  */
-@Command(name = "local-stack", mixinStandardHelpOptions = true,
-        description = "Runs broker + schema registry + Logto simulator + processor + status view and sends a demo batch of commands.",
-        footer = {"",
-                "The processor takes its settings from the environment, as it does when deployed: every setting in the",
-                "README's configuration table (MAX_IN_FLIGHT, LOGTO_REQUEST_TIMEOUT_MS, BREAKER_*, EXECUTION_THREADS, ...,",
-                "KAFKA_CLIENT_*, SERDE_*, and KEY_FILE forms), e.g. MAX_IN_FLIGHT=16 ops/run-local --users 1000.",
-                "The stack sets KAFKA_BOOTSTRAP_SERVERS and SCHEMA_REGISTRY_URL itself, LOGTO_ENDPOINT, LOGTO_M2M_APP_ID,",
-                "LOGTO_M2M_APP_SECRET and LOGTO_RESOURCE when it runs the simulator (with LOGTO_ENDPOINT set it uses that",
-                "Logto instead), and PROCESSOR_INSTANCE_ID=local-1 unless the environment names one."})
+@Command(
+        name = "local-stack",
+        mixinStandardHelpOptions = true,
+        description =
+                "Runs broker + schema registry + Logto simulator + processor + status view and sends a demo batch of commands.",
+        footer = {
+            "",
+            "The processor takes its settings from the environment, as it does when deployed: every setting in the",
+            "README's configuration table (MAX_IN_FLIGHT, LOGTO_REQUEST_TIMEOUT_MS, BREAKER_*, EXECUTION_THREADS, ...,",
+            "KAFKA_CLIENT_*, SERDE_*, and KEY_FILE forms), e.g. MAX_IN_FLIGHT=16 ops/run-local --users 1000.",
+            "The stack sets KAFKA_BOOTSTRAP_SERVERS and SCHEMA_REGISTRY_URL itself, LOGTO_ENDPOINT, LOGTO_M2M_APP_ID,",
+            "LOGTO_M2M_APP_SECRET and LOGTO_RESOURCE when it runs the simulator (with LOGTO_ENDPOINT set it uses that",
+            "Logto instead), and PROCESSOR_INSTANCE_ID=local-1 unless the environment names one."
+        })
 public final class LocalStack implements Callable<Integer> {
 
-    @Option(names = "--users", defaultValue = "100", description = "Demo users to create (each also gets a role and a session revoked). Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--users",
+            defaultValue = "100",
+            description =
+                    "Demo users to create (each also gets a role and a session revoked). Default: ${DEFAULT-VALUE}")
     int users;
 
-    @Option(names = "--exit-after-demo", description = "Exit once every demo command has its outcome (exit code 0 only if all expected outcomes arrived).")
+    @Option(
+            names = "--exit-after-demo",
+            description =
+                    "Exit once every demo command has its outcome (exit code 0 only if all expected outcomes arrived).")
     boolean exitAfterDemo;
 
-    @Option(names = "--data-dir", defaultValue = ".local-stack", description = "Where the broker keeps its data between runs. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--data-dir",
+            defaultValue = ".local-stack",
+            description = "Where the broker keeps its data between runs. Default: ${DEFAULT-VALUE}")
     Path dataDir;
 
     @Option(names = "--fresh", description = "Delete the data directory first.")
     boolean fresh;
 
-    @Option(names = "--view-port", defaultValue = "8088",
-            description = "Port of the status and history view on 127.0.0.1 (0: any free port, -1: do not start it). Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--view-port",
+            defaultValue = "8088",
+            description =
+                    "Port of the status and history view on 127.0.0.1 (0: any free port, -1: do not start it). Default: ${DEFAULT-VALUE}")
     int viewPort;
 
-    @Option(names = "--timeout", defaultValue = "180", description = "Seconds to wait for the demo's outcomes. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--timeout",
+            defaultValue = "180",
+            description = "Seconds to wait for the demo's outcomes. Default: ${DEFAULT-VALUE}")
     int timeoutSeconds;
 
     public static void main(String[] args) {
@@ -91,10 +112,12 @@ public final class LocalStack implements Callable<Integer> {
         }
         List<AutoCloseable> stack = new ArrayList<>();
         CountDownLatch interrupted = new CountDownLatch(1);
-        Thread shutdown = new Thread(() -> {
-            interrupted.countDown();
-            closeAll(stack);
-        }, "local-stack-shutdown");
+        Thread shutdown = new Thread(
+                () -> {
+                    interrupted.countDown();
+                    closeAll(stack);
+                },
+                "local-stack-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             say("starting Kafka broker (child JVM, data in " + dataDir.toAbsolutePath() + ")");
@@ -108,7 +131,8 @@ public final class LocalStack implements Callable<Integer> {
                 say("topics " + (created.isEmpty() ? "already present" : "created: " + created));
             }
 
-            SchemaRegistryServer registry = SchemaRegistryServer.start(RegistryServerConfig.of(broker.bootstrapServers()));
+            SchemaRegistryServer registry =
+                    SchemaRegistryServer.start(RegistryServerConfig.of(broker.bootstrapServers()));
             stack.add(0, registry);
             say("schema registry at " + registry.url());
 
@@ -117,16 +141,17 @@ public final class LocalStack implements Callable<Integer> {
             if (logto == null) {
                 simulator = LogtoSimulator.start(SimulatorConfig.defaults());
                 stack.add(0, simulator);
-                logto = new LogtoTarget(simulator.endpoint(), simulator.appId(), simulator.appSecret(), simulator.resource());
+                logto = new LogtoTarget(
+                        simulator.endpoint(), simulator.appId(), simulator.appSecret(), simulator.resource());
                 say("Logto simulator at " + simulator.endpoint());
             } else {
                 say("using real Logto at " + logto.endpoint());
             }
 
-            ProcessorConfig config = ProcessorConfig.fromMap(processorSettings(System.getenv(), broker.bootstrapServers(),
-                    registry.url(), logto));
-            say("processor settings from the environment: MAX_IN_FLIGHT=" + config.engine().maxInFlight()
-                    + " (see --help)");
+            ProcessorConfig config = ProcessorConfig.fromMap(
+                    processorSettings(System.getenv(), broker.bootstrapServers(), registry.url(), logto));
+            say("processor settings from the environment: MAX_IN_FLIGHT="
+                    + config.engine().maxInFlight() + " (see --help)");
             CommandProcessor processor = CommandProcessor.start(config);
             stack.add(0, processor);
             say("processor started");
@@ -136,12 +161,14 @@ public final class LocalStack implements Callable<Integer> {
                 viewEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
                 viewEnv.put("SCHEMA_REGISTRY_URL", registry.url());
                 viewEnv.put("VIEW_HTTP_BIND", "127.0.0.1:" + viewPort);
-                viewEnv.put("VIEW_STATE_DIR", dataDir.resolve("view").toAbsolutePath().toString());
+                viewEnv.put(
+                        "VIEW_STATE_DIR",
+                        dataDir.resolve("view").toAbsolutePath().toString());
                 viewEnv.put("VIEW_INSTANCE_ID", "local-view-1");
                 CommandView view = CommandView.start(ViewConfig.fromMap(viewEnv));
                 stack.add(0, view);
-                say("status and history view at " + view.url() + " (ops/ops status --view-url " + view.url() + " ISSUER KEY; GET "
-                        + view.url() + "/users/{ref}/history)");
+                say("status and history view at " + view.url() + " (ops/ops status --view-url " + view.url()
+                        + " ISSUER KEY; GET " + view.url() + "/users/{ref}/history)");
             }
 
             return runDemo(broker.bootstrapServers(), registry.url(), topics, simulator, interrupted);
@@ -157,8 +184,8 @@ public final class LocalStack implements Callable<Integer> {
      * The processor's settings: the environment (so that any setting the processor knows can be given as it would
      * be in production), with the addresses of the stack's own broker, registry and Logto on top.
      */
-    static Map<String, String> processorSettings(Map<String, String> environment, String bootstrapServers,
-                                                 String registryUrl, LogtoTarget logto) {
+    static Map<String, String> processorSettings(
+            Map<String, String> environment, String bootstrapServers, String registryUrl, LogtoTarget logto) {
         Map<String, String> settings = new HashMap<>(environment);
         settings.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         settings.put("SCHEMA_REGISTRY_URL", registryUrl);
@@ -170,14 +197,22 @@ public final class LocalStack implements Callable<Integer> {
         return settings;
     }
 
-    private int runDemo(String bootstrap, String registryUrl, TopicContract topics, LogtoSimulator simulator,
-                        CountDownLatch interrupted) throws InterruptedException {
-        String runId = Long.toString(Instant.now().getEpochSecond(), 36) + UUID.randomUUID().toString().substring(0, 4);
-        String roleId = simulator != null ? simulator.createRole("demo-role-" + runId) : System.getenv().getOrDefault("DEMO_ROLE_ID", "");
+    private int runDemo(
+            String bootstrap,
+            String registryUrl,
+            TopicContract topics,
+            LogtoSimulator simulator,
+            CountDownLatch interrupted)
+            throws InterruptedException {
+        String runId = Long.toString(Instant.now().getEpochSecond(), 36)
+                + UUID.randomUUID().toString().substring(0, 4);
+        String roleId = simulator != null
+                ? simulator.createRole("demo-role-" + runId)
+                : System.getenv().getOrDefault("DEMO_ROLE_ID", "");
         Set<String> expected = new HashSet<>();
         Map<OutcomeStatus, Integer> counts = new EnumMap<>(OutcomeStatus.class);
         try (KafkaProducer<String, Object> producer = producer(bootstrap, registryUrl);
-             KafkaConsumer<String, Object> outcomes = outcomeConsumer(bootstrap, registryUrl, topics.outcomes())) {
+                KafkaConsumer<String, Object> outcomes = outcomeConsumer(bootstrap, registryUrl, topics.outcomes())) {
             outcomes.assign(partitions(outcomes, topics.outcomes()));
             outcomes.seekToEnd(outcomes.assignment());
             outcomes.assignment().forEach(outcomes::position);
@@ -191,14 +226,22 @@ public final class LocalStack implements Callable<Integer> {
 
             if (!roleId.isBlank()) {
                 final LogtoSimulator sim = simulator;
-                List<DemoBatch.Entry> more = DemoBatch.followUps(runId, users, roleId,
-                        username -> sim != null && userIds.containsKey(username) ? sim.createSession(userIds.get(username)) : "no-such-session");
+                List<DemoBatch.Entry> more = DemoBatch.followUps(
+                        runId,
+                        users,
+                        roleId,
+                        username -> sim != null && userIds.containsKey(username)
+                                ? sim.createSession(userIds.get(username))
+                                : "no-such-session");
                 send(producer, topics.commands(), more, expected);
                 say("sent " + more.size() + " role and session commands");
             }
-            boolean complete = awaitOutcomes(outcomes, expected, counts, userIds, Instant.now().plusSeconds(timeoutSeconds), interrupted);
-            say("demo " + (complete ? "complete" : "INCOMPLETE") + ": " + format(counts) + " of " + expected.size() + " commands"
-                    + String.format(" in %.1f s (first command sent to last outcome)", (System.nanoTime() - firstSent) / 1e9));
+            boolean complete = awaitOutcomes(
+                    outcomes, expected, counts, userIds, Instant.now().plusSeconds(timeoutSeconds), interrupted);
+            say("demo " + (complete ? "complete" : "INCOMPLETE") + ": " + format(counts) + " of " + expected.size()
+                    + " commands"
+                    + String.format(
+                            " in %.1f s (first command sent to last outcome)", (System.nanoTime() - firstSent) / 1e9));
             if (exitAfterDemo) {
                 int succeeded = counts.getOrDefault(OutcomeStatus.SUCCEEDED, 0);
                 return complete && succeeded >= Math.min(100, users) ? 0 : 1;
@@ -216,7 +259,8 @@ public final class LocalStack implements Callable<Integer> {
         }
     }
 
-    private static void send(KafkaProducer<String, Object> producer, String topic, List<DemoBatch.Entry> entries, Set<String> expected) {
+    private static void send(
+            KafkaProducer<String, Object> producer, String topic, List<DemoBatch.Entry> entries, Set<String> expected) {
         for (DemoBatch.Entry e : entries) {
             SpecificRecord command = e.command();
             expected.add(((CommandMeta) command.get(0)).getCommandId());
@@ -226,9 +270,13 @@ public final class LocalStack implements Callable<Integer> {
     }
 
     /** Reads outcomes until every expected command id has one; prints a live count by status. */
-    private static boolean awaitOutcomes(KafkaConsumer<String, Object> consumer, Set<String> expected,
-                                         Map<OutcomeStatus, Integer> counts, Map<String, String> userIds, Instant deadline,
-                                         CountDownLatch interrupted) {
+    private static boolean awaitOutcomes(
+            KafkaConsumer<String, Object> consumer,
+            Set<String> expected,
+            Map<OutcomeStatus, Integer> counts,
+            Map<String, String> userIds,
+            Instant deadline,
+            CountDownLatch interrupted) {
         Set<String> seen = new HashSet<>();
         counts.values();
         int total = 0;
@@ -238,7 +286,9 @@ public final class LocalStack implements Callable<Integer> {
         Instant lastPrint = Instant.EPOCH;
         while (total < expected.size() && Instant.now().isBefore(deadline) && interrupted.getCount() > 0) {
             for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
-                if (r.value() instanceof CommandOutcome o && expected.contains(o.getCommandId()) && seen.add(o.getCommandId())) {
+                if (r.value() instanceof CommandOutcome o
+                        && expected.contains(o.getCommandId())
+                        && seen.add(o.getCommandId())) {
                     counts.merge(o.getStatus(), 1, Integer::sum);
                     total++;
                     if (o.getUserId() != null && o.getCommandType().equals("UserCreate") && r.key() != null) {
@@ -290,7 +340,9 @@ public final class LocalStack implements Callable<Integer> {
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
-        return consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        return consumer.partitionsFor(topic).stream()
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
     }
 
     private static void closeAll(List<AutoCloseable> stack) {
@@ -327,7 +379,10 @@ public final class LocalStack implements Callable<Integer> {
             if (endpoint == null || endpoint.isBlank()) {
                 return null;
             }
-            return new LogtoTarget(endpoint, System.getenv("LOGTO_M2M_APP_ID"), System.getenv("LOGTO_M2M_APP_SECRET"),
+            return new LogtoTarget(
+                    endpoint,
+                    System.getenv("LOGTO_M2M_APP_ID"),
+                    System.getenv("LOGTO_M2M_APP_SECRET"),
                     System.getenv().getOrDefault("LOGTO_RESOURCE", "https://default.logto.app/api"));
         }
 

@@ -34,17 +34,18 @@ class AuditChainCheckTest {
         AuditChainCheck check = feed(events, true);
 
         assertThat(check.ok()).isFalse();
-        assertThat(check.report()).isEqualTo("BROKEN partition 0 at offset 8: previousHash does not match the event at offset 6");
+        assertThat(check.report())
+                .isEqualTo("BROKEN partition 0 at offset 8: previousHash does not match the event at offset 6");
     }
 
     @Test
     void firstEventMustLinkToGenesisUnlessAnchored() {
         List<AuditEvent> tail = AuditEvents.chain(0, 10).subList(3, 10);
 
-        assertThat(feed(tail, true).report()).isEqualTo(
-                "BROKEN partition 0 at offset 0: the first event of the partition does not link to GENESIS");
-        assertThat(feed(tail, false).report()).isEqualTo(
-                "partition 0: ok 7 events (anchored at the first event read from offset 0)");
+        assertThat(feed(tail, true).report())
+                .isEqualTo("BROKEN partition 0 at offset 0: the first event of the partition does not link to GENESIS");
+        assertThat(feed(tail, false).report())
+                .isEqualTo("partition 0: ok 7 events (anchored at the first event read from offset 0)");
     }
 
     @Test
@@ -57,6 +58,7 @@ class AuditChainCheckTest {
         check.accept(0, AuditEvents.chain(3, 1).get(0), null, null);
         check.accept(1, null, null, "not a decodable audit event (MALFORMED_AVRO)");
         check.accept(2, AuditEvents.chain(3, 2).get(1), null, null);
-        assertThat(check.report()).isEqualTo("BROKEN partition 3 at offset 1: not a decodable audit event (MALFORMED_AVRO)");
+        assertThat(check.report())
+                .isEqualTo("BROKEN partition 3 at offset 1: not a decodable audit event (MALFORMED_AVRO)");
     }
 }

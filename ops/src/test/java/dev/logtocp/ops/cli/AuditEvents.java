@@ -10,8 +10,7 @@ import java.util.List;
 
 /** Test data: audit events and correctly linked chains of them. */
 final class AuditEvents {
-    private AuditEvents() {
-    }
+    private AuditEvents() {}
 
     static AuditEvent event(int partition, int n) {
         return AuditEvent.newBuilder()
@@ -24,7 +23,8 @@ final class AuditEvents {
                 .setStatus(OutcomeStatus.SUCCEEDED)
                 .setCommandId("c-" + n)
                 .setIdempotencyKey("k-" + n)
-                .setSource(new SourcePosition("logto.commands", partition, (long) n, Instant.ofEpochMilli(1_760_000_000_000L)))
+                .setSource(new SourcePosition(
+                        "logto.commands", partition, (long) n, Instant.ofEpochMilli(1_760_000_000_000L)))
                 .build();
     }
 

@@ -35,13 +35,16 @@ class AuditVerifyIT {
         List<AuditEvent> missing = new java.util.ArrayList<>(AuditEvents.chain(1, EVENTS));
         missing.remove(7);
         List<AuditEvent> altered = new java.util.ArrayList<>(AuditEvents.chain(2, EVENTS));
-        altered.set(10, AuditEvent.newBuilder(altered.get(10)).setActor("someone-else").build());
+        altered.set(
+                10,
+                AuditEvent.newBuilder(altered.get(10)).setActor("someone-else").build());
         List<AuditEvent> truncated = AuditEvents.chain(3, EVENTS);
 
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "audit-verify-it-" + UUID.randomUUID());
-        Map<String, Object> serde = Map.of("schema.registry.url", stack.registry.url(), "value.subject.name.strategy", "record");
+        Map<String, Object> serde =
+                Map.of("schema.registry.url", stack.registry.url(), "value.subject.name.strategy", "record");
         WireFormatSerializer values = new WireFormatSerializer();
         values.configure(serde, false);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
@@ -51,15 +54,18 @@ class AuditVerifyIT {
                 for (int i = 0; i < events.size(); i += 3) {
                     producer.beginTransaction();
                     for (AuditEvent event : events.subList(i, Math.min(i + 3, events.size()))) {
-                        producer.send(new ProducerRecord<>(stack.topics.audit(), partition, event.getTargetUserId(), event));
+                        producer.send(
+                                new ProducerRecord<>(stack.topics.audit(), partition, event.getTargetUserId(), event));
                     }
                     producer.commitTransaction();
                 }
                 partition++;
             }
         }
-        Kafka.await(stack.kafka.admin().deleteRecords(Map.of(new TopicPartition(stack.topics.audit(), 3),
-                RecordsToDelete.beforeOffset(8))).all());
+        Kafka.await(stack.kafka
+                .admin()
+                .deleteRecords(Map.of(new TopicPartition(stack.topics.audit(), 3), RecordsToDelete.beforeOffset(8)))
+                .all());
     }
 
     @AfterAll
@@ -86,7 +92,9 @@ class AuditVerifyIT {
         CliRun run = verify("--partitions", "1");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        assertThat(run.out()).containsPattern("BROKEN partition 1 at offset \\d+: previousHash does not match the event at offset \\d+");
+        assertThat(run.out())
+                .containsPattern(
+                        "BROKEN partition 1 at offset \\d+: previousHash does not match the event at offset \\d+");
     }
 
     @Test
@@ -94,14 +102,17 @@ class AuditVerifyIT {
         CliRun run = verify("--partitions", "2");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        assertThat(run.out()).containsPattern("BROKEN partition 2 at offset \\d+: previousHash does not match the event at offset \\d+");
+        assertThat(run.out())
+                .containsPattern(
+                        "BROKEN partition 2 at offset \\d+: previousHash does not match the event at offset \\d+");
     }
 
     @Test
     void deletedHeadIsFoundUnlessAnchored() {
         CliRun fromStart = verify("--partitions", "3");
         assertThat(fromStart.exitCode()).as(fromStart.toString()).isEqualTo(1);
-        assertThat(fromStart.out()).contains("BROKEN partition 3 at offset 8: the first event of the partition does not link to GENESIS");
+        assertThat(fromStart.out())
+                .contains("BROKEN partition 3 at offset 8: the first event of the partition does not link to GENESIS");
 
         CliRun anchored = verify("--partitions", "3", "--from-offset", "8");
         assertThat(anchored.exitCode()).as(anchored.toString()).isZero();
@@ -112,8 +123,13 @@ class AuditVerifyIT {
     void allPartitionsByDefaultAndFromAnOffset() {
         CliRun all = verify();
         assertThat(all.exitCode()).as(all.toString()).isEqualTo(1);
-        assertThat(all.out()).contains("partition 0: ok " + EVENTS + " events", "BROKEN partition 1", "BROKEN partition 2",
-                "BROKEN partition 3", "3 of 4 partition(s) broken");
+        assertThat(all.out())
+                .contains(
+                        "partition 0: ok " + EVENTS + " events",
+                        "BROKEN partition 1",
+                        "BROKEN partition 2",
+                        "BROKEN partition 3",
+                        "3 of 4 partition(s) broken");
 
         CliRun anchored = verify("--partitions", "0", "--from-offset", "5");
         assertThat(anchored.exitCode()).as(anchored.toString()).isZero();

@@ -16,14 +16,16 @@ class JsonCommandsTest {
     @Test
     void friendlyJsonFillsMetaAndLeavesOptionalFieldsNull() {
         Instant before = Instant.now();
-        UserCreate c = (UserCreate) JsonCommands.parse("UserCreate", "{\"username\":\"alice\",\"name\":\"Alice\"}", "ops-cli");
+        UserCreate c =
+                (UserCreate) JsonCommands.parse("UserCreate", "{\"username\":\"alice\",\"name\":\"Alice\"}", "ops-cli");
         assertThat(c.getUsername()).isEqualTo("alice");
         assertThat(c.getName()).isEqualTo("Alice");
         assertThat(c.getPrimaryEmail()).isNull();
         assertThat(c.getMeta().getCommandId()).hasSize(36);
         assertThat(c.getMeta().getIdempotencyKey()).isEqualTo(c.getMeta().getCommandId());
         assertThat(c.getMeta().getIssuer()).isEqualTo("ops-cli");
-        assertThat(c.getMeta().getIssuedAt()).isBetween(before.minusMillis(1), Instant.now().plusMillis(1));
+        assertThat(c.getMeta().getIssuedAt())
+                .isBetween(before.minusMillis(1), Instant.now().plusMillis(1));
         assertThat(c.getMeta().getForce()).isFalse();
         assertThat(JsonCommands.deriveKey(c)).isEqualTo("alice");
     }
@@ -47,11 +49,11 @@ class JsonCommandsTest {
 
     @Test
     void avroJsonUnionWrappersAreAcceptedToo() {
-        UserCreate c = (UserCreate) JsonCommands.parse("UserCreate",
-                "{\"username\": {\"string\": \"carol\"}, \"primaryEmail\": null}", "x");
+        UserCreate c = (UserCreate) JsonCommands.parse(
+                "UserCreate", "{\"username\": {\"string\": \"carol\"}, \"primaryEmail\": null}", "x");
         assertThat(c.getUsername()).isEqualTo("carol");
-        RoleAssign r = (RoleAssign) JsonCommands.parse("RoleAssign",
-                "{\"user\": {\"kind\": \"ID\", \"value\": \"u1\"}, \"roleIds\": [\"r1\", \"r2\"]}", "x");
+        RoleAssign r = (RoleAssign) JsonCommands.parse(
+                "RoleAssign", "{\"user\": {\"kind\": \"ID\", \"value\": \"u1\"}, \"roleIds\": [\"r1\", \"r2\"]}", "x");
         assertThat(r.getRoleIds()).containsExactly("r1", "r2");
     }
 
@@ -59,14 +61,18 @@ class JsonCommandsTest {
     void mistakesNameTheField() {
         assertThatThrownBy(() -> JsonCommands.parse("UserCreate", "{\"usrname\": \"a\"}", "x"))
                 .hasMessageStartingWith("usrname: unknown field");
-        assertThatThrownBy(() -> JsonCommands.parse("RoleAssign", "{\"user\": {\"kind\": \"ID\", \"value\": \"u\"}}", "x"))
+        assertThatThrownBy(
+                        () -> JsonCommands.parse("RoleAssign", "{\"user\": {\"kind\": \"ID\", \"value\": \"u\"}}", "x"))
                 .hasMessage("roleIds: required");
-        assertThatThrownBy(() -> JsonCommands.parse("RoleAssign", "{\"user\": {\"kind\": \"NAME\", \"value\": \"u\"}, \"roleIds\": []}", "x"))
+        assertThatThrownBy(() -> JsonCommands.parse(
+                        "RoleAssign", "{\"user\": {\"kind\": \"NAME\", \"value\": \"u\"}, \"roleIds\": []}", "x"))
                 .hasMessageStartingWith("user.kind: 'NAME' is not one of");
         assertThatThrownBy(() -> JsonCommands.parse("UserCreate", "{\"meta\": {\"issuedAt\": \"yesterday\"}}", "x"))
                 .hasMessageStartingWith("meta.issuedAt:");
-        assertThatThrownBy(() -> JsonCommands.parse("UserCreate", "{not json", "x")).hasMessageStartingWith("not valid JSON");
+        assertThatThrownBy(() -> JsonCommands.parse("UserCreate", "{not json", "x"))
+                .hasMessageStartingWith("not valid JSON");
         assertThatThrownBy(() -> JsonCommands.parse("UserRef", "{}", "x")).hasMessage("unknown command type 'UserRef'");
-        assertThatThrownBy(() -> JsonCommands.parse("Nope", "{}", "x")).hasMessageStartingWith("unknown command type 'Nope'");
+        assertThatThrownBy(() -> JsonCommands.parse("Nope", "{}", "x"))
+                .hasMessageStartingWith("unknown command type 'Nope'");
     }
 }

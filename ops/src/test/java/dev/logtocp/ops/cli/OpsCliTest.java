@@ -9,10 +9,22 @@ class OpsCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String[] args : new String[][] {{"--help"}, {"topics", "--help"}, {"topics", "apply", "--help"},
-                {"topics", "verify", "--help"}, {"send", "--help"}, {"replay", "--help"}, {"dlq", "--help"},
-                {"dlq", "list", "--help"}, {"dlq", "show", "--help"}, {"dlq", "redrive", "--help"},
-                {"tail", "--help"}, {"status", "--help"}, {"audit", "--help"}, {"audit", "verify", "--help"}}) {
+        for (String[] args : new String[][] {
+            {"--help"},
+            {"topics", "--help"},
+            {"topics", "apply", "--help"},
+            {"topics", "verify", "--help"},
+            {"send", "--help"},
+            {"replay", "--help"},
+            {"dlq", "--help"},
+            {"dlq", "list", "--help"},
+            {"dlq", "show", "--help"},
+            {"dlq", "redrive", "--help"},
+            {"tail", "--help"},
+            {"status", "--help"},
+            {"audit", "--help"},
+            {"audit", "verify", "--help"}
+        }) {
             CliRun run = CliRun.of(args);
             assertThat(run.exitCode()).as(String.join(" ", args)).isZero();
             assertThat(run.out()).contains("Usage:");
@@ -23,8 +35,8 @@ class OpsCliTest {
     void progressBarAndHexDumpRender() {
         assertThat(ProgressBar.render(5, 20, 10)).isEqualTo("[##--------]  25%  5/20");
         assertThat(ProgressBar.render(0, 0, 4)).isEqualTo("[####] 100%  0/0");
-        assertThat(HexDump.of("hello, world! 0123".getBytes(), 17)).isEqualTo(
-                "  00000000  68 65 6c 6c 6f 2c 20 77 6f 72 6c 64 21 20 30 31  hello, world! 01\n"
+        assertThat(HexDump.of("hello, world! 0123".getBytes(), 17))
+                .isEqualTo("  00000000  68 65 6c 6c 6f 2c 20 77 6f 72 6c 64 21 20 30 31  hello, world! 01\n"
                         + "  00000010  32" + " ".repeat(47) + "2\n"
                         + "  ... 1 more bytes\n");
         assertThat(DlqOptions.position("3:17")).containsExactly(3, 17);
@@ -51,9 +63,12 @@ class OpsCliTest {
 
     @Test
     void badJsonIsAOneLineFailure() {
-        CliRun run = CliRun.of("send", "--type", "UserCreate", "--bootstrap-servers", "localhost:1", "{\"usrname\":\"a\"}");
+        CliRun run =
+                CliRun.of("send", "--type", "UserCreate", "--bootstrap-servers", "localhost:1", "{\"usrname\":\"a\"}");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).startsWith("error: usrname: unknown field").doesNotContain("\n");
+        assertThat(run.err().strip())
+                .startsWith("error: usrname: unknown field")
+                .doesNotContain("\n");
     }
 
     @Test

@@ -33,10 +33,11 @@ final class OpsStack implements AutoCloseable {
     private java.nio.file.Path viewState;
 
     OpsStack(int partitions) {
-        topics = new TopicContract("commands-" + suffix, "outcomes-" + suffix, "audit-" + suffix, "dlq-" + suffix,
-                partitions, (short) 1);
+        topics = new TopicContract(
+                "commands-" + suffix, "outcomes-" + suffix, "audit-" + suffix, "dlq-" + suffix, partitions, (short) 1);
         TopicProvisioner.createMissing(kafka.admin(), topics);
-        registry = SchemaRegistryServer.start(RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-" + suffix));
+        registry = SchemaRegistryServer.start(
+                RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-" + suffix));
     }
 
     /** Starts the simulator and a processor on this stack's topics and group. */

@@ -19,13 +19,16 @@ import org.junit.jupiter.api.Test;
  * {@code ops send} and means exactly what its {@code <Command>.avro.json} twin means in Avro's JSON encoding.
  */
 class ProducerKitExamplesTest {
-    private static final Path EXAMPLES = Path.of(System.getProperty("user.dir")).getParent().resolve("schemas/producer-kit/examples");
+    private static final Path EXAMPLES =
+            Path.of(System.getProperty("user.dir")).getParent().resolve("schemas/producer-kit/examples");
 
     @Test
     void theOpsShapeAndTheAvroJsonOfEveryExampleAreTheSameCommand() throws Exception {
         List<Path> avroJson;
         try (Stream<Path> files = Files.list(EXAMPLES)) {
-            avroJson = files.filter(p -> p.toString().endsWith(".avro.json")).sorted().toList();
+            avroJson = files.filter(p -> p.toString().endsWith(".avro.json"))
+                    .sorted()
+                    .toList();
         }
         assertThat(avroJson).hasSizeGreaterThanOrEqualTo(25);
         for (Path file : avroJson) {
@@ -33,7 +36,8 @@ class ProducerKitExamplesTest {
             Schema schema = SpecificData.get().getSchema(JsonCommands.commandClass(type));
             SpecificRecord fromAvroJson = new SpecificDatumReader<SpecificRecord>(schema)
                     .read(null, DecoderFactory.get().jsonDecoder(schema, Files.readString(file)));
-            SpecificRecord fromOpsJson = JsonCommands.parse(type, Files.readString(EXAMPLES.resolve(type + ".json")), "not-used");
+            SpecificRecord fromOpsJson =
+                    JsonCommands.parse(type, Files.readString(EXAMPLES.resolve(type + ".json")), "not-used");
             assertThat(fromOpsJson).as(type).isEqualTo(fromAvroJson);
             assertThat(JsonCommands.deriveKey(fromOpsJson)).as(type).isEqualTo("crm-user-42");
         }
@@ -43,7 +47,8 @@ class ProducerKitExamplesTest {
     void anExampleWithAMisspelledFieldIsRefused() throws Exception {
         // Negative control: the comparison above runs through a parser that does refuse a broken example.
         String broken = Files.readString(EXAMPLES.resolve("RoleAssign.json")).replace("\"roleIds\"", "\"roleIdz\"");
-        assertThatThrownBy(() -> JsonCommands.parse("RoleAssign", broken, "x")).isInstanceOf(OpsException.class)
+        assertThatThrownBy(() -> JsonCommands.parse("RoleAssign", broken, "x"))
+                .isInstanceOf(OpsException.class)
                 .hasMessageContaining("roleIdz");
     }
 }

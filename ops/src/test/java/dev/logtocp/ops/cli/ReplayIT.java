@@ -36,10 +36,12 @@ class ReplayIT {
         topic = "replay-" + suffix;
         group = "group-" + suffix;
         kafka.createTopic(topic, 2, Map.of());
-        try (var producer = new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
+        try (var producer =
+                new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
             for (int p = 0; p < 2; p++) {
                 for (int i = 0; i < 10; i++) {
-                    producer.send(new ProducerRecord<>(topic, p, BASE.plusSeconds(i).toEpochMilli(), "k", "v" + i));
+                    producer.send(
+                            new ProducerRecord<>(topic, p, BASE.plusSeconds(i).toEpochMilli(), "k", "v" + i));
                 }
             }
             producer.flush();
@@ -56,7 +58,10 @@ class ReplayIT {
 
     private Map<Integer, Long> committed() throws Exception {
         Map<Integer, Long> out = new HashMap<>();
-        kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+        kafka.admin()
+                .listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS)
                 .forEach((tp, o) -> out.put(tp.partition(), o.offset()));
         return out;
     }
@@ -65,7 +70,8 @@ class ReplayIT {
     private Map<Integer, Long> awaitCommitted(long p0, long p1) throws Exception {
         Instant deadline = Instant.now().plusSeconds(5);
         Map<Integer, Long> now = committed();
-        while (!(now.getOrDefault(0, -1L) == p0 && now.getOrDefault(1, -1L) == p1) && Instant.now().isBefore(deadline)) {
+        while (!(now.getOrDefault(0, -1L) == p0 && now.getOrDefault(1, -1L) == p1)
+                && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
             now = committed();
         }
@@ -73,8 +79,8 @@ class ReplayIT {
     }
 
     private CliRun replay(String... more) {
-        List<String> args = new ArrayList<>(List.of("replay", "--bootstrap-servers", kafka.bootstrapServers(),
-                "--group", group, "--topic", topic));
+        List<String> args = new ArrayList<>(
+                List.of("replay", "--bootstrap-servers", kafka.bootstrapServers(), "--group", group, "--topic", topic));
         args.addAll(List.of(more));
         return CliRun.of(args.toArray(String[]::new));
     }
@@ -89,8 +95,10 @@ class ReplayIT {
                 .contains("total: 12 command(s) to reprocess");
 
         CliRun byTime = replay("--to-timestamp", BASE.plusSeconds(7).toString(), "--partitions", "1", "--dry-run");
-        assertThat(byTime.out()).contains("partition 1: committed 10 -> target 7 (end 10), 3 command(s) to reprocess")
-                .doesNotContain("partition 0").contains("total: 3 command(s)");
+        assertThat(byTime.out())
+                .contains("partition 1: committed 10 -> target 7 (end 10), 3 command(s) to reprocess")
+                .doesNotContain("partition 0")
+                .contains("total: 3 command(s)");
 
         CliRun future = replay("--to-timestamp", "2030-01-01T00:00:00Z", "--dry-run");
         assertThat(future.out()).contains("total: 0 command(s)");
@@ -102,7 +110,10 @@ class ReplayIT {
         CliRun run = replay("--to-earliest", "--partitions", "0");
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).contains("moved 1 partition(s)");
-        assertThat(awaitCommitted(0L, 10L)).as(run.toString()).containsEntry(0, 0L).containsEntry(1, 10L);
+        assertThat(awaitCommitted(0L, 10L))
+                .as(run.toString())
+                .containsEntry(0, 0L)
+                .containsEntry(1, 10L);
 
         CliRun clamped = replay("--to-offset", "99");
         assertThat(clamped.exitCode()).isZero();
@@ -122,8 +133,10 @@ class ReplayIT {
         CliRun run = replay("--to-offset", "5", "--watch");
         processorCatchesUp.join();
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("[----------------------------------------]   0%  0/10",
-                "100%  10/10", "replayed range worked through");
+        assertThat(run.out())
+                .contains(
+                        "[----------------------------------------]   0%  0/10",
+                        "100%  10/10", "replayed range worked through");
     }
 
     @Test
@@ -139,7 +152,9 @@ class ReplayIT {
             }
             CliRun refused = replay("--to-earliest");
             assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
-            assertThat(refused.err()).contains("error: group " + group + " has 1 active member(s); stop the processor first, or use --force");
+            assertThat(refused.err())
+                    .contains("error: group " + group
+                            + " has 1 active member(s); stop the processor first, or use --force");
             assertThat(committed()).containsEntry(0, 10L);
 
             CliRun dryRun = replay("--to-earliest", "--dry-run");

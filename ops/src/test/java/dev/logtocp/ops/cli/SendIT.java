@@ -29,27 +29,32 @@ class SendIT {
 
     @Test
     void sendWritesTheWireFormatAndTheRecordDecodesToTheGeneratedClass() {
-        CliRun first = stack.run(List.of("send", "--type", "UserCreate", "--issuer", "crm"),
+        CliRun first = stack.run(
+                List.of("send", "--type", "UserCreate", "--issuer", "crm"),
                 "{\"username\": \"dora\", \"primaryEmail\": \"dora@example.com\", \"meta\": {\"idempotencyKey\": \"create-dora\"}}");
         assertThat(first.exitCode()).as(first.toString()).isZero();
-        assertThat(first.out()).matches("(?s)" + stack.topics.commands() + "-\\d@0 commandId=[0-9a-f-]{36} key=dora\\s*");
-        CliRun second = stack.run(List.of("send", "--type", "RoleAssign", "--key", "k-1"),
+        assertThat(first.out())
+                .matches("(?s)" + stack.topics.commands() + "-\\d@0 commandId=[0-9a-f-]{36} key=dora\\s*");
+        CliRun second = stack.run(
+                List.of("send", "--type", "RoleAssign", "--key", "k-1"),
                 "{\"user\": {\"kind\": \"USERNAME\", \"value\": \"dora\"}, \"roleIds\": [\"r1\"]}");
         assertThat(second.exitCode()).as(second.toString()).isZero();
 
         WireFormatDeserializer values = new WireFormatDeserializer();
         values.configure(Map.of("schema.registry.url", stack.registry.url()), false);
-        List<ConsumerRecord<String, Object>> records = stack.kafka.consumeAll(stack.topics.commands(),
-                new StringDeserializer(), values, 2, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, Object>> records = stack.kafka.consumeAll(
+                stack.topics.commands(), new StringDeserializer(), values, 2, Duration.ofSeconds(30));
         assertThat(records).hasSize(2);
-        ConsumerRecord<String, Object> create = records.stream().filter(r -> r.key().equals("dora")).findFirst().orElseThrow();
+        ConsumerRecord<String, Object> create =
+                records.stream().filter(r -> r.key().equals("dora")).findFirst().orElseThrow();
         assertThat(create.value()).isInstanceOf(UserCreate.class);
         UserCreate c = (UserCreate) create.value();
         assertThat(c.getPrimaryEmail()).isEqualTo("dora@example.com");
         assertThat(c.getMeta().getIssuer()).isEqualTo("crm");
         assertThat(c.getMeta().getIdempotencyKey()).isEqualTo("create-dora");
         assertThat(first.out()).contains("commandId=" + c.getMeta().getCommandId());
-        ConsumerRecord<String, Object> role = records.stream().filter(r -> r.key().equals("k-1")).findFirst().orElseThrow();
+        ConsumerRecord<String, Object> role =
+                records.stream().filter(r -> r.key().equals("k-1")).findFirst().orElseThrow();
         assertThat(((RoleAssign) role.value()).getRoleIds()).containsExactly("r1");
     }
 

@@ -19,7 +19,8 @@ class StatusViaViewIT {
     static void start() throws Exception {
         stack = new OpsStack(3).withProcessor();
         view = stack.withView();
-        CliRun sent = stack.run(List.of("send", "--type", "UserCreate", "--issuer", "view-it"),
+        CliRun sent = stack.run(
+                List.of("send", "--type", "UserCreate", "--issuer", "view-it"),
                 "{\"externalId\": \"ext-view-alice\", \"username\": \"view_alice\", \"meta\": {\"idempotencyKey\": \"create-alice\"}}");
         assertThat(sent.exitCode()).as(sent.toString()).isZero();
         assertThat(sent.out()).contains("key=ext-view-alice");
@@ -28,7 +29,8 @@ class StatusViaViewIT {
         do {
             Thread.sleep(200);
             run = status("create-alice");
-        } while (!run.err().contains("answered by the status view") && Instant.now().isBefore(deadline));
+        } while (!run.err().contains("answered by the status view")
+                && Instant.now().isBefore(deadline));
         assertThat(run.err()).as(run.toString()).contains("answered by the status view");
     }
 
@@ -38,7 +40,8 @@ class StatusViaViewIT {
     }
 
     private static CliRun status(String key, String... more) {
-        return stack.run(List.of("status", "view-it", key), more.length > 0 ? more : new String[] {"--view-url", view.url()});
+        return stack.run(
+                List.of("status", "view-it", key), more.length > 0 ? more : new String[] {"--view-url", view.url()});
     }
 
     @Test
@@ -46,7 +49,8 @@ class StatusViaViewIT {
         CliRun viaView = status("create-alice");
         assertThat(viaView.exitCode()).as(viaView.toString()).isZero();
         assertThat(viaView.err()).contains("answered by the status view at " + view.url());
-        assertThat(viaView.out()).contains("SUCCEEDED  UserCreate  issuer=view-it idempotencyKey=create-alice key=ext-view-alice user=");
+        assertThat(viaView.out())
+                .contains("SUCCEEDED  UserCreate  issuer=view-it idempotencyKey=create-alice key=ext-view-alice user=");
 
         CliRun viaScan = stack.run(List.of("status", "view-it", "create-alice"));
         assertThat(viaScan.exitCode()).isZero();

@@ -53,7 +53,8 @@ class TailStatusIT {
         CliRun unknown = stack.run(List.of("status", "tail-it", "never-sent"));
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.out().strip()).isEqualTo("unknown");
-        assertThat(stack.run(List.of("status", "other-issuer", "create-alice")).exitCode()).isEqualTo(1);
+        assertThat(stack.run(List.of("status", "other-issuer", "create-alice")).exitCode())
+                .isEqualTo(1);
     }
 
     @Test
@@ -62,12 +63,30 @@ class TailStatusIT {
         assertThat(all.exitCode()).as(all.toString()).isZero();
         assertThat(all.out().lines()).hasSize(2);
 
-        CliRun rejected = stack.run(List.of("tail", "outcomes", "--from-beginning", "--status", "rejected", "--max", "1", "--timeout", "30"));
-        assertThat(rejected.out().lines()).singleElement().asString().contains("REJECTED", "idempotencyKey=create-invalid");
+        CliRun rejected = stack.run(List.of(
+                "tail", "outcomes", "--from-beginning", "--status", "rejected", "--max", "1", "--timeout", "30"));
+        assertThat(rejected.out().lines())
+                .singleElement()
+                .asString()
+                .contains("REJECTED", "idempotencyKey=create-invalid");
 
-        CliRun audit = stack.run(List.of("tail", "audit", "--from-beginning", "--issuer", "tail-it", "--status", "SUCCEEDED",
-                "--type", "UserCreate", "--max", "1", "--timeout", "30"));
-        assertThat(audit.out().lines()).singleElement().asString()
+        CliRun audit = stack.run(List.of(
+                "tail",
+                "audit",
+                "--from-beginning",
+                "--issuer",
+                "tail-it",
+                "--status",
+                "SUCCEEDED",
+                "--type",
+                "UserCreate",
+                "--max",
+                "1",
+                "--timeout",
+                "30"));
+        assertThat(audit.out().lines())
+                .singleElement()
+                .asString()
                 .contains("SUCCEEDED  user.create  actor=tail-it", "changed=");
 
         CliRun none = stack.run(List.of("tail", "outcomes", "--from-beginning", "--user", "nobody", "--timeout", "2"));

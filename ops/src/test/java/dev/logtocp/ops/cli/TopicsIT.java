@@ -12,9 +12,19 @@ class TopicsIT {
     private final KafkaTestCluster kafka = KafkaTestCluster.shared();
 
     private CliRun topics(String verb, String prefix, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("topics", verb, "--bootstrap-servers", kafka.bootstrapServers(),
-                "--command-topic", prefix + ".commands", "--outcome-topic", prefix + ".outcomes",
-                "--audit-topic", prefix + ".audit", "--dlq-topic", prefix + ".dlq"));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "topics",
+                verb,
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--command-topic",
+                prefix + ".commands",
+                "--outcome-topic",
+                prefix + ".outcomes",
+                "--audit-topic",
+                prefix + ".audit",
+                "--dlq-topic",
+                prefix + ".dlq"));
         args.addAll(List.of(more));
         return CliRun.of(args.toArray(String[]::new));
     }
@@ -37,14 +47,24 @@ class TopicsIT {
         kafka.createTopic(prefix + ".commands", 6, Map.of("min.insync.replicas", "1"));
         kafka.createTopic(prefix + ".outcomes", 3, Map.of("min.insync.replicas", "1"));
         kafka.createTopic(prefix + ".audit", 6, Map.of("min.insync.replicas", "1", "retention.ms", "86400000"));
-        kafka.createTopic(prefix + ".commands.ledger", 6, Map.of("min.insync.replicas", "1", "cleanup.policy", "compact,delete",
-                "retention.ms", Long.toString(dev.logtocp.topics.TopicContract.DEFAULT_LEDGER_RETENTION_MS)));
-        kafka.createTopic(prefix + ".commands.refs", 6, Map.of("min.insync.replicas", "1", "cleanup.policy", "compact"));
+        kafka.createTopic(
+                prefix + ".commands.ledger",
+                6,
+                Map.of(
+                        "min.insync.replicas",
+                        "1",
+                        "cleanup.policy",
+                        "compact,delete",
+                        "retention.ms",
+                        Long.toString(dev.logtocp.topics.TopicContract.DEFAULT_LEDGER_RETENTION_MS)));
+        kafka.createTopic(
+                prefix + ".commands.refs", 6, Map.of("min.insync.replicas", "1", "cleanup.policy", "compact"));
 
         CliRun verify = topics("verify", prefix);
         assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(1);
         assertThat(verify.out())
-                .contains("MISMATCH  " + prefix + ".outcomes: 3 partitions but the command topic " + prefix + ".commands has 6")
+                .contains("MISMATCH  " + prefix + ".outcomes: 3 partitions but the command topic " + prefix
+                        + ".commands has 6")
                 .contains("MISMATCH  " + prefix + ".audit (audit): retention.ms=86400000, expected -1")
                 .contains("MISMATCH  " + prefix + ".dlq (dead-letters): missing")
                 .contains("ok        " + prefix + ".commands  partitions=6")
@@ -61,7 +81,8 @@ class TopicsIT {
         kafka.createTopic(prefix + ".other", 1, Map.of());
         CliRun verify = topics("verify", prefix, "--replication-factor", "3");
         assertThat(verify.exitCode()).isEqualTo(1);
-        assertThat(verify.out()).contains(prefix + ".commands (commands): replication factor 1, expected 3")
+        assertThat(verify.out())
+                .contains(prefix + ".commands (commands): replication factor 1, expected 3")
                 .contains(prefix + ".commands (commands): min.insync.replicas=1, expected 2");
     }
 }

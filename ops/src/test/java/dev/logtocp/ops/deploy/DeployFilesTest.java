@@ -60,8 +60,14 @@ class DeployFilesTest {
     @Test
     void theReadmeTableIsReadable() throws IOException {
         Set<String> keys = documentedKeys(Files.readString(ROOT.resolve("README.md")));
-        assertThat(keys).contains("KAFKA_BOOTSTRAP_SERVERS", "LOGTO_M2M_APP_SECRET", "RETRY_BASE_DELAY_MS",
-                "RETRY_MAX_DELAY_MS", "KAFKA_CLIENT_*", "SERDE_*");
+        assertThat(keys)
+                .contains(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        "LOGTO_M2M_APP_SECRET",
+                        "RETRY_BASE_DELAY_MS",
+                        "RETRY_MAX_DELAY_MS",
+                        "KAFKA_CLIENT_*",
+                        "SERDE_*");
         assertThat(known("LOGTO_M2M_APP_SECRET_FILE", keys)).isTrue();
         assertThat(known("KAFKA_CLIENT_SECURITY_PROTOCOL", keys)).isTrue();
         assertThat(known("LOGTO_M2M_SECRET", keys)).isFalse();
@@ -85,10 +91,14 @@ class DeployFilesTest {
         } else {
             ((List<String>) environment).forEach(entry -> keys.add(entry.split("=", 2)[0]));
         }
-        assertThat(keys).contains("KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "LOGTO_ENDPOINT", "LOGTO_M2M_APP_ID");
-        assertThat(keys).allSatisfy(key -> assertThat(known(key, documented))
-                .as("%s is not in the README configuration table", key).isTrue());
-        assertThat(((Map<String, Object>) processor.get("build")).get("dockerfile")).isEqualTo("ops/deploy/Dockerfile");
+        assertThat(keys)
+                .contains("KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "LOGTO_ENDPOINT", "LOGTO_M2M_APP_ID");
+        assertThat(keys)
+                .allSatisfy(key -> assertThat(known(key, documented))
+                        .as("%s is not in the README configuration table", key)
+                        .isTrue());
+        assertThat(((Map<String, Object>) processor.get("build")).get("dockerfile"))
+                .isEqualTo("ops/deploy/Dockerfile");
     }
 
     @Test
@@ -104,16 +114,21 @@ class DeployFilesTest {
         assertThat((List<String>) view.get("entrypoint")).contains("dev.logtocp.view.ViewMain");
         Set<String> keys = ((Map<String, Object>) view.get("environment")).keySet();
         assertThat(keys).contains("KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "VIEW_ADVERTISED_HOST");
-        assertThat(keys).allSatisfy(key -> assertThat(known(key, documented))
-                .as("%s is not in a README configuration table", key).isTrue());
+        assertThat(keys)
+                .allSatisfy(key -> assertThat(known(key, documented))
+                        .as("%s is not in a README configuration table", key)
+                        .isTrue());
     }
 
     @Test
     void theImageRunsTheProcessorAsANonRootUser() throws IOException {
         String dockerfile = Files.readString(OPS.resolve("deploy/Dockerfile"));
         assertThat(dockerfile).contains("dev.logtocp.processor.Main", "HTTP_BIND=0.0.0.0:8080", "eclipse-temurin:21");
-        List<String> users = dockerfile.lines().filter(l -> l.startsWith("USER ")).toList();
-        assertThat(users).isNotEmpty().allSatisfy(u -> assertThat(u).doesNotContain("root").isNotEqualTo("USER 0"));
+        List<String> users =
+                dockerfile.lines().filter(l -> l.startsWith("USER ")).toList();
+        assertThat(users)
+                .isNotEmpty()
+                .allSatisfy(u -> assertThat(u).doesNotContain("root").isNotEqualTo("USER 0"));
     }
 
     /**
@@ -141,10 +156,15 @@ class DeployFilesTest {
                 }
             }
         }
-        assertThat(queried).isNotEmpty().allSatisfy(name -> assertThat(exported)
-                .as("%s is not a metric the processor exports", name)
-                .contains(name.replaceFirst("(_seconds)?(_bucket|_count|_sum|_max|_total)?$", "")));
-        assertThat(queried.stream().map(n -> n.replaceFirst("(_seconds)?(_bucket|_count|_sum|_max|_total)?$", "")).toList())
-                .as("every exported metric has a panel").containsAll(exported);
+        assertThat(queried)
+                .isNotEmpty()
+                .allSatisfy(name -> assertThat(exported)
+                        .as("%s is not a metric the processor exports", name)
+                        .contains(name.replaceFirst("(_seconds)?(_bucket|_count|_sum|_max|_total)?$", "")));
+        assertThat(queried.stream()
+                        .map(n -> n.replaceFirst("(_seconds)?(_bucket|_count|_sum|_max|_total)?$", ""))
+                        .toList())
+                .as("every exported metric has a panel")
+                .containsAll(exported);
     }
 }

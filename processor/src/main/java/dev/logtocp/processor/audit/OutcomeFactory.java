@@ -18,13 +18,18 @@ import java.util.UUID;
  */
 public final class OutcomeFactory {
 
-    private OutcomeFactory() {
-    }
+    private OutcomeFactory() {}
 
     /** What the outcome and the audit event describe, independent of how the command ended. */
-    public record Subject(CommandMeta meta, String commandType, String action, UserRef target, List<String> changedFields,
-                          SourcePosition source, Instant receivedAt, String traceparent) {
-    }
+    public record Subject(
+            CommandMeta meta,
+            String commandType,
+            String action,
+            UserRef target,
+            List<String> changedFields,
+            SourcePosition source,
+            Instant receivedAt,
+            String traceparent) {}
 
     public static CommandOutcome outcome(Subject subject, ExecutionResult result) {
         CommandMeta meta = subject.meta();

@@ -58,8 +58,16 @@ public final class CommandExecutor {
         void retrying(String commandType);
     }
 
-    public CommandExecutor(Vertx vertx, LogtoClient logto, ReferenceMap references, RetryPolicy retry, CircuitBreaker breaker,
-                           CallLimiter limiter, RetryBudget budget, RetryListener retries, Clock clock) {
+    public CommandExecutor(
+            Vertx vertx,
+            LogtoClient logto,
+            ReferenceMap references,
+            RetryPolicy retry,
+            CircuitBreaker breaker,
+            CallLimiter limiter,
+            RetryBudget budget,
+            RetryListener retries,
+            Clock clock) {
         this.vertx = vertx;
         this.logto = logto;
         this.references = references;
@@ -75,33 +83,51 @@ public final class CommandExecutor {
      * @param traceparent the command's W3C traceparent, continued on every Logto call; null when it had none
      * @param partition   the command record's partition, which scopes its externalId references
      */
-    public <C extends SpecificRecord> Future<ExecutionResult> execute(CommandHandler<C> handler, C command, String traceparent,
-                                                                     PartitionLease lease) {
+    public <C extends SpecificRecord> Future<ExecutionResult> execute(
+            CommandHandler<C> handler, C command, String traceparent, PartitionLease lease) {
         int partition = lease.partition().partition();
         CommandMeta meta = handler.meta(command);
         List<FieldError> problems = handler.validate(command);
         if (!problems.isEmpty()) {
-            return Future.succeededFuture(ExecutionResult.rejected("validation_failed", "the command has invalid fields", problems,
-                    clock.instant()));
+            return Future.succeededFuture(ExecutionResult.rejected(
+                    "validation_failed", "the command has invalid fields", problems, clock.instant()));
         }
         Instant startedAt = clock.instant();
         if (pastDeadline(meta)) {
-            return Future.succeededFuture(ExecutionResult.undecided("deadline_exceeded", "the command's deadline passed before it started",
-                    null, 0, startedAt, clock.instant()));
+            return Future.succeededFuture(ExecutionResult.undecided(
+                    "deadline_exceeded",
+                    "the command's deadline passed before it started",
+                    null,
+                    0,
+                    startedAt,
+                    clock.instant()));
         }
         Promise<ExecutionResult> done = Promise.promise();
-        LogtoClient traced = logto.traced(traceparent).withDeadline(meta.getDeadline()).gated(lease);
-        Attempts<C> attempts = new Attempts<>(handler, command, meta, startedAt, done, traced,
-                new UserResolver(traced, references, partition), lease);
+        LogtoClient traced =
+                logto.traced(traceparent).withDeadline(meta.getDeadline()).gated(lease);
+        Attempts<C> attempts = new Attempts<>(
+                handler,
+                command,
+                meta,
+                startedAt,
+                done,
+                traced,
+                new UserResolver(traced, references, partition),
+                lease);
         attempt(attempts, 1);
         return done.future();
     }
 
     /** Everything that stays the same across the attempts of one command. */
-    private record Attempts<C extends SpecificRecord>(CommandHandler<C> handler, C command, CommandMeta meta,
-                                                      Instant startedAt, Promise<ExecutionResult> done,
-                                                      LogtoClient logto, UserResolver users, PartitionLease lease) {
-    }
+    private record Attempts<C extends SpecificRecord>(
+            CommandHandler<C> handler,
+            C command,
+            CommandMeta meta,
+            Instant startedAt,
+            Promise<ExecutionResult> done,
+            LogtoClient logto,
+            UserResolver users,
+            PartitionLease lease) {}
 
     private <C extends SpecificRecord> void attempt(Attempts<C> a, int attempt) {
         if (!a.lease().owned()) {
@@ -111,9 +137,16 @@ public final class CommandExecutor {
         if (pastDeadline(a.meta())) {
             // Checked before the breaker is asked: a command past its deadline is not started, and never takes the
             // half-open breaker's one probe.
-            a.done().tryComplete(ExecutionResult.undecided("deadline_exceeded", breaker.isOpen()
-                    ? "Logto was unavailable until the command's deadline"
-                    : "the command's deadline passed before its next attempt", null, attempt - 1, a.startedAt(), clock.instant()));
+            a.done()
+                    .tryComplete(ExecutionResult.undecided(
+                            "deadline_exceeded",
+                            breaker.isOpen()
+                                    ? "Logto was unavailable until the command's deadline"
+                                    : "the command's deadline passed before its next attempt",
+                            null,
+                            attempt - 1,
+                            a.startedAt(),
+                            clock.instant()));
             return;
         }
         if (!breaker.tryAcquire()) {
@@ -141,7 +174,8 @@ public final class CommandExecutor {
                 return;
             }
             Throwable error = ar.cause();
-            boolean decided = error instanceof CommandFailure || (error instanceof LogtoException answer && !answer.retryable());
+            boolean decided =
+                    error instanceof CommandFailure || (error instanceof LogtoException answer && !answer.retryable());
             if (error instanceof CallFencedException || (!decided && !a.lease().owned())) {
                 // The partition is no longer ours: a retry may not be sent, and an error seen while the instance
                 // closes (its HTTP client going away) says nothing about the command. Its next owner runs it.
@@ -149,13 +183,15 @@ public final class CommandExecutor {
             } else if (error instanceof CommandFailure failure) {
                 breaker.onSuccess();
                 budget.onAnswered();
-                done.tryComplete(failed(failure.code(), failure.getMessage(), failure.httpStatus(), attempt, startedAt));
+                done.tryComplete(
+                        failed(failure.code(), failure.getMessage(), failure.httpStatus(), attempt, startedAt));
             } else if (error instanceof LogtoCapacityWaitExpired expired) {
                 // Never sent: nothing to tell the breaker or the budget.
-                done.tryComplete(ExecutionResult.undecided(expired.outcomeCode(), expired.getMessage(), null, attempt, startedAt,
-                        clock.instant()));
+                done.tryComplete(ExecutionResult.undecided(
+                        expired.outcomeCode(), expired.getMessage(), null, attempt, startedAt, clock.instant()));
             } else if (error instanceof LogtoException logtoError && logtoError.retryable()) {
-                if (!(logtoError.overloadSignal() && limiter.canShrink()) || breaker.state() != CircuitBreaker.State.CLOSED) {
+                if (!(logtoError.overloadSignal() && limiter.canShrink())
+                        || breaker.state() != CircuitBreaker.State.CLOSED) {
                     // An outage, or an overload the limit can no longer absorb; a probe's result always counts.
                     breaker.onTransientFailure();
                 }
@@ -169,17 +205,24 @@ public final class CommandExecutor {
             } else if (error instanceof LogtoException logtoError) {
                 breaker.onPermanentAnswer();
                 budget.onAnswered();
-                done.tryComplete(failed(logtoError.outcomeCode(), logtoError.getMessage(),
-                        logtoError.httpStatus().orElse(null), attempt, startedAt));
+                done.tryComplete(failed(
+                        logtoError.outcomeCode(),
+                        logtoError.getMessage(),
+                        logtoError.httpStatus().orElse(null),
+                        attempt,
+                        startedAt));
             } else {
                 // A bug, not a Logto answer: end the command visibly rather than loop on it. Only the class name
                 // is kept; messages of unexpected exceptions may carry request data.
-                LOGGER.atError().addKeyValue("commandId", meta.getCommandId()).addKeyValue("issuer", meta.getIssuer())
-                        .addKeyValue("action", handler.action()).addKeyValue("error", error.getClass().getName())
+                LOGGER.atError()
+                        .addKeyValue("commandId", meta.getCommandId())
+                        .addKeyValue("issuer", meta.getIssuer())
+                        .addKeyValue("action", handler.action())
+                        .addKeyValue("error", error.getClass().getName())
                         .log("handler failed unexpectedly");
                 LOGGER.debug("unexpected handler failure", error);
-                done.tryComplete(ExecutionResult.undecided("internal_error", error.getClass().getSimpleName(), null, attempt, startedAt,
-                        clock.instant()));
+                done.tryComplete(ExecutionResult.undecided(
+                        "internal_error", error.getClass().getSimpleName(), null, attempt, startedAt, clock.instant()));
             }
         });
     }
@@ -189,18 +232,26 @@ public final class CommandExecutor {
         Instant startedAt = a.startedAt();
         Promise<ExecutionResult> done = a.done();
         Duration delay = retry.delayBefore(attempt + 1, error.retryAfter());
-        boolean deadlineHit = meta.getDeadline() != null && clock.instant().plus(delay).isAfter(meta.getDeadline());
+        boolean deadlineHit =
+                meta.getDeadline() != null && clock.instant().plus(delay).isAfter(meta.getDeadline());
         if (!retry.mayRetry(attempt) || deadlineHit) {
             String message = error.outcomeCode() + ": " + error.getMessage();
             Integer status = error.httpStatus().orElse(null);
-            done.tryComplete(deadlineHit
-                    ? ExecutionResult.undecided("deadline_exceeded", message, status, attempt, startedAt, clock.instant())
-                    : ExecutionResult.exhausted(message, status, attempt, startedAt, clock.instant()));
+            done.tryComplete(
+                    deadlineHit
+                            ? ExecutionResult.undecided(
+                                    "deadline_exceeded", message, status, attempt, startedAt, clock.instant())
+                            : ExecutionResult.exhausted(message, status, attempt, startedAt, clock.instant()));
             return;
         }
-        LOGGER.atDebug().addKeyValue("commandId", meta.getCommandId()).addKeyValue("idempotencyKey", meta.getIdempotencyKey())
-                .addKeyValue("issuer", meta.getIssuer()).addKeyValue("attempt", attempt + 1).addKeyValue("delayMs", delay.toMillis())
-                .addKeyValue("errorCode", error.outcomeCode()).log("retrying after a transient failure");
+        LOGGER.atDebug()
+                .addKeyValue("commandId", meta.getCommandId())
+                .addKeyValue("idempotencyKey", meta.getIdempotencyKey())
+                .addKeyValue("issuer", meta.getIssuer())
+                .addKeyValue("attempt", attempt + 1)
+                .addKeyValue("delayMs", delay.toMillis())
+                .addKeyValue("errorCode", error.outcomeCode())
+                .log("retrying after a transient failure");
         retries.retrying(a.command().getSchema().getName());
         later(a, Math.max(1, delay.toMillis()), () -> retryWithinBudget(a, attempt + 1, error));
     }
@@ -219,10 +270,17 @@ public final class CommandExecutor {
             return;
         }
         Duration delay = retry.delayBefore(next, Optional.empty()).plus(retry.baseDelay());
-        if (a.meta().getDeadline() != null && clock.instant().plus(delay).isAfter(a.meta().getDeadline())) {
-            a.done().tryComplete(ExecutionResult.undecided("deadline_exceeded", "retry budget spent until the command's deadline;"
-                    + " last error " + error.outcomeCode() + ": " + error.getMessage(), error.httpStatus().orElse(null), next - 1,
-                    a.startedAt(), clock.instant()));
+        if (a.meta().getDeadline() != null
+                && clock.instant().plus(delay).isAfter(a.meta().getDeadline())) {
+            a.done()
+                    .tryComplete(ExecutionResult.undecided(
+                            "deadline_exceeded",
+                            "retry budget spent until the command's deadline;" + " last error " + error.outcomeCode()
+                                    + ": " + error.getMessage(),
+                            error.httpStatus().orElse(null),
+                            next - 1,
+                            a.startedAt(),
+                            clock.instant()));
             return;
         }
         later(a, Math.max(1, delay.toMillis()), () -> retryWithinBudget(a, next, error));
@@ -255,7 +313,9 @@ public final class CommandExecutor {
     }
 
     private <C extends SpecificRecord> void abandon(Attempts<C> a) {
-        LOGGER.atDebug().addKeyValue("commandId", a.meta().getCommandId()).addKeyValue("partition", a.lease().partition())
+        LOGGER.atDebug()
+                .addKeyValue("commandId", a.meta().getCommandId())
+                .addKeyValue("partition", a.lease().partition())
                 .log("command abandoned: its partition is no longer owned by this instance");
         a.done().tryFail(new CallFencedException("partition " + a.lease().partition() + " is no longer owned"));
     }

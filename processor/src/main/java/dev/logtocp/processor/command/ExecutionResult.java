@@ -37,37 +37,74 @@ public record ExecutionResult(
 
     /** What a handler decided: applied, or failed with Logto's code (decided only when Logto answered 4xx). */
     static ExecutionResult ofHandler(HandlerResult r, int attempts, Instant startedAt, Instant completedAt) {
-        Decision decision = r.status() == OutcomeStatus.SUCCEEDED ? Decision.APPLIED : Decision.ofFailure(r.httpStatus());
-        return new ExecutionResult(decision, r.userId(), r.errorCode(), r.errorMessage(), r.httpStatus(), List.of(),
-                r.details(), attempts, startedAt, completedAt);
+        Decision decision =
+                r.status() == OutcomeStatus.SUCCEEDED ? Decision.APPLIED : Decision.ofFailure(r.httpStatus());
+        return new ExecutionResult(
+                decision,
+                r.userId(),
+                r.errorCode(),
+                r.errorMessage(),
+                r.httpStatus(),
+                List.of(),
+                r.details(),
+                attempts,
+                startedAt,
+                completedAt);
     }
 
     /** A failure that ended the command: decided when it carries a 4xx status, undecided otherwise. */
-    static ExecutionResult failed(String code, String message, Integer httpStatus, int attempts, Instant startedAt,
-                                  Instant completedAt) {
-        return new ExecutionResult(Decision.ofFailure(httpStatus), null, code, message, httpStatus, List.of(), Map.of(),
-                attempts, startedAt, completedAt);
+    static ExecutionResult failed(
+            String code, String message, Integer httpStatus, int attempts, Instant startedAt, Instant completedAt) {
+        return new ExecutionResult(
+                Decision.ofFailure(httpStatus),
+                null,
+                code,
+                message,
+                httpStatus,
+                List.of(),
+                Map.of(),
+                attempts,
+                startedAt,
+                completedAt);
     }
 
     /** Ended without a decision (deadline, capacity, defect), whatever status the last answer had. */
-    static ExecutionResult undecided(String code, String message, Integer httpStatus, int attempts, Instant startedAt,
-                                     Instant completedAt) {
-        return new ExecutionResult(Decision.UNDECIDED, null, code, message, httpStatus, List.of(), Map.of(), attempts,
-                startedAt, completedAt);
+    static ExecutionResult undecided(
+            String code, String message, Integer httpStatus, int attempts, Instant startedAt, Instant completedAt) {
+        return new ExecutionResult(
+                Decision.UNDECIDED,
+                null,
+                code,
+                message,
+                httpStatus,
+                List.of(),
+                Map.of(),
+                attempts,
+                startedAt,
+                completedAt);
     }
 
     /** Every attempt failed transiently ({@code retries_exhausted}). */
-    static ExecutionResult exhausted(String message, Integer httpStatus, int attempts, Instant startedAt,
-                                     Instant completedAt) {
-        return new ExecutionResult(Decision.EXHAUSTED, null, "retries_exhausted", message, httpStatus, List.of(),
-                Map.of(), attempts, startedAt, completedAt);
+    static ExecutionResult exhausted(
+            String message, Integer httpStatus, int attempts, Instant startedAt, Instant completedAt) {
+        return new ExecutionResult(
+                Decision.EXHAUSTED,
+                null,
+                "retries_exhausted",
+                message,
+                httpStatus,
+                List.of(),
+                Map.of(),
+                attempts,
+                startedAt,
+                completedAt);
     }
 
     /** Refused before any Logto call. */
-    public static ExecutionResult rejected(String code, String message, List<FieldError> fieldErrors,
-                                           Instant completedAt) {
-        return new ExecutionResult(Decision.REJECTED, null, code, message, null, fieldErrors, Map.of(), 0, null,
-                completedAt);
+    public static ExecutionResult rejected(
+            String code, String message, List<FieldError> fieldErrors, Instant completedAt) {
+        return new ExecutionResult(
+                Decision.REJECTED, null, code, message, null, fieldErrors, Map.of(), 0, null, completedAt);
     }
 
     /**
@@ -75,9 +112,9 @@ public record ExecutionResult(
      *
      * @param details where the original decision is found (command id, status, time)
      */
-    public static ExecutionResult duplicate(String userId, String errorCode, Integer httpStatus,
-                                            Map<String, String> details, Instant completedAt) {
-        return new ExecutionResult(Decision.DUPLICATE, userId, errorCode, null, httpStatus, List.of(), details, 0, null,
-                completedAt);
+    public static ExecutionResult duplicate(
+            String userId, String errorCode, Integer httpStatus, Map<String, String> details, Instant completedAt) {
+        return new ExecutionResult(
+                Decision.DUPLICATE, userId, errorCode, null, httpStatus, List.of(), details, 0, null, completedAt);
     }
 }

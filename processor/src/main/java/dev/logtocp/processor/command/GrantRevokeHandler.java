@@ -38,7 +38,10 @@ public final class GrantRevokeHandler implements CommandHandler<GrantRevoke> {
 
     @Override
     public List<FieldError> validate(GrantRevoke c) {
-        return Validation.of(c.getMeta()).userRef("user", c.getUser()).requireText("grantId", c.getGrantId(), Validation.MAX_ID).errors();
+        return Validation.of(c.getMeta())
+                .userRef("user", c.getUser())
+                .requireText("grantId", c.getGrantId(), Validation.MAX_ID)
+                .errors();
     }
 
     @Override
@@ -48,7 +51,9 @@ public final class GrantRevokeHandler implements CommandHandler<GrantRevoke> {
 
     @Override
     public Future<HandlerResult> execute(GrantRevoke c, ExecutionContext ctx) {
-        return ctx.users().resolve(c.getUser())
-                .compose(user -> LogtoAnswers.deleteItem(ctx, user, "/grants/" + PathSegments.encode(c.getGrantId()), action(), Map.of()));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> LogtoAnswers.deleteItem(
+                        ctx, user, "/grants/" + PathSegments.encode(c.getGrantId()), action(), Map.of()));
     }
 }

@@ -15,11 +15,13 @@ public final class HandlerRegistry {
         Map<Class<?>, CommandHandler<?>> map = new HashMap<>();
         for (CommandHandler<?> handler : handlers) {
             if (map.put(handler.commandType(), handler) != null) {
-                throw new IllegalArgumentException("two handlers for " + handler.commandType().getSimpleName());
+                throw new IllegalArgumentException(
+                        "two handlers for " + handler.commandType().getSimpleName());
             }
         }
         this.byType = Map.copyOf(map);
-        this.commandTypes = handlers.stream().<Class<?>>map(CommandHandler::commandType).toList();
+        this.commandTypes =
+                handlers.stream().<Class<?>>map(CommandHandler::commandType).toList();
     }
 
     /**
@@ -33,20 +35,39 @@ public final class HandlerRegistry {
     /** Every command type this processor executes. */
     public static HandlerRegistry standard(RecipientKeys passwordRecipients) {
         return new HandlerRegistry(List.of(
-                new UserCreateHandler(), new UserUpdateHandler(), new UserDeleteHandler(), new UserCustomDataMergeHandler(),
-                new UserProfileUpdateHandler(), new PasswordSetHandler(), new UserSuspendHandler(), new LogtoConfigUpdateHandler(),
-                new RoleAssignHandler(), new RolesReplaceHandler(), new RoleRevokeHandler(),
-                new IdentityLinkHandler(), new IdentityReplaceHandler(), new IdentityUnlinkHandler(),
-                new MfaVerificationCreateHandler(), new MfaVerificationDeleteHandler(),
-                new PersonalAccessTokenCreateHandler(), new PersonalAccessTokenUpdateHandler(), new PersonalAccessTokenDeleteHandler(),
-                new SessionRevokeHandler(), new GrantRevokeHandler(),
+                new UserCreateHandler(),
+                new UserUpdateHandler(),
+                new UserDeleteHandler(),
+                new UserCustomDataMergeHandler(),
+                new UserProfileUpdateHandler(),
+                new PasswordSetHandler(),
+                new UserSuspendHandler(),
+                new LogtoConfigUpdateHandler(),
+                new RoleAssignHandler(),
+                new RolesReplaceHandler(),
+                new RoleRevokeHandler(),
+                new IdentityLinkHandler(),
+                new IdentityReplaceHandler(),
+                new IdentityUnlinkHandler(),
+                new MfaVerificationCreateHandler(),
+                new MfaVerificationDeleteHandler(),
+                new PersonalAccessTokenCreateHandler(),
+                new PersonalAccessTokenUpdateHandler(),
+                new PersonalAccessTokenDeleteHandler(),
+                new SessionRevokeHandler(),
+                new GrantRevokeHandler(),
                 // composites: several calls, each step idempotent
-                new SessionRevokeAllHandler(), new MfaResetHandler(), new PasswordChangeHandler(),
+                new SessionRevokeAllHandler(),
+                new MfaResetHandler(),
+                new PasswordChangeHandler(),
                 new PasswordResetHandler(passwordRecipients),
                 // organizations (keyed by the user, like every command above) and password expiration
-                new OrganizationMembershipAddHandler(), new OrganizationMembershipRemoveHandler(),
-                new OrganizationMembershipsReplaceHandler(), new OrganizationRoleAssignHandler(),
-                new OrganizationRolesReplaceHandler(), new OrganizationRoleRevokeHandler(),
+                new OrganizationMembershipAddHandler(),
+                new OrganizationMembershipRemoveHandler(),
+                new OrganizationMembershipsReplaceHandler(),
+                new OrganizationRoleAssignHandler(),
+                new OrganizationRolesReplaceHandler(),
+                new OrganizationRoleRevokeHandler(),
                 new PasswordExpirationSetHandler()));
     }
 

@@ -9,8 +9,13 @@ import java.util.Map;
  * @param userId  Logto id of the target user, when known
  * @param details operation facts for the outcome (never secrets), e.g. {@code addedRoleIds}
  */
-public record HandlerResult(OutcomeStatus status, String userId, String errorCode, String errorMessage,
-                            Integer httpStatus, Map<String, String> details) {
+public record HandlerResult(
+        OutcomeStatus status,
+        String userId,
+        String errorCode,
+        String errorMessage,
+        Integer httpStatus,
+        Map<String, String> details) {
 
     public HandlerResult {
         details = Map.copyOf(details);

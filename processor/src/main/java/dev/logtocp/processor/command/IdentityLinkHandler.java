@@ -63,21 +63,32 @@ public final class IdentityLinkHandler implements CommandHandler<IdentityLink> {
 
     @Override
     public Future<HandlerResult> execute(IdentityLink c, ExecutionContext ctx) {
-        JsonObject body = new JsonObject().put("connectorId", c.getConnectorId())
+        JsonObject body = new JsonObject()
+                .put("connectorId", c.getConnectorId())
                 .put("connectorData", new JsonObject(c.getConnectorDataJson()));
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.POST, user.path() + "/identities", null, body, ctx.idempotencyKey())
-                .compose(response -> {
-                    if (response.isSuccess()) {
-                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("connectorId", c.getConnectorId())));
-                    }
-                    if (LogtoAnswers.refusedWith(response, 404, "entity.not_found")) {
-                        // Logto looks the user and the connector up at once and answers this for either: the user is
-                        // asked for, and if it is there the connector is what is missing.
-                        return LogtoAnswers.unlessUserMissing(ctx, user, () -> HandlerResult.failed(user.id(),
-                                CONNECTOR_NOT_FOUND, "no connector with id " + c.getConnectorId(), 404));
-                    }
-                    return LogtoAnswers.refusal(user.id(), response, action(), true);
-                }));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(action(), HttpMethod.POST, user.path() + "/identities", null, body, ctx.idempotencyKey())
+                        .compose(response -> {
+                            if (response.isSuccess()) {
+                                return Future.succeededFuture(
+                                        HandlerResult.succeeded(user.id(), Map.of("connectorId", c.getConnectorId())));
+                            }
+                            if (LogtoAnswers.refusedWith(response, 404, "entity.not_found")) {
+                                // Logto looks the user and the connector up at once and answers this for either: the
+                                // user is
+                                // asked for, and if it is there the connector is what is missing.
+                                return LogtoAnswers.unlessUserMissing(
+                                        ctx,
+                                        user,
+                                        () -> HandlerResult.failed(
+                                                user.id(),
+                                                CONNECTOR_NOT_FOUND,
+                                                "no connector with id " + c.getConnectorId(),
+                                                404));
+                            }
+                            return LogtoAnswers.refusal(user.id(), response, action(), true);
+                        }));
     }
 }

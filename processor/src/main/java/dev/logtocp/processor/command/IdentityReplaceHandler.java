@@ -60,12 +60,24 @@ public final class IdentityReplaceHandler implements CommandHandler<IdentityRepl
         if (c.getDetailsJson() != null) {
             body.put("details", new JsonObject(c.getDetailsJson()));
         }
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.PUT, user.path() + "/identities/" + PathSegments.encode(c.getTarget()), null, body,
-                        ctx.idempotencyKey())
-                .compose(response -> response.isSuccess()
-                        ? Future.succeededFuture(HandlerResult.succeeded(user.id(),
-                                Map.of("target", c.getTarget(), "created", String.valueOf(response.status() == 201))))
-                        : LogtoAnswers.refusal(user.id(), response, action(), true)));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(
+                                action(),
+                                HttpMethod.PUT,
+                                user.path() + "/identities/" + PathSegments.encode(c.getTarget()),
+                                null,
+                                body,
+                                ctx.idempotencyKey())
+                        .compose(response -> response.isSuccess()
+                                ? Future.succeededFuture(HandlerResult.succeeded(
+                                        user.id(),
+                                        Map.of(
+                                                "target",
+                                                c.getTarget(),
+                                                "created",
+                                                String.valueOf(response.status() == 201))))
+                                : LogtoAnswers.refusal(user.id(), response, action(), true)));
     }
 }

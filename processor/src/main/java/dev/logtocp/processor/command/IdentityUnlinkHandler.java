@@ -40,7 +40,10 @@ public final class IdentityUnlinkHandler implements CommandHandler<IdentityUnlin
 
     @Override
     public List<FieldError> validate(IdentityUnlink c) {
-        return Validation.of(c.getMeta()).userRef("user", c.getUser()).requireText("target", c.getTarget(), Validation.MAX_ID).errors();
+        return Validation.of(c.getMeta())
+                .userRef("user", c.getUser())
+                .requireText("target", c.getTarget(), Validation.MAX_ID)
+                .errors();
     }
 
     @Override
@@ -50,10 +53,21 @@ public final class IdentityUnlinkHandler implements CommandHandler<IdentityUnlin
 
     @Override
     public Future<HandlerResult> execute(IdentityUnlink c, ExecutionContext ctx) {
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.DELETE, user.path() + "/identities/" + PathSegments.encode(c.getTarget()), null, null,
-                        ctx.idempotencyKey())
-                .compose(response -> LogtoAnswers.goneOn404(user.id(), response, IDENTITY_NOT_EXIST, Map.of("target", c.getTarget()),
-                        refused -> LogtoAnswers.refusal(user.id(), refused, action(), false))));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(
+                                action(),
+                                HttpMethod.DELETE,
+                                user.path() + "/identities/" + PathSegments.encode(c.getTarget()),
+                                null,
+                                null,
+                                ctx.idempotencyKey())
+                        .compose(response -> LogtoAnswers.goneOn404(
+                                user.id(),
+                                response,
+                                IDENTITY_NOT_EXIST,
+                                Map.of("target", c.getTarget()),
+                                refused -> LogtoAnswers.refusal(user.id(), refused, action(), false))));
     }
 }

@@ -24,6 +24,7 @@ final class LogtoAnswers {
     static final Map<String, String> ALREADY_APPLIED = Map.of("alreadyApplied", "true");
     /** Refusals that retrying cannot change. 401/403 stay with the engine: they are about our credentials. */
     private static final Set<Integer> REFUSALS = Set.of(400, 404, 409, 422);
+
     private static final String REDACTED = "Logto refused the request";
     private static final String NOT_FOUND = "entity.not_found";
     /**
@@ -35,14 +36,13 @@ final class LogtoAnswers {
     /** Organization paths answer this for a non-member, an unknown user and an unknown organization alike. */
     private static final String REQUIRE_MEMBERSHIP = "organization.require_membership";
 
-    private LogtoAnswers() {
-    }
+    private LogtoAnswers() {}
 
     // ---- writes on a path under the user ----
 
     /** 2xx is SUCCEEDED with {@code details}; anything else is {@link #refusal}. */
-    static Future<HandlerResult> applied(String userId, LogtoResponse response, String action,
-                                         Map<String, String> details, boolean redact) {
+    static Future<HandlerResult> applied(
+            String userId, LogtoResponse response, String action, Map<String, String> details, boolean redact) {
         return response.isSuccess()
                 ? Future.succeededFuture(HandlerResult.succeeded(userId, details))
                 : refusal(userId, response, action, redact);
@@ -79,9 +79,10 @@ final class LogtoAnswers {
     /**
      * DELETE of one item under a user, idempotently: see {@link #removal}.
      */
-    static Future<HandlerResult> deleteItem(ExecutionContext ctx, ResolvedUser user, String itemPath, String action,
-                                            Map<String, String> details) {
-        return ctx.logto().write(action, HttpMethod.DELETE, user.path() + itemPath, null, null, ctx.idempotencyKey())
+    static Future<HandlerResult> deleteItem(
+            ExecutionContext ctx, ResolvedUser user, String itemPath, String action, Map<String, String> details) {
+        return ctx.logto()
+                .write(action, HttpMethod.DELETE, user.path() + itemPath, null, null, ctx.idempotencyKey())
                 .compose(response -> removal(ctx, user, response, action, details));
     }
 
@@ -89,8 +90,12 @@ final class LogtoAnswers {
      * The answer to removing one item under a user: 2xx is done now; 404 is "already gone" once the user is known to
      * exist (Logto answers the same 404 for a missing user); any other refusal is FAILED with Logto's code.
      */
-    static Future<HandlerResult> removal(ExecutionContext ctx, ResolvedUser user, LogtoResponse response, String action,
-                                         Map<String, String> details) {
+    static Future<HandlerResult> removal(
+            ExecutionContext ctx,
+            ResolvedUser user,
+            LogtoResponse response,
+            String action,
+            Map<String, String> details) {
         if (response.isSuccess()) {
             return Future.succeededFuture(HandlerResult.succeeded(user.id(), details));
         }
@@ -105,9 +110,12 @@ final class LogtoAnswers {
      * is done now, a 404 with {@code goneCode} (any code when null) is SUCCEEDED with
      * {@code details.alreadyApplied=true}; anything else goes to {@code otherwise}.
      */
-    static Future<HandlerResult> goneOn404(String userId, LogtoResponse response, String goneCode,
-                                           Map<String, String> details,
-                                           Function<LogtoResponse, Future<HandlerResult>> otherwise) {
+    static Future<HandlerResult> goneOn404(
+            String userId,
+            LogtoResponse response,
+            String goneCode,
+            Map<String, String> details,
+            Function<LogtoResponse, Future<HandlerResult>> otherwise) {
         if (response.isSuccess()) {
             return Future.succeededFuture(HandlerResult.succeeded(userId, details));
         }
@@ -122,11 +130,17 @@ final class LogtoAnswers {
      * for even when resolution saw it, since it may have gone since; there → FAILED with Logto's code, missing →
      * {@code user_not_found}.
      */
-    static Future<HandlerResult> notFoundUnlessUserMissing(ExecutionContext ctx, ResolvedUser user,
-                                                           LogtoResponse response) {
-        return ctx.users().exists(user.id()).map(found -> found
-                ? HandlerResult.failed(user.id(), code(response), response.errorMessage().orElse(null), 404)
-                : userNotFound(user.id()));
+    static Future<HandlerResult> notFoundUnlessUserMissing(
+            ExecutionContext ctx, ResolvedUser user, LogtoResponse response) {
+        return ctx.users()
+                .exists(user.id())
+                .map(found -> found
+                        ? HandlerResult.failed(
+                                user.id(),
+                                code(response),
+                                response.errorMessage().orElse(null),
+                                404)
+                        : userNotFound(user.id()));
     }
 
     /**
@@ -142,10 +156,13 @@ final class LogtoAnswers {
         if (response.status() == 422) {
             return Future.succeededFuture(false);
         }
-        return refusal(userId, response, action, true).compose(decided -> Future.failedFuture(new CommandFailure(
-                decided.errorCode(),
-                decided.errorCode().equals(UserResolver.USER_NOT_FOUND) ? decided.errorMessage() : "password cannot be verified",
-                decided.httpStatus())));
+        return refusal(userId, response, action, true)
+                .compose(decided -> Future.failedFuture(new CommandFailure(
+                        decided.errorCode(),
+                        decided.errorCode().equals(UserResolver.USER_NOT_FOUND)
+                                ? decided.errorMessage()
+                                : "password cannot be verified",
+                        decided.httpStatus())));
     }
 
     // ---- organization paths ----
@@ -154,15 +171,22 @@ final class LogtoAnswers {
      * {@code POST /api/organizations/{id}/users}: 2xx (also for an existing member) is done; 422
      * {@code entity.relation_foreign_key_not_found} is a missing user or else a missing organization.
      */
-    static Future<HandlerResult> memberAdded(ExecutionContext ctx, ResolvedUser user, LogtoResponse response,
-                                             String action, Map<String, String> details) {
+    static Future<HandlerResult> memberAdded(
+            ExecutionContext ctx,
+            ResolvedUser user,
+            LogtoResponse response,
+            String action,
+            Map<String, String> details) {
         if (response.isSuccess()) {
             return Future.succeededFuture(HandlerResult.succeeded(user.id(), details));
         }
         if (refusedWith(response, 422, FOREIGN_KEY_NOT_FOUND)) {
             // Either the user or the organization is missing; the user is the one we can ask about.
-            return unlessUserMissing(ctx, user, () -> HandlerResult.failed(user.id(),
-                    OrganizationCalls.ORGANIZATION_NOT_FOUND, "no organization with that id", 422));
+            return unlessUserMissing(
+                    ctx,
+                    user,
+                    () -> HandlerResult.failed(
+                            user.id(), OrganizationCalls.ORGANIZATION_NOT_FOUND, "no organization with that id", 422));
         }
         return refusal(user.id(), response, action, false);
     }
@@ -171,8 +195,12 @@ final class LogtoAnswers {
      * {@code DELETE /api/organizations/{id}/users/{userId}}: 2xx removed now; 404 means not a member (of an
      * organization that may not exist either), which is the goal, once the user is known to exist.
      */
-    static Future<HandlerResult> memberRemoved(ExecutionContext ctx, ResolvedUser user, LogtoResponse response,
-                                               String action, Map<String, String> details) {
+    static Future<HandlerResult> memberRemoved(
+            ExecutionContext ctx,
+            ResolvedUser user,
+            LogtoResponse response,
+            String action,
+            Map<String, String> details) {
         if (response.isSuccess()) {
             return Future.succeededFuture(HandlerResult.succeeded(user.id(), details));
         }
@@ -188,21 +216,29 @@ final class LogtoAnswers {
      * {@code entity.relation_foreign_key_not_found}, past the membership check) becomes
      * {@code organization_role_not_found}.
      */
-    static Future<HandlerResult> organizationRoleRefusal(ExecutionContext ctx, ResolvedUser user, LogtoResponse response,
-                                                         String action, Supplier<HandlerResult> notMember) {
+    static Future<HandlerResult> organizationRoleRefusal(
+            ExecutionContext ctx,
+            ResolvedUser user,
+            LogtoResponse response,
+            String action,
+            Supplier<HandlerResult> notMember) {
         if (refusedWith(response, 422, REQUIRE_MEMBERSHIP)) {
             return unlessUserMissing(ctx, user, notMember);
         }
         if (refusedWith(response, 422, FOREIGN_KEY_NOT_FOUND)) {
-            return Future.succeededFuture(HandlerResult.failed(user.id(), OrganizationCalls.ORGANIZATION_ROLE_NOT_FOUND,
-                    "no organization role with one of those ids", 422));
+            return Future.succeededFuture(HandlerResult.failed(
+                    user.id(),
+                    OrganizationCalls.ORGANIZATION_ROLE_NOT_FOUND,
+                    "no organization role with one of those ids",
+                    422));
         }
         return refusal(user.id(), response, action, false);
     }
 
     /** A non-member refusal, kept with Logto's code and message. */
     static HandlerResult notAMember(String userId, LogtoResponse response) {
-        return HandlerResult.failed(userId, REQUIRE_MEMBERSHIP, response.errorMessage().orElse(null), 422);
+        return HandlerResult.failed(
+                userId, REQUIRE_MEMBERSHIP, response.errorMessage().orElse(null), 422);
     }
 
     // ---- reads ----
@@ -232,13 +268,15 @@ final class LogtoAnswers {
 
     /** Whether Logto answered {@code status} with its error {@code code}. */
     static boolean refusedWith(LogtoResponse response, int status, String code) {
-        return response.status() == status && response.errorCode().filter(code::equals).isPresent();
+        return response.status() == status
+                && response.errorCode().filter(code::equals).isPresent();
     }
 
     /** {@code answer} once the user is known to exist; {@code user_not_found} otherwise. */
-    static Future<HandlerResult> unlessUserMissing(ExecutionContext ctx, ResolvedUser user,
-                                                   Supplier<HandlerResult> answer) {
-        Future<Boolean> exists = user.verified() ? Future.succeededFuture(true) : ctx.users().exists(user.id());
+    static Future<HandlerResult> unlessUserMissing(
+            ExecutionContext ctx, ResolvedUser user, Supplier<HandlerResult> answer) {
+        Future<Boolean> exists =
+                user.verified() ? Future.succeededFuture(true) : ctx.users().exists(user.id());
         return exists.map(found -> found ? answer.get() : userNotFound(user.id()));
     }
 

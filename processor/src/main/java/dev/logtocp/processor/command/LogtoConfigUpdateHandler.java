@@ -53,7 +53,8 @@ public final class LogtoConfigUpdateHandler implements CommandHandler<LogtoConfi
         if (c.getMfaEnabled() != null) fields.add("logtoConfig.mfa.enabled");
         if (c.getMfaSkipped() != null) fields.add("logtoConfig.mfa.skipped");
         if (c.getMfaSkipMfaOnSignIn() != null) fields.add("logtoConfig.mfa.skipMfaOnSignIn");
-        if (c.getMfaAdditionalBindingSuggestionSkipped() != null) fields.add("logtoConfig.mfa.additionalBindingSuggestionSkipped");
+        if (c.getMfaAdditionalBindingSuggestionSkipped() != null)
+            fields.add("logtoConfig.mfa.additionalBindingSuggestionSkipped");
         if (c.getPasskeySignInSkipped() != null) fields.add("logtoConfig.passkeySignIn.skipped");
         return fields;
     }
@@ -72,11 +73,19 @@ public final class LogtoConfigUpdateHandler implements CommandHandler<LogtoConfi
         if (c.getPasskeySignInSkipped() != null) {
             body.put("passkeySignIn", new JsonObject().put("skipped", c.getPasskeySignInSkipped()));
         }
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.PATCH, user.path() + "/logto-configs", null, body, ctx.idempotencyKey())
-                .compose(response -> response.isSuccess()
-                        ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()))
-                        : LogtoAnswers.refusal(user.id(), response, action(), false)));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(
+                                action(),
+                                HttpMethod.PATCH,
+                                user.path() + "/logto-configs",
+                                null,
+                                body,
+                                ctx.idempotencyKey())
+                        .compose(response -> response.isSuccess()
+                                ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()))
+                                : LogtoAnswers.refusal(user.id(), response, action(), false)));
     }
 
     private static void putIfPresent(JsonObject json, String key, Boolean value) {

@@ -49,7 +49,8 @@ public final class MfaResetHandler implements CommandHandler<MfaReset> {
 
     @Override
     public Future<HandlerResult> execute(MfaReset c, ExecutionContext ctx) {
-        return ctx.users().resolve(c.getUser())
+        return ctx.users()
+                .resolve(c.getUser())
                 .compose(user -> UserSweeps.existing(ctx, user))
                 .compose(user -> UserSweeps.removeAllMfa(ctx, user)
                         .compose(removed -> UserSweeps.revokeAllSessions(ctx, user, RevokeGrantsTarget.ALL)

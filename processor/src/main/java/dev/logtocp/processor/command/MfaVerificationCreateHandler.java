@@ -40,6 +40,7 @@ public final class MfaVerificationCreateHandler implements CommandHandler<MfaVer
     /** Whole 8-character base32 groups, optionally ending in one padded group; 16 to 32 characters in all. */
     private static final Pattern BASE32 =
             Pattern.compile("^(?:[2-7A-Z]{8})*(?:[2-7A-Z]{2}={6}|[2-7A-Z]{4}={4}|[2-7A-Z]{5}={3}|[2-7A-Z]{7}=)?$");
+
     private static final int TOTP_MIN = 16;
     private static final int TOTP_MAX = 32;
     private static final int BACKUP_CODE_COUNT = 10;
@@ -74,9 +75,12 @@ public final class MfaVerificationCreateHandler implements CommandHandler<MfaVer
         if (c.getType() == MfaFactor.TOTP) {
             if (c.getTotpSecret() == null) {
                 v.add("totpSecret", "is required for TOTP");
-            } else if (c.getTotpSecret().length() < TOTP_MIN || c.getTotpSecret().length() > TOTP_MAX
+            } else if (c.getTotpSecret().length() < TOTP_MIN
+                    || c.getTotpSecret().length() > TOTP_MAX
                     || !BASE32.matcher(c.getTotpSecret()).matches()) {
-                v.add("totpSecret", "must be 16 to 32 characters of base32 (A-Z, 2-7) in groups of 8, as Logto requires");
+                v.add(
+                        "totpSecret",
+                        "must be 16 to 32 characters of base32 (A-Z, 2-7) in groups of 8, as Logto requires");
             }
             if (c.getBackupCodes() != null) {
                 v.add("backupCodes", "must be absent for TOTP");
@@ -87,7 +91,8 @@ public final class MfaVerificationCreateHandler implements CommandHandler<MfaVer
                 v.add("backupCodes", "needs exactly 10 codes for BACKUP_CODE, as Logto requires");
             } else {
                 for (int i = 0; i < codes.size(); i++) {
-                    if (codes.get(i) == null || !BACKUP_CODE.matcher(codes.get(i)).matches()) {
+                    if (codes.get(i) == null
+                            || !BACKUP_CODE.matcher(codes.get(i)).matches()) {
                         v.add("backupCodes[" + i + "]", "must be 10 hexadecimal digits");
                     }
                 }
@@ -107,27 +112,37 @@ public final class MfaVerificationCreateHandler implements CommandHandler<MfaVer
     @Override
     public Future<HandlerResult> execute(MfaVerificationCreate c, ExecutionContext ctx) {
         String type = logtoType(c.getType());
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .get("user.mfa.list", user.path() + "/mfa-verifications", Map.of())
-                .compose(answer -> {
-                    Optional<LogtoResponse> list = LogtoAnswers.found(answer, "user.mfa.list");
-                    if (list.isEmpty()) {
-                        return Future.succeededFuture(LogtoAnswers.userNotFound(user.id()));
-                    }
-                    if (createdSince(list.get().jsonArray(), type, c.getMeta().getIssuedAt())) {
-                        return Future.succeededFuture(HandlerResult.succeeded(user.id(),
-                                Map.of("type", type, "alreadyApplied", "true")));
-                    }
-                    JsonObject body = new JsonObject().put("type", type);
-                    if (c.getType() == MfaFactor.TOTP) {
-                        body.put("secret", c.getTotpSecret());
-                    } else {
-                        body.put("codes", new JsonArray(List.copyOf(c.getBackupCodes())));
-                    }
-                    return ctx.logto().write(action(), HttpMethod.POST, user.path() + "/mfa-verifications", null, body,
-                                    ctx.idempotencyKey())
-                            .compose(response -> LogtoAnswers.applied(user.id(), response, action(), Map.of("type", type), true));
-                }));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .get("user.mfa.list", user.path() + "/mfa-verifications", Map.of())
+                        .compose(answer -> {
+                            Optional<LogtoResponse> list = LogtoAnswers.found(answer, "user.mfa.list");
+                            if (list.isEmpty()) {
+                                return Future.succeededFuture(LogtoAnswers.userNotFound(user.id()));
+                            }
+                            if (createdSince(
+                                    list.get().jsonArray(), type, c.getMeta().getIssuedAt())) {
+                                return Future.succeededFuture(HandlerResult.succeeded(
+                                        user.id(), Map.of("type", type, "alreadyApplied", "true")));
+                            }
+                            JsonObject body = new JsonObject().put("type", type);
+                            if (c.getType() == MfaFactor.TOTP) {
+                                body.put("secret", c.getTotpSecret());
+                            } else {
+                                body.put("codes", new JsonArray(List.copyOf(c.getBackupCodes())));
+                            }
+                            return ctx.logto()
+                                    .write(
+                                            action(),
+                                            HttpMethod.POST,
+                                            user.path() + "/mfa-verifications",
+                                            null,
+                                            body,
+                                            ctx.idempotencyKey())
+                                    .compose(response -> LogtoAnswers.applied(
+                                            user.id(), response, action(), Map.of("type", type), true));
+                        }));
     }
 
     static String logtoType(MfaFactor factor) {

@@ -39,8 +39,10 @@ public final class MfaVerificationDeleteHandler implements CommandHandler<MfaVer
 
     @Override
     public List<FieldError> validate(MfaVerificationDelete c) {
-        return Validation.of(c.getMeta()).userRef("user", c.getUser())
-                .requireText("verificationId", c.getVerificationId(), Validation.MAX_ID).errors();
+        return Validation.of(c.getMeta())
+                .userRef("user", c.getUser())
+                .requireText("verificationId", c.getVerificationId(), Validation.MAX_ID)
+                .errors();
     }
 
     @Override
@@ -50,7 +52,13 @@ public final class MfaVerificationDeleteHandler implements CommandHandler<MfaVer
 
     @Override
     public Future<HandlerResult> execute(MfaVerificationDelete c, ExecutionContext ctx) {
-        return ctx.users().resolve(c.getUser())
-                .compose(user -> LogtoAnswers.deleteItem(ctx, user, "/mfa-verifications/" + PathSegments.encode(c.getVerificationId()), action(), Map.of()));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> LogtoAnswers.deleteItem(
+                        ctx,
+                        user,
+                        "/mfa-verifications/" + PathSegments.encode(c.getVerificationId()),
+                        action(),
+                        Map.of()));
     }
 }

@@ -30,8 +30,7 @@ final class OrganizationCalls {
     static final String ORGANIZATION_NOT_FOUND = "organization_not_found";
     static final String ORGANIZATION_ROLE_NOT_FOUND = "organization_role_not_found";
 
-    private OrganizationCalls() {
-    }
+    private OrganizationCalls() {}
 
     static String organizationPath(String organizationId) {
         return "/api/organizations/" + PathSegments.encode(organizationId);
@@ -42,17 +41,29 @@ final class OrganizationCalls {
     }
 
     /** {@code POST /api/organizations/{id}/users} for one user; read by {@link LogtoAnswers#memberAdded}. */
-    static Future<HandlerResult> addMember(ExecutionContext ctx, ResolvedUser user, String organizationId, String action,
-                                           String idempotencyKey, Map<String, String> details) {
+    static Future<HandlerResult> addMember(
+            ExecutionContext ctx,
+            ResolvedUser user,
+            String organizationId,
+            String action,
+            String idempotencyKey,
+            Map<String, String> details) {
         JsonObject body = new JsonObject().put("userIds", new JsonArray().add(user.id()));
-        return ctx.logto().write(action, HttpMethod.POST, organizationPath(organizationId) + "/users", null, body, idempotencyKey)
+        return ctx.logto()
+                .write(action, HttpMethod.POST, organizationPath(organizationId) + "/users", null, body, idempotencyKey)
                 .compose(response -> LogtoAnswers.memberAdded(ctx, user, response, action, details));
     }
 
     /** {@code DELETE /api/organizations/{id}/users/{userId}}; read by {@link LogtoAnswers#memberRemoved}. */
-    static Future<HandlerResult> removeMember(ExecutionContext ctx, ResolvedUser user, String organizationId, String action,
-                                              String idempotencyKey, Map<String, String> details) {
-        return ctx.logto().write(action, HttpMethod.DELETE, memberPath(organizationId, user.id()), null, null, idempotencyKey)
+    static Future<HandlerResult> removeMember(
+            ExecutionContext ctx,
+            ResolvedUser user,
+            String organizationId,
+            String action,
+            String idempotencyKey,
+            Map<String, String> details) {
+        return ctx.logto()
+                .write(action, HttpMethod.DELETE, memberPath(organizationId, user.id()), null, null, idempotencyKey)
                 .compose(response -> LogtoAnswers.memberRemoved(ctx, user, response, action, details));
     }
 

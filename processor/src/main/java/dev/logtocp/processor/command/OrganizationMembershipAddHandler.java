@@ -40,8 +40,10 @@ public final class OrganizationMembershipAddHandler implements CommandHandler<Or
 
     @Override
     public List<FieldError> validate(OrganizationMembershipAdd c) {
-        return Validation.of(c.getMeta()).userRef("user", c.getUser())
-                .requireText("organizationId", c.getOrganizationId(), Validation.MAX_ID).errors();
+        return Validation.of(c.getMeta())
+                .userRef("user", c.getUser())
+                .requireText("organizationId", c.getOrganizationId(), Validation.MAX_ID)
+                .errors();
     }
 
     @Override
@@ -51,8 +53,15 @@ public final class OrganizationMembershipAddHandler implements CommandHandler<Or
 
     @Override
     public Future<HandlerResult> execute(OrganizationMembershipAdd c, ExecutionContext ctx) {
-        return ctx.users().resolve(c.getUser()).compose(user -> OrganizationCalls.addMember(ctx, user,
-                c.getOrganizationId(), action(), ctx.idempotencyKey(), Map.of("organizationId", c.getOrganizationId())));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> OrganizationCalls.addMember(
+                        ctx,
+                        user,
+                        c.getOrganizationId(),
+                        action(),
+                        ctx.idempotencyKey(),
+                        Map.of("organizationId", c.getOrganizationId())));
     }
 
     @Override

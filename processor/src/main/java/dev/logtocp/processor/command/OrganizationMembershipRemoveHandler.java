@@ -41,8 +41,10 @@ public final class OrganizationMembershipRemoveHandler implements CommandHandler
 
     @Override
     public List<FieldError> validate(OrganizationMembershipRemove c) {
-        return Validation.of(c.getMeta()).userRef("user", c.getUser())
-                .requireText("organizationId", c.getOrganizationId(), Validation.MAX_ID).errors();
+        return Validation.of(c.getMeta())
+                .userRef("user", c.getUser())
+                .requireText("organizationId", c.getOrganizationId(), Validation.MAX_ID)
+                .errors();
     }
 
     @Override
@@ -52,14 +54,21 @@ public final class OrganizationMembershipRemoveHandler implements CommandHandler
 
     @Override
     public Future<HandlerResult> execute(OrganizationMembershipRemove c, ExecutionContext ctx) {
-        return ctx.users().resolve(c.getUser()).compose(user -> OrganizationCalls.removeMember(ctx, user,
-                c.getOrganizationId(), action(), ctx.idempotencyKey(), Map.of("organizationId", c.getOrganizationId())));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> OrganizationCalls.removeMember(
+                        ctx,
+                        user,
+                        c.getOrganizationId(),
+                        action(),
+                        ctx.idempotencyKey(),
+                        Map.of("organizationId", c.getOrganizationId())));
     }
 
     @Override
     public Optional<OrganizationAccess> organizationAccess(OrganizationMembershipRemove c) {
         // Leaving drops every organization role held there, named or not.
-        return Optional.of(new OrganizationAccess(OrganizationMembershipAddHandler.ids(c.getOrganizationId()),
-                List.of(), List.of(), true, false));
+        return Optional.of(new OrganizationAccess(
+                OrganizationMembershipAddHandler.ids(c.getOrganizationId()), List.of(), List.of(), true, false));
     }
 }

@@ -6,8 +6,8 @@ import dev.logtocp.commands.UserRef;
 import dev.logtocp.outcomes.FieldError;
 import dev.logtocp.outcomes.OutcomeStatus;
 import dev.logtocp.processor.command.UserResolver.ResolvedUser;
-import dev.logtocp.processor.security.OrganizationAccess;
 import dev.logtocp.processor.logto.LogtoResponse;
+import dev.logtocp.processor.security.OrganizationAccess;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,8 +52,12 @@ public final class OrganizationMembershipsReplaceHandler implements CommandHandl
 
     @Override
     public List<FieldError> validate(OrganizationMembershipsReplace c) {
-        return OrganizationCalls.ids(Validation.of(c.getMeta()).userRef("user", c.getUser()), "organizationIds",
-                c.getOrganizationIds(), 0).errors();
+        return OrganizationCalls.ids(
+                        Validation.of(c.getMeta()).userRef("user", c.getUser()),
+                        "organizationIds",
+                        c.getOrganizationIds(),
+                        0)
+                .errors();
     }
 
     @Override
@@ -64,53 +68,87 @@ public final class OrganizationMembershipsReplaceHandler implements CommandHandl
     @Override
     public Future<HandlerResult> execute(OrganizationMembershipsReplace c, ExecutionContext ctx) {
         List<String> wanted = List.copyOf(new LinkedHashSet<>(c.getOrganizationIds()));
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .get("user.organizations.list", user.path() + "/organizations", Map.of())
-                .compose(answer -> {
-                    Optional<LogtoResponse> listed = LogtoAnswers.found(answer, "user.organizations.list");
-                    if (listed.isEmpty()) {
-                        return Future.succeededFuture(LogtoAnswers.userNotFound(user.id()));
-                    }
-                    Set<String> current = new LinkedHashSet<>();
-                    JsonArray organizations = listed.get().jsonArray();
-                    for (int i = 0; i < organizations.size(); i++) {
-                        JsonObject organization = organizations.getJsonObject(i);
-                        current.add(organization.getString("id"));
-                    }
-                    List<String> toAdd = wanted.stream().filter(id -> !current.contains(id)).toList();
-                    List<String> toRemove = current.stream().filter(id -> !wanted.contains(id)).toList();
-                    Map<String, String> details = Map.of("organizationIds", OrganizationCalls.join(wanted),
-                            "added", OrganizationCalls.join(toAdd), "removed", OrganizationCalls.join(toRemove));
-                    // The list answered 200, so the user exists: later 404s and 422s are about organizations.
-                    ResolvedUser known = new ResolvedUser(user.id(), true);
-                    return allExist(ctx, known, toAdd).compose(missing -> missing != null
-                            ? Future.succeededFuture(missing)
-                            : apply(ctx, known, toAdd, toRemove, details));
-                }));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .get("user.organizations.list", user.path() + "/organizations", Map.of())
+                        .compose(answer -> {
+                            Optional<LogtoResponse> listed = LogtoAnswers.found(answer, "user.organizations.list");
+                            if (listed.isEmpty()) {
+                                return Future.succeededFuture(LogtoAnswers.userNotFound(user.id()));
+                            }
+                            Set<String> current = new LinkedHashSet<>();
+                            JsonArray organizations = listed.get().jsonArray();
+                            for (int i = 0; i < organizations.size(); i++) {
+                                JsonObject organization = organizations.getJsonObject(i);
+                                current.add(organization.getString("id"));
+                            }
+                            List<String> toAdd = wanted.stream()
+                                    .filter(id -> !current.contains(id))
+                                    .toList();
+                            List<String> toRemove = current.stream()
+                                    .filter(id -> !wanted.contains(id))
+                                    .toList();
+                            Map<String, String> details = Map.of(
+                                    "organizationIds",
+                                    OrganizationCalls.join(wanted),
+                                    "added",
+                                    OrganizationCalls.join(toAdd),
+                                    "removed",
+                                    OrganizationCalls.join(toRemove));
+                            // The list answered 200, so the user exists: later 404s and 422s are about organizations.
+                            ResolvedUser known = new ResolvedUser(user.id(), true);
+                            return allExist(ctx, known, toAdd)
+                                    .compose(missing -> missing != null
+                                            ? Future.succeededFuture(missing)
+                                            : apply(ctx, known, toAdd, toRemove, details));
+                        }));
     }
 
     /** Null when every organization exists; else the FAILED result naming none of the user's data. */
     private Future<HandlerResult> allExist(ExecutionContext ctx, ResolvedUser user, List<String> organizationIds) {
         List<Supplier<Future<HandlerResult>>> checks = new ArrayList<>();
         for (String organizationId : organizationIds) {
-            checks.add(() -> ctx.logto().get("organization.get", OrganizationCalls.organizationPath(organizationId), Map.of())
-                    .map(response -> LogtoAnswers.found(response, "organization.get").isPresent() ? null
-                            : HandlerResult.failed(user.id(), OrganizationCalls.ORGANIZATION_NOT_FOUND,
-                                    "no organization with id " + organizationId, 404)));
+            checks.add(() -> ctx.logto()
+                    .get("organization.get", OrganizationCalls.organizationPath(organizationId), Map.of())
+                    .map(response ->
+                            LogtoAnswers.found(response, "organization.get").isPresent()
+                                    ? null
+                                    : HandlerResult.failed(
+                                            user.id(),
+                                            OrganizationCalls.ORGANIZATION_NOT_FOUND,
+                                            "no organization with id " + organizationId,
+                                            404)));
         }
         return firstFailure(checks);
     }
 
-    private Future<HandlerResult> apply(ExecutionContext ctx, ResolvedUser user, List<String> toAdd, List<String> toRemove,
-                                        Map<String, String> details) {
+    private Future<HandlerResult> apply(
+            ExecutionContext ctx,
+            ResolvedUser user,
+            List<String> toAdd,
+            List<String> toRemove,
+            Map<String, String> details) {
         List<Supplier<Future<HandlerResult>>> steps = new ArrayList<>();
         for (String organizationId : toAdd) {
-            steps.add(() -> OrganizationCalls.addMember(ctx, user, organizationId, "user.organization.add",
-                    ctx.idempotencyKey() + ":add:" + organizationId, Map.of()).map(OrganizationMembershipsReplaceHandler::failureOnly));
+            steps.add(() -> OrganizationCalls.addMember(
+                            ctx,
+                            user,
+                            organizationId,
+                            "user.organization.add",
+                            ctx.idempotencyKey() + ":add:" + organizationId,
+                            Map.of())
+                    .map(OrganizationMembershipsReplaceHandler::failureOnly));
         }
         for (String organizationId : toRemove) {
-            steps.add(() -> OrganizationCalls.removeMember(ctx, user, organizationId, "user.organization.remove",
-                    ctx.idempotencyKey() + ":remove:" + organizationId, Map.of()).map(OrganizationMembershipsReplaceHandler::failureOnly));
+            steps.add(() -> OrganizationCalls.removeMember(
+                            ctx,
+                            user,
+                            organizationId,
+                            "user.organization.remove",
+                            ctx.idempotencyKey() + ":remove:" + organizationId,
+                            Map.of())
+                    .map(OrganizationMembershipsReplaceHandler::failureOnly));
         }
         return firstFailure(steps).map(failed -> failed != null ? failed : HandlerResult.succeeded(user.id(), details));
     }

@@ -42,9 +42,11 @@ public final class OrganizationRoleRevokeHandler implements CommandHandler<Organ
 
     @Override
     public List<FieldError> validate(OrganizationRoleRevoke c) {
-        return Validation.of(c.getMeta()).userRef("user", c.getUser())
+        return Validation.of(c.getMeta())
+                .userRef("user", c.getUser())
                 .requireText("organizationId", c.getOrganizationId(), Validation.MAX_ID)
-                .requireText("organizationRoleId", c.getOrganizationRoleId(), Validation.MAX_ID).errors();
+                .requireText("organizationRoleId", c.getOrganizationRoleId(), Validation.MAX_ID)
+                .errors();
     }
 
     @Override
@@ -54,19 +56,40 @@ public final class OrganizationRoleRevokeHandler implements CommandHandler<Organ
 
     @Override
     public Future<HandlerResult> execute(OrganizationRoleRevoke c, ExecutionContext ctx) {
-        Map<String, String> details = Map.of("organizationId", c.getOrganizationId(),
-                "organizationRoleId", c.getOrganizationRoleId());
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.DELETE, OrganizationCalls.memberPath(c.getOrganizationId(), user.id())
-                        + "/roles/" + PathSegments.encode(c.getOrganizationRoleId()), null, null, ctx.idempotencyKey())
-                .compose(response -> LogtoAnswers.goneOn404(user.id(), response, null, details,
-                        refused -> LogtoAnswers.organizationRoleRefusal(ctx, user, refused, action(),
-                                () -> HandlerResult.succeeded(user.id(), LogtoAnswers.alreadyApplied(details))))));
+        Map<String, String> details =
+                Map.of("organizationId", c.getOrganizationId(), "organizationRoleId", c.getOrganizationRoleId());
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(
+                                action(),
+                                HttpMethod.DELETE,
+                                OrganizationCalls.memberPath(c.getOrganizationId(), user.id()) + "/roles/"
+                                        + PathSegments.encode(c.getOrganizationRoleId()),
+                                null,
+                                null,
+                                ctx.idempotencyKey())
+                        .compose(response -> LogtoAnswers.goneOn404(
+                                user.id(),
+                                response,
+                                null,
+                                details,
+                                refused -> LogtoAnswers.organizationRoleRefusal(
+                                        ctx,
+                                        user,
+                                        refused,
+                                        action(),
+                                        () -> HandlerResult.succeeded(
+                                                user.id(), LogtoAnswers.alreadyApplied(details))))));
     }
 
     @Override
     public Optional<OrganizationAccess> organizationAccess(OrganizationRoleRevoke c) {
-        return Optional.of(new OrganizationAccess(OrganizationMembershipAddHandler.ids(c.getOrganizationId()), List.of(),
-                c.getOrganizationRoleId() == null ? List.of() : List.of(c.getOrganizationRoleId()), false, false));
+        return Optional.of(new OrganizationAccess(
+                OrganizationMembershipAddHandler.ids(c.getOrganizationId()),
+                List.of(),
+                c.getOrganizationRoleId() == null ? List.of() : List.of(c.getOrganizationRoleId()),
+                false,
+                false));
     }
 }

@@ -44,9 +44,11 @@ public final class OrganizationRolesReplaceHandler implements CommandHandler<Org
 
     @Override
     public List<FieldError> validate(OrganizationRolesReplace c) {
-        Validation v = Validation.of(c.getMeta()).userRef("user", c.getUser())
+        Validation v = Validation.of(c.getMeta())
+                .userRef("user", c.getUser())
                 .requireText("organizationId", c.getOrganizationId(), Validation.MAX_ID);
-        return OrganizationCalls.ids(v, "organizationRoleIds", c.getOrganizationRoleIds(), 0).errors();
+        return OrganizationCalls.ids(v, "organizationRoleIds", c.getOrganizationRoleIds(), 0)
+                .errors();
     }
 
     @Override
@@ -58,20 +60,35 @@ public final class OrganizationRolesReplaceHandler implements CommandHandler<Org
     public Future<HandlerResult> execute(OrganizationRolesReplace c, ExecutionContext ctx) {
         List<String> roleIds = List.copyOf(c.getOrganizationRoleIds());
         JsonObject body = new JsonObject().put("organizationRoleIds", new JsonArray(roleIds));
-        Map<String, String> details = Map.of("organizationId", c.getOrganizationId(),
-                "organizationRoleIds", OrganizationCalls.join(roleIds));
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.PUT, OrganizationCalls.memberPath(c.getOrganizationId(), user.id()) + "/roles",
-                        null, body, ctx.idempotencyKey())
-                .compose(response -> response.isSuccess()
-                        ? Future.succeededFuture(HandlerResult.succeeded(user.id(), details))
-                        : LogtoAnswers.organizationRoleRefusal(ctx, user, response, action(),
-                                () -> LogtoAnswers.notAMember(user.id(), response))));
+        Map<String, String> details =
+                Map.of("organizationId", c.getOrganizationId(), "organizationRoleIds", OrganizationCalls.join(roleIds));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(
+                                action(),
+                                HttpMethod.PUT,
+                                OrganizationCalls.memberPath(c.getOrganizationId(), user.id()) + "/roles",
+                                null,
+                                body,
+                                ctx.idempotencyKey())
+                        .compose(response -> response.isSuccess()
+                                ? Future.succeededFuture(HandlerResult.succeeded(user.id(), details))
+                                : LogtoAnswers.organizationRoleRefusal(
+                                        ctx,
+                                        user,
+                                        response,
+                                        action(),
+                                        () -> LogtoAnswers.notAMember(user.id(), response))));
     }
 
     @Override
     public Optional<OrganizationAccess> organizationAccess(OrganizationRolesReplace c) {
-        return Optional.of(new OrganizationAccess(OrganizationMembershipAddHandler.ids(c.getOrganizationId()),
-                c.getOrganizationRoleIds() == null ? List.of() : c.getOrganizationRoleIds(), List.of(), true, false));
+        return Optional.of(new OrganizationAccess(
+                OrganizationMembershipAddHandler.ids(c.getOrganizationId()),
+                c.getOrganizationRoleIds() == null ? List.of() : c.getOrganizationRoleIds(),
+                List.of(),
+                true,
+                false));
     }
 }

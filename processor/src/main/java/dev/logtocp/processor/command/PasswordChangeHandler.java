@@ -44,7 +44,8 @@ public final class PasswordChangeHandler implements CommandHandler<PasswordChang
 
     @Override
     public List<FieldError> validate(PasswordChange c) {
-        return Validation.of(c.getMeta()).userRef("user", c.getUser())
+        return Validation.of(c.getMeta())
+                .userRef("user", c.getUser())
                 .secret("currentPassword", c.getCurrentPassword(), 256)
                 .secret("newPassword", c.getNewPassword(), 256)
                 .errors();
@@ -57,23 +58,51 @@ public final class PasswordChangeHandler implements CommandHandler<PasswordChang
 
     @Override
     public Future<HandlerResult> execute(PasswordChange c, ExecutionContext ctx) {
-        return ctx.users().resolve(c.getUser()).compose(user -> verify(ctx, user, c.getCurrentPassword(), "current").compose(current -> {
-            if (current) {
-                JsonObject body = new JsonObject().put("password", c.getNewPassword());
-                return ctx.logto().write("user.password.set", HttpMethod.PATCH, user.path() + "/password", null, body,
-                        ctx.idempotencyKey() + ":set").compose(response -> LogtoAnswers.applied(user.id(), response,
-                                "user.password.set", Map.of("steps", "verified,password_set"), true));
-            }
-            return verify(ctx, user, c.getNewPassword(), "new").map(alreadyNew -> alreadyNew
-                    ? HandlerResult.succeeded(user.id(), Map.of("alreadyApplied", "true", "steps", "password_set"))
-                    : HandlerResult.failed(user.id(), INVALID_CREDENTIALS, "the current password is wrong", 422));
-        }));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> verify(ctx, user, c.getCurrentPassword(), "current")
+                        .compose(current -> {
+                            if (current) {
+                                JsonObject body = new JsonObject().put("password", c.getNewPassword());
+                                return ctx.logto()
+                                        .write(
+                                                "user.password.set",
+                                                HttpMethod.PATCH,
+                                                user.path() + "/password",
+                                                null,
+                                                body,
+                                                ctx.idempotencyKey() + ":set")
+                                        .compose(response -> LogtoAnswers.applied(
+                                                user.id(),
+                                                response,
+                                                "user.password.set",
+                                                Map.of("steps", "verified,password_set"),
+                                                true));
+                            }
+                            return verify(ctx, user, c.getNewPassword(), "new")
+                                    .map(alreadyNew -> alreadyNew
+                                            ? HandlerResult.succeeded(
+                                                    user.id(),
+                                                    Map.of("alreadyApplied", "true", "steps", "password_set"))
+                                            : HandlerResult.failed(
+                                                    user.id(),
+                                                    INVALID_CREDENTIALS,
+                                                    "the current password is wrong",
+                                                    422));
+                        }));
     }
 
     /** True on 204, false on 422 invalid credentials; a missing user fails the command. */
-    private static Future<Boolean> verify(ExecutionContext ctx, UserResolver.ResolvedUser user, String password, String which) {
-        return ctx.logto().write("user.password.verify", HttpMethod.POST, user.path() + "/password/verify", null,
-                new JsonObject().put("password", password), ctx.idempotencyKey() + ":verify-" + which)
+    private static Future<Boolean> verify(
+            ExecutionContext ctx, UserResolver.ResolvedUser user, String password, String which) {
+        return ctx.logto()
+                .write(
+                        "user.password.verify",
+                        HttpMethod.POST,
+                        user.path() + "/password/verify",
+                        null,
+                        new JsonObject().put("password", password),
+                        ctx.idempotencyKey() + ":verify-" + which)
                 .compose(response -> LogtoAnswers.passwordMatches(user.id(), response, "user.password.verify"));
     }
 }

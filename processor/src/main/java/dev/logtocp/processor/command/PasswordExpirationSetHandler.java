@@ -52,11 +52,19 @@ public final class PasswordExpirationSetHandler implements CommandHandler<Passwo
     @Override
     public Future<HandlerResult> execute(PasswordExpirationSet c, ExecutionContext ctx) {
         JsonObject body = new JsonObject().put("isExpired", c.getIsExpired());
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.PATCH, user.path() + "/password/expiration", null, body, ctx.idempotencyKey())
-                .compose(response -> response.isSuccess()
-                        ? Future.succeededFuture(HandlerResult.succeeded(user.id(),
-                                Map.of("isExpired", Boolean.toString(c.getIsExpired()))))
-                        : LogtoAnswers.refusal(user.id(), response, action(), false)));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(
+                                action(),
+                                HttpMethod.PATCH,
+                                user.path() + "/password/expiration",
+                                null,
+                                body,
+                                ctx.idempotencyKey())
+                        .compose(response -> response.isSuccess()
+                                ? Future.succeededFuture(HandlerResult.succeeded(
+                                        user.id(), Map.of("isExpired", Boolean.toString(c.getIsExpired()))))
+                                : LogtoAnswers.refusal(user.id(), response, action(), false)));
     }
 }

@@ -66,8 +66,11 @@ public final class PasswordResetHandler implements CommandHandler<PasswordReset>
     @Override
     public List<FieldError> validate(PasswordReset c) {
         Validation v = Validation.of(c.getMeta()).userRef("user", c.getUser());
-        if (c.getMeta().getIssuer() != null && keys.forIssuer(c.getMeta().getIssuer()).isEmpty()) {
-            v.add("meta.issuer", "has no public key configured to receive a generated password (PASSWORD_RESET_KEYS_DIR)");
+        if (c.getMeta().getIssuer() != null
+                && keys.forIssuer(c.getMeta().getIssuer()).isEmpty()) {
+            v.add(
+                    "meta.issuer",
+                    "has no public key configured to receive a generated password (PASSWORD_RESET_KEYS_DIR)");
         }
         return v.errors();
     }
@@ -79,31 +82,41 @@ public final class PasswordResetHandler implements CommandHandler<PasswordReset>
 
     @Override
     public Future<HandlerResult> execute(PasswordReset c, ExecutionContext ctx) {
-        RecipientKeys.Recipient recipient = keys.forIssuer(c.getMeta().getIssuer()).orElseThrow();
+        RecipientKeys.Recipient recipient =
+                keys.forIssuer(c.getMeta().getIssuer()).orElseThrow();
         return ctx.users().resolve(c.getUser()).compose(user -> {
             char[] password = generate();
             String encrypted;
             try {
                 encrypted = encrypt(password, recipient);
             } catch (GeneralSecurityException e) {
-                return Future.failedFuture(new CommandFailure("encryption_failed", "could not encrypt for the issuer's key", null));
+                return Future.failedFuture(
+                        new CommandFailure("encryption_failed", "could not encrypt for the issuer's key", null));
             }
             JsonObject body = new JsonObject().put("password", new String(password));
             Arrays.fill(password, '\0');
-            return ctx.logto().write("user.password.set", HttpMethod.PATCH, user.path() + "/password", null, body,
-                    ctx.idempotencyKey() + ":set").compose(response -> {
+            return ctx.logto()
+                    .write(
+                            "user.password.set",
+                            HttpMethod.PATCH,
+                            user.path() + "/password",
+                            null,
+                            body,
+                            ctx.idempotencyKey() + ":set")
+                    .compose(response -> {
                         if (!response.isSuccess()) {
                             // The same call as PasswordSet, read the same way: the request carried the password.
                             return LogtoAnswers.refusal(user.id(), response, "user.password.set", true);
                         }
-                        return UserSweeps.revokeAllSessions(ctx, user, RevokeGrantsTarget.ALL).map(revoked -> {
-                            Map<String, String> details = new HashMap<>(revoked.details());
-                            details.put("encryptedPassword", encrypted);
-                            details.put("encryption", "RSA-OAEP-256");
-                            details.put("recipientKeySha256", recipient.fingerprint());
-                            details.put("steps", "password_set,sessions_revoked");
-                            return HandlerResult.succeeded(user.id(), Map.copyOf(details));
-                        });
+                        return UserSweeps.revokeAllSessions(ctx, user, RevokeGrantsTarget.ALL)
+                                .map(revoked -> {
+                                    Map<String, String> details = new HashMap<>(revoked.details());
+                                    details.put("encryptedPassword", encrypted);
+                                    details.put("encryption", "RSA-OAEP-256");
+                                    details.put("recipientKeySha256", recipient.fingerprint());
+                                    details.put("steps", "password_set,sessions_revoked");
+                                    return HandlerResult.succeeded(user.id(), Map.copyOf(details));
+                                });
                     });
         });
     }
@@ -123,7 +136,9 @@ public final class PasswordResetHandler implements CommandHandler<PasswordReset>
 
     static String encrypt(char[] password, RecipientKeys.Recipient recipient) throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPPadding");
-        cipher.init(Cipher.ENCRYPT_MODE, recipient.key(),
+        cipher.init(
+                Cipher.ENCRYPT_MODE,
+                recipient.key(),
                 new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
         byte[] plain = new String(password).getBytes(StandardCharsets.UTF_8);
         try {

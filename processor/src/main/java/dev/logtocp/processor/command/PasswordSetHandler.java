@@ -58,10 +58,12 @@ public final class PasswordSetHandler implements CommandHandler<PasswordSet> {
     @Override
     public Future<HandlerResult> execute(PasswordSet c, ExecutionContext ctx) {
         JsonObject body = new JsonObject().put("password", c.getPassword());
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.PATCH, user.path() + "/password", null, body, ctx.idempotencyKey())
-                .compose(response -> response.isSuccess()
-                        ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()))
-                        : LogtoAnswers.refusal(user.id(), response, action(), true)));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(action(), HttpMethod.PATCH, user.path() + "/password", null, body, ctx.idempotencyKey())
+                        .compose(response -> response.isSuccess()
+                                ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()))
+                                : LogtoAnswers.refusal(user.id(), response, action(), true)));
     }
 }

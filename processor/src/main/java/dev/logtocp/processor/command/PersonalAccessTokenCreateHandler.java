@@ -55,7 +55,8 @@ public final class PersonalAccessTokenCreateHandler implements CommandHandler<Pe
 
     @Override
     public List<FieldError> validate(PersonalAccessTokenCreate c) {
-        Validation v = Validation.of(c.getMeta()).userRef("user", c.getUser()).requireText("name", c.getName(), MAX_NAME);
+        Validation v =
+                Validation.of(c.getMeta()).userRef("user", c.getUser()).requireText("name", c.getName(), MAX_NAME);
         if (c.getExpiresAt() != null && c.getExpiresAt().toEpochMilli() <= 0) {
             v.add("expiresAt", "must be after 1970-01-01");
         }
@@ -74,32 +75,48 @@ public final class PersonalAccessTokenCreateHandler implements CommandHandler<Pe
         if (expiresAt != null) {
             body.put("expiresAt", expiresAt);
         }
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.POST, user.path() + "/personal-access-tokens", null, body, ctx.idempotencyKey())
-                .compose(response -> {
-                    if (response.isSuccess()) {
-                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), facts(c.getName(), expiresAt, false)));
-                    }
-                    if (LogtoAnswers.refusedWith(response, 422, NAME_EXISTS)) {
-                        return PersonalAccessTokens.list(user, ctx).map(tokens -> {
-                            var existing = tokens.map(t -> t.get(c.getName())).orElse(null);
-                            if (existing != null && Objects.equals(existing.expiresAt(), expiresAt)) {
-                                return HandlerResult.succeeded(user.id(), facts(c.getName(), expiresAt, true));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(
+                                action(),
+                                HttpMethod.POST,
+                                user.path() + "/personal-access-tokens",
+                                null,
+                                body,
+                                ctx.idempotencyKey())
+                        .compose(response -> {
+                            if (response.isSuccess()) {
+                                return Future.succeededFuture(
+                                        HandlerResult.succeeded(user.id(), facts(c.getName(), expiresAt, false)));
                             }
-                            return HandlerResult.failed(user.id(), NAME_EXISTS, response.errorMessage().orElse(null), 422);
-                        });
-                    }
-                    if (response.status() == 404) {
-                        return LogtoAnswers.notFoundUnlessUserMissing(ctx, user, response);
-                    }
-                    return LogtoAnswers.refusal(user.id(), response, action(), false);
-                }));
+                            if (LogtoAnswers.refusedWith(response, 422, NAME_EXISTS)) {
+                                return PersonalAccessTokens.list(user, ctx).map(tokens -> {
+                                    var existing =
+                                            tokens.map(t -> t.get(c.getName())).orElse(null);
+                                    if (existing != null && Objects.equals(existing.expiresAt(), expiresAt)) {
+                                        return HandlerResult.succeeded(user.id(), facts(c.getName(), expiresAt, true));
+                                    }
+                                    return HandlerResult.failed(
+                                            user.id(),
+                                            NAME_EXISTS,
+                                            response.errorMessage().orElse(null),
+                                            422);
+                                });
+                            }
+                            if (response.status() == 404) {
+                                return LogtoAnswers.notFoundUnlessUserMissing(ctx, user, response);
+                            }
+                            return LogtoAnswers.refusal(user.id(), response, action(), false);
+                        }));
     }
 
     private static Map<String, String> facts(String name, Long expiresAt, boolean alreadyApplied) {
         Map<String, String> details = new HashMap<>();
         details.put("name", name);
-        details.put("expiresAt", expiresAt == null ? "never" : Instant.ofEpochMilli(expiresAt).toString());
+        details.put(
+                "expiresAt",
+                expiresAt == null ? "never" : Instant.ofEpochMilli(expiresAt).toString());
         if (alreadyApplied) {
             details.put("alreadyApplied", "true");
         }

@@ -41,8 +41,10 @@ public final class PersonalAccessTokenDeleteHandler implements CommandHandler<Pe
 
     @Override
     public List<FieldError> validate(PersonalAccessTokenDelete c) {
-        return Validation.of(c.getMeta()).userRef("user", c.getUser())
-                .requireText("name", c.getName(), PersonalAccessTokenCreateHandler.MAX_NAME).errors();
+        return Validation.of(c.getMeta())
+                .userRef("user", c.getUser())
+                .requireText("name", c.getName(), PersonalAccessTokenCreateHandler.MAX_NAME)
+                .errors();
     }
 
     @Override
@@ -53,8 +55,17 @@ public final class PersonalAccessTokenDeleteHandler implements CommandHandler<Pe
     @Override
     public Future<HandlerResult> execute(PersonalAccessTokenDelete c, ExecutionContext ctx) {
         JsonObject body = new JsonObject().put("name", c.getName());
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.POST, user.path() + "/personal-access-tokens/delete", null, body, ctx.idempotencyKey())
-                .compose(response -> LogtoAnswers.removal(ctx, user, response, action(), Map.of("name", c.getName()))));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(
+                                action(),
+                                HttpMethod.POST,
+                                user.path() + "/personal-access-tokens/delete",
+                                null,
+                                body,
+                                ctx.idempotencyKey())
+                        .compose(response ->
+                                LogtoAnswers.removal(ctx, user, response, action(), Map.of("name", c.getName()))));
     }
 }

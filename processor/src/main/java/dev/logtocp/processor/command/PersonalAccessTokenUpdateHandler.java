@@ -44,7 +44,8 @@ public final class PersonalAccessTokenUpdateHandler implements CommandHandler<Pe
 
     @Override
     public List<FieldError> validate(PersonalAccessTokenUpdate c) {
-        Validation v = Validation.of(c.getMeta()).userRef("user", c.getUser())
+        Validation v = Validation.of(c.getMeta())
+                .userRef("user", c.getUser())
                 .requireText("currentName", c.getCurrentName(), PersonalAccessTokenCreateHandler.MAX_NAME)
                 .requireText("newName", c.getNewName(), PersonalAccessTokenCreateHandler.MAX_NAME);
         if (c.getCurrentName() != null && c.getCurrentName().equals(c.getNewName())) {
@@ -60,28 +61,41 @@ public final class PersonalAccessTokenUpdateHandler implements CommandHandler<Pe
 
     @Override
     public Future<HandlerResult> execute(PersonalAccessTokenUpdate c, ExecutionContext ctx) {
-        JsonObject body = new JsonObject().put("currentName", c.getCurrentName()).put("name", c.getNewName());
+        JsonObject body =
+                new JsonObject().put("currentName", c.getCurrentName()).put("name", c.getNewName());
         Map<String, String> renamed = Map.of("name", c.getNewName());
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.PATCH, user.path() + "/personal-access-tokens", null, body, ctx.idempotencyKey())
-                .compose(response -> {
-                    if (response.isSuccess()) {
-                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), renamed));
-                    }
-                    if (response.status() == 404) {
-                        return PersonalAccessTokens.list(user, ctx).map(tokens -> {
-                            if (tokens.isEmpty()) {
-                                return LogtoAnswers.userNotFound(user.id());
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(
+                                action(),
+                                HttpMethod.PATCH,
+                                user.path() + "/personal-access-tokens",
+                                null,
+                                body,
+                                ctx.idempotencyKey())
+                        .compose(response -> {
+                            if (response.isSuccess()) {
+                                return Future.succeededFuture(HandlerResult.succeeded(user.id(), renamed));
                             }
-                            Map<String, PersonalAccessTokens.TokenFacts> byName = tokens.get();
-                            if (byName.containsKey(c.getNewName()) && !byName.containsKey(c.getCurrentName())) {
-                                return HandlerResult.succeeded(user.id(), Map.of("name", c.getNewName(), "alreadyApplied", "true"));
+                            if (response.status() == 404) {
+                                return PersonalAccessTokens.list(user, ctx).map(tokens -> {
+                                    if (tokens.isEmpty()) {
+                                        return LogtoAnswers.userNotFound(user.id());
+                                    }
+                                    Map<String, PersonalAccessTokens.TokenFacts> byName = tokens.get();
+                                    if (byName.containsKey(c.getNewName()) && !byName.containsKey(c.getCurrentName())) {
+                                        return HandlerResult.succeeded(
+                                                user.id(), Map.of("name", c.getNewName(), "alreadyApplied", "true"));
+                                    }
+                                    return HandlerResult.failed(
+                                            user.id(),
+                                            response.errorCode().orElse("http_404"),
+                                            "no personal access token with that name",
+                                            404);
+                                });
                             }
-                            return HandlerResult.failed(user.id(), response.errorCode().orElse("http_404"),
-                                    "no personal access token with that name", 404);
-                        });
-                    }
-                    return LogtoAnswers.refusal(user.id(), response, action(), false);
-                }));
+                            return LogtoAnswers.refusal(user.id(), response, action(), false);
+                        }));
     }
 }

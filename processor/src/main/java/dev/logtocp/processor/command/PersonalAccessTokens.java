@@ -15,15 +15,14 @@ import java.util.Optional;
  */
 final class PersonalAccessTokens {
     /** What is known of one token without its value. */
-    record TokenFacts(String name, Long expiresAt) {
-    }
+    record TokenFacts(String name, Long expiresAt) {}
 
-    private PersonalAccessTokens() {
-    }
+    private PersonalAccessTokens() {}
 
     /** The user's tokens by name, or empty when the user does not exist. */
     static Future<Optional<Map<String, TokenFacts>>> list(ResolvedUser user, ExecutionContext ctx) {
-        return ctx.logto().get("user.pat.list", user.path() + "/personal-access-tokens", Map.of())
+        return ctx.logto()
+                .get("user.pat.list", user.path() + "/personal-access-tokens", Map.of())
                 .map(response -> LogtoAnswers.found(response, "user.pat.list").map(PersonalAccessTokens::facts));
     }
 
@@ -33,8 +32,9 @@ final class PersonalAccessTokens {
         for (int i = 0; i < tokens.size(); i++) {
             JsonObject token = tokens.getJsonObject(i);
             Object expiresAt = token.getValue("expiresAt");
-            byName.put(token.getString("name"), new TokenFacts(token.getString("name"),
-                    expiresAt instanceof Number n ? n.longValue() : null));
+            byName.put(
+                    token.getString("name"),
+                    new TokenFacts(token.getString("name"), expiresAt instanceof Number n ? n.longValue() : null));
         }
         return byName;
     }

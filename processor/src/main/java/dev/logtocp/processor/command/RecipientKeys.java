@@ -27,8 +27,7 @@ public final class RecipientKeys {
     private final Map<String, Recipient> byIssuer;
 
     /** A key and its fingerprint (SHA-256 of the encoded key, hex), which the outcome names so the issuer knows which key to use. */
-    public record Recipient(PublicKey key, String fingerprint) {
-    }
+    public record Recipient(PublicKey key, String fingerprint) {}
 
     private RecipientKeys(Map<String, Recipient> byIssuer) {
         this.byIssuer = Map.copyOf(byIssuer);
@@ -41,9 +40,12 @@ public final class RecipientKeys {
     public static RecipientKeys load(Path directory) {
         Map<String, Recipient> keys = new HashMap<>();
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".pem")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".pem"))
+                    .toList()) {
                 String name = file.getFileName().toString();
-                keys.put(name.substring(0, name.length() - 4), parse(Files.readString(file, StandardCharsets.US_ASCII), name));
+                keys.put(
+                        name.substring(0, name.length() - 4),
+                        parse(Files.readString(file, StandardCharsets.US_ASCII), name));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read PASSWORD_RESET_KEYS_DIR " + directory, e);
@@ -59,7 +61,10 @@ public final class RecipientKeys {
             if (((RSAPublicKey) key).getModulus().bitLength() < 2048) {
                 throw new IllegalArgumentException(source + ": RSA keys must have at least 2048 bits");
             }
-            return new Recipient(key, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der)));
+            return new Recipient(
+                    key,
+                    HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(der)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": not an RSA public key in PEM (BEGIN PUBLIC KEY) form", e);
         }

@@ -63,9 +63,11 @@ public final class RoleAssignHandler implements CommandHandler<RoleAssign> {
     public Future<HandlerResult> execute(RoleAssign c, ExecutionContext ctx) {
         return ctx.users().resolve(c.getUser()).compose(user -> {
             JsonObject body = new JsonObject().put("roleIds", new JsonArray(List.copyOf(c.getRoleIds())));
-            return ctx.logto().write(action(), HttpMethod.POST, user.path() + "/roles", null, body, ctx.idempotencyKey())
+            return ctx.logto()
+                    .write(action(), HttpMethod.POST, user.path() + "/roles", null, body, ctx.idempotencyKey())
                     .compose(response -> response.isSuccess()
-                            ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("addedRoleIds", added(response))))
+                            ? Future.succeededFuture(
+                                    HandlerResult.succeeded(user.id(), Map.of("addedRoleIds", added(response))))
                             : LogtoAnswers.refusal(user.id(), response, action(), false));
         });
     }

@@ -39,7 +39,10 @@ public final class RoleRevokeHandler implements CommandHandler<RoleRevoke> {
 
     @Override
     public List<FieldError> validate(RoleRevoke c) {
-        return Validation.of(c.getMeta()).userRef("user", c.getUser()).requireText("roleId", c.getRoleId(), Validation.MAX_ID).errors();
+        return Validation.of(c.getMeta())
+                .userRef("user", c.getUser())
+                .requireText("roleId", c.getRoleId(), Validation.MAX_ID)
+                .errors();
     }
 
     @Override
@@ -49,8 +52,10 @@ public final class RoleRevokeHandler implements CommandHandler<RoleRevoke> {
 
     @Override
     public Future<HandlerResult> execute(RoleRevoke c, ExecutionContext ctx) {
-        return ctx.users().resolve(c.getUser())
-                .compose(user -> LogtoAnswers.deleteItem(ctx, user, "/roles/" + PathSegments.encode(c.getRoleId()), action(), Map.of()));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> LogtoAnswers.deleteItem(
+                        ctx, user, "/roles/" + PathSegments.encode(c.getRoleId()), action(), Map.of()));
     }
 
     @Override

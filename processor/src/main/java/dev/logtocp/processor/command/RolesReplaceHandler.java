@@ -75,17 +75,30 @@ public final class RolesReplaceHandler implements CommandHandler<RolesReplace> {
     public Future<HandlerResult> execute(RolesReplace c, ExecutionContext ctx) {
         List<String> roleIds = List.copyOf(c.getRoleIds());
         JsonObject body = new JsonObject().put("roleIds", new JsonArray(roleIds));
-        return ctx.users().resolve(c.getUser()).compose(user -> refusedRole(user.id(), roleIds, ctx)
-                .compose(refused -> refused.isPresent()
-                        ? Future.succeededFuture(refused.get())
-                        : ctx.logto()
-                                .write(action(), HttpMethod.PUT, user.path() + "/roles", null, body, ctx.idempotencyKey())
-                                .compose(response -> LogtoAnswers.applied(user.id(), response, action(),
-                                        Map.of("roleIds", String.join(",", roleIds)), false))));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> refusedRole(user.id(), roleIds, ctx)
+                        .compose(refused -> refused.isPresent()
+                                ? Future.succeededFuture(refused.get())
+                                : ctx.logto()
+                                        .write(
+                                                action(),
+                                                HttpMethod.PUT,
+                                                user.path() + "/roles",
+                                                null,
+                                                body,
+                                                ctx.idempotencyKey())
+                                        .compose(response -> LogtoAnswers.applied(
+                                                user.id(),
+                                                response,
+                                                action(),
+                                                Map.of("roleIds", String.join(",", roleIds)),
+                                                false))));
     }
 
     /** The FAILED result for the first role that is missing or not a user role, or empty when all are assignable. */
-    private static Future<Optional<HandlerResult>> refusedRole(String userId, List<String> roleIds, ExecutionContext ctx) {
+    private static Future<Optional<HandlerResult>> refusedRole(
+            String userId, List<String> roleIds, ExecutionContext ctx) {
         List<String> distinct = List.copyOf(new LinkedHashSet<>(roleIds));
         List<Future<LogtoResponse>> lookups = distinct.stream()
                 .map(roleId -> ctx.logto().get("role.get", "/api/roles/" + PathSegments.encode(roleId), Map.of()))
@@ -95,12 +108,18 @@ public final class RolesReplaceHandler implements CommandHandler<RolesReplace> {
                 LogtoResponse answer = lookups.get(i).result();
                 Optional<LogtoResponse> role = LogtoAnswers.found(answer, "role.get");
                 if (role.isEmpty()) {
-                    return Optional.of(HandlerResult.failed(userId, answer.errorCode().orElse("entity.not_exists_with_id"),
-                            "no role with id " + distinct.get(i), 404));
+                    return Optional.of(HandlerResult.failed(
+                            userId,
+                            answer.errorCode().orElse("entity.not_exists_with_id"),
+                            "no role with id " + distinct.get(i),
+                            404));
                 }
                 if (!"User".equals(role.get().json().getString("type"))) {
-                    return Optional.of(HandlerResult.failed(userId, "user.invalid_role_type",
-                            "role " + distinct.get(i) + " is a machine-to-machine role, which a user cannot have", 422));
+                    return Optional.of(HandlerResult.failed(
+                            userId,
+                            "user.invalid_role_type",
+                            "role " + distinct.get(i) + " is a machine-to-machine role, which a user cannot have",
+                            422));
                 }
             }
             return Optional.empty();

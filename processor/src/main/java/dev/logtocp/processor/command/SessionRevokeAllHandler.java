@@ -48,7 +48,8 @@ public final class SessionRevokeAllHandler implements CommandHandler<SessionRevo
 
     @Override
     public Future<HandlerResult> execute(SessionRevokeAll c, ExecutionContext ctx) {
-        return ctx.users().resolve(c.getUser())
+        return ctx.users()
+                .resolve(c.getUser())
                 .compose(user -> UserSweeps.existing(ctx, user))
                 .compose(user -> UserSweeps.revokeAllSessions(ctx, user, c.getRevokeGrantsTarget())
                         .map(revoked -> {

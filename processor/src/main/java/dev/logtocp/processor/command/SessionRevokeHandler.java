@@ -59,24 +59,37 @@ public final class SessionRevokeHandler implements CommandHandler<SessionRevoke>
 
     @Override
     public Future<HandlerResult> execute(SessionRevoke c, ExecutionContext ctx) {
-        Map<String, String> query = c.getRevokeGrantsTarget() == null ? Map.of()
+        Map<String, String> query = c.getRevokeGrantsTarget() == null
+                ? Map.of()
                 : Map.of("revokeGrantsTarget", UserSweeps.grantsTarget(c.getRevokeGrantsTarget()));
-        return ctx.users().resolve(c.getUser()).compose(user -> revoke(ctx, user, c.getSessionId(), query, ctx.idempotencyKey())
-                .compose(response -> {
-                    if (response.isSuccess()) {
-                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()));
-                    }
-                    if (LogtoAnswers.refusedWith(response, 404, SESSION_NOT_FOUND)) {
-                        return notFoundByUid(ctx, user, c.getSessionId(), query);
-                    }
-                    return LogtoAnswers.refusal(user.id(), response, action(), false);
-                }));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> revoke(ctx, user, c.getSessionId(), query, ctx.idempotencyKey())
+                        .compose(response -> {
+                            if (response.isSuccess()) {
+                                return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()));
+                            }
+                            if (LogtoAnswers.refusedWith(response, 404, SESSION_NOT_FOUND)) {
+                                return notFoundByUid(ctx, user, c.getSessionId(), query);
+                            }
+                            return LogtoAnswers.refusal(user.id(), response, action(), false);
+                        }));
     }
 
-    private Future<LogtoResponse> revoke(ExecutionContext ctx, UserResolver.ResolvedUser user, String uid,
-                                         Map<String, String> query, String idempotencyKey) {
-        return ctx.logto().write(action(), HttpMethod.DELETE, user.path() + "/sessions/" + PathSegments.encode(uid),
-                query, null, idempotencyKey);
+    private Future<LogtoResponse> revoke(
+            ExecutionContext ctx,
+            UserResolver.ResolvedUser user,
+            String uid,
+            Map<String, String> query,
+            String idempotencyKey) {
+        return ctx.logto()
+                .write(
+                        action(),
+                        HttpMethod.DELETE,
+                        user.path() + "/sessions/" + PathSegments.encode(uid),
+                        query,
+                        null,
+                        idempotencyKey);
     }
 
     /**
@@ -84,29 +97,36 @@ public final class SessionRevokeHandler implements CommandHandler<SessionRevoke>
      * a session's jti, which still signs the user in), so the user's session list decides: a live session whose jti
      * is the id is revoked by its uid; an id the list does not hold is gone, which is what was asked.
      */
-    private Future<HandlerResult> notFoundByUid(ExecutionContext ctx, UserResolver.ResolvedUser user, String sessionId,
-                                                Map<String, String> query) {
-        Future<Boolean> exists = user.verified() ? Future.succeededFuture(true) : ctx.users().exists(user.id());
+    private Future<HandlerResult> notFoundByUid(
+            ExecutionContext ctx, UserResolver.ResolvedUser user, String sessionId, Map<String, String> query) {
+        Future<Boolean> exists =
+                user.verified() ? Future.succeededFuture(true) : ctx.users().exists(user.id());
         return exists.compose(found -> {
             if (!found) {
                 return Future.succeededFuture(LogtoAnswers.userNotFound(user.id()));
             }
-            return ctx.logto().get("user.sessions.list", user.path() + "/sessions", Map.of()).compose(list -> {
-                JsonArray sessions = LogtoAnswers.ok(list, "user.sessions.list").json().getJsonArray("sessions", new JsonArray());
-                Optional<String> uid = uidOfJti(sessions, sessionId);
-                if (uid.isEmpty()) {
-                    return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of(
-                            "alreadyApplied", "true", "sessionActive", "false")));
-                }
-                // The jti's session, by its uid: a 404 now means it ended meanwhile, which is what was asked.
-                return revoke(ctx, user, uid.get(), query, ctx.idempotencyKey() + ":uid").compose(response -> {
-                    if (response.isSuccess() || LogtoAnswers.refusedWith(response, 404, SESSION_NOT_FOUND)) {
-                        return Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of(
-                                "sessionIdKind", "jti", "sessionUid", uid.get())));
-                    }
-                    return LogtoAnswers.refusal(user.id(), response, action(), false);
-                });
-            });
+            return ctx.logto()
+                    .get("user.sessions.list", user.path() + "/sessions", Map.of())
+                    .compose(list -> {
+                        JsonArray sessions = LogtoAnswers.ok(list, "user.sessions.list")
+                                .json()
+                                .getJsonArray("sessions", new JsonArray());
+                        Optional<String> uid = uidOfJti(sessions, sessionId);
+                        if (uid.isEmpty()) {
+                            return Future.succeededFuture(HandlerResult.succeeded(
+                                    user.id(), Map.of("alreadyApplied", "true", "sessionActive", "false")));
+                        }
+                        // The jti's session, by its uid: a 404 now means it ended meanwhile, which is what was asked.
+                        return revoke(ctx, user, uid.get(), query, ctx.idempotencyKey() + ":uid")
+                                .compose(response -> {
+                                    if (response.isSuccess()
+                                            || LogtoAnswers.refusedWith(response, 404, SESSION_NOT_FOUND)) {
+                                        return Future.succeededFuture(HandlerResult.succeeded(
+                                                user.id(), Map.of("sessionIdKind", "jti", "sessionUid", uid.get())));
+                                    }
+                                    return LogtoAnswers.refusal(user.id(), response, action(), false);
+                                });
+                    });
         });
     }
 

@@ -51,8 +51,7 @@ public final class UserCreateHandler implements CommandHandler<UserCreate> {
             // Logto's create guard drops unknown claims silently (measured), so they are refused here.
             v.profileJson("profileJson", c.getProfileJson());
         }
-        return v
-                .username("username", c.getUsername())
+        return v.username("username", c.getUsername())
                 .email("primaryEmail", c.getPrimaryEmail())
                 .phone("primaryPhone", c.getPrimaryPhone())
                 .optionalText("name", c.getName(), Validation.MAX_TEXT)
@@ -90,17 +89,28 @@ public final class UserCreateHandler implements CommandHandler<UserCreate> {
         if (mapped.isEmpty()) {
             return create(c, ctx);
         }
-        return ctx.logto().get("user.get", "/api/users/" + PathSegments.encode(mapped.get()), Map.of()).compose(answer -> {
-            Optional<LogtoResponse> found = LogtoAnswers.found(answer, "user.get");
-            if (found.isEmpty()) {
-                return create(c, ctx);
-            }
-            JsonObject stored = found.get().json().getJsonObject("customData", new JsonObject()).getJsonObject(RESERVED_KEY);
-            boolean ours = stored != null && c.getMeta().getIssuer().equals(stored.getString("issuer"))
-                    && c.getMeta().getIdempotencyKey().equals(stored.getString("idempotencyKey"));
-            return ours ? create(c, ctx) : Future.succeededFuture(HandlerResult.failed(mapped.get(), "external_id_in_use",
-                    "another user already has this externalId", null));
-        });
+        return ctx.logto()
+                .get("user.get", "/api/users/" + PathSegments.encode(mapped.get()), Map.of())
+                .compose(answer -> {
+                    Optional<LogtoResponse> found = LogtoAnswers.found(answer, "user.get");
+                    if (found.isEmpty()) {
+                        return create(c, ctx);
+                    }
+                    JsonObject stored = found.get()
+                            .json()
+                            .getJsonObject("customData", new JsonObject())
+                            .getJsonObject(RESERVED_KEY);
+                    boolean ours = stored != null
+                            && c.getMeta().getIssuer().equals(stored.getString("issuer"))
+                            && c.getMeta().getIdempotencyKey().equals(stored.getString("idempotencyKey"));
+                    return ours
+                            ? create(c, ctx)
+                            : Future.succeededFuture(HandlerResult.failed(
+                                    mapped.get(),
+                                    "external_id_in_use",
+                                    "another user already has this externalId",
+                                    null));
+                });
     }
 
     @Override
@@ -110,7 +120,8 @@ public final class UserCreateHandler implements CommandHandler<UserCreate> {
 
     private Future<HandlerResult> create(UserCreate c, ExecutionContext ctx) {
         JsonObject marker = marker(c.getMeta(), c.getExternalId());
-        JsonObject customData = c.getCustomDataJson() == null ? new JsonObject() : new JsonObject(c.getCustomDataJson());
+        JsonObject customData =
+                c.getCustomDataJson() == null ? new JsonObject() : new JsonObject(c.getCustomDataJson());
         customData.put(RESERVED_KEY, marker);
         JsonObject body = new JsonObject().put("customData", customData);
         putIfPresent(body, "username", c.getUsername());
@@ -127,13 +138,16 @@ public final class UserCreateHandler implements CommandHandler<UserCreate> {
             // The Avro symbols are spelled as Logto spells the algorithms.
             body.put("passwordAlgorithm", c.getPasswordAlgorithm().name());
         }
-        return ctx.logto().write(action(), HttpMethod.POST, "/api/users", null, body, ctx.idempotencyKey())
+        return ctx.logto()
+                .write(action(), HttpMethod.POST, "/api/users", null, body, ctx.idempotencyKey())
                 .compose(response -> decide(c, marker, response, ctx));
     }
 
-    private Future<HandlerResult> decide(UserCreate c, JsonObject marker, LogtoResponse response, ExecutionContext ctx) {
+    private Future<HandlerResult> decide(
+            UserCreate c, JsonObject marker, LogtoResponse response, ExecutionContext ctx) {
         if (response.status() == 200 || response.status() == 201) {
-            return Future.succeededFuture(HandlerResult.succeeded(response.json().getString("id"), Map.of()));
+            return Future.succeededFuture(
+                    HandlerResult.succeeded(response.json().getString("id"), Map.of()));
         }
         String code = response.errorCode().orElse(null);
         if (response.status() == 422 && code != null) {
@@ -145,10 +159,11 @@ public final class UserCreateHandler implements CommandHandler<UserCreate> {
                 default -> Optional.empty();
             };
             if (holder.isPresent()) {
-                return findOwnCreate(holder.get(), code.equals("user.email_already_in_use") ? "false" : "true", marker, ctx)
-                        .map(ownId -> ownId
-                                .map(id -> HandlerResult.succeeded(id, Map.of("alreadyApplied", "true")))
-                                .orElseGet(() -> HandlerResult.failed(null, code, response.errorMessage().orElse(code), 422)));
+                return findOwnCreate(
+                                holder.get(), code.equals("user.email_already_in_use") ? "false" : "true", marker, ctx)
+                        .map(ownId -> ownId.map(id -> HandlerResult.succeeded(id, Map.of("alreadyApplied", "true")))
+                                .orElseGet(() -> HandlerResult.failed(
+                                        null, code, response.errorMessage().orElse(code), 422)));
             }
         }
         // Not a path under a user: no 404 here means a missing user. The message stays out of the outcome when the
@@ -157,19 +172,23 @@ public final class UserCreateHandler implements CommandHandler<UserCreate> {
     }
 
     /** The id of the user holding {@code field=value} if our own earlier attempt created it. */
-    private Future<Optional<String>> findOwnCreate(Map.Entry<String, String> field, String caseSensitive,
-                                                   JsonObject marker, ExecutionContext ctx) {
+    private Future<Optional<String>> findOwnCreate(
+            Map.Entry<String, String> field, String caseSensitive, JsonObject marker, ExecutionContext ctx) {
         Map<String, String> query = Map.of(
-                "search." + field.getKey(), field.getValue(),
-                "mode." + field.getKey(), "exact",
-                "isCaseSensitive", caseSensitive);
+                "search." + field.getKey(),
+                field.getValue(),
+                "mode." + field.getKey(),
+                "exact",
+                "isCaseSensitive",
+                caseSensitive);
         return ctx.logto().get("user.search", "/api/users", query).map(response -> {
             JsonArray users = LogtoAnswers.ok(response, "user.search").jsonArray();
             for (int i = 0; i < users.size(); i++) {
                 JsonObject user = users.getJsonObject(i);
                 JsonObject customData = user.getJsonObject("customData", new JsonObject());
                 JsonObject stored = customData.getJsonObject(RESERVED_KEY);
-                if (stored != null && marker.getString("issuer").equals(stored.getString("issuer"))
+                if (stored != null
+                        && marker.getString("issuer").equals(stored.getString("issuer"))
                         && marker.getString("idempotencyKey").equals(stored.getString("idempotencyKey"))) {
                     return Optional.of(user.getString("id"));
                 }

@@ -45,7 +45,8 @@ public final class UserCustomDataMergeHandler implements CommandHandler<UserCust
         if (c.getCustomDataJson() == null) {
             v.add("customDataJson", "is required");
         }
-        return v.customDataJson("customDataJson", c.getCustomDataJson(), UserCreateHandler.RESERVED_KEY).errors();
+        return v.customDataJson("customDataJson", c.getCustomDataJson(), UserCreateHandler.RESERVED_KEY)
+                .errors();
     }
 
     @Override
@@ -56,10 +57,18 @@ public final class UserCustomDataMergeHandler implements CommandHandler<UserCust
     @Override
     public Future<HandlerResult> execute(UserCustomDataMerge c, ExecutionContext ctx) {
         JsonObject body = new JsonObject().put("customData", new JsonObject(c.getCustomDataJson()));
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.PATCH, user.path() + "/custom-data", null, body, ctx.idempotencyKey())
-                .compose(response -> response.isSuccess()
-                        ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()))
-                        : LogtoAnswers.refusal(user.id(), response, action(), false)));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(
+                                action(),
+                                HttpMethod.PATCH,
+                                user.path() + "/custom-data",
+                                null,
+                                body,
+                                ctx.idempotencyKey())
+                        .compose(response -> response.isSuccess()
+                                ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()))
+                                : LogtoAnswers.refusal(user.id(), response, action(), false)));
     }
 }

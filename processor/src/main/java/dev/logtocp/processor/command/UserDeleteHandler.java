@@ -52,12 +52,18 @@ public final class UserDeleteHandler implements CommandHandler<UserDelete> {
 
     @Override
     public Future<HandlerResult> execute(UserDelete c, ExecutionContext ctx) {
-        return ctx.users().resolve(c.getUser())
+        return ctx.users()
+                .resolve(c.getUser())
                 .compose(user -> ctx.logto()
                         .write(action(), HttpMethod.DELETE, user.path(), null, null, ctx.idempotencyKey())
-                        .compose(response -> LogtoAnswers.goneOn404(user.id(), response, null, Map.of(),
+                        .compose(response -> LogtoAnswers.goneOn404(
+                                user.id(),
+                                response,
+                                null,
+                                Map.of(),
                                 refused -> LogtoAnswers.refusal(user.id(), refused, action(), false))))
-                .recover(error -> error instanceof CommandFailure failure && failure.code().equals(UserResolver.USER_NOT_FOUND)
+                .recover(error -> error instanceof CommandFailure failure
+                                && failure.code().equals(UserResolver.USER_NOT_FOUND)
                         ? Future.succeededFuture(HandlerResult.succeeded(null, LogtoAnswers.ALREADY_APPLIED))
                         : Future.failedFuture(error));
     }

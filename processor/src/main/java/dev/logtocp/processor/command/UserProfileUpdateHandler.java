@@ -40,7 +40,10 @@ public final class UserProfileUpdateHandler implements CommandHandler<UserProfil
 
     @Override
     public List<FieldError> validate(UserProfileUpdate c) {
-        return Validation.of(c.getMeta()).userRef("user", c.getUser()).profileJson("profileJson", c.getProfileJson()).errors();
+        return Validation.of(c.getMeta())
+                .userRef("user", c.getUser())
+                .profileJson("profileJson", c.getProfileJson())
+                .errors();
     }
 
     @Override
@@ -51,10 +54,12 @@ public final class UserProfileUpdateHandler implements CommandHandler<UserProfil
     @Override
     public Future<HandlerResult> execute(UserProfileUpdate c, ExecutionContext ctx) {
         JsonObject body = new JsonObject().put("profile", new JsonObject(c.getProfileJson()));
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.PATCH, user.path() + "/profile", null, body, ctx.idempotencyKey())
-                .compose(response -> response.isSuccess()
-                        ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()))
-                        : LogtoAnswers.refusal(user.id(), response, action(), false)));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(action(), HttpMethod.PATCH, user.path() + "/profile", null, body, ctx.idempotencyKey())
+                        .compose(response -> response.isSuccess()
+                                ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()))
+                                : LogtoAnswers.refusal(user.id(), response, action(), false)));
     }
 }

@@ -1,10 +1,10 @@
 package dev.logtocp.processor.command;
 
 import dev.logtocp.commands.UserRef;
+import dev.logtocp.processor.idempotency.ReferenceMap;
 import dev.logtocp.processor.logto.LogtoCalls;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
-import dev.logtocp.processor.idempotency.ReferenceMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -44,9 +44,12 @@ public final class UserResolver {
             case ID -> Future.succeededFuture(new ResolvedUser(ref.getValue(), false));
             case USERNAME -> search("username", ref);
             case PRIMARY_EMAIL -> search("primaryEmail", ref);
-            case EXTERNAL_ID -> references.lookup(partition, ref.getValue())
-                    .map(id -> Future.succeededFuture(new ResolvedUser(id, false)))
-                    .orElseGet(() -> Future.failedFuture(new CommandFailure(USER_NOT_FOUND, "no user with that externalId", null)));
+            case EXTERNAL_ID ->
+                references
+                        .lookup(partition, ref.getValue())
+                        .map(id -> Future.succeededFuture(new ResolvedUser(id, false)))
+                        .orElseGet(() -> Future.failedFuture(
+                                new CommandFailure(USER_NOT_FOUND, "no user with that externalId", null)));
         };
     }
 
@@ -58,10 +61,14 @@ public final class UserResolver {
 
     private Future<ResolvedUser> search(String field, UserRef ref) {
         Map<String, String> query = Map.of(
-                "search." + field, ref.getValue(),
-                "mode." + field, "exact",
-                "isCaseSensitive", "true",
-                "page_size", "2");
+                "search." + field,
+                ref.getValue(),
+                "mode." + field,
+                "exact",
+                "isCaseSensitive",
+                "true",
+                "page_size",
+                "2");
         return logto.get("user.search", "/api/users", query).map(response -> {
             JsonArray users = LogtoAnswers.ok(response, "user.search").jsonArray();
             if (users.isEmpty()) {

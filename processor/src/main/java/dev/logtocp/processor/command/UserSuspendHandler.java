@@ -50,10 +50,19 @@ public final class UserSuspendHandler implements CommandHandler<UserSuspend> {
     @Override
     public Future<HandlerResult> execute(UserSuspend c, ExecutionContext ctx) {
         JsonObject body = new JsonObject().put("isSuspended", c.getSuspended());
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.PATCH, user.path() + "/is-suspended", null, body, ctx.idempotencyKey())
-                .compose(response -> response.isSuccess()
-                        ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of("isSuspended", String.valueOf(c.getSuspended()))))
-                        : LogtoAnswers.refusal(user.id(), response, action(), false)));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(
+                                action(),
+                                HttpMethod.PATCH,
+                                user.path() + "/is-suspended",
+                                null,
+                                body,
+                                ctx.idempotencyKey())
+                        .compose(response -> response.isSuccess()
+                                ? Future.succeededFuture(HandlerResult.succeeded(
+                                        user.id(), Map.of("isSuspended", String.valueOf(c.getSuspended()))))
+                                : LogtoAnswers.refusal(user.id(), response, action(), false)));
     }
 }

@@ -1,11 +1,11 @@
 package dev.logtocp.processor.command;
 
 import dev.logtocp.commands.RevokeGrantsTarget;
+import dev.logtocp.processor.logto.LogtoResponse;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import dev.logtocp.processor.logto.LogtoResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +21,7 @@ import java.util.function.Function;
  * <p>Called on the event loop; never blocks.
  */
 final class UserSweeps {
-    private UserSweeps() {
-    }
+    private UserSweeps() {}
 
     /** Fails with {@code user_not_found} unless the user exists (list endpoints answer 200 [] for unknown users). */
     static Future<UserResolver.ResolvedUser> existing(ExecutionContext ctx, UserResolver.ResolvedUser user) {
@@ -52,40 +51,57 @@ final class UserSweeps {
      * remaining grants of that kind are revoked too: a grant outlives its session (a refresh token keeps it alive),
      * and an intruder's refresh token is exactly what a reset after a takeover must end.
      */
-    static Future<Revocation> revokeAllSessions(ExecutionContext ctx, UserResolver.ResolvedUser user, RevokeGrantsTarget grants) {
+    static Future<Revocation> revokeAllSessions(
+            ExecutionContext ctx, UserResolver.ResolvedUser user, RevokeGrantsTarget grants) {
         Map<String, String> query = grants == null ? Map.of() : Map.of("revokeGrantsTarget", grantsTarget(grants));
-        return ctx.logto().get("user.sessions.list", user.path() + "/sessions", Map.of()).compose(answer -> {
-            LogtoResponse response = LogtoAnswers.ok(answer, "user.sessions.list");
-            List<String> uids = new ArrayList<>();
-            JsonArray sessions = response.json().getJsonArray("sessions", new JsonArray());
-            for (int i = 0; i < sessions.size(); i++) {
-                JsonObject payload = sessions.getJsonObject(i).getJsonObject("payload", new JsonObject());
-                String uid = payload.getString("uid");
-                if (uid != null) {
-                    uids.add(uid);
-                }
-            }
-            return deleteEach(ctx, uids, uid -> user.path() + "/sessions/" + PathSegments.encode(uid), query, "user.session.revoke");
-        }).compose(sessions -> grants == null
-                ? Future.succeededFuture(new Revocation(sessions, 0))
-                : revokeRemainingGrants(ctx, user, grants).map(granted -> new Revocation(sessions, granted)));
+        return ctx.logto()
+                .get("user.sessions.list", user.path() + "/sessions", Map.of())
+                .compose(answer -> {
+                    LogtoResponse response = LogtoAnswers.ok(answer, "user.sessions.list");
+                    List<String> uids = new ArrayList<>();
+                    JsonArray sessions = response.json().getJsonArray("sessions", new JsonArray());
+                    for (int i = 0; i < sessions.size(); i++) {
+                        JsonObject payload = sessions.getJsonObject(i).getJsonObject("payload", new JsonObject());
+                        String uid = payload.getString("uid");
+                        if (uid != null) {
+                            uids.add(uid);
+                        }
+                    }
+                    return deleteEach(
+                            ctx,
+                            uids,
+                            uid -> user.path() + "/sessions/" + PathSegments.encode(uid),
+                            query,
+                            "user.session.revoke");
+                })
+                .compose(sessions -> grants == null
+                        ? Future.succeededFuture(new Revocation(sessions, 0))
+                        : revokeRemainingGrants(ctx, user, grants).map(granted -> new Revocation(sessions, granted)));
     }
 
     /** Revokes every grant of the user of the given kind ({@code ALL} or first-party only); returns how many now. */
-    private static Future<Integer> revokeRemainingGrants(ExecutionContext ctx, UserResolver.ResolvedUser user, RevokeGrantsTarget target) {
+    private static Future<Integer> revokeRemainingGrants(
+            ExecutionContext ctx, UserResolver.ResolvedUser user, RevokeGrantsTarget target) {
         Map<String, String> query = target == RevokeGrantsTarget.ALL ? Map.of() : Map.of("appType", "firstParty");
-        return ctx.logto().get("user.grants.list", user.path() + "/grants", query).compose(answer -> {
-            LogtoResponse response = LogtoAnswers.ok(answer, "user.grants.list");
-            List<String> ids = new ArrayList<>();
-            JsonArray list = response.json().getJsonArray("grants", new JsonArray());
-            for (int i = 0; i < list.size(); i++) {
-                String id = list.getJsonObject(i).getString("id");
-                if (id != null) {
-                    ids.add(id);
-                }
-            }
-            return deleteEach(ctx, ids, id -> user.path() + "/grants/" + PathSegments.encode(id), Map.of(), "user.grant.revoke");
-        });
+        return ctx.logto()
+                .get("user.grants.list", user.path() + "/grants", query)
+                .compose(answer -> {
+                    LogtoResponse response = LogtoAnswers.ok(answer, "user.grants.list");
+                    List<String> ids = new ArrayList<>();
+                    JsonArray list = response.json().getJsonArray("grants", new JsonArray());
+                    for (int i = 0; i < list.size(); i++) {
+                        String id = list.getJsonObject(i).getString("id");
+                        if (id != null) {
+                            ids.add(id);
+                        }
+                    }
+                    return deleteEach(
+                            ctx,
+                            ids,
+                            id -> user.path() + "/grants/" + PathSegments.encode(id),
+                            Map.of(),
+                            "user.grant.revoke");
+                });
     }
 
     static String grantsTarget(RevokeGrantsTarget target) {
@@ -94,29 +110,47 @@ final class UserSweeps {
 
     /** Removes every MFA verification; returns how many were removed now. */
     static Future<Integer> removeAllMfa(ExecutionContext ctx, UserResolver.ResolvedUser user) {
-        return ctx.logto().get("user.mfa.list", user.path() + "/mfa-verifications", Map.of()).compose(answer -> {
-            Optional<LogtoResponse> found = LogtoAnswers.found(answer, "user.mfa.list");
-            if (found.isEmpty()) {
-                return Future.failedFuture(new CommandFailure(UserResolver.USER_NOT_FOUND, "no user with that id", 404));
-            }
-            List<String> ids = new ArrayList<>();
-            JsonArray verifications = found.get().jsonArray();
-            for (int i = 0; i < verifications.size(); i++) {
-                String id = verifications.getJsonObject(i).getString("id");
-                if (id != null) {
-                    ids.add(id);
-                }
-            }
-            return deleteEach(ctx, ids, id -> user.path() + "/mfa-verifications/" + PathSegments.encode(id), Map.of(), "user.mfa.delete");
-        });
+        return ctx.logto()
+                .get("user.mfa.list", user.path() + "/mfa-verifications", Map.of())
+                .compose(answer -> {
+                    Optional<LogtoResponse> found = LogtoAnswers.found(answer, "user.mfa.list");
+                    if (found.isEmpty()) {
+                        return Future.failedFuture(
+                                new CommandFailure(UserResolver.USER_NOT_FOUND, "no user with that id", 404));
+                    }
+                    List<String> ids = new ArrayList<>();
+                    JsonArray verifications = found.get().jsonArray();
+                    for (int i = 0; i < verifications.size(); i++) {
+                        String id = verifications.getJsonObject(i).getString("id");
+                        if (id != null) {
+                            ids.add(id);
+                        }
+                    }
+                    return deleteEach(
+                            ctx,
+                            ids,
+                            id -> user.path() + "/mfa-verifications/" + PathSegments.encode(id),
+                            Map.of(),
+                            "user.mfa.delete");
+                });
     }
 
-    private static Future<Integer> deleteEach(ExecutionContext ctx, List<String> ids, Function<String, String> path,
-                                              Map<String, String> query, String operation) {
+    private static Future<Integer> deleteEach(
+            ExecutionContext ctx,
+            List<String> ids,
+            Function<String, String> path,
+            Map<String, String> query,
+            String operation) {
         Future<Integer> chain = Future.succeededFuture(0);
         for (String id : ids) {
             chain = chain.compose(done -> ctx.logto()
-                    .write(operation, HttpMethod.DELETE, path.apply(id), query, null, ctx.idempotencyKey() + ":" + operation + ":" + id)
+                    .write(
+                            operation,
+                            HttpMethod.DELETE,
+                            path.apply(id),
+                            query,
+                            null,
+                            ctx.idempotencyKey() + ":" + operation + ":" + id)
                     .map(response -> LogtoAnswers.removedNow(response, operation) ? done + 1 : done));
         }
         return chain;

@@ -58,8 +58,12 @@ public final class UserUpdateHandler implements CommandHandler<UserUpdate> {
                 v.add("clearFields", fieldName(field) + " is both set and cleared");
             }
         }
-        if (cleared.isEmpty() && c.getUsername() == null && c.getPrimaryEmail() == null && c.getPrimaryPhone() == null
-                && c.getName() == null && c.getAvatar() == null) {
+        if (cleared.isEmpty()
+                && c.getUsername() == null
+                && c.getPrimaryEmail() == null
+                && c.getPrimaryPhone() == null
+                && c.getName() == null
+                && c.getAvatar() == null) {
             v.add("user", "the command changes nothing: set or clear at least one field");
         }
         return v.errors();
@@ -90,15 +94,19 @@ public final class UserUpdateHandler implements CommandHandler<UserUpdate> {
                 body.putNull(fieldName(field));
             }
         }
-        return ctx.users().resolve(c.getUser()).compose(user -> ctx.logto()
-                .write(action(), HttpMethod.PATCH, user.path(), null, body, ctx.idempotencyKey())
-                .compose(response -> response.isSuccess()
-                        ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()))
-                        : LogtoAnswers.refusal(user.id(), response, action(), false)));
+        return ctx.users()
+                .resolve(c.getUser())
+                .compose(user -> ctx.logto()
+                        .write(action(), HttpMethod.PATCH, user.path(), null, body, ctx.idempotencyKey())
+                        .compose(response -> response.isSuccess()
+                                ? Future.succeededFuture(HandlerResult.succeeded(user.id(), Map.of()))
+                                : LogtoAnswers.refusal(user.id(), response, action(), false)));
     }
 
     private static Set<UserField> clearSet(UserUpdate c) {
-        return c.getClearFields() == null || c.getClearFields().isEmpty() ? Set.of() : EnumSet.copyOf(c.getClearFields());
+        return c.getClearFields() == null || c.getClearFields().isEmpty()
+                ? Set.of()
+                : EnumSet.copyOf(c.getClearFields());
     }
 
     private static String valueOf(UserUpdate c, UserField field) {

@@ -21,6 +21,7 @@ public final class Validation {
     static final Pattern USERNAME = Pattern.compile("^[A-Z_a-z]\\w*$");
     /** Close to Logto's email check: one @, no spaces, a dot in the domain. */
     static final Pattern EMAIL = Pattern.compile("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$");
+
     static final Pattern PHONE = Pattern.compile("^\\d{4,20}$");
     static final Pattern HEADER_SAFE = Pattern.compile("^[\\x21-\\x7E]*$");
     static final Pattern ISSUER = Pattern.compile("^[A-Za-z0-9._-]*$");
@@ -29,12 +30,25 @@ public final class Validation {
     static final int MAX_CUSTOM_DATA_BYTES = 32 * 1024;
     /** Logto stores username, email, phone and name in columns of this many characters. */
     static final int MAX_USER_COLUMN = 128;
+
     static final int MAX_URL = 2048;
     /** The profile claims Logto's PATCH /profile guard knows; it silently drops others, so we refuse them. */
-    static final Set<String> PROFILE_CLAIMS = Set.of("familyName", "givenName", "middleName", "nickname",
-            "preferredUsername", "profile", "website", "gender", "birthdate", "zoneinfo", "locale", "address");
-    static final Set<String> ADDRESS_FIELDS = Set.of("formatted", "streetAddress", "locality", "region", "postalCode",
-            "country");
+    static final Set<String> PROFILE_CLAIMS = Set.of(
+            "familyName",
+            "givenName",
+            "middleName",
+            "nickname",
+            "preferredUsername",
+            "profile",
+            "website",
+            "gender",
+            "birthdate",
+            "zoneinfo",
+            "locale",
+            "address");
+
+    static final Set<String> ADDRESS_FIELDS =
+            Set.of("formatted", "streetAddress", "locality", "region", "postalCode", "country");
 
     private final List<FieldError> errors = new ArrayList<>();
 
@@ -44,7 +58,8 @@ public final class Validation {
         v.requireText("meta.idempotencyKey", meta.getIdempotencyKey(), MAX_TEXT);
         v.requireText("meta.issuer", meta.getIssuer(), MAX_ID);
         // Both end up in the Idempotency-Key header and in log lines: printable ASCII only.
-        if (meta.getIdempotencyKey() != null && !HEADER_SAFE.matcher(meta.getIdempotencyKey()).matches()) {
+        if (meta.getIdempotencyKey() != null
+                && !HEADER_SAFE.matcher(meta.getIdempotencyKey()).matches()) {
             v.add("meta.idempotencyKey", "must be printable ASCII without spaces");
         }
         if (meta.getIssuer() != null && !ISSUER.matcher(meta.getIssuer()).matches()) {
@@ -150,7 +165,9 @@ public final class Validation {
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || uri.getHost() == null) {
+            if (scheme == null
+                    || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || uri.getHost() == null) {
                 add(field, "must be an absolute http or https URL");
             }
         } catch (URISyntaxException e) {
@@ -194,7 +211,9 @@ public final class Validation {
                 } else {
                     for (String part : address.fieldNames()) {
                         if (!ADDRESS_FIELDS.contains(part) || !(address.getValue(part) instanceof String)) {
-                            add(field + ".address." + part, "must be one of " + ADDRESS_FIELDS + " with a string value");
+                            add(
+                                    field + ".address." + part,
+                                    "must be one of " + ADDRESS_FIELDS + " with a string value");
                         }
                     }
                 }

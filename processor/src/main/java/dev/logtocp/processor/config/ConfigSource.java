@@ -52,7 +52,8 @@ public final class ConfigSource {
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             properties.load(reader);
         } catch (IOException e) {
-            throw new ConfigException("CONFIG_FILE", "cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException(
+                    "CONFIG_FILE", "cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
         }
         Map<String, String> out = new HashMap<>();
         properties.forEach((k, v) -> out.put(k.toString(), v.toString()));
@@ -67,9 +68,12 @@ public final class ConfigSource {
         String file = values.get(key + "_FILE");
         if (file != null && !file.isBlank()) {
             try {
-                return Optional.of(Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8).trim());
+                return Optional.of(Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8)
+                        .trim());
             } catch (IOException e) {
-                throw new ConfigException(key + "_FILE", "cannot read the file it names (" + e.getClass().getSimpleName() + ")");
+                throw new ConfigException(
+                        key + "_FILE",
+                        "cannot read the file it names (" + e.getClass().getSimpleName() + ")");
             }
         }
         return Optional.empty();
@@ -84,11 +88,21 @@ public final class ConfigSource {
     }
 
     public int integer(String key, int defaultValue, int min, int max) {
-        return parse(key, defaultValue, Integer::parseInt, v -> v >= min && v <= max, "an integer in [" + min + ", " + max + "]");
+        return parse(
+                key,
+                defaultValue,
+                Integer::parseInt,
+                v -> v >= min && v <= max,
+                "an integer in [" + min + ", " + max + "]");
     }
 
     public long longValue(String key, long defaultValue, long min, long max) {
-        return parse(key, defaultValue, Long::parseLong, v -> v >= min && v <= max, "an integer in [" + min + ", " + max + "]");
+        return parse(
+                key,
+                defaultValue,
+                Long::parseLong,
+                v -> v >= min && v <= max,
+                "an integer in [" + min + ", " + max + "]");
     }
 
     public Duration millis(String key, Duration defaultValue, Duration min, Duration max) {
@@ -97,16 +111,23 @@ public final class ConfigSource {
     }
 
     public boolean bool(String key, boolean defaultValue) {
-        return parse(key, defaultValue, v -> switch (v.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "1" -> true;
-            case "false", "no", "0" -> false;
-            default -> throw new IllegalArgumentException();
-        }, v -> true, "true or false");
+        return parse(
+                key,
+                defaultValue,
+                v -> switch (v.toLowerCase(Locale.ROOT)) {
+                    case "true", "yes", "1" -> true;
+                    case "false", "no", "0" -> false;
+                    default -> throw new IllegalArgumentException();
+                },
+                v -> true,
+                "true or false");
     }
 
     public List<String> list(String key, List<String> defaultValue) {
         return optional(key)
-                .map(v -> List.of(v.split("\\s*,\\s*")).stream().filter(s -> !s.isBlank()).toList())
+                .map(v -> List.of(v.split("\\s*,\\s*")).stream()
+                        .filter(s -> !s.isBlank())
+                        .toList())
                 .orElse(defaultValue);
     }
 

@@ -65,9 +65,18 @@ public record EngineSettings(
     }
 
     public static EngineSettings defaults() {
-        return new EngineSettings(256, 10_000, 6, Duration.ofMillis(200), Duration.ofSeconds(10), 1 << 20,
-                Duration.ofMillis(20), Duration.ofSeconds(20), Duration.ofDays(7),
+        return new EngineSettings(
+                256,
+                10_000,
+                6,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(10),
+                1 << 20,
+                Duration.ofMillis(20),
+                Duration.ofSeconds(20),
+                Duration.ofDays(7),
                 Math.max(1, Runtime.getRuntime().availableProcessors()),
-                Path.of(System.getProperty("java.io.tmpdir"), "logto-command-processor"), true);
+                Path.of(System.getProperty("java.io.tmpdir"), "logto-command-processor"),
+                true);
     }
 }

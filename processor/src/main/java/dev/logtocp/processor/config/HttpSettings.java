@@ -29,9 +29,12 @@ public record HttpSettings(String host, int port, Optional<Secret> adminToken, O
         }
         Objects.requireNonNull(adminToken, "adminToken");
         Objects.requireNonNull(historyView, "historyView");
-        if (historyView.isPresent() && (historyView.get().getHost() == null
-                || !List.of("http", "https").contains(String.valueOf(historyView.get().getScheme())))) {
-            throw new ConfigException("HISTORY_VIEW_URL", "must be an http(s) URL, e.g. http://logto-command-view:8088");
+        if (historyView.isPresent()
+                && (historyView.get().getHost() == null
+                        || !List.of("http", "https")
+                                .contains(String.valueOf(historyView.get().getScheme())))) {
+            throw new ConfigException(
+                    "HISTORY_VIEW_URL", "must be an http(s) URL, e.g. http://logto-command-view:8088");
         }
         if (adminToken.isPresent() && adminToken.get().reveal().length() < MIN_TOKEN_LENGTH) {
             // Never say what was given: the length check must not leak the value.

@@ -57,7 +57,8 @@ public record KafkaSettings(
         }
         for (String topic : List.of(outcomeTopic, auditTopic, deadLetterTopic, ledgerTopic, referencesTopic)) {
             if (commandTopics.contains(topic)) {
-                throw new ConfigException("COMMAND_TOPICS", "must not include the outcome, audit, dead-letter or ledger topic " + topic);
+                throw new ConfigException(
+                        "COMMAND_TOPICS", "must not include the outcome, audit, dead-letter or ledger topic " + topic);
             }
         }
         clientOverrides = Map.copyOf(clientOverrides);

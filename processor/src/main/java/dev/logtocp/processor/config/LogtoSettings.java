@@ -39,7 +39,9 @@ public record LogtoSettings(
         Optional<Path> caFile) {
 
     public LogtoSettings {
-        if (endpoint == null || endpoint.getScheme() == null || endpoint.getHost() == null
+        if (endpoint == null
+                || endpoint.getScheme() == null
+                || endpoint.getHost() == null
                 || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https"))) {
             throw new ConfigException("LOGTO_ENDPOINT", "must be an absolute http:// or https:// URL");
         }

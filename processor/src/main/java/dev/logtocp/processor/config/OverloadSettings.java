@@ -33,7 +33,8 @@ public record OverloadSettings(
             throw new ConfigException("LOGTO_CONCURRENCY_MIN", "must be at least 1");
         }
         if (initialLimit < minLimit) {
-            throw new ConfigException("LOGTO_CONCURRENCY_INITIAL", "must not be below LOGTO_CONCURRENCY_MIN (" + minLimit + ")");
+            throw new ConfigException(
+                    "LOGTO_CONCURRENCY_INITIAL", "must not be below LOGTO_CONCURRENCY_MIN (" + minLimit + ")");
         }
     }
 
@@ -43,12 +44,19 @@ public record OverloadSettings(
             throw new ConfigException("LOGTO_CONCURRENCY", "must be adaptive or fixed");
         }
         int min = source.integer("LOGTO_CONCURRENCY_MIN", 1, 1, engine.maxInFlight());
-        int initial = source.integer("LOGTO_CONCURRENCY_INITIAL", Math.max(min, Math.min(4, engine.maxInFlight())), 1,
-                engine.maxInFlight());
+        int initial = source.integer(
+                "LOGTO_CONCURRENCY_INITIAL", Math.max(min, Math.min(4, engine.maxInFlight())), 1, engine.maxInFlight());
         Duration timeout = logto.requestTimeout();
-        Duration max = source.millis("LOGTO_REQUEST_TIMEOUT_MAX_MS",
-                timeout.compareTo(Duration.ofMinutes(1)) > 0 ? timeout : Duration.ofMinutes(1), timeout, Duration.ofMinutes(30));
-        return new OverloadSettings(mode.equals("adaptive"), min, initial, max,
+        Duration max = source.millis(
+                "LOGTO_REQUEST_TIMEOUT_MAX_MS",
+                timeout.compareTo(Duration.ofMinutes(1)) > 0 ? timeout : Duration.ofMinutes(1),
+                timeout,
+                Duration.ofMinutes(30));
+        return new OverloadSettings(
+                mode.equals("adaptive"),
+                min,
+                initial,
+                max,
                 source.integer("RETRY_BUDGET_PERCENT", 20, 0, 1000),
                 source.integer("RETRY_BUDGET_MIN_PER_SECOND", 10, 0, 1_000_000));
     }

@@ -17,8 +17,8 @@ import java.util.Optional;
  * @param policyCheckInterval  {@code ISSUER_POLICY_CHECK_MS}: how often the policy file is checked for changes
  *                             (default 5000)
  */
-public record SecuritySettings(Optional<Path> passwordResetKeysDir, Optional<Path> issuerPolicyFile,
-                               Duration policyCheckInterval) {
+public record SecuritySettings(
+        Optional<Path> passwordResetKeysDir, Optional<Path> issuerPolicyFile, Duration policyCheckInterval) {
 
     public SecuritySettings {
         passwordResetKeysDir.ifPresent(dir -> {

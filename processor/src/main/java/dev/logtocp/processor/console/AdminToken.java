@@ -12,7 +12,12 @@ import java.util.Optional;
  */
 final class AdminToken {
     /** Why a request may not act. */
-    enum Verdict { ALLOWED, NOT_CONFIGURED, MISSING, WRONG }
+    enum Verdict {
+        ALLOWED,
+        NOT_CONFIGURED,
+        MISSING,
+        WRONG
+    }
 
     private final byte[] digest;
 

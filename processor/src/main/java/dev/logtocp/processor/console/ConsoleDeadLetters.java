@@ -48,8 +48,12 @@ final class ConsoleDeadLetters {
     private final SchemaRegistryClient registry;
     private final String instanceId;
 
-    ConsoleDeadLetters(Map<String, Object> client, String deadLetterTopic, String markerTopic,
-                       SchemaRegistryClient registry, String instanceId) {
+    ConsoleDeadLetters(
+            Map<String, Object> client,
+            String deadLetterTopic,
+            String markerTopic,
+            SchemaRegistryClient registry,
+            String instanceId) {
         this.client = Map.copyOf(client);
         this.deadLetterTopic = deadLetterTopic;
         this.markerTopic = markerTopic;
@@ -80,13 +84,18 @@ final class ConsoleDeadLetters {
             scanned[0]++;
         });
         List<JsonObject> items = new ArrayList<>(newest);
-        items.sort(Comparator.comparingLong((JsonObject j) -> j.getLong("epochMillis")).reversed());
+        items.sort(Comparator.comparingLong((JsonObject j) -> j.getLong("epochMillis"))
+                .reversed());
         JsonArray out = new JsonArray();
         items.forEach(j -> out.add(j.copy()));
-        return new JsonObject().put("topic", deadLetterTopic).put("markerTopic", markerTopic)
-                .put("scanned", scanned[0]).put("truncated", truncated)
+        return new JsonObject()
+                .put("topic", deadLetterTopic)
+                .put("markerTopic", markerTopic)
+                .put("scanned", scanned[0])
+                .put("truncated", truncated)
                 .put("byClass", new JsonObject(new LinkedHashMap<>(byClass)))
-                .put("redrivenCount", redriven.size()).put("items", out);
+                .put("redrivenCount", redriven.size())
+                .put("items", out);
     }
 
     /** One dead letter, rendered with secrets masked; empty when there is none at that position. */
@@ -116,18 +125,26 @@ final class ConsoleDeadLetters {
         if (!plan.getString("planId").equals(confirm)) {
             return plan.put("confirmed", false);
         }
-        DeadLetterRedrive redrive = new DeadLetterRedrive(client, deadLetterTopic, markerTopic, "console:" + instanceId);
+        DeadLetterRedrive redrive =
+                new DeadLetterRedrive(client, deadLetterTopic, markerTopic, "console:" + instanceId);
         JsonArray results = new JsonArray();
         int sent = 0;
         for (DeadLetterRedrive.Result r : redrive.redrive(chosen, null)) {
             if (r.status() == DeadLetterRedrive.Status.REDRIVEN) {
                 sent++;
             }
-            results.add(new JsonObject().put("id", r.letter().id()).put("position", r.letter().position())
-                    .put("status", r.status().name()).put("detail", r.detail()));
+            results.add(new JsonObject()
+                    .put("id", r.letter().id())
+                    .put("position", r.letter().position())
+                    .put("status", r.status().name())
+                    .put("detail", r.detail()));
         }
-        return new JsonObject().put("confirmed", true).put("planId", confirm).put("redriven", sent)
-                .put("skipped", chosen.size() - sent).put("results", results);
+        return new JsonObject()
+                .put("confirmed", true)
+                .put("planId", confirm)
+                .put("redriven", sent)
+                .put("skipped", chosen.size() - sent)
+                .put("results", results);
     }
 
     /** Which dead letters an operator chose: listed positions, or every one of an error class. */
@@ -159,8 +176,8 @@ final class ConsoleDeadLetters {
         List<DeadLetter> chosen = new ArrayList<>();
         if (selection.errorClass() == null) {
             for (long[] pos : selection.positions()) {
-                chosen.add(read((int) pos[0], pos[1]).orElseThrow(() -> new IllegalArgumentException(
-                        "no dead letter at " + pos[0] + ":" + pos[1])));
+                chosen.add(read((int) pos[0], pos[1])
+                        .orElseThrow(() -> new IllegalArgumentException("no dead letter at " + pos[0] + ":" + pos[1])));
             }
             return chosen;
         }
@@ -207,8 +224,13 @@ final class ConsoleDeadLetters {
     private boolean scan(Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         int[] seen = {0};
         try {
-            TopicSnapshot.readToEnd(TopicSnapshot.readerProperties(client), deadLetterTopic, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer(), Duration.ofMinutes(2), r -> {
+            TopicSnapshot.readToEnd(
+                    TopicSnapshot.readerProperties(client),
+                    deadLetterTopic,
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer(),
+                    Duration.ofMinutes(2),
+                    r -> {
                         if (seen[0]++ < MAX_SCAN) {
                             sink.accept(r);
                         } else {
@@ -231,15 +253,16 @@ final class ConsoleDeadLetters {
 
     /** The record at one position, read directly (no scan). */
     private Optional<DeadLetter> read(int partition, long offset) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(TopicSnapshot.readerProperties(client),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                TopicSnapshot.readerProperties(client), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(deadLetterTopic, partition);
             if (TopicSnapshot.partitions(consumer, deadLetterTopic).stream().noneMatch(tp::equals)) {
                 return Optional.empty();
             }
             consumer.assign(List.of(tp));
             long end = consumer.endOffsets(List.of(tp), TopicSnapshot.TIMEOUT).get(tp);
-            long begin = consumer.beginningOffsets(List.of(tp), TopicSnapshot.TIMEOUT).get(tp);
+            long begin = consumer.beginningOffsets(List.of(tp), TopicSnapshot.TIMEOUT)
+                    .get(tp);
             if (offset < begin || offset >= end) {
                 return Optional.empty();
             }

@@ -32,8 +32,7 @@ final class DeadLetterView {
     static final int MAX_HEX_BYTES = 4096;
     private static final HexFormat HEX = HexFormat.of();
 
-    private DeadLetterView() {
-    }
+    private DeadLetterView() {}
 
     /** One line of the list: no value bytes at all. */
     static JsonObject summary(DeadLetter d, String redrivenTo) {
@@ -55,15 +54,18 @@ final class DeadLetterView {
     /** Everything about one dead letter; {@code schemas} answers a registry id or throws. */
     static JsonObject detail(DeadLetter d, String redrivenTo, IntFunction<Schema> schemas) {
         JsonObject out = summary(d, redrivenTo);
-        out.put("sourceDetail", new JsonObject()
-                .put("topic", d.sourceTopic())
-                .put("partition", d.header(DeadLetterHeaders.PARTITION))
-                .put("offset", d.header(DeadLetterHeaders.OFFSET))
-                .put("timestamp", timestamp(d.header(DeadLetterHeaders.TIMESTAMP))));
+        out.put(
+                "sourceDetail",
+                new JsonObject()
+                        .put("topic", d.sourceTopic())
+                        .put("partition", d.header(DeadLetterHeaders.PARTITION))
+                        .put("offset", d.header(DeadLetterHeaders.OFFSET))
+                        .put("timestamp", timestamp(d.header(DeadLetterHeaders.TIMESTAMP))));
         JsonArray original = new JsonArray();
         JsonArray provenance = new JsonArray();
         for (Header h : d.headers()) {
-            (h.key().startsWith("dlq.") ? provenance : original).add(new JsonObject().put("key", h.key()).put("value", text(h.value())));
+            (h.key().startsWith("dlq.") ? provenance : original)
+                    .add(new JsonObject().put("key", h.key()).put("value", text(h.value())));
         }
         out.put("headers", original).put("provenance", provenance);
         out.put("value", value(d.value(), schemas));
@@ -79,8 +81,12 @@ final class DeadLetterView {
         char[] marks = new char[value.length]; // 's' shown, '*' secret, '-' withheld
         Arrays.fill(marks, '-');
         if (value.length < 5 || value[0] != 0) {
-            out.put("wireFormat", false).put("decodeError", "not the wire format (" + (value.length < 5
-                    ? "shorter than the 5-byte header" : "magic byte is not 0") + "); the bytes are withheld");
+            out.put("wireFormat", false)
+                    .put(
+                            "decodeError",
+                            "not the wire format ("
+                                    + (value.length < 5 ? "shorter than the 5-byte header" : "magic byte is not 0")
+                                    + "); the bytes are withheld");
             return out.put("hex", hex(value, marks)).put("masked", counts(marks));
         }
         for (int i = 0; i < 5; i++) {
@@ -92,8 +98,10 @@ final class DeadLetterView {
         try {
             schema = schemas.apply(schemaId);
         } catch (RuntimeException e) {
-            out.put("decodeError", "schema id " + schemaId + " cannot be read from the registry ("
-                    + e.getClass().getSimpleName() + "); the datum is withheld");
+            out.put(
+                    "decodeError",
+                    "schema id " + schemaId + " cannot be read from the registry ("
+                            + e.getClass().getSimpleName() + "); the datum is withheld");
             return out.put("hex", hex(value, marks)).put("masked", counts(marks));
         }
         List<String> secretFields = RedactingDatumReader.secretFields(schema);
@@ -119,8 +127,12 @@ final class DeadLetterView {
                     marks[i] = 's';
                 }
             }
-            out.put("decodeError", "does not decode with schema " + schema.getFullName() + ": " + e.getMessage()
-                    + (secretFields.isEmpty() ? "; the bytes from there on are withheld" : "; the datum is withheld (its schema has secret fields)"));
+            out.put(
+                    "decodeError",
+                    "does not decode with schema " + schema.getFullName() + ": " + e.getMessage()
+                            + (secretFields.isEmpty()
+                                    ? "; the bytes from there on are withheld"
+                                    : "; the datum is withheld (its schema has secret fields)"));
         }
         return out.put("hex", hex(value, marks)).put("masked", counts(marks));
     }
@@ -171,8 +183,12 @@ final class DeadLetterView {
             return null;
         }
         try {
-            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            String s = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
             if (s.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
                 return s;
             }
@@ -184,7 +200,9 @@ final class DeadLetterView {
 
     private static String timestamp(String millis) {
         try {
-            return millis == null ? null : Instant.ofEpochMilli(Long.parseLong(millis)).toString();
+            return millis == null
+                    ? null
+                    : Instant.ofEpochMilli(Long.parseLong(millis)).toString();
         } catch (NumberFormatException e) {
             return millis;
         }

@@ -56,8 +56,8 @@ public final class OperatorConsole implements AutoCloseable {
             + "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     /** The engine state the console shows; every supplier is cheap and thread-safe. */
-    public record EngineView(CircuitBreaker breaker, IntSupplier unfinished, BooleanSupplier live, BooleanSupplier ready) {
-    }
+    public record EngineView(
+            CircuitBreaker breaker, IntSupplier unfinished, BooleanSupplier live, BooleanSupplier ready) {}
 
     private final Vertx vertx;
     private final ProcessorConfig config;
@@ -72,8 +72,12 @@ public final class OperatorConsole implements AutoCloseable {
     private final WebClient views;
     private final AtomicInteger viewers = new AtomicInteger();
 
-    public OperatorConsole(Vertx vertx, ProcessorConfig config, EngineView engine, Supplier<Deserializer<Object>> outcomeValues,
-                           Map<String, Object> serdeProperties) {
+    public OperatorConsole(
+            Vertx vertx,
+            ProcessorConfig config,
+            EngineView engine,
+            Supplier<Deserializer<Object>> outcomeValues,
+            Map<String, Object> serdeProperties) {
         this.vertx = vertx;
         this.config = config;
         this.engine = engine;
@@ -86,13 +90,20 @@ public final class OperatorConsole implements AutoCloseable {
         client.remove("group.instance.id");
         client.remove("client.id");
         this.registry = HttpSchemaRegistryClient.fromProperties(serdeProperties);
-        this.deadLetters = new ConsoleDeadLetters(client, config.kafka().deadLetterTopic(),
-                RedriveMarkers.defaultTopic(config.kafka().deadLetterTopic()), registry, config.kafka().instanceId());
+        this.deadLetters = new ConsoleDeadLetters(
+                client,
+                config.kafka().deadLetterTopic(),
+                RedriveMarkers.defaultTopic(config.kafka().deadLetterTopic()),
+                registry,
+                config.kafka().instanceId());
         this.feed = new OutcomeFeed(client, config.kafka().outcomeTopic(), outcomeValues);
         this.reads = vertx.createSharedWorkerExecutor("console-reads", 2);
         this.actions = vertx.createSharedWorkerExecutor("console-actions", 1);
-        this.views = WebClient.create(vertx, new WebClientOptions()
-                .setUserAgent("logto-command-processor-console").setConnectTimeout(5_000));
+        this.views = WebClient.create(
+                vertx,
+                new WebClientOptions()
+                        .setUserAgent("logto-command-processor-console")
+                        .setConnectTimeout(5_000));
         for (String name : ASSETS.keySet()) {
             assets.put(name, resource("console/" + name));
         }
@@ -116,15 +127,17 @@ public final class OperatorConsole implements AutoCloseable {
         router.get("/console/api/outcomes").handler(this::outcomes);
         router.get("/console/api/history/:ref").handler(this::history);
         router.post("/console/api/redrive/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
-        router.post("/console/api/redrive/plan").handler(ctx -> action(ctx, "redrive plan", body ->
-                deadLetters.plan(ConsoleDeadLetters.Selection.of(body))));
-        router.post("/console/api/redrive/confirm").handler(ctx -> action(ctx, "redrive", body -> {
-            String confirm = body.getString("planId");
-            if (confirm == null || confirm.isBlank()) {
-                throw new IllegalArgumentException("confirm a plan: send the planId the plan answered");
-            }
-            return deadLetters.redrive(ConsoleDeadLetters.Selection.of(body), confirm);
-        }));
+        router.post("/console/api/redrive/plan")
+                .handler(ctx ->
+                        action(ctx, "redrive plan", body -> deadLetters.plan(ConsoleDeadLetters.Selection.of(body))));
+        router.post("/console/api/redrive/confirm")
+                .handler(ctx -> action(ctx, "redrive", body -> {
+                    String confirm = body.getString("planId");
+                    if (confirm == null || confirm.isBlank()) {
+                        throw new IllegalArgumentException("confirm a plan: send the planId the plan answered");
+                    }
+                    return deadLetters.redrive(ConsoleDeadLetters.Selection.of(body), confirm);
+                }));
     }
 
     private void asset(RoutingContext ctx, String name) {
@@ -148,24 +161,32 @@ public final class OperatorConsole implements AutoCloseable {
                 .put("live", engine.live().getAsBoolean())
                 .put("ready", engine.ready().getAsBoolean())
                 .put("actionsEnabled", token.configured())
-                .put("topics", new JsonObject().put("commands", String.join(",", kafka.commandTopics()))
-                        .put("outcomes", kafka.outcomeTopic()).put("deadLetters", kafka.deadLetterTopic())
-                        .put("redriveMarkers", deadLetters.markerTopic()))
-                .put("breaker", new JsonObject()
-                        .put("state", breaker.state().name())
-                        .put("opens", breaker.opens())
-                        .put("retryInMs", breaker.retryIn().toMillis())
-                        .put("failureThreshold", logto.breakerThreshold())
-                        .put("openMs", logto.breakerOpen().toMillis())
-                        .put("maxOpenMs", logto.breakerMaxOpen().toMillis()))
-                .put("concurrency", new JsonObject()
-                        .put("maxInFlight", e.maxInFlight())
-                        .put("unfinished", unfinished)
-                        .put("maxBufferedRecords", e.maxBufferedRecords())
-                        .put("backpressure", unfinished > e.maxBufferedRecords())
-                        .put("executionThreads", e.executionThreads())
-                        .put("rateLimitRps", logto.rateLimitPerSecond())
-                        .put("maxConnections", logto.maxConnections()))
+                .put(
+                        "topics",
+                        new JsonObject()
+                                .put("commands", String.join(",", kafka.commandTopics()))
+                                .put("outcomes", kafka.outcomeTopic())
+                                .put("deadLetters", kafka.deadLetterTopic())
+                                .put("redriveMarkers", deadLetters.markerTopic()))
+                .put(
+                        "breaker",
+                        new JsonObject()
+                                .put("state", breaker.state().name())
+                                .put("opens", breaker.opens())
+                                .put("retryInMs", breaker.retryIn().toMillis())
+                                .put("failureThreshold", logto.breakerThreshold())
+                                .put("openMs", logto.breakerOpen().toMillis())
+                                .put("maxOpenMs", logto.breakerMaxOpen().toMillis()))
+                .put(
+                        "concurrency",
+                        new JsonObject()
+                                .put("maxInFlight", e.maxInFlight())
+                                .put("unfinished", unfinished)
+                                .put("maxBufferedRecords", e.maxBufferedRecords())
+                                .put("backpressure", unfinished > e.maxBufferedRecords())
+                                .put("executionThreads", e.executionThreads())
+                                .put("rateLimitRps", logto.rateLimitPerSecond())
+                                .put("maxConnections", logto.maxConnections()))
                 .put("outcomes", feed.counts());
         json(ctx, 200, state);
     }
@@ -173,7 +194,10 @@ public final class OperatorConsole implements AutoCloseable {
     private void listDeadLetters(RoutingContext ctx) {
         String errorClass = ctx.queryParams().get("errorClass");
         int limit = boundedInt(ctx.queryParams().get("limit"), 50, 1, 500);
-        blocking(ctx, reads, () -> deadLetters.list(errorClass == null || errorClass.isBlank() ? null : errorClass, limit));
+        blocking(
+                ctx,
+                reads,
+                () -> deadLetters.list(errorClass == null || errorClass.isBlank() ? null : errorClass, limit));
     }
 
     private void deadLetter(RoutingContext ctx) {
@@ -192,8 +216,10 @@ public final class OperatorConsole implements AutoCloseable {
         }
         int p = partition;
         long at = offset;
-        blocking(ctx, reads, () -> deadLetters.detail(p, at).orElseThrow(() ->
-                new NotFound("no dead letter at " + p + ":" + at)));
+        blocking(
+                ctx,
+                reads,
+                () -> deadLetters.detail(p, at).orElseThrow(() -> new NotFound("no dead letter at " + p + ":" + at)));
     }
 
     /**
@@ -202,12 +228,19 @@ public final class OperatorConsole implements AutoCloseable {
      */
     private void history(RoutingContext ctx) {
         if (config.http().historyView().isEmpty()) {
-            json(ctx, 404, new JsonObject().put("code", "no_history_view")
-                    .put("error", "no history view is configured for this console (HISTORY_VIEW_URL)"));
+            json(
+                    ctx,
+                    404,
+                    new JsonObject()
+                            .put("code", "no_history_view")
+                            .put("error", "no history view is configured for this console (HISTORY_VIEW_URL)"));
             return;
         }
-        StringBuilder uri = new StringBuilder(config.http().historyView().get().toString().replaceAll("/+$", ""))
-                .append("/users/").append(URLEncoder.encode(ctx.pathParam("ref"), StandardCharsets.UTF_8).replace("+", "%20"))
+        StringBuilder uri = new StringBuilder(
+                        config.http().historyView().get().toString().replaceAll("/+$", ""))
+                .append("/users/")
+                .append(URLEncoder.encode(ctx.pathParam("ref"), StandardCharsets.UTF_8)
+                        .replace("+", "%20"))
                 .append("/history");
         char sep = '?';
         for (String name : List.of("by", "order", "cursor", "limit")) {
@@ -219,8 +252,14 @@ public final class OperatorConsole implements AutoCloseable {
         }
         views.getAbs(uri.toString()).timeout(10_000).send().onComplete(result -> {
             if (result.failed()) {
-                json(ctx, 502, new JsonObject().put("error", "the history view did not answer ("
-                        + result.cause().getClass().getSimpleName() + ")"));
+                json(
+                        ctx,
+                        502,
+                        new JsonObject()
+                                .put(
+                                        "error",
+                                        "the history view did not answer ("
+                                                + result.cause().getClass().getSimpleName() + ")"));
                 return;
             }
             var answer = result.result();
@@ -230,7 +269,8 @@ public final class OperatorConsole implements AutoCloseable {
             } catch (RuntimeException e) {
                 body = null;
             }
-            if (body == null || (answer.statusCode() != 200 && answer.statusCode() != 404 && answer.statusCode() != 400)) {
+            if (body == null
+                    || (answer.statusCode() != 200 && answer.statusCode() != 404 && answer.statusCode() != 400)) {
                 json(ctx, 502, new JsonObject().put("error", "the history view answered HTTP " + answer.statusCode()));
                 return;
             }
@@ -242,7 +282,10 @@ public final class OperatorConsole implements AutoCloseable {
         HttpServerResponse response = ctx.response();
         if (viewers.incrementAndGet() > MAX_VIEWERS) {
             viewers.decrementAndGet();
-            json(ctx, 503, new JsonObject().put("error", "too many live viewers on this instance (" + MAX_VIEWERS + ")"));
+            json(
+                    ctx,
+                    503,
+                    new JsonObject().put("error", "too many live viewers on this instance (" + MAX_VIEWERS + ")"));
             return;
         }
         secure(response).setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8");
@@ -273,27 +316,42 @@ public final class OperatorConsole implements AutoCloseable {
     /** Checks the operator token before anything else, then runs the action on the single action worker. */
     private void action(RoutingContext ctx, String what, Action action) {
         AdminToken.Verdict verdict = token.check(ctx.request().getHeader("Authorization"));
-        String from = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+        String from = ctx.request().remoteAddress() == null
+                ? "?"
+                : ctx.request().remoteAddress().hostAddress();
         switch (verdict) {
             case NOT_CONFIGURED -> {
-                json(ctx, 403, new JsonObject().put("code", "actions_disabled")
-                        .put("error", "this instance has no HTTP_ADMIN_TOKEN: the console is read-only"));
+                json(
+                        ctx,
+                        403,
+                        new JsonObject()
+                                .put("code", "actions_disabled")
+                                .put("error", "this instance has no HTTP_ADMIN_TOKEN: the console is read-only"));
                 return;
             }
             case MISSING -> {
                 ctx.response().putHeader("WWW-Authenticate", "Bearer");
-                json(ctx, 401, new JsonObject().put("code", "token_required")
-                        .put("error", "this action needs the operator token (Authorization: Bearer ...)"));
+                json(
+                        ctx,
+                        401,
+                        new JsonObject()
+                                .put("code", "token_required")
+                                .put("error", "this action needs the operator token (Authorization: Bearer ...)"));
                 return;
             }
             case WRONG -> {
-                LOGGER.atWarn().addKeyValue("action", what).addKeyValue("from", from).log("console action refused: wrong operator token");
+                LOGGER.atWarn()
+                        .addKeyValue("action", what)
+                        .addKeyValue("from", from)
+                        .log("console action refused: wrong operator token");
                 ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-                json(ctx, 401, new JsonObject().put("code", "token_invalid").put("error", "the operator token is not right"));
+                json(
+                        ctx,
+                        401,
+                        new JsonObject().put("code", "token_invalid").put("error", "the operator token is not right"));
                 return;
             }
-            case ALLOWED -> {
-            }
+            case ALLOWED -> {}
         }
         JsonObject body;
         try {
@@ -306,9 +364,15 @@ public final class OperatorConsole implements AutoCloseable {
             return;
         }
         JsonObject request = body;
-        LOGGER.atInfo().addKeyValue("action", what).addKeyValue("from", from)
+        LOGGER.atInfo()
+                .addKeyValue("action", what)
+                .addKeyValue("from", from)
                 .addKeyValue("errorClass", request.getString("errorClass"))
-                .addKeyValue("positions", request.getJsonArray("positions") == null ? null : request.getJsonArray("positions").size())
+                .addKeyValue(
+                        "positions",
+                        request.getJsonArray("positions") == null
+                                ? null
+                                : request.getJsonArray("positions").size())
                 .log("console action");
         blocking(ctx, actions, () -> action.run(request));
     }
@@ -345,7 +409,10 @@ public final class OperatorConsole implements AutoCloseable {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
-        secure(ctx.response()).setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+        secure(ctx.response())
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body.encode());
     }
 
     private static HttpServerResponse secure(HttpServerResponse response) {

@@ -65,13 +65,15 @@ final class OutcomeFeed implements AutoCloseable {
     JsonObject counts() {
         JsonObject byStatus = new JsonObject();
         new TreeMap<>(counts).forEach((k, v) -> byStatus.put(k, v.get()));
-        return new JsonObject().put("since", since == null ? null : since.toString()).put("byStatus", byStatus);
+        return new JsonObject()
+                .put("since", since == null ? null : since.toString())
+                .put("byStatus", byStatus);
     }
 
     private void run() {
         Deserializer<Object> deserializer = values.get();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(TopicSnapshot.readerProperties(client),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+                TopicSnapshot.readerProperties(client), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             synchronized (this) {
                 consumer = c;
             }
@@ -87,7 +89,9 @@ final class OutcomeFeed implements AutoCloseable {
         } catch (WakeupException e) {
             // close() asked us to stop
         } catch (RuntimeException e) {
-            LOGGER.atWarn().addKeyValue("topic", outcomeTopic).addKeyValue("error", e.toString())
+            LOGGER.atWarn()
+                    .addKeyValue("topic", outcomeTopic)
+                    .addKeyValue("error", e.toString())
                     .log("console outcome feed stopped");
         } finally {
             deserializer.close();
@@ -99,8 +103,11 @@ final class OutcomeFeed implements AutoCloseable {
         try {
             value = deserializer.deserialize(r.topic(), r.value());
         } catch (RuntimeException e) {
-            LOGGER.atDebug().addKeyValue("partition", r.partition()).addKeyValue("offset", r.offset())
-                    .addKeyValue("error", e.getClass().getSimpleName()).log("outcome does not decode");
+            LOGGER.atDebug()
+                    .addKeyValue("partition", r.partition())
+                    .addKeyValue("offset", r.offset())
+                    .addKeyValue("error", e.getClass().getSimpleName())
+                    .log("outcome does not decode");
             return;
         }
         if (!(value instanceof CommandOutcome o)) {

@@ -28,8 +28,7 @@ final class RedactingDatumReader {
     private static final HexFormat HEX = HexFormat.of();
 
     /** The datum as JSON, the byte ranges {@code [start, end)} of secret values, and where the datum ended. */
-    record Result(Object json, List<int[]> secretRanges, int end) {
-    }
+    record Result(Object json, List<int[]> secretRanges, int end) {}
 
     /** The datum does not match the schema; bytes from {@code position} on could not be attributed. */
     static final class WalkException extends Exception {
@@ -91,8 +90,7 @@ final class RedactingDatumReader {
             case UNION -> schema.getTypes().forEach(t -> collectSecrets(t, prefix, out, depth + 1));
             case ARRAY -> collectSecrets(schema.getElementType(), prefix, out, depth + 1);
             case MAP -> collectSecrets(schema.getValueType(), prefix, out, depth + 1);
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -142,9 +140,12 @@ final class RedactingDatumReader {
                     return null;
                 }
                 try {
-                    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    return StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
                             .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(data, pos - n, n)).toString();
+                            .decode(ByteBuffer.wrap(data, pos - n, n))
+                            .toString();
                 } catch (CharacterCodingException e) {
                     throw new WalkException("string is not UTF-8", start);
                 }
@@ -234,7 +235,9 @@ final class RedactingDatumReader {
             return false;
         }
         int index = data[start] >> 1; // one-byte zig-zag varint: the branch index is small
-        return index >= 0 && index < schema.getTypes().size() && schema.getTypes().get(index).getType() == Schema.Type.NULL;
+        return index >= 0
+                && index < schema.getTypes().size()
+                && schema.getTypes().get(index).getType() == Schema.Type.NULL;
     }
 
     private void count() throws WalkException {

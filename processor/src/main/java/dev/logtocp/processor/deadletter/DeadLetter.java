@@ -12,8 +12,8 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * One record of the dead-letter topic and what its provenance headers say. Immutable view over the record; shared
  * by the operator CLI ({@code ops dlq}) and the processor's operator console.
  */
-public record DeadLetter(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
-                         List<Header> headers) {
+public record DeadLetter(
+        String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, List<Header> headers) {
 
     /** Header the redrive adds to the record it sends back: {@code <dlqTopic>-<partition>@<offset>}. */
     public static final String REDRIVEN_FROM = "dlq.redriven-from";

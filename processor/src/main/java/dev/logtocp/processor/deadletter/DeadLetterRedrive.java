@@ -31,8 +31,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class DeadLetterRedrive {
 
     /** What happened to one chosen dead letter. */
-    public record Result(DeadLetter letter, Status status, String detail) {
-    }
+    public record Result(DeadLetter letter, Status status, String detail) {}
 
     public enum Status {
         /** Sent back now; {@code detail} is {@code topic-partition@offset} of the new record. */
@@ -86,8 +85,9 @@ public final class DeadLetterRedrive {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(deadLetterTopic));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "dlq-redrive-" + by);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-             Admin admin = Admin.create(client)) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+                Admin admin = Admin.create(client)) {
             // First fence every other redrive of this topic; the markers read after this include all they committed.
             producer.initTransactions();
             markers.ensureTopic(admin, deadLetterTopic);
@@ -113,29 +113,39 @@ public final class DeadLetterRedrive {
         try {
             byte[] value = replacement != null ? replacement : d.value();
             // Back to the partition it came from: keeps the key's order even if the producer partitioned differently.
-            RecordMetadata m = producer.send(new ProducerRecord<>(d.sourceTopic(), d.sourcePartition(), d.key(), value,
-                    d.redriveHeaders())).get();
+            RecordMetadata m = producer.send(new ProducerRecord<>(
+                            d.sourceTopic(), d.sourcePartition(), d.key(), value, d.redriveHeaders()))
+                    .get();
             String to = m.topic() + "-" + m.partition() + "@" + m.offset();
-            producer.send(new ProducerRecord<>(markers.topic(), d.id().getBytes(StandardCharsets.UTF_8),
-                    RedriveMarkers.markerValue(to, replacement != null, by))).get();
+            producer.send(new ProducerRecord<>(
+                            markers.topic(),
+                            d.id().getBytes(StandardCharsets.UTF_8),
+                            RedriveMarkers.markerValue(to, replacement != null, by)))
+                    .get();
             producer.commitTransaction();
             return to;
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
-            throw new DeadLetterException("another redrive of " + deadLetterTopic + " started and took over after "
-                    + before + " dead letter(s); " + d.position() + " was not redriven", e);
+            throw new DeadLetterException(
+                    "another redrive of " + deadLetterTopic + " started and took over after " + before
+                            + " dead letter(s); " + d.position() + " was not redriven",
+                    e);
         } catch (ExecutionException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
-                throw new DeadLetterException("another redrive of " + deadLetterTopic + " started and took over after "
-                        + before + " dead letter(s); " + d.position() + " was not redriven", cause);
+                throw new DeadLetterException(
+                        "another redrive of " + deadLetterTopic + " started and took over after " + before
+                                + " dead letter(s); " + d.position() + " was not redriven",
+                        cause);
             }
             try {
                 producer.abortTransaction();
             } catch (KafkaException ignored) {
                 // The producer is unusable; closing it aborts on the broker's side.
             }
-            throw new DeadLetterException("redrive of " + d.position() + " failed: " + cause.getClass().getSimpleName()
-                    + ": " + cause.getMessage(), cause);
+            throw new DeadLetterException(
+                    "redrive of " + d.position() + " failed: "
+                            + cause.getClass().getSimpleName() + ": " + cause.getMessage(),
+                    cause);
         }
     }
 }

@@ -42,8 +42,13 @@ public final class RedriveMarkers {
         if (!TopicSnapshot.await(admin.listTopics().names()).contains(topic)) {
             return done;
         }
-        TopicSnapshot.readToEnd(TopicSnapshot.readerProperties(client), topic, new StringDeserializer(),
-                new ByteArrayDeserializer(), Duration.ofMinutes(10), r -> {
+        TopicSnapshot.readToEnd(
+                TopicSnapshot.readerProperties(client),
+                topic,
+                new StringDeserializer(),
+                new ByteArrayDeserializer(),
+                Duration.ofMinutes(10),
+                r -> {
                     if (r.key() != null && r.value() != null) {
                         done.put(r.key(), redrivenTo(r.value()));
                     } else if (r.key() != null) {
@@ -58,10 +63,13 @@ public final class RedriveMarkers {
         if (TopicSnapshot.await(admin.listTopics().names()).contains(topic)) {
             return;
         }
-        var dlq = TopicSnapshot.await(admin.describeTopics(List.of(deadLetterTopic)).allTopicNames()).get(deadLetterTopic);
+        var dlq = TopicSnapshot.await(
+                        admin.describeTopics(List.of(deadLetterTopic)).allTopicNames())
+                .get(deadLetterTopic);
         short rf = (short) dlq.partitions().get(0).replicas().size();
-        NewTopic markers = new NewTopic(topic, 1, rf).configs(Map.of("cleanup.policy", "compact",
-                "min.insync.replicas", Integer.toString(Math.max(1, rf - 1))));
+        NewTopic markers = new NewTopic(topic, 1, rf)
+                .configs(Map.of(
+                        "cleanup.policy", "compact", "min.insync.replicas", Integer.toString(Math.max(1, rf - 1))));
         try {
             TopicSnapshot.await(admin.createTopics(List.of(markers)).all());
         } catch (DeadLetterException e) {

@@ -24,8 +24,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class TopicSnapshot {
     public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private TopicSnapshot() {
-    }
+    private TopicSnapshot() {}
 
     /** {@code client} plus the settings of a group-less read_committed reader. */
     public static Map<String, Object> readerProperties(Map<String, Object> client) {
@@ -66,8 +65,13 @@ public final class TopicSnapshot {
      * Reads {@code topic} from the beginning up to its end as of the call (read_committed: the last stable
      * offset), handing each record to {@code sink}; gives up after {@code maxTime}.
      */
-    public static <K, V> void readToEnd(Map<String, Object> readerProps, String topic, Deserializer<K> keys,
-                                        Deserializer<V> values, Duration maxTime, Consumer<ConsumerRecord<K, V>> sink) {
+    public static <K, V> void readToEnd(
+            Map<String, Object> readerProps,
+            String topic,
+            Deserializer<K> keys,
+            Deserializer<V> values,
+            Duration maxTime,
+            Consumer<ConsumerRecord<K, V>> sink) {
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(readerProps, keys, values)) {
             List<TopicPartition> tps = partitions(consumer, topic);
             consumer.assign(tps);

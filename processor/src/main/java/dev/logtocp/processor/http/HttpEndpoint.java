@@ -32,21 +32,31 @@ public final class HttpEndpoint {
         this.server = server;
     }
 
-    public static HttpEndpoint start(Vertx vertx, HttpSettings settings, ProcessorMetrics metrics, IdempotencyLedger ledger,
-                                     BooleanSupplier live, BooleanSupplier ready, OperatorConsole console) {
+    public static HttpEndpoint start(
+            Vertx vertx,
+            HttpSettings settings,
+            ProcessorMetrics metrics,
+            IdempotencyLedger ledger,
+            BooleanSupplier live,
+            BooleanSupplier ready,
+            OperatorConsole console) {
         Router router = Router.router(vertx);
         router.get("/health/live").handler(ctx -> health(ctx, live.getAsBoolean()));
         router.get("/health/ready").handler(ctx -> health(ctx, ready.getAsBoolean()));
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(metrics.scrape()));
+        router.get("/metrics")
+                .handler(ctx -> ctx.response()
+                        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                        .end(metrics.scrape()));
         router.get("/commands/:issuer/:key").handler(ctx -> status(ctx, ledger));
         if (console != null) {
             console.mount(router);
         }
-        HttpServer server = vertx.createHttpServer().requestHandler(router)
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(router)
                 .listen(settings.port(), settings.host())
-                .toCompletionStage().toCompletableFuture().join();
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
         return new HttpEndpoint(server);
     }
 
@@ -59,7 +69,8 @@ public final class HttpEndpoint {
     }
 
     private static void health(RoutingContext ctx, boolean up) {
-        ctx.response().setStatusCode(up ? 200 : 503)
+        ctx.response()
+                .setStatusCode(up ? 200 : 503)
                 .putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("status", up ? "UP" : "DOWN").encode());
     }
@@ -67,21 +78,27 @@ public final class HttpEndpoint {
     private static void status(RoutingContext ctx, IdempotencyLedger ledger) {
         Optional<LedgerEntry> entry = ledger.find(ctx.pathParam("issuer"), ctx.pathParam("key"));
         if (entry.isEmpty()) {
-            ctx.response().setStatusCode(404).putHeader("Content-Type", "application/json")
-                    .end(new JsonObject().put("state", "unknown")
-                            .put("message", "no decision recorded on the partitions this instance owns").encode());
+            ctx.response()
+                    .setStatusCode(404)
+                    .putHeader("Content-Type", "application/json")
+                    .end(new JsonObject()
+                            .put("state", "unknown")
+                            .put("message", "no decision recorded on the partitions this instance owns")
+                            .encode());
             return;
         }
         LedgerEntry e = entry.get();
-        ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                .put("state", "decided")
-                .put("status", e.getStatus().name())
-                .put("commandType", e.getCommandType())
-                .put("commandId", e.getCommandId())
-                .put("userId", e.getUserId())
-                .put("errorCode", e.getErrorCode())
-                .put("httpStatus", e.getHttpStatus())
-                .put("decidedAt", e.getDecidedAt().toString())
-                .encode());
+        ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .end(new JsonObject()
+                        .put("state", "decided")
+                        .put("status", e.getStatus().name())
+                        .put("commandType", e.getCommandType())
+                        .put("commandId", e.getCommandId())
+                        .put("userId", e.getUserId())
+                        .put("errorCode", e.getErrorCode())
+                        .put("httpStatus", e.getHttpStatus())
+                        .put("decidedAt", e.getDecidedAt().toString())
+                        .encode());
     }
 }

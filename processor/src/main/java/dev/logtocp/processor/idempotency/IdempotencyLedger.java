@@ -29,6 +29,7 @@ public final class IdempotencyLedger implements AutoCloseable {
     private final LedgerStore store;
     /** Partitions with entries, for status queries that do not know the partition. */
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+
     private final Duration retention;
     private final Clock clock;
     private final LedgerCodec codec;
@@ -125,6 +126,5 @@ public final class IdempotencyLedger implements AutoCloseable {
         return clock.instant().minus(retention);
     }
 
-    private record Pending(LedgerEntry entry, BooleanSupplier owner) {
-    }
+    private record Pending(LedgerEntry entry, BooleanSupplier owner) {}
 }

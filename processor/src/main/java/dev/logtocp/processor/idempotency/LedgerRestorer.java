@@ -44,8 +44,13 @@ public final class LedgerRestorer {
     private final Map<TopicPartition, Long> restoredUpTo = new HashMap<>();
     private final Set<Integer> primedSchemaIds = new HashSet<>();
 
-    public LedgerRestorer(Consumer<byte[], byte[]> consumer, Deserializer<Object> values, IdempotencyLedger ledger,
-                          String ledgerTopic, ReferenceMap references, String referencesTopic) {
+    public LedgerRestorer(
+            Consumer<byte[], byte[]> consumer,
+            Deserializer<Object> values,
+            IdempotencyLedger ledger,
+            String ledgerTopic,
+            ReferenceMap references,
+            String referencesTopic) {
         this.consumer = consumer;
         this.values = values;
         this.ledger = ledger;
@@ -66,7 +71,8 @@ public final class LedgerRestorer {
             ledger.restored(partition, key(record), record.value(), record.timestamp());
         });
         read(referencesTopic, partitions, deadline, (partition, record) -> {
-            Object value = record.value() == null ? null
+            Object value = record.value() == null
+                    ? null
                     : values.deserialize(referencesTopic, record.headers(), record.value());
             references.restored(partition, key(record), value instanceof UserReference ref ? ref.getUserId() : null);
         });
@@ -79,7 +85,8 @@ public final class LedgerRestorer {
      */
     private void primeDecoder(ConsumerRecord<byte[], byte[]> record) {
         byte[] value = record.value();
-        if (value != null && value.length >= WireFormat.HEADER_SIZE
+        if (value != null
+                && value.length >= WireFormat.HEADER_SIZE
                 && primedSchemaIds.add(ByteBuffer.wrap(value, 1, 4).getInt())) {
             values.deserialize(ledgerTopic, record.headers(), value);
         }
@@ -89,9 +96,13 @@ public final class LedgerRestorer {
         return new String(record.key(), StandardCharsets.UTF_8);
     }
 
-    private void read(String topic, Collection<Integer> partitions, Instant deadline,
-                      BiConsumer<Integer, ConsumerRecord<byte[], byte[]>> sink) {
-        List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(topic, p)).toList();
+    private void read(
+            String topic,
+            Collection<Integer> partitions,
+            Instant deadline,
+            BiConsumer<Integer, ConsumerRecord<byte[], byte[]>> sink) {
+        List<TopicPartition> tps =
+                partitions.stream().map(p -> new TopicPartition(topic, p)).toList();
         if (tps.isEmpty()) {
             return;
         }
@@ -124,8 +135,11 @@ public final class LedgerRestorer {
         }
         consumer.assign(List.of());
         if (read > 0) {
-            LOGGER.atInfo().addKeyValue("topic", topic).addKeyValue("partitions", partitions.size())
-                    .addKeyValue("records", read).addKeyValue("millis", (System.nanoTime() - started) / 1_000_000)
+            LOGGER.atInfo()
+                    .addKeyValue("topic", topic)
+                    .addKeyValue("partitions", partitions.size())
+                    .addKeyValue("records", read)
+                    .addKeyValue("millis", (System.nanoTime() - started) / 1_000_000)
                     .log("restored processor state");
         }
     }
@@ -137,7 +151,8 @@ public final class LedgerRestorer {
      */
     public Map<Integer, String> lastAuditHashes(String auditTopic, Collection<Integer> partitions) {
         Map<Integer, String> hashes = new HashMap<>();
-        List<TopicPartition> remaining = partitions.stream().map(p -> new TopicPartition(auditTopic, p)).toList();
+        List<TopicPartition> remaining =
+                partitions.stream().map(p -> new TopicPartition(auditTopic, p)).toList();
         if (remaining.isEmpty()) {
             return hashes;
         }
@@ -160,7 +175,8 @@ public final class LedgerRestorer {
                 while (!unfinished.isEmpty() && Instant.now().isBefore(deadline)) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                         if (record.value() != null
-                                && values.deserialize(auditTopic, record.headers(), record.value()) instanceof AuditEvent event) {
+                                && values.deserialize(auditTopic, record.headers(), record.value())
+                                        instanceof AuditEvent event) {
                             last.put(new TopicPartition(record.topic(), record.partition()), event);
                         }
                     }
@@ -184,7 +200,8 @@ public final class LedgerRestorer {
         return hashes;
     }
 
-    public static Map<String, Object> consumerProperties(Map<String, String> overrides, String bootstrapServers, String clientId) {
+    public static Map<String, Object> consumerProperties(
+            Map<String, String> overrides, String bootstrapServers, String clientId) {
         Map<String, Object> p = new HashMap<>(overrides);
         p.put("bootstrap.servers", bootstrapServers);
         p.put("client.id", clientId);

@@ -67,7 +67,8 @@ public final class LedgerStore implements AutoCloseable {
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 // Almost every lookup is a miss (a new command): a Bloom filter answers most of them without
                 // reading a data block.
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter));
+                .setTableFormatConfig(
+                        new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter));
         // Rebuilt from the ledger topic on every start: a write-ahead log would protect nothing.
         this.writes = new WriteOptions().setDisableWAL(true);
         int ttlSeconds = (int) Math.min(Integer.MAX_VALUE, retention.plusDays(1).toSeconds());
@@ -90,7 +91,8 @@ public final class LedgerStore implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the ledger state directory " + stateDir, e);
         } catch (RocksDBException e) {
-            throw new IllegalStateException("cannot open the ledger store under " + stateDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot open the ledger store under " + stateDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -188,7 +190,9 @@ public final class LedgerStore implements AutoCloseable {
 
     private static boolean ownerAlive(String pid) {
         try {
-            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+            return ProcessHandle.of(Long.parseLong(pid))
+                    .map(ProcessHandle::isAlive)
+                    .orElse(false);
         } catch (NumberFormatException e) {
             return false;
         }

@@ -44,11 +44,9 @@ public final class PayloadHasher {
     private static final ThreadLocal<Map<Schema, SpecificDatumWriter<Object>>> WRITERS =
             ThreadLocal.withInitial(HashMap::new);
     /** Per command schema, which fields are always hashed and which only when set; computed once per schema. */
-    private static final ConcurrentMap<Schema, HashPlan> PLANS =
-            new ConcurrentHashMap<>();
+    private static final ConcurrentMap<Schema, HashPlan> PLANS = new ConcurrentHashMap<>();
 
-    private PayloadHasher() {
-    }
+    private PayloadHasher() {}
 
     public static byte[] hash(SpecificRecord command) {
         // A shallow copy suffices: only the meta field is replaced, the other values are read, never changed.
@@ -74,8 +72,8 @@ public final class PayloadHasher {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             sha256.update(command.getSchema().getFullName().getBytes(StandardCharsets.UTF_8));
             // Encoded straight into the digest: no intermediate buffer to grow and copy.
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(
-                    new DigestOutputStream(OutputStream.nullOutputStream(), sha256), null);
+            BinaryEncoder encoder = EncoderFactory.get()
+                    .directBinaryEncoder(new DigestOutputStream(OutputStream.nullOutputStream(), sha256), null);
             HashPlan plan = PLANS.computeIfAbsent(command.getSchema(), HashPlan::of);
             // The prefix schema lists the released fields at their original positions, so it writes the record as is.
             writer(plan.released()).write(copy, encoder);
@@ -117,8 +115,8 @@ public final class PayloadHasher {
                     }
                     added.add(field);
                 } else if (!added.isEmpty()) {
-                    throw new IllegalStateException(schema.getFullName() + "." + field.name() + " follows a field marked "
-                            + HASH_WHEN_SET + "; added fields go at the end");
+                    throw new IllegalStateException(schema.getFullName() + "." + field.name()
+                            + " follows a field marked " + HASH_WHEN_SET + "; added fields go at the end");
                 } else {
                     prefix.add(new Schema.Field(field, field.schema()));
                 }
@@ -126,8 +124,8 @@ public final class PayloadHasher {
             if (added.isEmpty()) {
                 return new HashPlan(schema, List.of());
             }
-            Schema released = Schema.createRecord(schema.getName(), schema.getDoc(),
-                    schema.getNamespace(), false, prefix);
+            Schema released =
+                    Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, prefix);
             return new HashPlan(released, List.copyOf(added));
         }
     }

@@ -74,6 +74,5 @@ public final class ReferenceMap {
         final Map<String, Pending> pending = new ConcurrentHashMap<>();
     }
 
-    private record Pending(String userId, BooleanSupplier owner) {
-    }
+    private record Pending(String userId, BooleanSupplier owner) {}
 }

@@ -17,9 +17,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param lease      its partition's ownership lease, which every Logto call of the command passes
  * @param refusal    why the issuer policy refused it, or null when it may run
  */
-record AdmittedCommand(PartitionState state, PartitionLease lease, ConsumerRecord<byte[], byte[]> record,
-                       SpecificRecord command, CommandHandler<SpecificRecord> handler, Instant receivedAt,
-                       CommandGate.Refusal refusal) {
+record AdmittedCommand(
+        PartitionState state,
+        PartitionLease lease,
+        ConsumerRecord<byte[], byte[]> record,
+        SpecificRecord command,
+        CommandHandler<SpecificRecord> handler,
+        Instant receivedAt,
+        CommandGate.Refusal refusal) {
 
     /** Commands with the same key run one at a time, in offset order. */
     String orderingKey() {

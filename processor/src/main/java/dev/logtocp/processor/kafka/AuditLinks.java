@@ -25,7 +25,9 @@ final class AuditLinks {
         AuditEvent linked = AuditChain.link(event, last.getOrDefault(partition, AuditChain.GENESIS));
         byte[] value = serializer.serialize(topic, linked);
         // The hash covers the Avro datum, which is the serialized record after its wire header.
-        last.put(partition, AuditChain.hashEncoded(value, WireFormat.HEADER_SIZE, value.length - WireFormat.HEADER_SIZE));
+        last.put(
+                partition,
+                AuditChain.hashEncoded(value, WireFormat.HEADER_SIZE, value.length - WireFormat.HEADER_SIZE));
         return value;
     }
 

@@ -37,14 +37,18 @@ final class CommandDecoder {
             return new DecodeResult.Poison("EmptyRecord", "record has no value (tombstone)", null, null);
         }
         if (value.length > maxBytes) {
-            return new DecodeResult.Poison("OversizedRecord",
-                    "record of " + value.length + " bytes exceeds MAX_COMMAND_BYTES=" + maxBytes, null, null);
+            return new DecodeResult.Poison(
+                    "OversizedRecord",
+                    "record of " + value.length + " bytes exceeds MAX_COMMAND_BYTES=" + maxBytes,
+                    null,
+                    null);
         }
         Object decoded;
         try {
             decoded = deserializer.deserialize(record.topic(), record.headers(), value);
         } catch (WireFormatException e) {
-            return e.retryable() ? new DecodeResult.Retry(e.getMessage())
+            return e.retryable()
+                    ? new DecodeResult.Retry(e.getMessage())
                     : new DecodeResult.Poison(e.reason().name(), e.getMessage(), null, null);
         } catch (SerializationException e) {
             // A drop-in deserializer signals an unreachable registry only through the cause.
@@ -53,7 +57,8 @@ final class CommandDecoder {
             }
             return new DecodeResult.Poison(e.getClass().getSimpleName(), String.valueOf(e.getMessage()), null, null);
         } catch (RuntimeException | StackOverflowError e) {
-            return new DecodeResult.Poison(e.getClass().getSimpleName(), "the payload could not be decoded", null, null);
+            return new DecodeResult.Poison(
+                    e.getClass().getSimpleName(), "the payload could not be decoded", null, null);
         }
         if (decoded instanceof SpecificRecord command) {
             Optional<CommandHandler<SpecificRecord>> handler = handlers.forCommand(command);
@@ -63,10 +68,15 @@ final class CommandDecoder {
         }
         if (decoded instanceof GenericRecord generic) {
             String type = generic.getSchema().getFullName();
-            return new DecodeResult.Poison("UnsupportedCommandType", "no handler for record type " + type, metaOf(generic), type);
+            return new DecodeResult.Poison(
+                    "UnsupportedCommandType", "no handler for record type " + type, metaOf(generic), type);
         }
-        return new DecodeResult.Poison("UnsupportedCommandType",
-                "decoded to " + (decoded == null ? "null" : decoded.getClass().getSimpleName()) + ", not a command record", null, null);
+        return new DecodeResult.Poison(
+                "UnsupportedCommandType",
+                "decoded to " + (decoded == null ? "null" : decoded.getClass().getSimpleName())
+                        + ", not a command record",
+                null,
+                null);
     }
 
     /** The envelope of a record we cannot execute, when it has one, so its issuer still hears back. */

@@ -78,9 +78,11 @@ public final class CommandLoop implements Runnable {
     private Instant nextLagReport = Instant.EPOCH;
 
     /** The Kafka clients the loop owns and closes, and the value serdes of the registry's wire format. */
-    public record Clients(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
-                          Serializer<Object> valueSerializer, Deserializer<Object> valueDeserializer) {
-    }
+    public record Clients(
+            Consumer<byte[], byte[]> consumer,
+            Producer<byte[], byte[]> producer,
+            Serializer<Object> valueSerializer,
+            Deserializer<Object> valueDeserializer) {}
 
     /**
      * What runs the commands.
@@ -89,16 +91,18 @@ public final class CommandLoop implements Runnable {
      * @param executionContexts the contexts commands run on, chosen by key
      * @param breaker           Logto's circuit breaker: consumption pauses while it is open
      */
-    public record Execution(HandlerRegistry handlers, CommandGate gate, CommandExecutor executor,
-                            Context schedulerContext, List<Context> executionContexts, CircuitBreaker breaker) {
-    }
+    public record Execution(
+            HandlerRegistry handlers,
+            CommandGate gate,
+            CommandExecutor executor,
+            Context schedulerContext,
+            List<Context> executionContexts,
+            CircuitBreaker breaker) {}
 
     /** The processor's memory: idempotency decisions, externalId mappings, and how both are restored. */
-    public record Stores(IdempotencyLedger ledger, ReferenceMap references, LedgerRestorer restorer) {
-    }
+    public record Stores(IdempotencyLedger ledger, ReferenceMap references, LedgerRestorer restorer) {}
 
-    public record Settings(KafkaSettings kafka, EngineSettings engine) {
-    }
+    public record Settings(KafkaSettings kafka, EngineSettings engine) {}
 
     /**
      * How this instance guards Logto against its own stale work.
@@ -110,11 +114,16 @@ public final class CommandLoop implements Runnable {
      *                      one has executed (faster for keys with many commands in a row, but a crash can re-apply
      *                      an older command of a key after a newer one)
      */
-    public record Ownership(OwnershipGate gate, Duration callsEnd, boolean commitBarrier) {
-    }
+    public record Ownership(OwnershipGate gate, Duration callsEnd, boolean commitBarrier) {}
 
-    public CommandLoop(Clients clients, Execution execution, Stores stores, Settings settings, Ownership ownership,
-                       ProcessorMetrics stats, Clock clock) {
+    public CommandLoop(
+            Clients clients,
+            Execution execution,
+            Stores stores,
+            Settings settings,
+            Ownership ownership,
+            ProcessorMetrics stats,
+            Clock clock) {
         EngineSettings engine = settings.engine();
         this.consumer = clients.consumer();
         this.producer = clients.producer();
@@ -130,15 +139,29 @@ public final class CommandLoop implements Runnable {
         this.partitions = new AssignedPartitions(consumer);
         this.pauses = new ConsumptionPauses(consumer, engine.maxBufferedRecords(), clock);
         CommandPipeline.Memory memory = new CommandPipeline.Memory(stores.ledger(), stores.references());
-        this.batcher = new OutcomeBatcher(consumer, clients.valueSerializer(), publisher, memory,
-                new OutcomeBatcher.Settled(stats, partitions), engine.commitInterval(), clock);
+        this.batcher = new OutcomeBatcher(
+                consumer,
+                clients.valueSerializer(),
+                publisher,
+                memory,
+                new OutcomeBatcher.Settled(stats, partitions),
+                engine.commitInterval(),
+                clock);
         this.outputs = new CommandOutputs(settings.kafka(), stats);
-        this.dispatch = new KeyedDispatch(engine.maxInFlight(), execution.schedulerContext(),
+        this.dispatch = new KeyedDispatch(
+                engine.maxInFlight(),
+                execution.schedulerContext(),
                 execution.executionContexts(),
                 new CommandPipeline(execution.executor(), memory, outputs, batcher::add, clock),
                 ownership.commitBarrier());
-        this.rebalance = new PartitionRebalance(consumer, partitions, batcher, pauses,
-                numbers -> restore(stores.restorer(), numbers), ownership, clock);
+        this.rebalance = new PartitionRebalance(
+                consumer,
+                partitions,
+                batcher,
+                pauses,
+                numbers -> restore(stores.restorer(), numbers),
+                ownership,
+                clock);
     }
 
     @Override
@@ -181,7 +204,8 @@ public final class CommandLoop implements Runnable {
 
     private void cannotPublish(OutcomeBatcher.FatalPublishException e) {
         failure = e.getCause();
-        LOGGER.atError().addKeyValue("error", e.getCause().getClass().getSimpleName())
+        LOGGER.atError()
+                .addKeyValue("error", e.getCause().getClass().getSimpleName())
                 .log("stopping: this instance can no longer publish; another instance owns its partitions");
     }
 
@@ -220,7 +244,8 @@ public final class CommandLoop implements Runnable {
 
     private Map<Integer, String> restore(LedgerRestorer restorer, SortedSet<Integer> numbers) {
         restorer.restore(numbers, Duration.ofMinutes(5));
-        Map<Integer, String> lastAuditHashes = restorer.lastAuditHashes(settings.kafka().auditTopic(), numbers);
+        Map<Integer, String> lastAuditHashes =
+                restorer.lastAuditHashes(settings.kafka().auditTopic(), numbers);
         stats.ledgerRestored();
         return lastAuditHashes;
     }
@@ -231,8 +256,10 @@ public final class CommandLoop implements Runnable {
         if (lease.takeRebalanceRequest()) {
             // The process stalled for a lease or longer: the group may have moved on without us hearing of it yet.
             // Rejoining makes the group say what we still own (revoked or lost callbacks first); calls wait meanwhile.
-            LOGGER.atWarn().addKeyValue("leaseMs", lease.leaseBound().toMillis())
-                    .log("this process stalled for a membership lease or more: rejoining the group before any further Logto call");
+            LOGGER.atWarn()
+                    .addKeyValue("leaseMs", lease.leaseBound().toMillis())
+                    .log(
+                            "this process stalled for a membership lease or more: rejoining the group before any further Logto call");
             consumer.enforceRebalance("process stalled for a membership lease");
         }
         long started = System.nanoTime();
@@ -276,15 +303,24 @@ public final class CommandLoop implements Runnable {
                 }
                 DecodeResult decoded = decoder.decode(record);
                 if (decoded instanceof DecodeResult.Retry retry) {
-                    LOGGER.atWarn().addKeyValue("partition", tp).addKeyValue("backoffMs", REGISTRY_BACKOFF.toMillis())
-                            .addKeyValue("reason", retry.reason()).log("schema registry unavailable, pausing the partition");
+                    LOGGER.atWarn()
+                            .addKeyValue("partition", tp)
+                            .addKeyValue("backoffMs", REGISTRY_BACKOFF.toMillis())
+                            .addKeyValue("reason", retry.reason())
+                            .log("schema registry unavailable, pausing the partition");
                     pauses.retryDecodeLater(tp, record.offset(), REGISTRY_BACKOFF);
                     break;
                 }
                 state.track(record.offset());
                 if (decoded instanceof DecodeResult.Command command) {
-                    admitted.add(new AdmittedCommand(state, lease, record, command.command(), command.handler(),
-                            receivedAt, gateCheck(record, command.command(), command.handler())));
+                    admitted.add(new AdmittedCommand(
+                            state,
+                            lease,
+                            record,
+                            command.command(),
+                            command.handler(),
+                            receivedAt,
+                            gateCheck(record, command.command(), command.handler())));
                 } else if (decoded instanceof DecodeResult.Poison poison) {
                     batcher.add(outputs.poison(state, record, poison, receivedAt, clock.instant()));
                 }
@@ -294,10 +330,16 @@ public final class CommandLoop implements Runnable {
     }
 
     /** The issuer policy's verdict on a command, or null when it may run. */
-    private CommandGate.Refusal gateCheck(ConsumerRecord<byte[], byte[]> record, SpecificRecord command,
-                                          CommandHandler<SpecificRecord> handler) {
-        return gate.check(handler.meta(command), command.getSchema().getName(), handler.roleEffects(command),
-                handler.organizationAccess(command), record.topic(), record.value(), record.headers());
+    private CommandGate.Refusal gateCheck(
+            ConsumerRecord<byte[], byte[]> record, SpecificRecord command, CommandHandler<SpecificRecord> handler) {
+        return gate.check(
+                handler.meta(command),
+                command.getSchema().getName(),
+                handler.roleEffects(command),
+                handler.organizationAccess(command),
+                record.topic(),
+                record.value(),
+                record.headers());
     }
 
     private void reportLag() {
@@ -321,7 +363,8 @@ public final class CommandLoop implements Runnable {
         }
         batcher.flush(FINAL_FLUSH);
         if (dispatch.inFlight() > 0) {
-            LOGGER.atWarn().addKeyValue("unfinished", dispatch.inFlight())
+            LOGGER.atWarn()
+                    .addKeyValue("unfinished", dispatch.inFlight())
                     .log("shutdown timeout: commands unfinished; they will run again after restart");
         }
     }

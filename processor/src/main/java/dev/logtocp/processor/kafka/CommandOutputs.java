@@ -46,67 +46,115 @@ final class CommandOutputs {
      * @param reference   the externalId mapping change to publish, or null
      * @param onCommitted told when the completion is committed or dropped, or null
      */
-    Completion finished(PartitionState state, ConsumerRecord<byte[], byte[]> record, OutcomeFactory.Subject subject,
-                        ExecutionResult result, LedgerEntry decided, ReferenceChange reference, Runnable onCommitted) {
+    Completion finished(
+            PartitionState state,
+            ConsumerRecord<byte[], byte[]> record,
+            OutcomeFactory.Subject subject,
+            ExecutionResult result,
+            LedgerEntry decided,
+            ReferenceChange reference,
+            Runnable onCommitted) {
         CommandMeta meta = subject.meta();
         CommandOutcome outcome = OutcomeFactory.outcome(subject, result);
         stats.commandFinished(subject.commandType(), outcome.getStatus());
         List<Completion.Output> outputs = new ArrayList<>(4);
         addOutcomeAndAudit(outputs, record, subject, outcome);
-        boolean routine = outcome.getStatus() == OutcomeStatus.SUCCEEDED || outcome.getStatus() == OutcomeStatus.DUPLICATE;
-        (routine ? LOGGER.atDebug() : LOGGER.atInfo()).addKeyValue("commandId", meta.getCommandId())
-                .addKeyValue("idempotencyKey", meta.getIdempotencyKey()).addKeyValue("issuer", meta.getIssuer())
-                .addKeyValue("topic", record.topic()).addKeyValue("partition", record.partition())
-                .addKeyValue("offset", record.offset()).addKeyValue("commandType", subject.commandType())
-                .addKeyValue("status", outcome.getStatus()).addKeyValue("errorCode", outcome.getErrorCode())
-                .addKeyValue("attempts", outcome.getAttempts()).log("command finished");
+        boolean routine =
+                outcome.getStatus() == OutcomeStatus.SUCCEEDED || outcome.getStatus() == OutcomeStatus.DUPLICATE;
+        (routine ? LOGGER.atDebug() : LOGGER.atInfo())
+                .addKeyValue("commandId", meta.getCommandId())
+                .addKeyValue("idempotencyKey", meta.getIdempotencyKey())
+                .addKeyValue("issuer", meta.getIssuer())
+                .addKeyValue("topic", record.topic())
+                .addKeyValue("partition", record.partition())
+                .addKeyValue("offset", record.offset())
+                .addKeyValue("commandType", subject.commandType())
+                .addKeyValue("status", outcome.getStatus())
+                .addKeyValue("errorCode", outcome.getErrorCode())
+                .addKeyValue("attempts", outcome.getAttempts())
+                .log("command finished");
         if (result.decision().deadLettered()) {
             // The command is not lost: its issuer has the FAILED outcome, operators have the original bytes to
             // redrive once Logto is healthy.
             outputs.add(deadLetter(record, "RetriesExhausted", String.valueOf(result.errorMessage())));
         }
         if (decided != null) {
-            byte[] key = IdempotencyLedger.key(meta.getIssuer(), meta.getIdempotencyKey()).getBytes(StandardCharsets.UTF_8);
+            byte[] key = IdempotencyLedger.key(meta.getIssuer(), meta.getIdempotencyKey())
+                    .getBytes(StandardCharsets.UTF_8);
             outputs.add(new Completion.Output(topics.ledgerTopic(), record.partition(), key, decided, List.of()));
         }
         if (reference != null) {
-            Object value = reference.userId() == null ? null : UserReference.newBuilder()
-                    .setExternalId(reference.externalId()).setUserId(reference.userId()).setIssuer(reference.issuer())
-                    .setRecordedAt(result.completedAt()).build();
-            outputs.add(new Completion.Output(topics.referencesTopic(), record.partition(),
-                    reference.externalId().getBytes(StandardCharsets.UTF_8), value, List.of()));
+            Object value = reference.userId() == null
+                    ? null
+                    : UserReference.newBuilder()
+                            .setExternalId(reference.externalId())
+                            .setUserId(reference.userId())
+                            .setIssuer(reference.issuer())
+                            .setRecordedAt(result.completedAt())
+                            .build();
+            outputs.add(new Completion.Output(
+                    topics.referencesTopic(),
+                    record.partition(),
+                    reference.externalId().getBytes(StandardCharsets.UTF_8),
+                    value,
+                    List.of()));
         }
         return new Completion(state, record.offset(), outputs, decided, reference, onCommitted);
     }
 
     /** An undecodable record: dead-lettered, and answered with an outcome when its issuer can be read from it. */
-    Completion poison(PartitionState state, ConsumerRecord<byte[], byte[]> record, DecodeResult.Poison poison,
-                      Instant receivedAt, Instant now) {
-        LOGGER.atWarn().addKeyValue("topic", record.topic()).addKeyValue("partition", record.partition())
-                .addKeyValue("offset", record.offset()).addKeyValue("errorClass", poison.errorClass())
-                .addKeyValue("reason", poison.reason()).log("dead-lettering an undecodable record");
+    Completion poison(
+            PartitionState state,
+            ConsumerRecord<byte[], byte[]> record,
+            DecodeResult.Poison poison,
+            Instant receivedAt,
+            Instant now) {
+        LOGGER.atWarn()
+                .addKeyValue("topic", record.topic())
+                .addKeyValue("partition", record.partition())
+                .addKeyValue("offset", record.offset())
+                .addKeyValue("errorClass", poison.errorClass())
+                .addKeyValue("reason", poison.reason())
+                .log("dead-lettering an undecodable record");
         List<Completion.Output> outputs = new ArrayList<>();
         outputs.add(deadLetter(record, poison.errorClass(), poison.reason()));
         if (poison.meta() != null) {
-            String type = poison.typeName() == null ? "unknown"
+            String type = poison.typeName() == null
+                    ? "unknown"
                     : poison.typeName().substring(poison.typeName().lastIndexOf('.') + 1);
-            OutcomeFactory.Subject subject = new OutcomeFactory.Subject(poison.meta(), type, "command.reject", null,
-                    List.of(), position(record), receivedAt, traceparent(record));
-            CommandOutcome outcome = OutcomeFactory.outcome(subject,
-                    ExecutionResult.rejected("unsupported_command_type", poison.reason(), List.of(), now));
+            OutcomeFactory.Subject subject = new OutcomeFactory.Subject(
+                    poison.meta(),
+                    type,
+                    "command.reject",
+                    null,
+                    List.of(),
+                    position(record),
+                    receivedAt,
+                    traceparent(record));
+            CommandOutcome outcome = OutcomeFactory.outcome(
+                    subject, ExecutionResult.rejected("unsupported_command_type", poison.reason(), List.of(), now));
             stats.commandFinished(type, OutcomeStatus.REJECTED);
             addOutcomeAndAudit(outputs, record, subject, outcome);
         }
         return new Completion(state, record.offset(), outputs);
     }
 
-    private void addOutcomeAndAudit(List<Completion.Output> outputs, ConsumerRecord<byte[], byte[]> record,
-                                    OutcomeFactory.Subject subject, CommandOutcome outcome) {
-        byte[] key = record.key() != null ? record.key() : subject.meta().getCommandId().getBytes(StandardCharsets.UTF_8);
+    private void addOutcomeAndAudit(
+            List<Completion.Output> outputs,
+            ConsumerRecord<byte[], byte[]> record,
+            OutcomeFactory.Subject subject,
+            CommandOutcome outcome) {
+        byte[] key = record.key() != null
+                ? record.key()
+                : subject.meta().getCommandId().getBytes(StandardCharsets.UTF_8);
         outputs.add(new Completion.Output(topics.outcomeTopic(), key, outcome, passThroughHeaders(record)));
         // The audit event goes to the command's partition number: the audit chain is kept per partition.
-        outputs.add(new Completion.Output(topics.auditTopic(), record.partition(), key,
-                OutcomeFactory.audit(subject, outcome), passThroughHeaders(record)));
+        outputs.add(new Completion.Output(
+                topics.auditTopic(),
+                record.partition(),
+                key,
+                OutcomeFactory.audit(subject, outcome),
+                passThroughHeaders(record)));
     }
 
     private Completion.Output deadLetter(ConsumerRecord<byte[], byte[]> record, String errorClass, String reason) {
@@ -123,7 +171,10 @@ final class CommandOutputs {
     }
 
     static SourcePosition position(ConsumerRecord<byte[], byte[]> record) {
-        return new SourcePosition(record.topic(), record.partition(), record.offset(),
+        return new SourcePosition(
+                record.topic(),
+                record.partition(),
+                record.offset(),
                 Instant.ofEpochMilli(Math.max(0, record.timestamp())));
     }
 

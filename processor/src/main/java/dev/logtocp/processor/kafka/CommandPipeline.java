@@ -2,6 +2,7 @@ package dev.logtocp.processor.kafka;
 
 import dev.logtocp.commands.CommandMeta;
 import dev.logtocp.internal.LedgerEntry;
+import dev.logtocp.outcomes.OutcomeStatus;
 import dev.logtocp.processor.audit.OutcomeFactory;
 import dev.logtocp.processor.command.CommandExecutor;
 import dev.logtocp.processor.command.CommandHandler;
@@ -9,7 +10,6 @@ import dev.logtocp.processor.command.ExecutionResult;
 import dev.logtocp.processor.idempotency.IdempotencyLedger;
 import dev.logtocp.processor.idempotency.PayloadHasher;
 import dev.logtocp.processor.idempotency.ReferenceMap;
-import dev.logtocp.outcomes.OutcomeStatus;
 import io.vertx.core.Future;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -35,8 +35,7 @@ final class CommandPipeline {
     private final Clock clock;
 
     /** What the pipeline reads and records: decisions per idempotency key, and externalId mappings. */
-    record Memory(IdempotencyLedger ledger, ReferenceMap references) {
-    }
+    record Memory(IdempotencyLedger ledger, ReferenceMap references) {}
 
     /** Where finished work goes: the consumer thread publishes it. Thread-safe. */
     @FunctionalInterface
@@ -44,8 +43,8 @@ final class CommandPipeline {
         void add(Completion completion);
     }
 
-    CommandPipeline(CommandExecutor executor, Memory memory, CommandOutputs outputs, CompletionSink completions,
-                    Clock clock) {
+    CommandPipeline(
+            CommandExecutor executor, Memory memory, CommandOutputs outputs, CompletionSink completions, Clock clock) {
         this.executor = executor;
         this.memory = memory;
         this.outputs = outputs;
@@ -72,29 +71,49 @@ final class CommandPipeline {
         SpecificRecord command = admitted.command();
         CommandHandler<SpecificRecord> handler = admitted.handler();
         CommandMeta meta = handler.meta(command);
-        OutcomeFactory.Subject subject = new OutcomeFactory.Subject(meta, command.getSchema().getName(),
-                handler.action(), handler.target(command).orElse(null), handler.changedFields(command),
-                CommandOutputs.position(admitted.record()), admitted.receivedAt(),
+        OutcomeFactory.Subject subject = new OutcomeFactory.Subject(
+                meta,
+                command.getSchema().getName(),
+                handler.action(),
+                handler.target(command).orElse(null),
+                handler.changedFields(command),
+                CommandOutputs.position(admitted.record()),
+                admitted.receivedAt(),
                 CommandOutputs.traceparent(admitted.record()));
         if (admitted.refusal() != null) {
             // Not recorded in the ledger: a corrected resubmission (signed, or after a policy change) must run.
-            LOGGER.atWarn().addKeyValue("commandId", meta.getCommandId()).addKeyValue("issuer", meta.getIssuer())
-                    .addKeyValue("commandType", subject.commandType()).addKeyValue("errorCode", admitted.refusal().code())
+            LOGGER.atWarn()
+                    .addKeyValue("commandId", meta.getCommandId())
+                    .addKeyValue("issuer", meta.getIssuer())
+                    .addKeyValue("commandType", subject.commandType())
+                    .addKeyValue("errorCode", admitted.refusal().code())
                     .log("command refused by the issuer policy");
-            complete(admitted, subject, ExecutionResult.rejected(admitted.refusal().code(), admitted.refusal().message(),
-                    List.of(), clock.instant()), null, null, onCommitted);
+            complete(
+                    admitted,
+                    subject,
+                    ExecutionResult.rejected(
+                            admitted.refusal().code(), admitted.refusal().message(), List.of(), clock.instant()),
+                    null,
+                    null,
+                    onCommitted);
             return Future.succeededFuture(true);
         }
         byte[] payloadHash = PayloadHasher.hash(command);
         int partition = admitted.record().partition();
         // Looked up now, when the key's turn came, not when the record was read: an earlier command with the same
         // key may have been decided in between.
-        LedgerEntry prior = meta.getForce() ? null
-                : memory.ledger().lookup(partition, meta.getIssuer(), meta.getIdempotencyKey()).orElse(null);
+        LedgerEntry prior = meta.getForce()
+                ? null
+                : memory.ledger()
+                        .lookup(partition, meta.getIssuer(), meta.getIdempotencyKey())
+                        .orElse(null);
         if (prior != null) {
-            ExecutionResult verdict = sameHash(prior.getPayloadHash(), payloadHash) ? duplicateOf(prior)
-                    : ExecutionResult.rejected("idempotency_key_reuse",
-                            "this idempotency key was already used by this issuer for a different command", List.of(),
+            ExecutionResult verdict = sameHash(prior.getPayloadHash(), payloadHash)
+                    ? duplicateOf(prior)
+                    : ExecutionResult.rejected(
+                            "idempotency_key_reuse",
+                            "this idempotency key was already used by this issuer for a different command",
+                            List.of(),
                             clock.instant());
             complete(admitted, subject, verdict, null, null, onCommitted);
             return Future.succeededFuture(true);
@@ -106,28 +125,34 @@ final class CommandPipeline {
                 return false;
             }
             LedgerEntry decided = result.decision().remembered()
-                    ? ledgerEntry(meta, subject.commandType(), payloadHash, result) : null;
+                    ? ledgerEntry(meta, subject.commandType(), payloadHash, result)
+                    : null;
             if (decided != null) {
                 memory.ledger().recordPending(partition, decided, admitted.state()::active);
             }
             ReferenceChange reference = referenceChange(handler, command, meta, result);
             if (reference != null) {
-                memory.references().recordPending(partition, reference.externalId(), reference.userId(),
-                        admitted.state()::active);
+                memory.references()
+                        .recordPending(partition, reference.externalId(), reference.userId(), admitted.state()::active);
             }
             complete(admitted, subject, result, decided, reference, onCommitted);
             return true;
         });
     }
 
-    private void complete(AdmittedCommand admitted, OutcomeFactory.Subject subject, ExecutionResult result,
-                          LedgerEntry decided, ReferenceChange reference, Runnable onCommitted) {
-        completions.add(outputs.finished(admitted.state(), admitted.record(), subject, result, decided, reference,
-                onCommitted));
+    private void complete(
+            AdmittedCommand admitted,
+            OutcomeFactory.Subject subject,
+            ExecutionResult result,
+            LedgerEntry decided,
+            ReferenceChange reference,
+            Runnable onCommitted) {
+        completions.add(outputs.finished(
+                admitted.state(), admitted.record(), subject, result, decided, reference, onCommitted));
     }
 
-    private static ReferenceChange referenceChange(CommandHandler<SpecificRecord> handler, SpecificRecord command, CommandMeta meta,
-                                                   ExecutionResult result) {
+    private static ReferenceChange referenceChange(
+            CommandHandler<SpecificRecord> handler, SpecificRecord command, CommandMeta meta, ExecutionResult result) {
         if (result.status() != OutcomeStatus.SUCCEEDED) {
             return null;
         }
@@ -136,11 +161,12 @@ final class CommandPipeline {
             return new ReferenceChange(established.get(), result.userId(), meta.getIssuer());
         }
         Optional<String> released = handler.releasesExternalId(command);
-        return released.map(id -> new ReferenceChange(id, null, meta.getIssuer())).orElse(null);
+        return released.map(id -> new ReferenceChange(id, null, meta.getIssuer()))
+                .orElse(null);
     }
 
-    private static LedgerEntry ledgerEntry(CommandMeta meta, String commandType, byte[] payloadHash,
-                                           ExecutionResult result) {
+    private static LedgerEntry ledgerEntry(
+            CommandMeta meta, String commandType, byte[] payloadHash, ExecutionResult result) {
         return LedgerEntry.newBuilder()
                 .setIssuer(meta.getIssuer())
                 .setIdempotencyKey(meta.getIdempotencyKey())
@@ -162,8 +188,17 @@ final class CommandPipeline {
     }
 
     private ExecutionResult duplicateOf(LedgerEntry prior) {
-        return ExecutionResult.duplicate(prior.getUserId(), prior.getErrorCode(), prior.getHttpStatus(),
-                Map.of("originalCommandId", prior.getCommandId(), "originalStatus", prior.getStatus().name(),
-                        "originalDecidedAt", prior.getDecidedAt().toString()), clock.instant());
+        return ExecutionResult.duplicate(
+                prior.getUserId(),
+                prior.getErrorCode(),
+                prior.getHttpStatus(),
+                Map.of(
+                        "originalCommandId",
+                        prior.getCommandId(),
+                        "originalStatus",
+                        prior.getStatus().name(),
+                        "originalDecidedAt",
+                        prior.getDecidedAt().toString()),
+                clock.instant());
     }
 }

@@ -13,8 +13,13 @@ import org.apache.kafka.common.header.Header;
  * @param onSettled   told once, on the consumer thread, when this completion was committed or dropped (the per-key
  *                    commit barrier frees the command's key then), or null
  */
-record Completion(PartitionState partition, long offset, List<Output> outputs, LedgerEntry ledgerEntry,
-                  ReferenceChange reference, Runnable onSettled) {
+record Completion(
+        PartitionState partition,
+        long offset,
+        List<Output> outputs,
+        LedgerEntry ledgerEntry,
+        ReferenceChange reference,
+        Runnable onSettled) {
 
     Completion(PartitionState partition, long offset, List<Output> outputs) {
         this(partition, offset, outputs, null, null, null);

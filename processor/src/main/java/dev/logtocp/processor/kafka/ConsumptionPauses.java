@@ -26,6 +26,7 @@ final class ConsumptionPauses {
     private final Clock clock;
     /** Partitions waiting for the schema registry, and until when. */
     private final Map<TopicPartition, Instant> decodeBackoff = new HashMap<>();
+
     private boolean pausedForBackpressure;
 
     ConsumptionPauses(Consumer<byte[], byte[]> consumer, int maxBuffered, Clock clock) {
@@ -75,7 +76,9 @@ final class ConsumptionPauses {
             consumer.pause(consumer.assignment());
             pausedForBackpressure = true;
         } else if (pausedForBackpressure && !logtoDown && unfinished <= maxBuffered / 2) {
-            consumer.resume(consumer.assignment().stream().filter(tp -> !decodeBackoff.containsKey(tp)).toList());
+            consumer.resume(consumer.assignment().stream()
+                    .filter(tp -> !decodeBackoff.containsKey(tp))
+                    .toList());
             pausedForBackpressure = false;
         }
     }

@@ -30,8 +30,12 @@ final class KeyedDispatch {
     /** Commands read and not yet finished (queued or executing); counted up on the consumer thread. */
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    KeyedDispatch(int maxInFlight, Context schedulerContext, List<Context> executionContexts, CommandPipeline pipeline,
-                  boolean commitBarrier) {
+    KeyedDispatch(
+            int maxInFlight,
+            Context schedulerContext,
+            List<Context> executionContexts,
+            CommandPipeline pipeline,
+            boolean commitBarrier) {
         this.scheduler = new KeyedScheduler(maxInFlight);
         this.schedulerContext = schedulerContext;
         this.executionContexts = List.copyOf(executionContexts);
@@ -80,10 +84,12 @@ final class KeyedDispatch {
                 if (ar.failed() && !(ar.cause() instanceof CallFencedException)) {
                     // Only a defect gets here (the executor always completes); the record stays unfinished, so its
                     // offset is never committed past, and the next start runs it again.
-                    LOGGER.atError().addKeyValue("topic", admitted.record().topic())
+                    LOGGER.atError()
+                            .addKeyValue("topic", admitted.record().topic())
                             .addKeyValue("partition", admitted.record().partition())
                             .addKeyValue("offset", admitted.record().offset())
-                            .addKeyValue("error", ar.cause().toString()).log("command could not be completed");
+                            .addKeyValue("error", ar.cause().toString())
+                            .log("command could not be completed");
                 }
                 schedulerContext.runOnContext(x -> done.complete());
             }));

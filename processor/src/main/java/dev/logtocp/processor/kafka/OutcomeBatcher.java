@@ -47,14 +47,20 @@ final class OutcomeBatcher {
     private final Clock clock;
     /** Incremented after each failed transaction; batches of older epochs are not committed. */
     private long publishEpoch;
+
     private Instant oldestUnpublished;
 
     /** Told what to do once the publisher has spoken: metrics, and the partitions to read again. */
-    record Settled(ProcessorMetrics stats, AssignedPartitions partitions) {
-    }
+    record Settled(ProcessorMetrics stats, AssignedPartitions partitions) {}
 
-    OutcomeBatcher(Consumer<byte[], byte[]> consumer, Serializer<Object> serializer, TransactionPublisher publisher,
-                   CommandPipeline.Memory memory, Settled settled, Duration commitInterval, Clock clock) {
+    OutcomeBatcher(
+            Consumer<byte[], byte[]> consumer,
+            Serializer<Object> serializer,
+            TransactionPublisher publisher,
+            CommandPipeline.Memory memory,
+            Settled settled,
+            Duration commitInterval,
+            Clock clock) {
         this.consumer = consumer;
         this.serializer = serializer;
         this.publisher = publisher;
@@ -108,7 +114,9 @@ final class OutcomeBatcher {
         } catch (KafkaException e) {
             auditLinks.restore(chainBefore);
             // Most likely the registry is unreachable for a first-time schema: keep the batch and try again.
-            LOGGER.atWarn().addKeyValue("error", e.getClass().getSimpleName()).log("cannot serialize outcomes yet; retrying");
+            LOGGER.atWarn()
+                    .addKeyValue("error", e.getClass().getSimpleName())
+                    .log("cannot serialize outcomes yet; retrying");
             completions.addAll(batch);
             return;
         }
@@ -121,8 +129,8 @@ final class OutcomeBatcher {
         for (PartitionState state : touched) {
             state.takeCommit().ifPresent(commit -> offsets.put(state.partition(), commit));
         }
-        publisher.submit(new TransactionPublisher.Batch(publishEpoch, batch, records, offsets, consumer.groupMetadata(),
-                touched, chainBefore, ledgerValues));
+        publisher.submit(new TransactionPublisher.Batch(
+                publishEpoch, batch, records, offsets, consumer.groupMetadata(), touched, chainBefore, ledgerValues));
         applyResults();
     }
 
@@ -161,7 +169,8 @@ final class OutcomeBatcher {
                     if (batch.epoch() == publishEpoch) {
                         // The first failure of this epoch: later batches of it were not committed either, so the
                         // audit chains go back to where this batch started.
-                        LOGGER.atWarn().addKeyValue("error", String.valueOf(failed.cause()))
+                        LOGGER.atWarn()
+                                .addKeyValue("error", String.valueOf(failed.cause()))
                                 .log("transaction failed, re-reading the affected partitions");
                         auditLinks.restore(batch.auditChainBefore());
                         publishEpoch++;
@@ -182,10 +191,12 @@ final class OutcomeBatcher {
             c.settle();
             int partition = c.partition().partition().partition();
             if (c.ledgerEntry() != null) {
-                ledger.committed(partition, c.ledgerEntry(), batch.ledgerValues().get(c));
+                ledger.committed(
+                        partition, c.ledgerEntry(), batch.ledgerValues().get(c));
             }
             if (c.reference() != null) {
-                references.committed(partition, c.reference().externalId(), c.reference().userId());
+                references.committed(
+                        partition, c.reference().externalId(), c.reference().userId());
             }
         }
     }
@@ -201,7 +212,8 @@ final class OutcomeBatcher {
      * Serializes a batch in publish order. Audit events are linked here, on the one thread that publishes, in the
      * order they will be committed.
      */
-    private List<ProducerRecord<byte[], byte[]>> serialize(List<Completion> batch, Map<Completion, byte[]> ledgerValues) {
+    private List<ProducerRecord<byte[], byte[]>> serialize(
+            List<Completion> batch, Map<Completion, byte[]> ledgerValues) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(batch.size() * 2);
         for (Completion c : batch) {
             for (Completion.Output o : c.outputs()) {
@@ -211,7 +223,8 @@ final class OutcomeBatcher {
                     continue;
                 }
                 // A null value is a tombstone (a removed externalId mapping).
-                byte[] value = o.value() == null ? null
+                byte[] value = o.value() == null
+                        ? null
                         : o.value() instanceof byte[] raw ? raw : serializer.serialize(o.topic(), o.value());
                 if (o.value() == c.ledgerEntry() && value != null) {
                     // Kept for the ledger store, which holds entries in exactly this form once they commit.

@@ -12,8 +12,7 @@ import org.apache.kafka.common.header.Header;
  */
 final class OutcomeRecordHeaders {
 
-    private OutcomeRecordHeaders() {
-    }
+    private OutcomeRecordHeaders() {}
 
     static List<Header> of(Completion.Output output) {
         return output.value() instanceof CommandOutcome outcome

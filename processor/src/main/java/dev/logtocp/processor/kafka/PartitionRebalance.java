@@ -28,6 +28,7 @@ final class PartitionRebalance implements ConsumerRebalanceListener {
     private static final Logger LOGGER = LoggerFactory.getLogger(PartitionRebalance.class);
     /** After the calls on the wire ended: how long commands answered by them get to finish and be published. */
     private static final Duration REVOKE_SETTLE = Duration.ofSeconds(2);
+
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
 
     private final Consumer<byte[], byte[]> consumer;
@@ -47,8 +48,14 @@ final class PartitionRebalance implements ConsumerRebalanceListener {
         Map<Integer, String> restore(SortedSet<Integer> partitions);
     }
 
-    PartitionRebalance(Consumer<byte[], byte[]> consumer, AssignedPartitions partitions, OutcomeBatcher batcher,
-                       ConsumptionPauses pauses, StateRestore restore, CommandLoop.Ownership ownership, Clock clock) {
+    PartitionRebalance(
+            Consumer<byte[], byte[]> consumer,
+            AssignedPartitions partitions,
+            OutcomeBatcher batcher,
+            ConsumptionPauses pauses,
+            StateRestore restore,
+            CommandLoop.Ownership ownership,
+            Clock clock) {
         this.consumer = consumer;
         this.partitions = partitions;
         this.batcher = batcher;
@@ -78,7 +85,9 @@ final class PartitionRebalance implements ConsumerRebalanceListener {
         for (PartitionLease lease : revoking) {
             Duration left = Duration.between(clock.instant(), callsEnd);
             if (!lease.revoke(left.isNegative() ? Duration.ZERO : left)) {
-                LOGGER.atWarn().addKeyValue("partition", lease.partition()).addKeyValue("onWire", lease.onWire())
+                LOGGER.atWarn()
+                        .addKeyValue("partition", lease.partition())
+                        .addKeyValue("onWire", lease.onWire())
                         .addKeyValue("waitedMs", ownership.callsEnd().toMillis())
                         .log("Logto calls still unanswered; giving the partition up anyway");
             }
@@ -101,10 +110,11 @@ final class PartitionRebalance implements ConsumerRebalanceListener {
         // The ledger of a partition is complete before any of its commands can run: nothing has been dispatched
         // for these partitions yet, and dispatch happens on this thread after this returns. The audit chain of each
         // partition continues from its last committed event, whoever wrote it.
-        SortedSet<Integer> numbers = new TreeSet<>(assigned.stream().map(TopicPartition::partition).toList());
+        SortedSet<Integer> numbers =
+                new TreeSet<>(assigned.stream().map(TopicPartition::partition).toList());
         batcher.continueAuditChains(restore.restore(numbers));
-        Map<TopicPartition, OffsetAndMetadata> committed = assigned.isEmpty() ? Map.of()
-                : consumer.committed(new HashSet<>(assigned));
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                assigned.isEmpty() ? Map.of() : consumer.committed(new HashSet<>(assigned));
         for (TopicPartition tp : assigned) {
             partitions.assign(tp, committed.get(tp), ownership.gate().open(tp));
         }

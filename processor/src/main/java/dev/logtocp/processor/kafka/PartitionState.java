@@ -34,9 +34,11 @@ final class PartitionState {
     private final Set<Long> finished = new HashSet<>();
     /** Offsets above the committed position that an earlier owner already published, not yet read again. */
     private final NavigableSet<Long> publishedBefore;
+
     private volatile boolean active = true;
     /** Lowest offset not known to be finished; -1 until known. */
     private long low;
+
     private boolean dirty;
 
     PartitionState(TopicPartition partition) {

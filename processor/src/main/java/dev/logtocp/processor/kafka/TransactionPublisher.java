@@ -37,32 +37,34 @@ final class TransactionPublisher implements AutoCloseable {
 
     /** One transaction's worth of work, assembled on the consumer thread. */
     /** @param ledgerValues the serialized ledger record of each completion that has one (identity-keyed) */
-    record Batch(long epoch, List<Completion> completions, List<ProducerRecord<byte[], byte[]>> records,
-                 Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group,
-                 Set<PartitionState> touched, Map<Integer, String> auditChainBefore,
-                 Map<Completion, byte[]> ledgerValues) {
-    }
+    record Batch(
+            long epoch,
+            List<Completion> completions,
+            List<ProducerRecord<byte[], byte[]>> records,
+            Map<TopicPartition, OffsetAndMetadata> offsets,
+            ConsumerGroupMetadata group,
+            Set<PartitionState> touched,
+            Map<Integer, String> auditChainBefore,
+            Map<Completion, byte[]> ledgerValues) {}
 
     sealed interface Result {
         Batch batch();
     }
 
-    record Committed(Batch batch) implements Result {
-    }
+    record Committed(Batch batch) implements Result {}
 
     /** Aborted, or skipped because an earlier batch of its epoch failed; {@code cause} is null when skipped. */
-    record Failed(Batch batch, KafkaException cause) implements Result {
-    }
+    record Failed(Batch batch, KafkaException cause) implements Result {}
 
     /** The producer was fenced or lost its authority: this instance must stop publishing. */
-    record Fatal(Batch batch, KafkaException cause) implements Result {
-    }
+    record Fatal(Batch batch, KafkaException cause) implements Result {}
 
     private final Producer<byte[], byte[]> producer;
     private final BlockingQueue<Batch> waiting = new ArrayBlockingQueue<>(1);
     private final ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
     /** Batches submitted whose result has not been handed back yet. */
     private final AtomicInteger outstanding = new AtomicInteger();
+
     private final Thread thread;
     private volatile boolean running = true;
     /** Publisher thread only: batches of this epoch or older are failed without being tried. */
@@ -143,8 +145,11 @@ final class TransactionPublisher implements AutoCloseable {
             }
             producer.commitTransaction();
             return new Committed(batch);
-        } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
-                 | OutOfOrderSequenceException | AuthorizationException e) {
+        } catch (ProducerFencedException
+                | InvalidProducerEpochException
+                | FencedInstanceIdException
+                | OutOfOrderSequenceException
+                | AuthorizationException e) {
             return new Fatal(batch, e);
         } catch (KafkaException e) {
             failedEpoch = batch.epoch();

@@ -42,6 +42,7 @@ final class AdaptiveLimit implements ConcurrencyLimit {
     static final double GAIN = 1.5;
     /** BBR's start-up gain, 2/ln 2: enough to double the rate per window while it keeps rising. */
     static final double STARTUP_GAIN = 2 / Math.log(2);
+
     static final double FULL_RATE_GROWTH = 1.25;
     static final int FULL_RATE_WINDOWS = 2;
     static final long STARTUP_WINDOW_NANOS = 50_000_000L;
@@ -49,6 +50,7 @@ final class AdaptiveLimit implements ConcurrencyLimit {
     static final double DROP_THRESHOLD = 0.25;
     /** Fewer overload answers than this in a window are noise (ChaosIT injects 8 % of faults), not overload. */
     static final int MIN_WINDOW_DROPS = 3;
+
     static final long MIN_WINDOW_NANOS = 100_000_000L;
     static final int MIN_WINDOW_SAMPLES = 4;
     static final int MAX_WINDOW_SAMPLES = 4096;
@@ -64,9 +66,11 @@ final class AdaptiveLimit implements ConcurrencyLimit {
     private long baseNanos = -1;
     /** Where an overload last struck, halved: above it the limit only grows by one per window (TCP's ssthresh). */
     private double threshold = Double.MAX_VALUE;
+
     private boolean startup = true;
     /** The best rate start-up has seen grow by {@link #FULL_RATE_GROWTH}, and windows since it last did. */
     private double fullRate;
+
     private int flatWindows;
 
     private long windowStart = Long.MIN_VALUE;
@@ -94,7 +98,8 @@ final class AdaptiveLimit implements ConcurrencyLimit {
      */
     AdaptiveLimit(int min, int initial, int max, long nowNanos) {
         if (min < 1 || max < min || initial < min || initial > max) {
-            throw new IllegalArgumentException("need 1 <= min <= initial <= max, got " + min + ", " + initial + ", " + max);
+            throw new IllegalArgumentException(
+                    "need 1 <= min <= initial <= max, got " + min + ", " + initial + ", " + max);
         }
         this.min = min;
         this.max = max;
@@ -220,7 +225,10 @@ final class AdaptiveLimit implements ConcurrencyLimit {
     private void probe(long now, long hold, boolean dropped, int inFlight) {
         if (probeDrainedAt < 0 && inFlight <= probeLimit) {
             probeDrainedAt = now;
-        } else if (probeDrainedAt >= 0 && now - hold >= probeDrainedAt && !dropped && probeCount < probeSamples.length) {
+        } else if (probeDrainedAt >= 0
+                && now - hold >= probeDrainedAt
+                && !dropped
+                && probeCount < probeSamples.length) {
             probeSamples[probeCount++] = hold;
         }
         boolean measured = probeCount >= Math.min(probeSamples.length, Math.max(3, probeLimit / 2));

@@ -21,8 +21,7 @@ public interface CallGate {
         }
 
         @Override
-        public void exit() {
-        }
+        public void exit() {}
     };
 
     Future<Void> enter();

@@ -51,6 +51,7 @@ public final class CallLimiter {
     public final class Permit {
         /** When the permit was granted: the sample is the time it was held, the client's own turnaround included. */
         private final long grantedNanos;
+
         private boolean released;
 
         private Permit(long grantedNanos) {
@@ -95,7 +96,8 @@ public final class CallLimiter {
             queue.addLast(waiter);
         }
         if (deadline != null && context != null) {
-            long millis = Math.max(1, Duration.between(clock.instant(), deadline).toMillis());
+            long millis =
+                    Math.max(1, Duration.between(clock.instant(), deadline).toMillis());
             waiter.timer = context.owner().setTimer(millis, id -> expire(waiter));
         }
         return waiter.promise.future();

@@ -22,8 +22,7 @@ interface ConcurrencyLimit {
     void onSample(long nowNanos, long holdNanos, boolean dropped, int inFlight);
 
     /** A call ended that teaches nothing (never answered for a reason that is not load); time still passes. */
-    default void onIgnored(long nowNanos, int inFlight) {
-    }
+    default void onIgnored(long nowNanos, int inFlight) {}
 
     /** Whether an overload can still be met by lowering the limit (false for a fixed limit or at the floor). */
     boolean canShrink();
@@ -40,8 +39,7 @@ interface ConcurrencyLimit {
             }
 
             @Override
-            public void onSample(long nowNanos, long holdNanos, boolean dropped, int inFlight) {
-            }
+            public void onSample(long nowNanos, long holdNanos, boolean dropped, int inFlight) {}
 
             @Override
             public boolean canShrink() {

@@ -20,15 +20,20 @@ public final class LogtoApiException extends LogtoException {
     private final Duration retryAfter;
 
     public LogtoApiException(String operation, int status, String code, String message, Duration retryAfter) {
-        super(operation + " answered " + status + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message));
+        super(operation + " answered " + status + (code == null ? "" : " " + code)
+                + (message == null ? "" : ": " + message));
         this.status = status;
         this.code = code;
         this.retryAfter = retryAfter;
     }
 
     static LogtoApiException fromResponse(String operation, LogtoResponse response) {
-        return new LogtoApiException(operation, response.status(), response.errorCode().orElse(null),
-                response.errorMessage().orElse(null), parseRetryAfter(response.retryAfter()));
+        return new LogtoApiException(
+                operation,
+                response.status(),
+                response.errorCode().orElse(null),
+                response.errorMessage().orElse(null),
+                parseRetryAfter(response.retryAfter()));
     }
 
     static Duration parseRetryAfter(String header) {

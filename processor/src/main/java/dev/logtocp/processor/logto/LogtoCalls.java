@@ -24,6 +24,11 @@ public interface LogtoCalls {
      * @param query query parameters, or null for none
      * @param body  JSON body, or null for none
      */
-    Future<LogtoResponse> write(String operation, HttpMethod method, String path, Map<String, String> query,
-                                JsonObject body, String idempotencyKey);
+    Future<LogtoResponse> write(
+            String operation,
+            HttpMethod method,
+            String path,
+            Map<String, String> query,
+            JsonObject body,
+            String idempotencyKey);
 }

@@ -42,9 +42,15 @@ public final class LogtoClient implements LogtoCalls {
     }
 
     /** What every copy of the client shares. */
-    public record Wiring(Vertx vertx, WebClient client, TokenProvider tokens, String baseUrl, RequestTimeout timeout,
-                         RateLimiter rateLimiter, CallLimiter limiter, RequestObserver observer) {
-    }
+    public record Wiring(
+            Vertx vertx,
+            WebClient client,
+            TokenProvider tokens,
+            String baseUrl,
+            RequestTimeout timeout,
+            RateLimiter rateLimiter,
+            CallLimiter limiter,
+            RequestObserver observer) {}
 
     public LogtoClient(Wiring wiring) {
         this(wiring, null, null, CallGate.OPEN);
@@ -88,30 +94,49 @@ public final class LogtoClient implements LogtoCalls {
     }
 
     @Override
-    public Future<LogtoResponse> write(String operation, HttpMethod method, String path, Map<String, String> query,
-                                       JsonObject body, String idempotencyKey) {
+    public Future<LogtoResponse> write(
+            String operation,
+            HttpMethod method,
+            String path,
+            Map<String, String> query,
+            JsonObject body,
+            String idempotencyKey) {
         if (idempotencyKey == null || idempotencyKey.isBlank()) {
             throw new IllegalArgumentException("every Logto write needs an idempotency key");
         }
         return send(operation, method, path, query, body, idempotencyKey, true);
     }
 
-    private Future<LogtoResponse> send(String operation, HttpMethod method, String path, Map<String, String> query,
-                                       JsonObject body, String idempotencyKey, boolean mayRefresh) {
+    private Future<LogtoResponse> send(
+            String operation,
+            HttpMethod method,
+            String path,
+            Map<String, String> query,
+            JsonObject body,
+            String idempotencyKey,
+            boolean mayRefresh) {
         return wiring.limiter().acquire(deadline).compose(permit -> {
             long wait = wiring.rateLimiter().reserveDelayMillis();
             if (wait > 0) {
-                return wiring.vertx().timer(wait)
-                        .compose(t -> sendNow(permit, operation, method, path, query, body, idempotencyKey, mayRefresh));
+                return wiring.vertx()
+                        .timer(wait)
+                        .compose(
+                                t -> sendNow(permit, operation, method, path, query, body, idempotencyKey, mayRefresh));
             }
             return sendNow(permit, operation, method, path, query, body, idempotencyKey, mayRefresh);
         });
     }
 
     /** Sends with {@code permit} held and gives it back exactly once, whatever happens. */
-    private Future<LogtoResponse> sendNow(CallLimiter.Permit permit, String operation, HttpMethod method, String path,
-                                          Map<String, String> query, JsonObject body, String idempotencyKey,
-                                          boolean mayRefresh) {
+    private Future<LogtoResponse> sendNow(
+            CallLimiter.Permit permit,
+            String operation,
+            HttpMethod method,
+            String path,
+            Map<String, String> query,
+            JsonObject body,
+            String idempotencyKey,
+            boolean mayRefresh) {
         TokenProvider tokens = wiring.tokens();
         Future<TokenProvider.AccessToken> token = tokens.token();
         return token.compose(t -> gate.enter().map(entered -> t)).transform(tar -> {
@@ -122,7 +147,8 @@ public final class LogtoClient implements LogtoCalls {
             long started;
             Future<HttpResponse<Buffer>> sent;
             try {
-                HttpRequest<Buffer> request = wiring.client().requestAbs(method, wiring.baseUrl() + path)
+                HttpRequest<Buffer> request = wiring.client()
+                        .requestAbs(method, wiring.baseUrl() + path)
                         .timeout(wiring.timeout().millis())
                         .bearerTokenAuthentication(tar.result().value());
                 if (query != null) {
@@ -150,7 +176,8 @@ public final class LogtoClient implements LogtoCalls {
                 if (ar.failed()) {
                     // Without an answer a write may or may not have been applied: say so, so that the retry is
                     // settled by the operation's natural idempotency.
-                    return Future.failedFuture(new LogtoTransportException(operation, ar.cause(), idempotencyKey != null));
+                    return Future.failedFuture(
+                            new LogtoTransportException(operation, ar.cause(), idempotencyKey != null));
                 }
                 wiring.timeout().answered(nanos);
                 HttpResponse<Buffer> response = ar.result();
@@ -158,8 +185,11 @@ public final class LogtoClient implements LogtoCalls {
                     tokens.invalidate(tar.result());
                     return send(operation, method, path, query, body, idempotencyKey, false);
                 }
-                return Future.succeededFuture(new LogtoResponse(response.statusCode(), response.body(),
-                        response.getHeader("Retry-After"), response.getHeader("Total-Number")));
+                return Future.succeededFuture(new LogtoResponse(
+                        response.statusCode(),
+                        response.body(),
+                        response.getHeader("Retry-After"),
+                        response.getHeader("Total-Number")));
             });
         });
     }

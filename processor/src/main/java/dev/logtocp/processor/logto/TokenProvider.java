@@ -3,9 +3,9 @@ package dev.logtocp.processor.logto;
 import dev.logtocp.processor.config.LogtoSettings;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +40,9 @@ public final class TokenProvider {
     public Future<AccessToken> token() {
         while (true) {
             Future<AccessToken> cached = current.get();
-            if (cached != null && (!cached.isComplete() || (cached.succeeded() && cached.result().usableAt(clock.instant())))) {
+            if (cached != null
+                    && (!cached.isComplete()
+                            || (cached.succeeded() && cached.result().usableAt(clock.instant())))) {
                 return cached;
             }
             Future<AccessToken> fresh = fetch();
@@ -68,8 +70,8 @@ public final class TokenProvider {
                 .basicAuthentication(settings.appId(), settings.appSecret().reveal())
                 .timeout(settings.requestTimeout().toMillis())
                 .sendForm(form)
-                .recover(err -> Future.failedFuture(new LogtoAuthException("no answer from token endpoint ("
-                        + err.getClass().getSimpleName() + ")", 0)))
+                .recover(err -> Future.failedFuture(new LogtoAuthException(
+                        "no answer from token endpoint (" + err.getClass().getSimpleName() + ")", 0)))
                 .compose(response -> parse(response, requestedAt))
                 .onFailure(err -> {
                     current.set(null);
@@ -91,8 +93,11 @@ public final class TokenProvider {
                 return Future.failedFuture(new LogtoAuthException("answer had no access_token", 200));
             }
             Duration lifetime = Duration.ofSeconds(Math.max(1, expiresIn));
-            Duration margin = lifetime.dividedBy(10).compareTo(MAX_REFRESH_MARGIN) < 0 ? lifetime.dividedBy(10) : MAX_REFRESH_MARGIN;
-            return Future.succeededFuture(new AccessToken(value, requestedAt.plus(lifetime).minus(margin)));
+            Duration margin = lifetime.dividedBy(10).compareTo(MAX_REFRESH_MARGIN) < 0
+                    ? lifetime.dividedBy(10)
+                    : MAX_REFRESH_MARGIN;
+            return Future.succeededFuture(
+                    new AccessToken(value, requestedAt.plus(lifetime).minus(margin)));
         } catch (RuntimeException e) {
             return Future.failedFuture(new LogtoAuthException("unreadable token answer", 200));
         }

@@ -48,32 +48,40 @@ public final class ProcessorMetrics {
     private volatile boolean ledgerRestored;
 
     public ProcessorMetrics() {
-        transactions = Counter.builder(TRANSACTIONS).description("Kafka transactions committed").register(registry);
+        transactions = Counter.builder(TRANSACTIONS)
+                .description("Kafka transactions committed")
+                .register(registry);
         Gauge.builder(BUFFERED, buffered, AtomicInteger::get)
-                .description("records read but not finished (partitions pause above MAX_BUFFERED_RECORDS)").register(registry);
+                .description("records read but not finished (partitions pause above MAX_BUFFERED_RECORDS)")
+                .register(registry);
     }
 
     public void commandFinished(String commandType, OutcomeStatus status) {
-        counter(COMMANDS, "commands finished by type and status", "type", commandType, "status", status.name()).increment();
+        counter(COMMANDS, "commands finished by type and status", "type", commandType, "status", status.name())
+                .increment();
     }
 
     public void retried(String commandType) {
-        counter(RETRIES, "command executions retried after a transient failure", "type", commandType).increment();
+        counter(RETRIES, "command executions retried after a transient failure", "type", commandType)
+                .increment();
     }
 
     public void deadLettered(String errorClass) {
-        counter(DEAD_LETTERS, "records sent to the dead-letter topic", "error_class", errorClass).increment();
+        counter(DEAD_LETTERS, "records sent to the dead-letter topic", "error_class", errorClass)
+                .increment();
     }
 
     public void logtoRequest(String operation, int status, long nanos) {
         String key = LOGTO_REQUESTS + operation + status;
-        timers.computeIfAbsent(key, k -> Timer.builder(LOGTO_REQUESTS)
-                        .description("Logto Management API calls by operation and HTTP status (0 = no answer)")
-                        .tags("operation", operation, "status", Integer.toString(status))
-                        .publishPercentileHistogram()
-                        .minimumExpectedValue(Duration.ofMillis(1))
-                        .maximumExpectedValue(Duration.ofSeconds(30))
-                        .register(registry))
+        timers.computeIfAbsent(
+                        key,
+                        k -> Timer.builder(LOGTO_REQUESTS)
+                                .description("Logto Management API calls by operation and HTTP status (0 = no answer)")
+                                .tags("operation", operation, "status", Integer.toString(status))
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(1))
+                                .maximumExpectedValue(Duration.ofSeconds(30))
+                                .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -101,7 +109,10 @@ public final class ProcessorMetrics {
 
     /** A gauge in seconds: Prometheus gets the name with {@code _seconds} appended. */
     public void gaugeSeconds(String name, String description, Supplier<Number> seconds) {
-        Gauge.builder(name, seconds).description(description).baseUnit("seconds").register(registry);
+        Gauge.builder(name, seconds)
+                .description(description)
+                .baseUnit("seconds")
+                .register(registry);
     }
 
     public void ledgerRestored() {
@@ -119,6 +130,8 @@ public final class ProcessorMetrics {
 
     private Counter counter(String name, String description, String... tags) {
         String key = name + String.join("\u0000", tags);
-        return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
+        return counters.computeIfAbsent(
+                key,
+                k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
 }

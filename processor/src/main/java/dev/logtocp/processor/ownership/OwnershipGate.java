@@ -38,6 +38,7 @@ public final class OwnershipGate {
     private final AtomicBoolean rebalanceRequested = new AtomicBoolean();
     /** {@link System#nanoTime} at the start of the last poll that confirmed membership. */
     private volatile long confirmedAt = UNCONFIRMED;
+
     private volatile long lastTick;
     private volatile boolean suspect;
 
@@ -102,16 +103,18 @@ public final class OwnershipGate {
      * nothing else, so only a stalled process (or a starved machine) delays it by a whole lease.
      */
     public Thread startTicker(Duration interval) {
-        Thread ticker = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                tick();
-                try {
-                    Thread.sleep(interval.toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "ownership-ticker");
+        Thread ticker = new Thread(
+                () -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        tick();
+                        try {
+                            Thread.sleep(interval.toMillis());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "ownership-ticker");
         ticker.setDaemon(true);
         tick();
         ticker.start();

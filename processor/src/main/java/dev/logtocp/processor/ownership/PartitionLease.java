@@ -39,7 +39,11 @@ import org.apache.kafka.common.TopicPartition;
 public final class PartitionLease implements CallGate {
 
     /** Where the lease stands; see the class comment. */
-    public enum State { OWNED, REVOKING, GONE }
+    public enum State {
+        OWNED,
+        REVOKING,
+        GONE
+    }
 
     private final TopicPartition partition;
     private final OwnershipGate membership;
@@ -50,8 +54,7 @@ public final class PartitionLease implements CallGate {
     private final List<Waiter> waiters = new ArrayList<>();
     private final AtomicInteger running = new AtomicInteger();
 
-    private record Waiter(Context context, Promise<Void> promise) {
-    }
+    private record Waiter(Context context, Promise<Void> promise) {}
 
     PartitionLease(TopicPartition partition, OwnershipGate membership) {
         this.partition = partition;

@@ -41,8 +41,7 @@ public final class KeyedScheduler {
      * @param keyFreed  completes when the key's next item may start; must not complete before {@code slotFreed}
      *                  is known to complete (the two may be the same future)
      */
-    public record Running(Future<?> slotFreed, Future<?> keyFreed) {
-    }
+    public record Running(Future<?> slotFreed, Future<?> keyFreed) {}
 
     /** Queues work whose one future frees both its slot and its key. */
     public void submit(String key, Supplier<Future<?>> work) {

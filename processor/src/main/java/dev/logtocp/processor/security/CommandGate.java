@@ -22,12 +22,11 @@ public final class CommandGate {
     }
 
     /** Why a command is refused, as an outcome error code and a message without secrets. */
-    public record Refusal(String code, String message) {
-    }
+    public record Refusal(String code, String message) {}
 
     /** @return the refusal, or null when the command may proceed */
-    public Refusal check(CommandMeta meta, String commandType, RoleEffects roles, String topic, byte[] rawValue,
-                         Headers headers) {
+    public Refusal check(
+            CommandMeta meta, String commandType, RoleEffects roles, String topic, byte[] rawValue, Headers headers) {
         return check(meta, commandType, roles, Optional.empty(), topic, rawValue, headers);
     }
 
@@ -35,8 +34,14 @@ public final class CommandGate {
      * @param organizations what an organization command changes; empty for other commands
      * @return the refusal, or null when the command may proceed
      */
-    public Refusal check(CommandMeta meta, String commandType, RoleEffects roles,
-                         Optional<OrganizationAccess> organizations, String topic, byte[] rawValue, Headers headers) {
+    public Refusal check(
+            CommandMeta meta,
+            String commandType,
+            RoleEffects roles,
+            Optional<OrganizationAccess> organizations,
+            String topic,
+            byte[] rawValue,
+            Headers headers) {
         IssuerPolicy policy = policies.current();
         String issuer = meta.getIssuer();
         SignatureVerifier.Verdict verdict = verifier.verify(issuer, topic, rawValue, headers);
@@ -44,7 +49,8 @@ public final class CommandGate {
             return new Refusal("signature_invalid", "the command's signature does not verify: " + invalid.reason());
         }
         if (verdict instanceof SignatureVerifier.UnknownKey unknown) {
-            return new Refusal("signature_invalid", "the command is signed with a key not registered for issuer " + issuer);
+            return new Refusal(
+                    "signature_invalid", "the command is signed with a key not registered for issuer " + issuer);
         }
         if (verdict instanceof SignatureVerifier.Unsigned && policy.signatureRequired(issuer)) {
             return new Refusal("signature_required", "issuer " + issuer + " must sign its commands");
@@ -54,7 +60,8 @@ public final class CommandGate {
             return new Refusal("not_authorized", denied.reason());
         }
         if (organizations.isPresent()
-                && policy.authorizeOrganizations(issuer, commandType, organizations.get()) instanceof IssuerPolicy.Denied denied) {
+                && policy.authorizeOrganizations(issuer, commandType, organizations.get())
+                        instanceof IssuerPolicy.Denied denied) {
             return new Refusal("not_authorized", denied.reason());
         }
         return null;

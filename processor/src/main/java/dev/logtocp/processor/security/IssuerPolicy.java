@@ -80,7 +80,10 @@ import org.apache.avro.specific.SpecificRecord;
 public final class IssuerPolicy {
 
     /** What happens to issuers the policy does not list. */
-    public enum DefaultIssuer { DENY, ALLOW }
+    public enum DefaultIssuer {
+        DENY,
+        ALLOW
+    }
 
     /** The answer of {@link #authorize}. */
     public sealed interface Decision permits Allowed, Denied {
@@ -93,15 +96,14 @@ public final class IssuerPolicy {
     }
 
     /** The command may run. */
-    public record Allowed() implements Decision {
-    }
+    public record Allowed() implements Decision {}
 
     /** The command may not run; the reason names issuer, command type or role id, never secrets. */
-    public record Denied(String reason) implements Decision {
-    }
+    public record Denied(String reason) implements Decision {}
 
     /** Matches {@code Validation.ISSUER}, minus the empty name: only such issuers can reach the policy check. */
     private static final Pattern ISSUER_NAME = Pattern.compile("^[A-Za-z0-9._-]{1,128}$");
+
     private static final Pattern COMMAND_NAME = Pattern.compile("^[A-Z][A-Za-z0-9]{0,63}$");
     private static final String COMMAND_PACKAGE = "dev.logtocp.commands.";
     private static final String ANY = "*";
@@ -113,8 +115,11 @@ public final class IssuerPolicy {
     /** Per listed issuer, its organization limits ({@link OrganizationRule#NONE} without an organizations entry). */
     private final Map<String, OrganizationRule> organizationRules;
 
-    private IssuerPolicy(DefaultIssuer defaultIssuer, Map<String, IssuerRule> issuers, Set<Path> referencedFiles,
-                         Map<String, OrganizationRule> organizationRules) {
+    private IssuerPolicy(
+            DefaultIssuer defaultIssuer,
+            Map<String, IssuerRule> issuers,
+            Set<Path> referencedFiles,
+            Map<String, OrganizationRule> organizationRules) {
         this.defaultIssuer = defaultIssuer;
         this.issuers = Map.copyOf(issuers);
         this.referencedFiles = Set.copyOf(referencedFiles);
@@ -145,7 +150,8 @@ public final class IssuerPolicy {
         try {
             json = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IssuerPolicyException("", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            throw new IssuerPolicyException(
+                    "", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
         }
         Path parent = file.toAbsolutePath().getParent();
         return parse(json, parent == null ? Path.of("") : parent);
@@ -179,8 +185,8 @@ public final class IssuerPolicy {
                 }
                 JsonObject issuerJson = object(issuersJson.getValue(name), path);
                 issuers.put(name, IssuerRule.parse(name, issuerJson, path, baseDir, files));
-                organizationRules.put(name, OrganizationRule.parse(issuerJson.getValue("organizations"),
-                        path + ".organizations"));
+                organizationRules.put(
+                        name, OrganizationRule.parse(issuerJson.getValue("organizations"), path + ".organizations"));
             }
         }
         return new IssuerPolicy(defaultIssuer, issuers, files, organizationRules);
@@ -193,7 +199,8 @@ public final class IssuerPolicy {
     public Decision authorize(String issuer, String commandType, RoleEffects roles) {
         IssuerRule rule = issuer == null ? null : issuers.get(issuer);
         if (rule == null) {
-            return defaultIssuer == DefaultIssuer.ALLOW ? Decision.ALLOWED
+            return defaultIssuer == DefaultIssuer.ALLOW
+                    ? Decision.ALLOWED
                     : new Denied("issuer " + clip(issuer) + " is not in the issuer policy");
         }
         if (commandType == null || !(rule.anyCommand() || rule.commands().contains(commandType))) {
@@ -214,7 +221,8 @@ public final class IssuerPolicy {
     public Decision authorizeOrganizations(String issuer, String commandType, OrganizationAccess access) {
         OrganizationRule rule = issuer == null ? null : organizationRules.get(issuer);
         if (rule == null) {
-            return defaultIssuer == DefaultIssuer.ALLOW ? Decision.ALLOWED
+            return defaultIssuer == DefaultIssuer.ALLOW
+                    ? Decision.ALLOWED
                     : new Denied("issuer " + clip(issuer) + " is not in the issuer policy");
         }
         return rule.authorize(issuer, clip(commandType), access);
@@ -278,8 +286,13 @@ public final class IssuerPolicy {
     }
 
     /** One issuer's rules. */
-    record IssuerRule(boolean anyCommand, Set<String> commands, RoleRule assign, RoleRule revoke,
-                      boolean requireSignature, Map<String, VerificationKey> keys) {
+    record IssuerRule(
+            boolean anyCommand,
+            Set<String> commands,
+            RoleRule assign,
+            RoleRule revoke,
+            boolean requireSignature,
+            Map<String, VerificationKey> keys) {
 
         static IssuerRule parse(String name, JsonObject json, String path, Path baseDir, Set<Path> files) {
             onlyKnownFields(json, path, Set.of("commands", "roles", "requireSignature", "keys", "organizations"));
@@ -292,8 +305,10 @@ public final class IssuerPolicy {
                 if (command.equals(ANY)) {
                     anyCommand = true;
                 } else if (!isCommandType(command)) {
-                    throw new IssuerPolicyException(itemPath, "unknown command type " + clip(command)
-                            + " (simple Avro record names such as RoleAssign, or \"*\")");
+                    throw new IssuerPolicyException(
+                            itemPath,
+                            "unknown command type " + clip(command)
+                                    + " (simple Avro record names such as RoleAssign, or \"*\")");
                 } else {
                     commands.add(command);
                 }
@@ -317,15 +332,20 @@ public final class IssuerPolicy {
                 for (String keyId : keysJson.fieldNames()) {
                     String keyPath = path + ".keys." + keyId;
                     if (!SignatureHeaders.isValidKeyId(keyId)) {
-                        throw new IssuerPolicyException(keyPath, "key ids are 1 to " + SignatureHeaders.MAX_KEY_ID_LENGTH
-                                + " printable ASCII characters without spaces");
+                        throw new IssuerPolicyException(
+                                keyPath,
+                                "key ids are 1 to " + SignatureHeaders.MAX_KEY_ID_LENGTH
+                                        + " printable ASCII characters without spaces");
                     }
-                    keys.put(keyId, VerificationKey.parse(keyId, object(keysJson.getValue(keyId), keyPath), keyPath,
-                            baseDir, files));
+                    keys.put(
+                            keyId,
+                            VerificationKey.parse(
+                                    keyId, object(keysJson.getValue(keyId), keyPath), keyPath, baseDir, files));
                 }
             }
             if (requireSignature && keys.isEmpty()) {
-                throw new IssuerPolicyException(path + ".requireSignature", "is true but issuer " + name + " has no keys");
+                throw new IssuerPolicyException(
+                        path + ".requireSignature", "is true but issuer " + name + " has no keys");
             }
             return new IssuerRule(anyCommand, Set.copyOf(commands), assign, revoke, requireSignature, Map.copyOf(keys));
         }
@@ -359,7 +379,8 @@ public final class IssuerPolicy {
             for (String field : json.fieldNames()) {
                 // Checked before anything else so that the error for a pasted secret is the helpful one.
                 if (field.toLowerCase(Locale.ROOT).contains("secret") && !field.equals("secretFile")) {
-                    throw new IssuerPolicyException(path + "." + field,
+                    throw new IssuerPolicyException(
+                            path + "." + field,
                             "inline HMAC secrets are not allowed; put the secret in a file and name it in secretFile");
                 }
             }
@@ -368,19 +389,23 @@ public final class IssuerPolicy {
             switch (alg) {
                 case SignatureHeaders.ALG_ED25519 -> {
                     if (json.containsKey("secretFile")) {
-                        throw new IssuerPolicyException(path + ".secretFile", "is for hmac-sha256 keys; ed25519 keys take publicKey or publicKeyFile");
+                        throw new IssuerPolicyException(
+                                path + ".secretFile",
+                                "is for hmac-sha256 keys; ed25519 keys take publicKey or publicKeyFile");
                     }
                     boolean inline = json.containsKey("publicKey");
                     boolean file = json.containsKey("publicKeyFile");
                     if (inline == file) {
-                        throw new IssuerPolicyException(path, "an ed25519 key needs exactly one of publicKey or publicKeyFile");
+                        throw new IssuerPolicyException(
+                                path, "an ed25519 key needs exactly one of publicKey or publicKeyFile");
                     }
                     PublicKey key;
                     if (inline) {
                         try {
                             key = Ed25519Keys.publicKeyFromBase64(requiredString(json, "publicKey", path));
                         } catch (IllegalArgumentException e) {
-                            throw new IssuerPolicyException(path + ".publicKey", "is not a base64 X.509 Ed25519 public key");
+                            throw new IssuerPolicyException(
+                                    path + ".publicKey", "is not a base64 X.509 Ed25519 public key");
                         }
                     } else {
                         Path keyFile = baseDir.resolve(requiredString(json, "publicKeyFile", path));
@@ -388,11 +413,13 @@ public final class IssuerPolicy {
                         try {
                             key = Ed25519Keys.publicKeyFromPem(Files.readString(keyFile, StandardCharsets.US_ASCII));
                         } catch (IOException e) {
-                            throw new IssuerPolicyException(path + ".publicKeyFile", "cannot read " + keyFile
-                                    + " (" + e.getClass().getSimpleName() + ")");
+                            throw new IssuerPolicyException(
+                                    path + ".publicKeyFile",
+                                    "cannot read " + keyFile + " ("
+                                            + e.getClass().getSimpleName() + ")");
                         } catch (IllegalArgumentException e) {
-                            throw new IssuerPolicyException(path + ".publicKeyFile", keyFile
-                                    + " does not hold a PEM Ed25519 public key");
+                            throw new IssuerPolicyException(
+                                    path + ".publicKeyFile", keyFile + " does not hold a PEM Ed25519 public key");
                         }
                     }
                     return new VerificationKey(keyId, alg, key, null);
@@ -441,7 +468,8 @@ public final class IssuerPolicy {
     private static void onlyKnownFields(JsonObject json, String path, Collection<String> known) {
         for (String field : json.fieldNames()) {
             if (!known.contains(field)) {
-                throw new IssuerPolicyException(path.isEmpty() ? field : path + "." + field,
+                throw new IssuerPolicyException(
+                        path.isEmpty() ? field : path + "." + field,
                         "unknown field (expected one of " + new ArrayList<>(known) + ")");
             }
         }

@@ -14,8 +14,12 @@ import java.util.List;
  * @param changesUnnamedOrganizations true when the command may change memberships of organizations it does not
  *                                    name (a memberships replace removes the user from every other organization)
  */
-public record OrganizationAccess(List<String> organizationIds, List<String> rolesGranted, List<String> rolesRemoved,
-                                 boolean removesUnnamedRoles, boolean changesUnnamedOrganizations) {
+public record OrganizationAccess(
+        List<String> organizationIds,
+        List<String> rolesGranted,
+        List<String> rolesRemoved,
+        boolean removesUnnamedRoles,
+        boolean changesUnnamedOrganizations) {
 
     public OrganizationAccess {
         organizationIds = List.copyOf(organizationIds);

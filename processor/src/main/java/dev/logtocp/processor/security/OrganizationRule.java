@@ -66,12 +66,16 @@ record OrganizationRule(IdSet ids, IdSet assign, IdSet revoke) {
             }
             for (String field : roles.fieldNames()) {
                 if (!field.equals("assign") && !field.equals("revoke")) {
-                    throw new IssuerPolicyException(path + ".roles." + field,
-                            "unknown field (expected one of [assign, revoke])");
+                    throw new IssuerPolicyException(
+                            path + ".roles." + field, "unknown field (expected one of [assign, revoke])");
                 }
             }
-            assign = roles.getValue("assign") == null ? IdSet.EMPTY : ids(roles.getValue("assign"), path + ".roles.assign");
-            revoke = roles.getValue("revoke") == null ? IdSet.EMPTY : ids(roles.getValue("revoke"), path + ".roles.revoke");
+            assign = roles.getValue("assign") == null
+                    ? IdSet.EMPTY
+                    : ids(roles.getValue("assign"), path + ".roles.assign");
+            revoke = roles.getValue("revoke") == null
+                    ? IdSet.EMPTY
+                    : ids(roles.getValue("revoke"), path + ".roles.revoke");
         }
         return new OrganizationRule(ids, assign, revoke);
     }
@@ -103,8 +107,8 @@ record OrganizationRule(IdSet ids, IdSet assign, IdSet revoke) {
         }
         for (String organizationId : access.organizationIds()) {
             if (!ids.allows(organizationId)) {
-                return new IssuerPolicy.Denied("issuer " + issuer + " may not change organization "
-                        + IssuerPolicy.clip(organizationId));
+                return new IssuerPolicy.Denied(
+                        "issuer " + issuer + " may not change organization " + IssuerPolicy.clip(organizationId));
             }
         }
         if (access.removesUnnamedRoles() && !revoke.any()) {
@@ -113,14 +117,14 @@ record OrganizationRule(IdSet ids, IdSet assign, IdSet revoke) {
         }
         for (String roleId : access.rolesGranted()) {
             if (!assign.allows(roleId)) {
-                return new IssuerPolicy.Denied("issuer " + issuer + " may not assign organization role "
-                        + IssuerPolicy.clip(roleId));
+                return new IssuerPolicy.Denied(
+                        "issuer " + issuer + " may not assign organization role " + IssuerPolicy.clip(roleId));
             }
         }
         for (String roleId : access.rolesRemoved()) {
             if (!revoke.allows(roleId)) {
-                return new IssuerPolicy.Denied("issuer " + issuer + " may not revoke organization role "
-                        + IssuerPolicy.clip(roleId));
+                return new IssuerPolicy.Denied(
+                        "issuer " + issuer + " may not revoke organization role " + IssuerPolicy.clip(roleId));
             }
         }
         return IssuerPolicy.Decision.ALLOWED;

@@ -105,15 +105,20 @@ public final class PolicyStore implements AutoCloseable {
         try {
             next = IssuerPolicy.load(file);
         } catch (IssuerPolicyException e) {
-            LOGGER.atWarn().addKeyValue("file", file).addKeyValue("error", e.getMessage())
+            LOGGER.atWarn()
+                    .addKeyValue("file", file)
+                    .addKeyValue("error", e.getMessage())
                     .log("issuer policy not reloaded, the previous policy stays in force");
             return false;
         }
         // Key files of the new policy may differ from the old one's; remember theirs.
         seen = fingerprint(file, next);
         current = next;
-        LOGGER.atInfo().addKeyValue("file", file).addKeyValue("issuers", next.issuers().size())
-                .addKeyValue("defaultIssuer", next.defaultIssuer()).log("issuer policy reloaded");
+        LOGGER.atInfo()
+                .addKeyValue("file", file)
+                .addKeyValue("issuers", next.issuers().size())
+                .addKeyValue("defaultIssuer", next.defaultIssuer())
+                .log("issuer policy reloaded");
         return true;
     }
 
@@ -122,7 +127,9 @@ public final class PolicyStore implements AutoCloseable {
             reloadIfChanged();
         } catch (RuntimeException e) {
             // An exception would cancel the schedule; the next check tries again.
-            LOGGER.atWarn().addKeyValue("file", file).addKeyValue("error", e.getClass().getSimpleName())
+            LOGGER.atWarn()
+                    .addKeyValue("file", file)
+                    .addKeyValue("error", e.getClass().getSimpleName())
                     .log("issuer policy check failed");
         }
     }

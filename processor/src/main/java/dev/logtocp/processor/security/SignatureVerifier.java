@@ -35,12 +35,10 @@ import org.apache.kafka.common.header.Headers;
 public final class SignatureVerifier {
 
     /** The result of {@link #verify}. */
-    public sealed interface Verdict permits Valid, Unsigned, Invalid, UnknownKey {
-    }
+    public sealed interface Verdict permits Valid, Unsigned, Invalid, UnknownKey {}
 
     /** Signed by {@code keyId} of the issuer, and the signature matches. */
-    public record Valid(String keyId) implements Verdict {
-    }
+    public record Valid(String keyId) implements Verdict {}
 
     /** No signature headers at all. */
     public record Unsigned() implements Verdict {
@@ -48,12 +46,10 @@ public final class SignatureVerifier {
     }
 
     /** Signature headers present but wrong: malformed, duplicated, wrong algorithm, or not matching the bytes. */
-    public record Invalid(String reason) implements Verdict {
-    }
+    public record Invalid(String reason) implements Verdict {}
 
     /** Signed with a key id the issuer does not have (unknown, removed, or another issuer's). */
-    public record UnknownKey(String keyId) implements Verdict {
-    }
+    public record UnknownKey(String keyId) implements Verdict {}
 
     private static final int ED25519_SIGNATURE_BYTES = 64;
     private static final int HMAC_SHA256_BYTES = 32;
@@ -91,7 +87,8 @@ public final class SignatureVerifier {
             return Unsigned.INSTANCE;
         }
         if (signature == null || keyIdHeader == null || algorithm == null) {
-            String missing = signature == null ? SignatureHeaders.SIGNATURE
+            String missing = signature == null
+                    ? SignatureHeaders.SIGNATURE
                     : keyIdHeader == null ? SignatureHeaders.KEY_ID : SignatureHeaders.ALGORITHM;
             return new Invalid("incomplete signature headers: " + missing + " is missing");
         }
@@ -123,7 +120,8 @@ public final class SignatureVerifier {
         if (signatureBytes.length != expected) {
             return new Invalid("signature has " + signatureBytes.length + " bytes, " + alg + " has " + expected);
         }
-        boolean matches = hmac ? hmacMatches(key.secret(), content, signatureBytes)
+        boolean matches = hmac
+                ? hmacMatches(key.secret(), content, signatureBytes)
                 : ed25519Matches(key, content, signatureBytes);
         return matches ? new Valid(keyId) : new Invalid("signature does not match the record (key " + keyId + ")");
     }

@@ -1,7 +1,5 @@
 package dev.logtocp.processor.chaos;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.logtocp.outcomes.CommandOutcome;
 import dev.logtocp.outcomes.OutcomeStatus;
 import dev.logtocp.processor.chaos.ChaosWorkload.Planned;
@@ -74,7 +72,8 @@ class ChaosIT {
     private static final Duration USERS_APPEAR_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(4);
 
-    private static final Path WORK_DIR = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("chaos");
+    private static final Path WORK_DIR =
+            Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("chaos");
 
     private static KafkaTestCluster kafka;
     private static SchemaRegistryServer registry;
@@ -98,12 +97,15 @@ class ChaosIT {
         }
         runId = UUID.randomUUID().toString().replace("-", "").substring(0, 6);
         kafka = KafkaTestCluster.start(BROKERS);
-        topics = new TopicContract("chaos.commands", "chaos.outcomes", "chaos.audit", "chaos.dlq", PARTITIONS, (short) BROKERS);
+        topics = new TopicContract(
+                "chaos.commands", "chaos.outcomes", "chaos.audit", "chaos.dlq", PARTITIONS, (short) BROKERS);
         TopicProvisioner.createMissing(kafka.admin(), topics);
-        registry = SchemaRegistryServer.start(RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-chaos"));
+        registry = SchemaRegistryServer.start(
+                RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-chaos"));
         logto = LogtoSimulator.start(SimulatorConfig.defaults());
 
-        Map<String, Object> serde = Map.of("schema.registry.url", registry.url(), "value.subject.name.strategy", "record");
+        Map<String, Object> serde =
+                Map.of("schema.registry.url", registry.url(), "value.subject.name.strategy", "record");
         serializer = new WireFormatSerializer();
         serializer.configure(serde, false);
         producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), serializer);
@@ -153,7 +155,8 @@ class ChaosIT {
     void everyCommandHasOneOutcomeNothingIsAppliedTwiceOrderHoldsAndPoisonIsDeadLetteredOnce() throws Exception {
         Instant started = Instant.now();
         Random random = new Random(SEED);
-        logto.faults().seed(SEED)
+        logto.faults()
+                .seed(SEED)
                 .add(FaultRule.error503(0.05))
                 .add(FaultRule.tooManyRequests(0.02, 1))
                 .add(FaultRule.ambiguousTimeout(0.01));
@@ -177,7 +180,8 @@ class ChaosIT {
             Map<String, Future<RecordMetadata>> poisonAcks = new HashMap<>();
             if (wave < GROUPS) {
                 List<String> fresh = workload.group(wave * groupSize, (wave + 1) * groupSize);
-                List<Poison> planted = poison.subList(Math.min(poison.size(), wave * poisonPerWave),
+                List<Poison> planted = poison.subList(
+                        Math.min(poison.size(), wave * poisonPerWave),
                         Math.min(poison.size(), (wave + 1) * poisonPerWave));
                 int every = Math.max(1, fresh.size() / Math.max(1, planted.size()));
                 for (int i = 0; i < fresh.size(); i++) {
@@ -189,8 +193,10 @@ class ChaosIT {
                     int p = i / every;
                     if (i % every == 0 && p < planted.size()) {
                         Poison bad = planted.get(p);
-                        poisonAcks.put(bad.key(), rawProducer.send(new ProducerRecord<>(topics.commands(),
-                                bad.key().getBytes(StandardCharsets.UTF_8), bad.value())));
+                        poisonAcks.put(
+                                bad.key(),
+                                rawProducer.send(new ProducerRecord<>(
+                                        topics.commands(), bad.key().getBytes(StandardCharsets.UTF_8), bad.value())));
                     }
                 }
             }
@@ -200,8 +206,8 @@ class ChaosIT {
                 Map<String, String> ids = awaitUsers(previous, workload);
                 for (String username : previous) {
                     String userId = ids.get(username);
-                    List<String> sessions = List.of(logto.createSession(userId), logto.createSession(userId),
-                            logto.createSession(userId));
+                    List<String> sessions = List.of(
+                            logto.createSession(userId), logto.createSession(userId), logto.createSession(userId));
                     for (SpecificRecord command : workload.phaseB(username, sessions)) {
                         acks.add(producer.send(new ProducerRecord<>(topics.commands(), username, command)));
                         sent++;
@@ -240,8 +246,10 @@ class ChaosIT {
 
         Duration settledAfter = awaitSettled();
         Instant settled = Instant.now();
-        List<ConsumerRecord<String, Object>> outcomeRecords = watch.readToEnd(topics.outcomes(), new StringDeserializer(), outcomeDeserializer());
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = watch.readToEnd(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<ConsumerRecord<String, Object>> outcomeRecords =
+                watch.readToEnd(topics.outcomes(), new StringDeserializer(), outcomeDeserializer());
+        List<ConsumerRecord<byte[], byte[]>> deadLetters =
+                watch.readToEnd(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<Mutation> mutations = logto.state().mutations();
         Duration wall = Duration.between(started, settled);
 
@@ -274,18 +282,36 @@ class ChaosIT {
         SoftAssertions softly = new SoftAssertions();
         softly.assertThat(sent).as("commands sent").isGreaterThanOrEqualTo(20_000);
         softly.assertThat(fleet.kills()).as("kills").isGreaterThanOrEqualTo(5);
-        softly.assertThat(fleet.unexpectedExits()).as("processor instances that exited on their own").isEmpty();
-        softly.assertThat(verdict.missingOutcomes).as("commands without a committed outcome (up to 20 shown)").isEmpty();
-        softly.assertThat(verdict.outcomesNotOnce).as(Verdict.DUPLICATE_OUTCOME_FINDING, verdict.commandsWithSeveralOutcomes,
-                verdict.duplicateExamples()).isEmpty();
-        softly.assertThat(verdict.notSucceeded).as("first outcome of every command is SUCCEEDED (up to 20 others shown)").isEmpty();
-        softly.assertThat(verdict.usersCreatedTwice).as("usernames with more than one user.create mutation").isEmpty();
-        softly.assertThat(verdict.keysAppliedTwice).as("Idempotency-Keys with more than one effective mutation").isEmpty();
-        softly.assertThat(verdict.usersOutOfOrder).as("users whose mutation sequence differs from their command order "
-                + "(up to 20 shown)").isEmpty();
-        softly.assertThat(verdict.poisonUsersCreated).as("users created from poison records").isEmpty();
-        softly.assertThat(verdict.deadLetterProblems).as("dead-letter topic vs. planted poison (%d dead-lettered more than "
-                + "once: same engine finding as duplicate outcomes, see FINDINGS.md)", verdict.duplicateDeadLetters).isEmpty();
+        softly.assertThat(fleet.unexpectedExits())
+                .as("processor instances that exited on their own")
+                .isEmpty();
+        softly.assertThat(verdict.missingOutcomes)
+                .as("commands without a committed outcome (up to 20 shown)")
+                .isEmpty();
+        softly.assertThat(verdict.outcomesNotOnce)
+                .as(Verdict.DUPLICATE_OUTCOME_FINDING, verdict.commandsWithSeveralOutcomes, verdict.duplicateExamples())
+                .isEmpty();
+        softly.assertThat(verdict.notSucceeded)
+                .as("first outcome of every command is SUCCEEDED (up to 20 others shown)")
+                .isEmpty();
+        softly.assertThat(verdict.usersCreatedTwice)
+                .as("usernames with more than one user.create mutation")
+                .isEmpty();
+        softly.assertThat(verdict.keysAppliedTwice)
+                .as("Idempotency-Keys with more than one effective mutation")
+                .isEmpty();
+        softly.assertThat(verdict.usersOutOfOrder)
+                .as("users whose mutation sequence differs from their command order " + "(up to 20 shown)")
+                .isEmpty();
+        softly.assertThat(verdict.poisonUsersCreated)
+                .as("users created from poison records")
+                .isEmpty();
+        softly.assertThat(verdict.deadLetterProblems)
+                .as(
+                        "dead-letter topic vs. planted poison (%d dead-lettered more than "
+                                + "once: same engine finding as duplicate outcomes, see FINDINGS.md)",
+                        verdict.duplicateDeadLetters)
+                .isEmpty();
         softly.assertAll();
     }
 
@@ -293,14 +319,22 @@ class ChaosIT {
 
     /** The wire-format bytes of a valid UserCreate, raw material for damaged poison records. */
     private byte[] validCommandBytes(String username) {
-        return serializer.serialize(topics.commands(), dev.logtocp.commands.UserCreate.newBuilder()
-                .setMeta(dev.logtocp.commands.CommandMeta.newBuilder().setCommandId(UUID.randomUUID().toString())
-                        .setIdempotencyKey(username).setIssuer(ChaosWorkload.ISSUER).setIssuedAt(Instant.now()).build())
-                .setUsername(username).build());
+        return serializer.serialize(
+                topics.commands(),
+                dev.logtocp.commands.UserCreate.newBuilder()
+                        .setMeta(dev.logtocp.commands.CommandMeta.newBuilder()
+                                .setCommandId(UUID.randomUUID().toString())
+                                .setIdempotencyKey(username)
+                                .setIssuer(ChaosWorkload.ISSUER)
+                                .setIssuedAt(Instant.now())
+                                .build())
+                        .setUsername(username)
+                        .build());
     }
 
     /** Waits until every user exists in the simulator; returns username to user id. */
-    private static Map<String, String> awaitUsers(List<String> usernames, ChaosWorkload workload) throws InterruptedException {
+    private static Map<String, String> awaitUsers(List<String> usernames, ChaosWorkload workload)
+            throws InterruptedException {
         Instant deadline = Instant.now().plus(USERS_APPEAR_TIMEOUT);
         Map<String, String> ids = new HashMap<>();
         while (true) {
@@ -313,11 +347,14 @@ class ChaosIT {
                 return ids;
             }
             if (Instant.now().isAfter(deadline)) {
-                List<String> missing = usernames.stream().filter(u -> !ids.containsKey(u)).toList();
+                List<String> missing =
+                        usernames.stream().filter(u -> !ids.containsKey(u)).toList();
                 String story = diagnose(missing, workload);
-                throw new AssertionError((usernames.size() - ids.size()) + " of " + usernames.size() + " users of a group were "
-                        + "still not created after " + USERS_APPEAR_TIMEOUT + "; processor logs and thread dumps in " + WORK_DIR
-                        + "\n" + story);
+                throw new AssertionError(
+                        (usernames.size() - ids.size()) + " of " + usernames.size() + " users of a group were "
+                                + "still not created after " + USERS_APPEAR_TIMEOUT
+                                + "; processor logs and thread dumps in " + WORK_DIR
+                                + "\n" + story);
             }
             Thread.sleep(200);
         }
@@ -332,17 +369,24 @@ class ChaosIT {
         StringBuilder out = new StringBuilder();
         try {
             Map<String, List<String>> outcomes = new HashMap<>();
-            for (ConsumerRecord<String, Object> r : watch.readToEnd(topics.outcomes(), new StringDeserializer(), outcomeDeserializer())) {
+            for (ConsumerRecord<String, Object> r :
+                    watch.readToEnd(topics.outcomes(), new StringDeserializer(), outcomeDeserializer())) {
                 if (r.value() instanceof CommandOutcome o) {
-                    outcomes.computeIfAbsent(o.getCommandId(), k -> new ArrayList<>()).add(o.getStatus() + " " + o.getErrorCode()
-                            + " attempts=" + o.getAttempts() + " @" + r.partition());
+                    outcomes.computeIfAbsent(o.getCommandId(), k -> new ArrayList<>())
+                            .add(o.getStatus() + " " + o.getErrorCode() + " attempts=" + o.getAttempts() + " @"
+                                    + r.partition());
                 }
             }
             for (String username : usernames.stream().limit(10).toList()) {
                 out.append(username).append(":\n");
                 for (Planned p : workload.planOf(username)) {
-                    out.append("  c").append(p.index()).append(' ').append(p.commandId()).append(" -> ")
-                            .append(outcomes.getOrDefault(p.commandId(), List.of("no outcome"))).append('\n');
+                    out.append("  c")
+                            .append(p.index())
+                            .append(' ')
+                            .append(p.commandId())
+                            .append(" -> ")
+                            .append(outcomes.getOrDefault(p.commandId(), List.of("no outcome")))
+                            .append('\n');
                 }
             }
             out.append("group lag per partition: ").append(watch.lagPerPartition());
@@ -372,8 +416,9 @@ class ChaosIT {
             }
             if (Instant.now().isAfter(deadline)) {
                 fleet.dumpThreads();
-                throw new AssertionError(lag + " command records still uncommitted after " + SETTLE_TIMEOUT + " (per partition: "
-                        + watch.lagPerPartition() + "); processor logs and thread dumps in " + WORK_DIR);
+                throw new AssertionError(
+                        lag + " command records still uncommitted after " + SETTLE_TIMEOUT + " (per partition: "
+                                + watch.lagPerPartition() + "); processor logs and thread dumps in " + WORK_DIR);
             }
             Thread.sleep(500);
         }
@@ -391,11 +436,12 @@ class ChaosIT {
 
     /** Everything the run is judged on, computed once from what Kafka and the simulator hold. */
     private static final class Verdict {
-        static final String DUPLICATE_OUTCOME_FINDING = "commands with more than one committed outcome (%d; first 5: %s). "
-                + "ENGINE FINDING, see processor/src/test/java/dev/logtocp/processor/chaos/FINDINGS.md: a command that "
-                + "finished above an unfinished one on its partition has its outcome committed while the group offset stays "
-                + "below it; after a kill or rebalance the new owner re-reads it and publishes a second outcome (DUPLICATE "
-                + "from the ledger, or SUCCEEDED/alreadyApplied when the ledger does not hold it)";
+        static final String DUPLICATE_OUTCOME_FINDING =
+                "commands with more than one committed outcome (%d; first 5: %s). "
+                        + "ENGINE FINDING, see processor/src/test/java/dev/logtocp/processor/chaos/FINDINGS.md: a command that "
+                        + "finished above an unfinished one on its partition has its outcome committed while the group offset stays "
+                        + "below it; after a kill or rebalance the new owner re-reads it and publishes a second outcome (DUPLICATE "
+                        + "from the ledger, or SUCCEEDED/alreadyApplied when the ledger does not hold it)";
 
         final Map<String, List<CommandOutcome>> outcomesByCommand = new HashMap<>();
         final Map<String, Long> statusCounts = new TreeMap<>();
@@ -412,9 +458,13 @@ class ChaosIT {
         long duplicateDeadLetters;
         long expectedMutations;
 
-        Verdict(ChaosWorkload workload, List<ConsumerRecord<String, Object>> outcomes,
-                List<ConsumerRecord<byte[], byte[]>> deadLetters, List<Poison> poison,
-                Map<String, RecordMetadata> poisonPositions, List<Mutation> mutations) {
+        Verdict(
+                ChaosWorkload workload,
+                List<ConsumerRecord<String, Object>> outcomes,
+                List<ConsumerRecord<byte[], byte[]>> deadLetters,
+                List<Poison> poison,
+                Map<String, RecordMetadata> poisonPositions,
+                List<Mutation> mutations) {
             checkOutcomes(workload, outcomes);
             checkLogto(workload, poison, mutations);
             checkDeadLetters(deadLetters, poison, poisonPositions);
@@ -423,7 +473,9 @@ class ChaosIT {
         private void checkOutcomes(ChaosWorkload workload, List<ConsumerRecord<String, Object>> records) {
             for (ConsumerRecord<String, Object> r : records) {
                 if (r.value() instanceof CommandOutcome o) {
-                    outcomesByCommand.computeIfAbsent(o.getCommandId(), k -> new ArrayList<>()).add(o);
+                    outcomesByCommand
+                            .computeIfAbsent(o.getCommandId(), k -> new ArrayList<>())
+                            .add(o);
                     statusCounts.merge(o.getStatus().name(), 1L, Long::sum);
                 }
             }
@@ -436,15 +488,24 @@ class ChaosIT {
                 if (found.size() != 1) {
                     duplicateOutcomes += found.size() - 1;
                     commandsWithSeveralOutcomes++;
-                    add(outcomesNotOnce, planned.username() + "#c" + planned.index() + " " + found.stream()
-                            .map(o -> o.getStatus() + "@" + o.getSource().getPartition() + ":" + o.getSource().getOffset()
-                                    + (o.getDetails().isEmpty() ? "" : o.getDetails().toString()))
-                            .toList());
+                    add(
+                            outcomesNotOnce,
+                            planned.username() + "#c" + planned.index() + " "
+                                    + found.stream()
+                                            .map(o -> o.getStatus() + "@"
+                                                    + o.getSource().getPartition() + ":"
+                                                    + o.getSource().getOffset()
+                                                    + (o.getDetails().isEmpty()
+                                                            ? ""
+                                                            : o.getDetails().toString()))
+                                            .toList());
                 }
                 CommandOutcome first = found.get(0);
                 if (first.getStatus() != OutcomeStatus.SUCCEEDED) {
-                    add(notSucceeded, planned.username() + "#c" + planned.index() + " " + first.getStatus() + " "
-                            + first.getErrorCode() + " " + first.getErrorMessage());
+                    add(
+                            notSucceeded,
+                            planned.username() + "#c" + planned.index() + " " + first.getStatus() + " "
+                                    + first.getErrorCode() + " " + first.getErrorMessage());
                 }
             }
         }
@@ -462,7 +523,10 @@ class ChaosIT {
                     byUser.computeIfAbsent(m.userId(), k -> new ArrayList<>()).add(m);
                 }
                 if (m.operation().equals("user.create")) {
-                    String username = logto.state().user(m.userId()).map(u -> u.getString("username")).orElse("?" + m.userId());
+                    String username = logto.state()
+                            .user(m.userId())
+                            .map(u -> u.getString("username"))
+                            .orElse("?" + m.userId());
                     creates.merge(username, 1L, Long::sum);
                 }
                 if (m.idempotencyKey() != null) {
@@ -481,12 +545,20 @@ class ChaosIT {
                 }
             });
             for (String username : workload.usernames()) {
-                List<String> expected = workload.planOf(username).stream().filter(p -> p.mutation() != null)
-                        .map(p -> p.mutation() + " " + p.headerKey()).toList();
+                List<String> expected = workload.planOf(username).stream()
+                        .filter(p -> p.mutation() != null)
+                        .map(p -> p.mutation() + " " + p.headerKey())
+                        .toList();
                 expectedMutations += expected.size();
-                String userId = logto.state().findUserByUsername(username).map(u -> u.getString("id")).orElse(null);
-                List<String> actual = userId == null ? List.of() : byUser.getOrDefault(userId, List.of()).stream()
-                        .map(m -> m.operation() + " " + m.idempotencyKey()).toList();
+                String userId = logto.state()
+                        .findUserByUsername(username)
+                        .map(u -> u.getString("id"))
+                        .orElse(null);
+                List<String> actual = userId == null
+                        ? List.of()
+                        : byUser.getOrDefault(userId, List.of()).stream()
+                                .map(m -> m.operation() + " " + m.idempotencyKey())
+                                .toList();
                 if (!actual.equals(expected)) {
                     add(usersOutOfOrder, username + ": expected " + expected + " but Logto applied " + actual);
                 }
@@ -497,8 +569,10 @@ class ChaosIT {
             }
         }
 
-        private void checkDeadLetters(List<ConsumerRecord<byte[], byte[]>> records, List<Poison> poison,
-                                      Map<String, RecordMetadata> positions) {
+        private void checkDeadLetters(
+                List<ConsumerRecord<byte[], byte[]>> records,
+                List<Poison> poison,
+                Map<String, RecordMetadata> positions) {
             Map<String, Poison> planted = new HashMap<>();
             poison.forEach(p -> planted.put(p.key(), p));
             Map<String, Integer> seen = new HashMap<>();
@@ -507,8 +581,10 @@ class ChaosIT {
                 int n = seen.merge(key, 1, Integer::sum);
                 Poison p = planted.get(key);
                 if (p == null) {
-                    add(deadLetterProblems, "unexpected dead letter " + key + " (" + header(r, "dlq.error.class") + ": "
-                            + header(r, "dlq.error.reason") + ")");
+                    add(
+                            deadLetterProblems,
+                            "unexpected dead letter " + key + " (" + header(r, "dlq.error.class") + ": "
+                                    + header(r, "dlq.error.reason") + ")");
                     continue;
                 }
                 if (n > 1) {
@@ -530,7 +606,9 @@ class ChaosIT {
             }
             for (String key : planted.keySet()) {
                 if (!seen.containsKey(key)) {
-                    add(deadLetterProblems, key + " (" + planted.get(key).kind() + ") is missing from the dead-letter topic");
+                    add(
+                            deadLetterProblems,
+                            key + " (" + planted.get(key).kind() + ") is missing from the dead-letter topic");
                 }
             }
         }

@@ -74,8 +74,11 @@ final class ChaosWorkload {
     /** Phase A of one user: everything that needs no session in the simulator. */
     List<SpecificRecord> phaseA(String username) {
         List<SpecificRecord> out = new ArrayList<>();
-        out.add(UserCreate.newBuilder().setMeta(meta(username, 0, "user.create")).setUsername(username)
-                .setName("Chaos " + username).build());
+        out.add(UserCreate.newBuilder()
+                .setMeta(meta(username, 0, "user.create"))
+                .setUsername(username)
+                .setName("Chaos " + username)
+                .build());
         out.add(assign(username, 1, roleIds.get(0), "user.roles.add"));
         out.add(revoke(username, 2, "never-existed-" + username, null));
         out.add(assign(username, 3, roleIds.get(1), "user.roles.add"));
@@ -105,13 +108,19 @@ final class ChaosWorkload {
     }
 
     private RoleAssign assign(String username, int index, String roleId, String mutation) {
-        return RoleAssign.newBuilder().setMeta(meta(username, index, mutation))
-                .setUser(new UserRef(UserRefKind.USERNAME, username)).setRoleIds(List.of(roleId)).build();
+        return RoleAssign.newBuilder()
+                .setMeta(meta(username, index, mutation))
+                .setUser(new UserRef(UserRefKind.USERNAME, username))
+                .setRoleIds(List.of(roleId))
+                .build();
     }
 
     private SessionRevoke revoke(String username, int index, String sessionId, String mutation) {
-        return SessionRevoke.newBuilder().setMeta(meta(username, index, mutation))
-                .setUser(new UserRef(UserRefKind.USERNAME, username)).setSessionId(sessionId).build();
+        return SessionRevoke.newBuilder()
+                .setMeta(meta(username, index, mutation))
+                .setUser(new UserRef(UserRefKind.USERNAME, username))
+                .setSessionId(sessionId)
+                .build();
     }
 
     private CommandMeta meta(String username, int index, String mutation) {

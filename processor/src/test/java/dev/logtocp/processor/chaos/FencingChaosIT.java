@@ -70,7 +70,8 @@ class FencingChaosIT {
     private static final long SEED = 20_261_202L;
     private static final Duration FREEZE = Duration.ofSeconds(12);
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(4);
-    private static final Path WORK_DIR = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("fencing-chaos");
+    private static final Path WORK_DIR =
+            Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("fencing-chaos");
 
     private static KafkaTestCluster kafka;
     private static SchemaRegistryServer registry;
@@ -94,16 +95,21 @@ class FencingChaosIT {
         }
         runId = UUID.randomUUID().toString().replace("-", "").substring(0, 6);
         kafka = KafkaTestCluster.start(1);
-        topics = new TopicContract("fence.commands", "fence.outcomes", "fence.audit", "fence.dlq", PARTITIONS, (short) 1);
+        topics = new TopicContract(
+                "fence.commands", "fence.outcomes", "fence.audit", "fence.dlq", PARTITIONS, (short) 1);
         TopicProvisioner.createMissing(kafka.admin(), topics);
-        registry = SchemaRegistryServer.start(RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-fence"));
+        registry = SchemaRegistryServer.start(
+                RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-fence"));
         logto = LogtoSimulator.start(SimulatorConfig.defaults());
         api = new ApiClient(logto.endpoint(), logto.appId(), logto.appSecret(), logto.resource());
 
         WireFormatSerializer serializer = new WireFormatSerializer();
-        serializer.configure(Map.of("schema.registry.url", registry.url(), "value.subject.name.strategy", "record"), false);
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all",
-                "linger.ms", "5"), new StringSerializer(), serializer);
+        serializer.configure(
+                Map.of("schema.registry.url", registry.url(), "value.subject.name.strategy", "record"), false);
+        producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all", "linger.ms", "5"),
+                new StringSerializer(),
+                serializer);
 
         groupId = "fence-processor-" + runId;
         Map<String, String> env = new HashMap<>();
@@ -155,7 +161,14 @@ class FencingChaosIT {
         watch.awaitMembersWithPartitions(INSTANCES, Duration.ofMinutes(2), WORK_DIR);
 
         for (String username : usernames) {
-            send(username, UserCreate.newBuilder().setMeta(meta("create-" + username)).setUsername(username).build(), planned, 0);
+            send(
+                    username,
+                    UserCreate.newBuilder()
+                            .setMeta(meta("create-" + username))
+                            .setUsername(username)
+                            .build(),
+                    planned,
+                    0);
         }
         producer.flush();
         Map<String, String> ids = awaitUsers(usernames);
@@ -197,13 +210,17 @@ class FencingChaosIT {
             Thread.sleep(left);
         }
         fleet.resume(1);
-        log("woke slot 1 after %d s frozen", Duration.between(frozenAt, Instant.now()).toSeconds());
+        log(
+                "woke slot 1 after %d s frozen",
+                Duration.between(frozenAt, Instant.now()).toSeconds());
 
         awaitSettled();
         // A stale retry would fire at the wake; give it every chance to land before judging.
         Thread.sleep(3000);
         logto.faults().clear();
-        assertThat(SEND_FAILURES.get()).as("commands the test could not produce").isZero();
+        assertThat(SEND_FAILURES.get())
+                .as("commands the test could not produce")
+                .isZero();
 
         Map<String, Integer> outcomeCounts = new HashMap<>();
         Map<String, Integer> lastSucceeded = new HashMap<>();
@@ -222,7 +239,10 @@ class FencingChaosIT {
                 notSucceeded.add(plan[0] + "#" + round + " " + outcome.getStatus() + " " + outcome.getErrorCode());
             }
         }
-        List<String> missing = planned.keySet().stream().filter(id -> !outcomeCounts.containsKey(id)).limit(20).toList();
+        List<String> missing = planned.keySet().stream()
+                .filter(id -> !outcomeCounts.containsKey(id))
+                .limit(20)
+                .toList();
         long several = outcomeCounts.values().stream().filter(n -> n > 1).count();
 
         LogtoSideVerdict verdict = judge(usernames, ids, lastSucceeded);
@@ -241,38 +261,67 @@ class FencingChaosIT {
         printFigures(figures);
 
         SoftAssertions softly = new SoftAssertions();
-        softly.assertThat(fleet.unexpectedExits()).as("instances that exited on their own").isEmpty();
+        softly.assertThat(fleet.unexpectedExits())
+                .as("instances that exited on their own")
+                .isEmpty();
         softly.assertThat(missing).as("commands without a committed outcome").isEmpty();
-        softly.assertThat(several).as("commands with more than one committed outcome").isZero();
+        softly.assertThat(several)
+                .as("commands with more than one committed outcome")
+                .isZero();
         softly.assertThat(notSucceeded).as("commands that did not succeed").isEmpty();
-        softly.assertThat(verdict.wrongFinalState).as("users whose final state is not their last command's").isEmpty();
-        softly.assertThat(verdict.backwards).as("changes Logto saw out of command order").isEmpty();
-        softly.assertThat(verdict.repeatsNotOfLatest).as("repeats other than of a user's latest command").isEmpty();
+        softly.assertThat(verdict.wrongFinalState)
+                .as("users whose final state is not their last command's")
+                .isEmpty();
+        softly.assertThat(verdict.backwards)
+                .as("changes Logto saw out of command order")
+                .isEmpty();
+        softly.assertThat(verdict.repeatsNotOfLatest)
+                .as("repeats other than of a user's latest command")
+                .isEmpty();
         softly.assertAll();
 
         // Negative control: one stale write, as the frozen owner's retry would have made it, must fail the verdict.
         String victim = usernames.get(0);
-        ApiClient.Response stale = api.raw("PATCH", "/api/users/" + ids.get(victim) + "/custom-data",
-                new JsonObject().put("customData", new JsonObject().put("seq", 3)).encode(),
-                Map.of("Authorization", "Bearer " + api.token(), "Content-Type", "application/json",
-                        "Idempotency-Key", headerKey(victim, 3)), Duration.ofSeconds(10));
+        ApiClient.Response stale = api.raw(
+                "PATCH",
+                "/api/users/" + ids.get(victim) + "/custom-data",
+                new JsonObject()
+                        .put("customData", new JsonObject().put("seq", 3))
+                        .encode(),
+                Map.of(
+                        "Authorization",
+                        "Bearer " + api.token(),
+                        "Content-Type",
+                        "application/json",
+                        "Idempotency-Key",
+                        headerKey(victim, 3)),
+                Duration.ofSeconds(10));
         assertThat(stale.status()).isEqualTo(200);
         LogtoSideVerdict control = judge(usernames, ids, lastSucceeded);
         log("negative control: %s", control);
-        assertThat(control.holds()).as("the verdict fails on a planted stale write").isFalse();
+        assertThat(control.holds())
+                .as("the verdict fails on a planted stale write")
+                .isFalse();
         assertThat(control.backwards).hasSize(1);
         assertThat(control.wrongFinalState).hasSize(1);
     }
 
     // ---- the workload --------------------------------------------------------------------------------------------
 
-    private static void sendRounds(List<String> usernames, int from, int to, Map<String, Object[]> planned, Random random)
-            throws Exception {
+    private static void sendRounds(
+            List<String> usernames, int from, int to, Map<String, Object[]> planned, Random random) throws Exception {
         for (int round = from; round <= to; round++) {
             for (String username : usernames) {
-                send(username, UserCustomDataMerge.newBuilder().setMeta(meta(key(username, round)))
-                        .setUser(new UserRef(UserRefKind.USERNAME, username))
-                        .setCustomDataJson(new JsonObject().put("seq", round).encode()).build(), planned, round);
+                send(
+                        username,
+                        UserCustomDataMerge.newBuilder()
+                                .setMeta(meta(key(username, round)))
+                                .setUser(new UserRef(UserRefKind.USERNAME, username))
+                                .setCustomDataJson(
+                                        new JsonObject().put("seq", round).encode())
+                                .build(),
+                        planned,
+                        round);
             }
             producer.flush();
             Thread.sleep(random.nextInt(51));
@@ -291,8 +340,12 @@ class FencingChaosIT {
     }
 
     private static CommandMeta meta(String idempotencyKey) {
-        return CommandMeta.newBuilder().setCommandId(UUID.randomUUID().toString()).setIdempotencyKey(idempotencyKey)
-                .setIssuer(ISSUER).setIssuedAt(Instant.now()).build();
+        return CommandMeta.newBuilder()
+                .setCommandId(UUID.randomUUID().toString())
+                .setIdempotencyKey(idempotencyKey)
+                .setIssuer(ISSUER)
+                .setIssuedAt(Instant.now())
+                .build();
     }
 
     private static String key(String username, int round) {
@@ -311,31 +364,40 @@ class FencingChaosIT {
 
     private static void baseFaults() {
         logto.faults().clear();
-        logto.faults().seed(SEED).add(FaultRule.error503(0.05)).add(FaultRule.tooManyRequests(0.02, 1))
+        logto.faults()
+                .seed(SEED)
+                .add(FaultRule.error503(0.05))
+                .add(FaultRule.tooManyRequests(0.02, 1))
                 .add(FaultRule.ambiguousTimeout(0.01));
     }
 
     // ---- the verdict from Logto's side ------------------------------------------------------------------------------
 
     /** Reads every user's value and change log from the simulator over HTTP, as an auditor of Logto would. */
-    private static LogtoSideVerdict judge(List<String> usernames, Map<String, String> ids, Map<String, Integer> lastSucceeded) {
+    private static LogtoSideVerdict judge(
+            List<String> usernames, Map<String, String> ids, Map<String, Integer> lastSucceeded) {
         List<LogtoSideVerdict.UserRecord> records = new ArrayList<>();
         for (String username : usernames) {
             String id = ids.get(username);
             JsonObject user = api.get("/api/users/" + id).json();
             Integer value = user.getJsonObject("customData", new JsonObject()).getInteger("seq");
-            JsonArray log = api.raw("GET", "/__admin/users/" + id + "/mutations", null, Map.of(), Duration.ofSeconds(10))
-                    .json().getJsonArray("mutations");
+            JsonArray log = api.raw(
+                            "GET", "/__admin/users/" + id + "/mutations", null, Map.of(), Duration.ofSeconds(10))
+                    .json()
+                    .getJsonArray("mutations");
             List<Integer> changes = new ArrayList<>();
             String prefix = ISSUER + ":seq-" + username + "-";
             for (int i = 0; i < log.size(); i++) {
                 JsonObject m = log.getJsonObject(i);
                 String key = m.getString("idempotencyKey");
-                if ("user.customData.update".equals(m.getString("operation")) && key != null && key.startsWith(prefix)) {
+                if ("user.customData.update".equals(m.getString("operation"))
+                        && key != null
+                        && key.startsWith(prefix)) {
                     changes.add(Integer.parseInt(key.substring(prefix.length())));
                 }
             }
-            records.add(new LogtoSideVerdict.UserRecord(username, value, lastSucceeded.getOrDefault(username, 0), changes));
+            records.add(
+                    new LogtoSideVerdict.UserRecord(username, value, lastSucceeded.getOrDefault(username, 0), changes));
         }
         return new LogtoSideVerdict(records);
     }
@@ -351,7 +413,9 @@ class FencingChaosIT {
                     logto.state().findUserByUsername(username).ifPresent(u -> ids.put(username, u.getString("id")));
                 }
             }
-            assertThat(Instant.now()).as("all users created within 2 min (logs in %s)", WORK_DIR).isBefore(deadline);
+            assertThat(Instant.now())
+                    .as("all users created within 2 min (logs in %s)", WORK_DIR)
+                    .isBefore(deadline);
             Thread.sleep(200);
         }
         return ids;
@@ -363,7 +427,8 @@ class FencingChaosIT {
         for (long lag = watch.totalLag(); lag > 0; lag = watch.totalLag()) {
             if (Instant.now().isAfter(deadline)) {
                 fleet.dumpThreads();
-                throw new AssertionError(lag + " command records uncommitted after " + SETTLE_TIMEOUT + "; logs in " + WORK_DIR);
+                throw new AssertionError(
+                        lag + " command records uncommitted after " + SETTLE_TIMEOUT + "; logs in " + WORK_DIR);
             }
             Thread.sleep(500);
         }

@@ -47,7 +47,11 @@ final class GroupWatch {
     /** The group's members, none while the group does not exist yet. */
     Collection<MemberDescription> members() throws Exception {
         try {
-            return admin.describeConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS).get(groupId).members();
+            return admin.describeConsumerGroups(List.of(groupId))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(groupId)
+                    .members();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupIdNotFoundException) {
                 return List.of();
@@ -59,8 +63,12 @@ final class GroupWatch {
     /** Waits up to {@code limit} until {@code n} members hold partitions; fails the test otherwise. */
     void awaitMembersWithPartitions(int n, Duration limit, Object logDir) throws Exception {
         Instant deadline = Instant.now().plus(limit);
-        while (members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count() < n) {
-            assertThat(Instant.now()).as("%d processor instances owning partitions within %s (logs in %s)", n, limit, logDir)
+        while (members().stream()
+                        .filter(m -> !m.assignment().topicPartitions().isEmpty())
+                        .count()
+                < n) {
+            assertThat(Instant.now())
+                    .as("%d processor instances owning partitions within %s (logs in %s)", n, limit, logDir)
                     .isBefore(deadline);
             Thread.sleep(250);
         }
@@ -71,7 +79,9 @@ final class GroupWatch {
         String clientId = groupId + "-" + ProcessorFleet.instanceId(slot) + "-consumer";
         Instant deadline = Instant.now().plus(limit);
         while (Instant.now().isBefore(deadline)) {
-            if (members().stream().anyMatch(m -> m.clientId().equals(clientId) && !m.assignment().topicPartitions().isEmpty())) {
+            if (members().stream()
+                    .anyMatch(m -> m.clientId().equals(clientId)
+                            && !m.assignment().topicPartitions().isEmpty())) {
                 return true;
             }
             Thread.sleep(250);
@@ -80,7 +90,12 @@ final class GroupWatch {
     }
 
     int coordinator() throws Exception {
-        return admin.describeConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS).get(groupId).coordinator().id();
+        return admin.describeConsumerGroups(List.of(groupId))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(groupId)
+                .coordinator()
+                .id();
     }
 
     /** Command records not yet committed by the group, per partition of the command topic. */
@@ -89,9 +104,11 @@ final class GroupWatch {
         for (int p = 0; p < partitions; p++) {
             latest.put(new TopicPartition(commandTopic, p), OffsetSpec.latest());
         }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
         Map<Integer, Long> lag = new TreeMap<>();
         for (TopicPartition tp : latest.keySet()) {
             OffsetAndMetadata c = committed.get(tp);
@@ -114,7 +131,8 @@ final class GroupWatch {
         List<ConsumerRecord<K, V>> out = new ArrayList<>();
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p, keys, values)) {
             List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             Map<TopicPartition, Long> end = consumer.endOffsets(tps);

@@ -23,8 +23,7 @@ import java.util.Map;
 final class LogtoSideVerdict {
 
     /** One user as the run left it: the final field value and the command numbers of its changes, in Logto's order. */
-    record UserRecord(String username, Integer finalValue, int expectedValue, List<Integer> changes) {
-    }
+    record UserRecord(String username, Integer finalValue, int expectedValue, List<Integer> changes) {}
 
     final int users;
     final List<String> wrongFinalState = new ArrayList<>();
@@ -45,12 +44,14 @@ final class LogtoSideVerdict {
             Integer previous = null;
             for (int k : r.changes()) {
                 if (k < newest) {
-                    backwards.add(r.username() + ": change of command " + k + " after command " + newest + " " + r.changes());
+                    backwards.add(
+                            r.username() + ": change of command " + k + " after command " + newest + " " + r.changes());
                     example(r);
                 } else if (previous != null && k == previous) {
                     repeats++;
                 } else if (k == newest && previous != null) {
-                    repeatsNotOfLatest.add(r.username() + ": command " + k + " repeated after another change " + r.changes());
+                    repeatsNotOfLatest.add(
+                            r.username() + ": command " + k + " repeated after another change " + r.changes());
                     example(r);
                 }
                 newest = Math.max(newest, k);
@@ -72,8 +73,10 @@ final class LogtoSideVerdict {
 
     @Override
     public String toString() {
-        return "users " + users + ", wrong final state " + wrongFinalState.size() + ", backwards mutations " + backwards.size()
-                + ", repeats other than of the latest " + repeatsNotOfLatest.size() + ", immediate repeats " + immediateRepeats
+        return "users " + users + ", wrong final state " + wrongFinalState.size() + ", backwards mutations "
+                + backwards.size()
+                + ", repeats other than of the latest " + repeatsNotOfLatest.size() + ", immediate repeats "
+                + immediateRepeats
                 + (examples.isEmpty() ? "" : ", examples " + examples);
     }
 }

@@ -10,9 +10,8 @@ class LogtoSideVerdictTest {
 
     @Test
     void changesInCommandOrderEndingOnTheLastCommandHold() {
-        LogtoSideVerdict verdict = new LogtoSideVerdict(List.of(
-                new UserRecord("a", 4, 4, List.of(1, 2, 3, 4)),
-                new UserRecord("b", 4, 4, List.of(1, 3, 4))));
+        LogtoSideVerdict verdict = new LogtoSideVerdict(
+                List.of(new UserRecord("a", 4, 4, List.of(1, 2, 3, 4)), new UserRecord("b", 4, 4, List.of(1, 3, 4))));
         assertThat(verdict.holds()).isTrue();
     }
 

@@ -15,6 +15,7 @@ import java.util.function.Function;
 final class PoisonRecords {
     /** Larger than the run's {@code MAX_COMMAND_BYTES}. */
     static final int OVERSIZED_BYTES = 100 * 1024;
+
     static final int UNKNOWN_SCHEMA_ID = 999_999;
 
     /** What was planted, and the {@code dlq.error.class} the processor should give it. */
@@ -33,11 +34,9 @@ final class PoisonRecords {
     }
 
     /** One planted record; {@code partition} and {@code offset} are filled in once Kafka acknowledged it. */
-    record Poison(Kind kind, String key, byte[] value) {
-    }
+    record Poison(Kind kind, String key, byte[] value) {}
 
-    private PoisonRecords() {
-    }
+    private PoisonRecords() {}
 
     /**
      * {@code perKind} records of every kind. {@code validCommand} turns a unique name into the wire-format bytes of
@@ -49,7 +48,8 @@ final class PoisonRecords {
         for (int n = 0; n < perKind; n++) {
             for (Kind kind : Kind.values()) {
                 String key = "poison-" + runId + "-" + kind.name().toLowerCase() + "-" + n;
-                byte[] valid = validCommand.apply("poison_" + runId + "_" + kind.name().toLowerCase() + "_" + n);
+                byte[] valid =
+                        validCommand.apply("poison_" + runId + "_" + kind.name().toLowerCase() + "_" + n);
                 out.add(new Poison(kind, key, bytes(kind, valid, random)));
             }
         }

@@ -56,8 +56,8 @@ final class ProcessorFleet implements AutoCloseable {
         }
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Small heaps and the serial collector: three of these share two cores with the brokers and the test.
-        List<String> command = new ArrayList<>(List.of(javaBin, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1"));
+        List<String> command =
+                new ArrayList<>(List.of(javaBin, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         // The test class path carries a logback-test.xml that silences INFO; the service's own configuration
         // is what an operator would see, and the kills are only explicable with its INFO lines.
         java.net.URL serviceLogging = ProcessorFleet.class.getClassLoader().getResource("logback.xml");
@@ -111,7 +111,9 @@ final class ProcessorFleet implements AutoCloseable {
             throw new IllegalStateException("slot " + i + " is not running; see " + logFile(i));
         }
         try {
-            Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid()))
+                    .inheritIO()
+                    .start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill " + signal + " of slot " + i + " failed");
             }
@@ -133,7 +135,8 @@ final class ProcessorFleet implements AutoCloseable {
             try {
                 Process dump = new ProcessBuilder(jcmd, Long.toString(slots[i].pid()), "Thread.print")
                         .redirectErrorStream(true)
-                        .redirectOutput(logDir.resolve("threads-" + i + "-" + System.currentTimeMillis() + ".txt").toFile())
+                        .redirectOutput(logDir.resolve("threads-" + i + "-" + System.currentTimeMillis() + ".txt")
+                                .toFile())
                         .start();
                 dump.waitFor(30, TimeUnit.SECONDS);
             } catch (IOException e) {

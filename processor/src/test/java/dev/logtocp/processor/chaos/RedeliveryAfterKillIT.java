@@ -47,7 +47,8 @@ import org.junit.jupiter.api.Test;
  */
 class RedeliveryAfterKillIT {
     private static final int B_COMMANDS = 5;
-    private static final Path WORK_DIR = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("chaos-redelivery");
+    private static final Path WORK_DIR =
+            Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("chaos-redelivery");
 
     private static KafkaTestCluster kafka;
     private static SchemaRegistryServer registry;
@@ -62,15 +63,24 @@ class RedeliveryAfterKillIT {
         runId = UUID.randomUUID().toString().replace("-", "").substring(0, 6);
         kafka = KafkaTestCluster.shared();
         // One partition: A's and B's commands share it, so A's stuck command holds the offset back for both.
-        topics = new TopicContract("redeliver-" + runId, "redeliver-out-" + runId, "redeliver-audit-" + runId,
-                "redeliver-dlq-" + runId, 1, (short) 1);
+        topics = new TopicContract(
+                "redeliver-" + runId,
+                "redeliver-out-" + runId,
+                "redeliver-audit-" + runId,
+                "redeliver-dlq-" + runId,
+                1,
+                (short) 1);
         TopicProvisioner.createMissing(kafka.admin(), topics);
-        registry = SchemaRegistryServer.start(RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-redeliver-" + runId));
+        registry = SchemaRegistryServer.start(
+                RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-redeliver-" + runId));
         logto = LogtoSimulator.start(SimulatorConfig.defaults());
         WireFormatSerializer serializer = new WireFormatSerializer();
-        serializer.configure(Map.of("schema.registry.url", registry.url(), "value.subject.name.strategy", "record"), false);
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
-                new StringSerializer(), serializer);
+        serializer.configure(
+                Map.of("schema.registry.url", registry.url(), "value.subject.name.strategy", "record"), false);
+        producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
+                new StringSerializer(),
+                serializer);
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("KAFKA_GROUP_ID", "redeliver-" + runId);
@@ -130,9 +140,11 @@ class RedeliveryAfterKillIT {
         Map<String, List<String>> outcomes = outcomesByCommand();
         for (String id : finished) {
             assertThat(outcomes.get(id))
-                    .as("outcomes of B's command %s, which finished before the kill while A's earlier command was stuck. "
-                            + "ENGINE FINDING (FINDINGS.md, item 1): its outcome was committed but the group offset could not "
-                            + "pass A's command, so the restarted instance re-read and re-published it", id)
+                    .as(
+                            "outcomes of B's command %s, which finished before the kill while A's earlier command was stuck. "
+                                    + "ENGINE FINDING (FINDINGS.md, item 1): its outcome was committed but the group offset could not "
+                                    + "pass A's command, so the restarted instance re-read and re-published it",
+                            id)
                     .hasSize(1);
         }
     }
@@ -148,20 +160,29 @@ class RedeliveryAfterKillIT {
     }
 
     private static RoleAssign assign(String username, String role) {
-        return RoleAssign.newBuilder().setMeta(meta()).setUser(new UserRef(UserRefKind.USERNAME, username))
-                .setRoleIds(List.of(role)).build();
+        return RoleAssign.newBuilder()
+                .setMeta(meta())
+                .setUser(new UserRef(UserRefKind.USERNAME, username))
+                .setRoleIds(List.of(role))
+                .build();
     }
 
     private static CommandMeta meta() {
         String id = UUID.randomUUID().toString();
-        return CommandMeta.newBuilder().setCommandId(id).setIdempotencyKey("k-" + id).setIssuer("redelivery-it")
-                .setIssuedAt(Instant.now()).build();
+        return CommandMeta.newBuilder()
+                .setCommandId(id)
+                .setIdempotencyKey("k-" + id)
+                .setIssuer("redelivery-it")
+                .setIssuedAt(Instant.now())
+                .build();
     }
 
     private static void awaitOutcomes(List<String> commandIds, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (!outcomesByCommand().keySet().containsAll(commandIds)) {
-            assertThat(Instant.now()).as("outcomes of %s within %s (logs in %s)", commandIds, timeout, WORK_DIR).isBefore(deadline);
+            assertThat(Instant.now())
+                    .as("outcomes of %s within %s (logs in %s)", commandIds, timeout, WORK_DIR)
+                    .isBefore(deadline);
             Thread.sleep(250);
         }
     }
@@ -170,7 +191,8 @@ class RedeliveryAfterKillIT {
     private static void awaitOutcomeCount(Predicate<Integer> done, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            if (done.test(outcomesByCommand().values().stream().mapToInt(List::size).sum())) {
+            if (done.test(
+                    outcomesByCommand().values().stream().mapToInt(List::size).sum())) {
                 return;
             }
             Thread.sleep(500);
@@ -181,8 +203,13 @@ class RedeliveryAfterKillIT {
     private static Map<String, List<String>> outcomesByCommand() {
         WireFormatDeserializer d = new WireFormatDeserializer();
         d.configure(Map.of("schema.registry.url", registry.url(), "specific.avro.reader", "true"), false);
-        Map<String, Object> p = Map.of("bootstrap.servers", kafka.bootstrapServers(), "isolation.level", "read_committed",
-                "enable.auto.commit", "false");
+        Map<String, Object> p = Map.of(
+                "bootstrap.servers",
+                kafka.bootstrapServers(),
+                "isolation.level",
+                "read_committed",
+                "enable.auto.commit",
+                "false");
         Map<String, List<String>> out = new HashMap<>();
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(p, new StringDeserializer(), d)) {
             TopicPartition tp = new TopicPartition(topics.outcomes(), 0);
@@ -193,7 +220,8 @@ class RedeliveryAfterKillIT {
             while (consumer.position(tp) < end && Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.value() instanceof CommandOutcome o) {
-                        out.computeIfAbsent(o.getCommandId(), k -> new ArrayList<>()).add(o.getStatus().name());
+                        out.computeIfAbsent(o.getCommandId(), k -> new ArrayList<>())
+                                .add(o.getStatus().name());
                     }
                 }
             }

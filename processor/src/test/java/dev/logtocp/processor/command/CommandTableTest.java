@@ -20,15 +20,18 @@ import org.junit.jupiter.api.Test;
 class CommandTableTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
     private static final List<String> HANDLED = HandlerRegistry.standard(RecipientKeys.none()).commandTypes().stream()
-            .map(Class::getSimpleName).toList();
+            .map(Class::getSimpleName)
+            .toList();
 
     /** Records in schemas/src/main/avro whose first field is the command meta. */
     private static List<String> commandSchemas() throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(ROOT.resolve("schemas/src/main/avro"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".avsc")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".avsc")).sorted().toList()) {
                 Schema schema = SpecificData.get().getSchema(classOf(file));
-                if (!schema.getFields().isEmpty() && schema.getFields().get(0).name().equals("meta")) {
+                if (!schema.getFields().isEmpty()
+                        && schema.getFields().get(0).name().equals("meta")) {
                     out.add(schema.getName());
                 }
             }
@@ -49,7 +52,9 @@ class CommandTableTest {
     }
 
     private static boolean hasReadmeRow(String readme, String command) {
-        return Pattern.compile("^\\| `" + command + "`[ |(]", Pattern.MULTILINE).matcher(readme).find();
+        return Pattern.compile("^\\| `" + command + "`[ |(]", Pattern.MULTILINE)
+                .matcher(readme)
+                .find();
     }
 
     @Test
@@ -62,7 +67,11 @@ class CommandTableTest {
     @Test
     void everyCommandHasARowInTheReadmesCommandTable() throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"));
-        assertThat(HANDLED).allSatisfy(command -> assertThat(hasReadmeRow(readme, command)).as(command).isTrue());
-        assertThat(hasReadmeRow(readme, "NoSuchCommand")).as("the row matcher can fail").isFalse();
+        assertThat(HANDLED)
+                .allSatisfy(command ->
+                        assertThat(hasReadmeRow(readme, command)).as(command).isTrue());
+        assertThat(hasReadmeRow(readme, "NoSuchCommand"))
+                .as("the row matcher can fail")
+                .isFalse();
     }
 }

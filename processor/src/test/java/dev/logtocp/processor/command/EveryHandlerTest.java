@@ -26,10 +26,10 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * What holds for every handler in {@link HandlerRegistry#standard}, one row per command type, each starting from the
@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
  * its {@code <Handler>Test}.
  */
 class EveryHandlerTest {
-    private static final Path EXAMPLES = Path.of(System.getProperty("user.dir")).getParent()
-            .resolve("schemas/producer-kit/examples");
+    private static final Path EXAMPLES =
+            Path.of(System.getProperty("user.dir")).getParent().resolve("schemas/producer-kit/examples");
 
     @Test
     void everyHandlerHasItsOwnUnitTestClass() {
@@ -52,13 +52,15 @@ class EveryHandlerTest {
                     } catch (ClassNotFoundException e) {
                         return true;
                     }
-                }).toList();
+                })
+                .toList();
         assertThat(missing).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("targeted")
-    void aCommandWithoutAUserIsAFieldError(String name, CommandHandler<SpecificRecord> handler, SpecificRecordBase command) {
+    void aCommandWithoutAUserIsAFieldError(
+            String name, CommandHandler<SpecificRecord> handler, SpecificRecordBase command) {
         assertThat(fields(handler.validate(command))).isEmpty();
         command.put("user", null);
         assertThat(fields(handler.validate(command))).contains("user");
@@ -66,8 +68,8 @@ class EveryHandlerTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("targeted")
-    void aUsernameNobodyHasEndsUserNotFoundWithoutAWrite(String name, CommandHandler<SpecificRecord> handler,
-                                                          SpecificRecordBase command) {
+    void aUsernameNobodyHasEndsUserNotFoundWithoutAWrite(
+            String name, CommandHandler<SpecificRecord> handler, SpecificRecordBase command) {
         command.put("user", byUsername("ghost"));
         FakeLogto logto = new FakeLogto().on(HttpMethod.GET, "/api/users", FakeLogto.json(200, new JsonArray()));
 
@@ -82,20 +84,23 @@ class EveryHandlerTest {
             assertThat(verdict.code()).isEqualTo(UserResolver.USER_NOT_FOUND);
         }
         assertThat(logto.lines()).containsExactly("GET /api/users");
-        assertThat(logto.calls().get(0).query()).containsEntry("search.username", "ghost")
-                .containsEntry("mode.username", "exact").containsEntry("isCaseSensitive", "true");
+        assertThat(logto.calls().get(0).query())
+                .containsEntry("search.username", "ghost")
+                .containsEntry("mode.username", "exact")
+                .containsEntry("isCaseSensitive", "true");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("targeted")
-    void anExternalIdNobodyWasCreatedWithEndsWithoutACall(String name, CommandHandler<SpecificRecord> handler,
-                                                          SpecificRecordBase command) {
+    void anExternalIdNobodyWasCreatedWithEndsWithoutACall(
+            String name, CommandHandler<SpecificRecord> handler, SpecificRecordBase command) {
         command.put("user", byExternalId("crm-nobody"));
         FakeLogto logto = new FakeLogto();
 
         HandlerTesting.Verdict verdict = verdict(handler.execute(command, context(logto)));
 
-        assertThat(verdict.status()).isEqualTo(command instanceof UserDelete ? OutcomeStatus.SUCCEEDED : OutcomeStatus.FAILED);
+        assertThat(verdict.status())
+                .isEqualTo(command instanceof UserDelete ? OutcomeStatus.SUCCEEDED : OutcomeStatus.FAILED);
         if (!(command instanceof UserDelete)) {
             assertThat(verdict.code()).isEqualTo(UserResolver.USER_NOT_FOUND);
         }
@@ -104,12 +109,13 @@ class EveryHandlerTest {
 
     @ParameterizedTest(name = "{0} answered {3}")
     @MethodSource("everyHandlerAndTransientStatus")
-    void aTransientAnswerToTheFirstCallIsLeftToTheEngineToRetry(String name, CommandHandler<SpecificRecord> handler,
-                                                                 SpecificRecordBase command, int status) {
+    void aTransientAnswerToTheFirstCallIsLeftToTheEngineToRetry(
+            String name, CommandHandler<SpecificRecord> handler, SpecificRecordBase command, int status) {
         if (command.getSchema().getField("user") != null) {
             command.put("user", byId("u1"));
         }
-        FakeLogto logto = new FakeLogto().answerEveryCall(FakeLogto.json(status, new JsonObject().put("message", "busy")));
+        FakeLogto logto =
+                new FakeLogto().answerEveryCall(FakeLogto.json(status, new JsonObject().put("message", "busy")));
 
         assertRetryable(handler.execute(command, context(logto)), status);
         // Nothing is written after the failed call (the role lookups of RolesReplace go out together).
@@ -118,12 +124,15 @@ class EveryHandlerTest {
     }
 
     static Stream<Arguments> targeted() {
-        return examples().filter(a -> ((SpecificRecordBase) a.get()[2]).getSchema().getField("user") != null);
+        return examples()
+                .filter(a -> ((SpecificRecordBase) a.get()[2]).getSchema().getField("user") != null);
     }
 
     static Stream<Arguments> everyHandlerAndTransientStatus() {
-        return examples().flatMap(a -> Stream.of(429, 500, 503)
-                .map(status -> Arguments.of(a.get()[0], a.get()[1], copy((SpecificRecordBase) a.get()[2]), status)));
+        return examples()
+                .flatMap(a -> Stream.of(429, 500, 503)
+                        .map(status ->
+                                Arguments.of(a.get()[0], a.get()[1], copy((SpecificRecordBase) a.get()[2]), status)));
     }
 
     /** One row per handler: its name, the handler, and the producer kit's example of its command. */
@@ -138,7 +147,8 @@ class EveryHandlerTest {
     private static List<CommandHandler<SpecificRecord>> handlers() {
         HandlerRegistry registry = HandlerRegistry.standard(keysFor("crm"));
         return registry.commandTypes().stream()
-                .map(type -> (CommandHandler<SpecificRecord>) (CommandHandler) registry.find((Class) type).orElseThrow())
+                .map(type -> (CommandHandler<SpecificRecord>)
+                        (CommandHandler) registry.find((Class) type).orElseThrow())
                 .toList();
     }
 
@@ -146,7 +156,8 @@ class EveryHandlerTest {
         try {
             Schema schema = SpecificData.get().getSchema(type);
             String json = Files.readString(EXAMPLES.resolve(type.getSimpleName() + ".avro.json"));
-            return new SpecificDatumReader<SpecificRecordBase>(schema).read(null, DecoderFactory.get().jsonDecoder(schema, json));
+            return new SpecificDatumReader<SpecificRecordBase>(schema)
+                    .read(null, DecoderFactory.get().jsonDecoder(schema, json));
         } catch (Exception e) {
             throw new IllegalStateException("no producer-kit example of " + type.getSimpleName(), e);
         }
@@ -162,9 +173,13 @@ class EveryHandlerTest {
             Path dir = Files.createTempDirectory("recipients");
             KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
             rsa.initialize(2048);
-            Files.writeString(dir.resolve(issuer + ".pem"), "-----BEGIN PUBLIC KEY-----\n"
-                    + Base64.getMimeEncoder().encodeToString(rsa.generateKeyPair().getPublic().getEncoded())
-                    + "\n-----END PUBLIC KEY-----\n");
+            Files.writeString(
+                    dir.resolve(issuer + ".pem"),
+                    "-----BEGIN PUBLIC KEY-----\n"
+                            + Base64.getMimeEncoder()
+                                    .encodeToString(
+                                            rsa.generateKeyPair().getPublic().getEncoded())
+                            + "\n-----END PUBLIC KEY-----\n");
             return RecipientKeys.load(dir);
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -39,7 +39,8 @@ final class FakeLogto implements LogtoCalls {
 
     /** Scripts the next answer to {@code method path} (the path without query). */
     FakeLogto on(HttpMethod method, String path, LogtoResponse answer) {
-        scripted.computeIfAbsent(method.name() + " " + path, k -> new ArrayDeque<>()).add(answer);
+        scripted.computeIfAbsent(method.name() + " " + path, k -> new ArrayDeque<>())
+                .add(answer);
         return this;
     }
 
@@ -58,8 +59,13 @@ final class FakeLogto implements LogtoCalls {
     }
 
     @Override
-    public Future<LogtoResponse> write(String operation, HttpMethod method, String path, Map<String, String> query,
-                                       JsonObject body, String idempotencyKey) {
+    public Future<LogtoResponse> write(
+            String operation,
+            HttpMethod method,
+            String path,
+            Map<String, String> query,
+            JsonObject body,
+            String idempotencyKey) {
         if (idempotencyKey == null || idempotencyKey.isBlank()) {
             throw new IllegalArgumentException("every Logto write needs an idempotency key");
         }

@@ -15,24 +15,33 @@ class FakeLogtoTest {
     @Test
     void anUnscriptedCallFailsTheTest() {
         assertThatThrownBy(() -> logto.get("user.get", "/api/users/u1", Map.of()))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("GET /api/users/u1");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("GET /api/users/u1");
     }
 
     @Test
     void eachAnswerIsUsedOnceInOrder() {
         logto.on(HttpMethod.DELETE, "/x", FakeLogto.status(204)).on(HttpMethod.DELETE, "/x", FakeLogto.status(404));
 
-        assertThat(logto.write("op", HttpMethod.DELETE, "/x", null, null, "k").result().status()).isEqualTo(204);
+        assertThat(logto.write("op", HttpMethod.DELETE, "/x", null, null, "k")
+                        .result()
+                        .status())
+                .isEqualTo(204);
         assertThat(logto.unused()).containsExactly("DELETE /x");
-        assertThat(logto.write("op", HttpMethod.DELETE, "/x", null, null, "k").result().status()).isEqualTo(404);
-        assertThatThrownBy(() -> logto.write("op", HttpMethod.DELETE, "/x", null, null, "k")).isInstanceOf(AssertionError.class);
+        assertThat(logto.write("op", HttpMethod.DELETE, "/x", null, null, "k")
+                        .result()
+                        .status())
+                .isEqualTo(404);
+        assertThatThrownBy(() -> logto.write("op", HttpMethod.DELETE, "/x", null, null, "k"))
+                .isInstanceOf(AssertionError.class);
     }
 
     @Test
     void answersAreKeptApartByMethod() {
         logto.on(HttpMethod.GET, "/x", FakeLogto.status(200));
 
-        assertThatThrownBy(() -> logto.write("op", HttpMethod.DELETE, "/x", null, null, "k")).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> logto.write("op", HttpMethod.DELETE, "/x", null, null, "k"))
+                .isInstanceOf(AssertionError.class);
     }
 
     @Test
@@ -51,7 +60,8 @@ class FakeLogtoTest {
         logto.write("op", HttpMethod.PATCH, "/x", Map.of("q", "1"), body, "key");
         body.put("a", 2);
 
-        assertThat(logto.calls()).containsExactly(new FakeLogto.Call(HttpMethod.PATCH, "/x", Map.of("q", "1"),
-                new JsonObject().put("a", 1), "key"));
+        assertThat(logto.calls())
+                .containsExactly(new FakeLogto.Call(
+                        HttpMethod.PATCH, "/x", Map.of("q", "1"), new JsonObject().put("a", 1), "key"));
     }
 }

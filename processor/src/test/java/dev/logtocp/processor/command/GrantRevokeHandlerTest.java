@@ -13,7 +13,11 @@ class GrantRevokeHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static GrantRevoke revoke(String grantId) {
-        return GrantRevoke.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setGrantId(grantId).build();
+        return GrantRevoke.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setGrantId(grantId)
+                .build();
     }
 
     @Test

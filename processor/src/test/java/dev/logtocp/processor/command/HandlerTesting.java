@@ -21,16 +21,20 @@ final class HandlerTesting {
     static final String ISSUER = "crm";
     /** The key the engine scopes by issuer ({@code CommandExecutor.scopedKey}); every write must carry it. */
     static final String KEY = ISSUER + ":key-1";
+
     static final String USER_ID = "u1";
     static final String USER = "/api/users/" + USER_ID;
     static final Instant ISSUED_AT = Instant.parse("2026-01-15T09:30:00Z");
 
-    private HandlerTesting() {
-    }
+    private HandlerTesting() {}
 
     static CommandMeta meta() {
-        return CommandMeta.newBuilder().setCommandId("c-1").setIdempotencyKey("key-1").setIssuer(ISSUER)
-                .setIssuedAt(ISSUED_AT).build();
+        return CommandMeta.newBuilder()
+                .setCommandId("c-1")
+                .setIdempotencyKey("key-1")
+                .setIssuer(ISSUER)
+                .setIssuedAt(ISSUED_AT)
+                .build();
     }
 
     static UserRef byId(String id) {
@@ -68,7 +72,9 @@ final class HandlerTesting {
 
     /** A finished handler run that produced a result (the future must already be complete). */
     static HandlerResult result(Future<HandlerResult> run) {
-        assertThat(run.isComplete()).as("the handler finished against the scripted Logto").isTrue();
+        assertThat(run.isComplete())
+                .as("the handler finished against the scripted Logto")
+                .isTrue();
         if (run.failed()) {
             throw new AssertionError("expected a result, the run failed", run.cause());
         }
@@ -77,7 +83,9 @@ final class HandlerTesting {
 
     /** A finished handler run that failed; its cause. */
     static Throwable failure(Future<?> run) {
-        assertThat(run.isComplete()).as("the handler finished against the scripted Logto").isTrue();
+        assertThat(run.isComplete())
+                .as("the handler finished against the scripted Logto")
+                .isTrue();
         assertThat(run.failed()).as("the run failed").isTrue();
         return run.cause();
     }
@@ -87,7 +95,9 @@ final class HandlerTesting {
      * (a Logto exception) is not a decision of the handler and fails the test.
      */
     static Verdict verdict(Future<HandlerResult> run) {
-        assertThat(run.isComplete()).as("the handler finished against the scripted Logto").isTrue();
+        assertThat(run.isComplete())
+                .as("the handler finished against the scripted Logto")
+                .isTrue();
         if (run.succeeded()) {
             HandlerResult r = run.result();
             return new Verdict(r.status(), r.errorCode(), r.httpStatus(), r.details());
@@ -98,8 +108,7 @@ final class HandlerTesting {
         throw new AssertionError("expected a decided outcome, the run failed with", run.cause());
     }
 
-    record Verdict(OutcomeStatus status, String code, Integer httpStatus, Map<String, String> details) {
-    }
+    record Verdict(OutcomeStatus status, String code, Integer httpStatus, Map<String, String> details) {}
 
     static void assertSucceeded(HandlerResult result, String userId) {
         assertThat(result.status()).isEqualTo(OutcomeStatus.SUCCEEDED);
@@ -133,7 +142,8 @@ final class HandlerTesting {
 
     /** Every write carried the command's scoped idempotency key (or a key derived from it, for composites). */
     static void assertWritesCarryTheKey(FakeLogto logto) {
-        assertThat(logto.writes()).isNotEmpty()
+        assertThat(logto.writes())
+                .isNotEmpty()
                 .allSatisfy(w -> assertThat(w.idempotencyKey()).startsWith(KEY));
     }
 

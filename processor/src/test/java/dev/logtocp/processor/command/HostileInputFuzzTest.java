@@ -44,7 +44,8 @@ class HostileInputFuzzTest {
     static final int MUTATION_INPUTS = 100_000;
     /** Every command the processor executes, in the registry's order (which keeps the seeded inputs stable). */
     static final List<String> COMMANDS = HandlerRegistry.standard(RecipientKeys.none()).commandTypes().stream()
-            .map(Class::getSimpleName).toList();
+            .map(Class::getSimpleName)
+            .toList();
 
     static final String MB = "x".repeat(1 << 20);
     static final List<String> HOSTILE_JSON = List.of(
@@ -64,11 +65,40 @@ class HostileInputFuzzTest {
             "{\"a\":1}garbage",
             "{\"logtoCommandProcessor\":{}}",
             "{\"address\":{\"formatted\":" + "[".repeat(5_000) + "}}");
-    static final List<String> JSON = List.of("{}", "{\"k\":1}", "{\"givenName\":\"Ann\"}", "{\"nested\":{\"a\":[1,2]}}",
-            "[]", "null", "", "{", "\"s\"", "{\"address\":{\"locality\":\"x\"}}");
-    static final List<String> STRINGS = List.of("alice", "alice", "bob_2", "Abc123", "a@b.co", "12345678", "id-1",
-            "https://example.com/a.png", "en", "", " ", "1 bad", "ünïcödé", "a\u0000b", "\r\n", "role-employee",
-            "x".repeat(300), "../../etc", "%00", "{\"k\":1}", "USERNAME", "*");
+    static final List<String> JSON = List.of(
+            "{}",
+            "{\"k\":1}",
+            "{\"givenName\":\"Ann\"}",
+            "{\"nested\":{\"a\":[1,2]}}",
+            "[]",
+            "null",
+            "",
+            "{",
+            "\"s\"",
+            "{\"address\":{\"locality\":\"x\"}}");
+    static final List<String> STRINGS = List.of(
+            "alice",
+            "alice",
+            "bob_2",
+            "Abc123",
+            "a@b.co",
+            "12345678",
+            "id-1",
+            "https://example.com/a.png",
+            "en",
+            "",
+            " ",
+            "1 bad",
+            "ünïcödé",
+            "a\u0000b",
+            "\r\n",
+            "role-employee",
+            "x".repeat(300),
+            "../../etc",
+            "%00",
+            "{\"k\":1}",
+            "USERNAME",
+            "*");
 
     private final Random random = new Random(SEED);
     private final FakeRegistry registry = new FakeRegistry();
@@ -128,8 +158,15 @@ class HostileInputFuzzTest {
             }
         }
 
-        System.out.printf("fuzz: %d inputs, %d dead letters, %d rejected, %d valid, %d crashes (mutations %d ms, total %d ms)%n",
-                inputs, deadLetters, rejected, valid, crashes.size(), mutationMs, (System.nanoTime() - started) / 1_000_000);
+        System.out.printf(
+                "fuzz: %d inputs, %d dead letters, %d rejected, %d valid, %d crashes (mutations %d ms, total %d ms)%n",
+                inputs,
+                deadLetters,
+                rejected,
+                valid,
+                crashes.size(),
+                mutationMs,
+                (System.nanoTime() - started) / 1_000_000);
         assertThat(crashes).as("crashes").isEmpty();
         assertThat(inputs).isGreaterThanOrEqualTo(MUTATION_INPUTS);
         assertThat(deadLetters + rejected + valid).isEqualTo(inputs);
@@ -212,9 +249,11 @@ class HostileInputFuzzTest {
             case RECORD -> {
                 GenericData.Record record = new GenericData.Record(schema);
                 for (Schema.Field field : schema.getFields()) {
-                    record.put(field.pos(), field.schema().getType() == Schema.Type.STRING
-                            || isOptionalString(field.schema())
-                            ? randomString(field, hostile) : randomDatum(field.schema(), depth + 1, hostile));
+                    record.put(
+                            field.pos(),
+                            field.schema().getType() == Schema.Type.STRING || isOptionalString(field.schema())
+                                    ? randomString(field, hostile)
+                                    : randomDatum(field.schema(), depth + 1, hostile));
                 }
                 yield record;
             }
@@ -222,13 +261,19 @@ class HostileInputFuzzTest {
                 List<Schema> branches = schema.getTypes();
                 yield randomDatum(branches.get(random.nextInt(branches.size())), depth + 1, hostile);
             }
-            case ENUM -> new GenericData.EnumSymbol(schema, schema.getEnumSymbols().get(random.nextInt(schema.getEnumSymbols().size())));
+            case ENUM ->
+                new GenericData.EnumSymbol(
+                        schema,
+                        schema.getEnumSymbols()
+                                .get(random.nextInt(schema.getEnumSymbols().size())));
             case ARRAY -> {
                 int n = hostile && random.nextInt(10) == 0 ? 5_000 : random.nextInt(4);
                 List<Object> items = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    items.add(schema.getElementType().getType() == Schema.Type.STRING ? pick(STRINGS)
-                            : randomDatum(schema.getElementType(), depth + 1, hostile));
+                    items.add(
+                            schema.getElementType().getType() == Schema.Type.STRING
+                                    ? pick(STRINGS)
+                                    : randomDatum(schema.getElementType(), depth + 1, hostile));
                 }
                 yield items;
             }
@@ -252,7 +297,8 @@ class HostileInputFuzzTest {
     }
 
     private static boolean isOptionalString(Schema schema) {
-        return schema.getType() == Schema.Type.UNION && schema.getTypes().size() == 2
+        return schema.getType() == Schema.Type.UNION
+                && schema.getTypes().size() == 2
                 && schema.getTypes().get(0).getType() == Schema.Type.NULL
                 && schema.getTypes().get(1).getType() == Schema.Type.STRING;
     }
@@ -293,7 +339,11 @@ class HostileInputFuzzTest {
     }
 
     static byte[] withBody(int id, byte[] body) {
-        return ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(id).put(body).array();
+        return ByteBuffer.allocate(5 + body.length)
+                .put((byte) 0)
+                .putInt(id)
+                .put(body)
+                .array();
     }
 
     private byte[] flipBits(byte[] base, int flips) {
@@ -352,8 +402,8 @@ class HostileInputFuzzTest {
         public synchronized Schema schemaById(int id) {
             Schema schema = byId.get(id);
             if (schema == null) {
-                throw SchemaRegistryException.fromResponse("schema " + id + " not found", 404,
-                        SchemaRegistryException.SCHEMA_NOT_FOUND);
+                throw SchemaRegistryException.fromResponse(
+                        "schema " + id + " not found", 404, SchemaRegistryException.SCHEMA_NOT_FOUND);
             }
             return schema;
         }

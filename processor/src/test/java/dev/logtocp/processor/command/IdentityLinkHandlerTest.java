@@ -14,8 +14,12 @@ class IdentityLinkHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static IdentityLink link(String connectorId, String dataJson) {
-        return IdentityLink.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setConnectorId(connectorId)
-                .setConnectorDataJson(dataJson).build();
+        return IdentityLink.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setConnectorId(connectorId)
+                .setConnectorDataJson(dataJson)
+                .build();
     }
 
     @Test
@@ -26,8 +30,10 @@ class IdentityLinkHandlerTest {
 
         assertSucceeded(result, USER_ID);
         assertThat(result.details()).containsExactlyEntriesOf(java.util.Map.of("connectorId", "github"));
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("connectorId", "github")
-                .put("connectorData", new JsonObject().put("code", CODE)));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject()
+                        .put("connectorId", "github")
+                        .put("connectorData", new JsonObject().put("code", CODE)));
         assertWritesCarryTheKey(logto);
     }
 
@@ -37,7 +43,10 @@ class IdentityLinkHandlerTest {
         logto.on(HttpMethod.POST, USER + "/identities", FakeLogto.error(404, "entity.not_found"))
                 .on(HttpMethod.GET, USER, FakeLogto.json(200, user(USER_ID)));
 
-        assertFailed(result(handler.execute(link("nosuch", "{}"), context(logto))), IdentityLinkHandler.CONNECTOR_NOT_FOUND, 404);
+        assertFailed(
+                result(handler.execute(link("nosuch", "{}"), context(logto))),
+                IdentityLinkHandler.CONNECTOR_NOT_FOUND,
+                404);
         assertThat(logto.lines()).containsExactly("POST " + USER + "/identities", "GET " + USER);
     }
 
@@ -51,7 +60,10 @@ class IdentityLinkHandlerTest {
 
     @Test
     void aConnectorsRefusalKeepsItsCodeButNotItsMessage() {
-        logto.on(HttpMethod.POST, USER + "/identities", FakeLogto.error(400, "connector.invalid_code", "code " + CODE + " used"));
+        logto.on(
+                HttpMethod.POST,
+                USER + "/identities",
+                FakeLogto.error(400, "connector.invalid_code", "code " + CODE + " used"));
 
         HandlerResult result = result(handler.execute(link("github", "{\"code\":\"" + CODE + "\"}"), context(logto)));
 
@@ -61,6 +73,7 @@ class IdentityLinkHandlerTest {
 
     @Test
     void aBlankConnectorAndDataThatIsNotAJsonObjectAreFieldErrors() {
-        assertThat(fields(handler.validate(link("", "code=abc")))).containsExactlyInAnyOrder("connectorId", "connectorDataJson");
+        assertThat(fields(handler.validate(link("", "code=abc"))))
+                .containsExactlyInAnyOrder("connectorId", "connectorDataJson");
     }
 }

@@ -13,8 +13,13 @@ class IdentityReplaceHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static IdentityReplace replace(String details) {
-        return IdentityReplace.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setTarget("google")
-                .setSocialUserId("g-1").setDetailsJson(details).build();
+        return IdentityReplace.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setTarget("google")
+                .setSocialUserId("g-1")
+                .setDetailsJson(details)
+                .build();
     }
 
     @Test
@@ -25,8 +30,9 @@ class IdentityReplaceHandlerTest {
 
         assertSucceeded(result, USER_ID);
         assertThat(result.details()).containsEntry("target", "google").containsEntry("created", "true");
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("userId", "g-1")
-                .put("details", new JsonObject().put("email", "a@b.co")));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(
+                        new JsonObject().put("userId", "g-1").put("details", new JsonObject().put("email", "a@b.co")));
         assertWritesCarryTheKey(logto);
     }
 
@@ -34,13 +40,17 @@ class IdentityReplaceHandlerTest {
     void aReplayReplacesAndIsNotCreated() {
         logto.on(HttpMethod.PUT, USER + "/identities/google", FakeLogto.json(200, new JsonObject()));
 
-        assertThat(result(handler.execute(replace(null), context(logto))).details()).containsEntry("created", "false");
+        assertThat(result(handler.execute(replace(null), context(logto))).details())
+                .containsEntry("created", "false");
         assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("userId", "g-1"));
     }
 
     @Test
     void aSocialAccountLinkedElsewhereIsFailedWithoutLogtosMessage() {
-        logto.on(HttpMethod.PUT, USER + "/identities/google", FakeLogto.error(422, "user.identity_already_in_use", "token-canary"));
+        logto.on(
+                HttpMethod.PUT,
+                USER + "/identities/google",
+                FakeLogto.error(422, "user.identity_already_in_use", "token-canary"));
 
         HandlerResult result = result(handler.execute(replace(null), context(logto)));
 
@@ -57,7 +67,8 @@ class IdentityReplaceHandlerTest {
 
     @Test
     void aBlankSocialUserIdAndBadDetailsAreFieldErrors() {
-        IdentityReplace command = IdentityReplace.newBuilder(replace("nope")).setSocialUserId("").build();
+        IdentityReplace command =
+                IdentityReplace.newBuilder(replace("nope")).setSocialUserId("").build();
 
         assertThat(fields(handler.validate(command))).containsExactlyInAnyOrder("socialUserId", "detailsJson");
     }

@@ -12,7 +12,11 @@ class IdentityUnlinkHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static IdentityUnlink unlink(String target) {
-        return IdentityUnlink.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setTarget(target).build();
+        return IdentityUnlink.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setTarget(target)
+                .build();
     }
 
     @Test
@@ -29,7 +33,10 @@ class IdentityUnlinkHandlerTest {
     @Test
     void anIdentityAlreadyGoneIsAlreadyAppliedWithoutAskingForTheUser() {
         // Logto looks the user up before the identity, so this 404 is about the identity alone.
-        logto.on(HttpMethod.DELETE, USER + "/identities/github", FakeLogto.error(404, IdentityUnlinkHandler.IDENTITY_NOT_EXIST));
+        logto.on(
+                HttpMethod.DELETE,
+                USER + "/identities/github",
+                FakeLogto.error(404, IdentityUnlinkHandler.IDENTITY_NOT_EXIST));
 
         assertAlreadyApplied(result(handler.execute(unlink("github"), context(logto))), USER_ID);
         assertThat(logto.lines()).containsExactly("DELETE " + USER + "/identities/github");

@@ -15,14 +15,19 @@ class LogtoConfigUpdateHandlerTest {
     @Test
     void patchesOnlyTheGivenSettings() {
         logto.on(HttpMethod.PATCH, USER + "/logto-configs", FakeLogto.json(200, new JsonObject()));
-        LogtoConfigUpdate command = LogtoConfigUpdate.newBuilder().setMeta(meta()).setUser(byId(USER_ID))
-                .setMfaEnabled(true).setPasskeySignInSkipped(false).build();
+        LogtoConfigUpdate command = LogtoConfigUpdate.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setMfaEnabled(true)
+                .setPasskeySignInSkipped(false)
+                .build();
 
         assertSucceeded(result(handler.execute(command, context(logto))), USER_ID);
         assertThat(logto.lines()).containsExactly("PATCH " + USER + "/logto-configs");
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject()
-                .put("mfa", new JsonObject().put("enabled", true))
-                .put("passkeySignIn", new JsonObject().put("skipped", false)));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject()
+                        .put("mfa", new JsonObject().put("enabled", true))
+                        .put("passkeySignIn", new JsonObject().put("skipped", false)));
         assertWritesCarryTheKey(logto);
     }
 
@@ -30,21 +35,37 @@ class LogtoConfigUpdateHandlerTest {
     void aMissingUserIsUserNotFound() {
         logto.on(HttpMethod.PATCH, USER + "/logto-configs", FakeLogto.error(404, "entity.not_found"));
 
-        assertUserNotFound(result(handler.execute(LogtoConfigUpdate.newBuilder().setMeta(meta()).setUser(byId(USER_ID))
-                .setMfaEnabled(true).build(), context(logto))));
+        assertUserNotFound(result(handler.execute(
+                LogtoConfigUpdate.newBuilder()
+                        .setMeta(meta())
+                        .setUser(byId(USER_ID))
+                        .setMfaEnabled(true)
+                        .build(),
+                context(logto))));
     }
 
     @Test
     void aRefusalIsFailedWithLogtosCode() {
         logto.on(HttpMethod.PATCH, USER + "/logto-configs", FakeLogto.error(400, "guard.invalid_input"));
 
-        assertFailed(result(handler.execute(LogtoConfigUpdate.newBuilder().setMeta(meta()).setUser(byId(USER_ID))
-                .setMfaSkipped(true).build(), context(logto))), "guard.invalid_input", 400);
+        assertFailed(
+                result(handler.execute(
+                        LogtoConfigUpdate.newBuilder()
+                                .setMeta(meta())
+                                .setUser(byId(USER_ID))
+                                .setMfaSkipped(true)
+                                .build(),
+                        context(logto))),
+                "guard.invalid_input",
+                400);
     }
 
     @Test
     void anUpdateWithoutSettingsIsAFieldError() {
-        assertThat(fields(handler.validate(LogtoConfigUpdate.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).build())))
+        assertThat(fields(handler.validate(LogtoConfigUpdate.newBuilder()
+                        .setMeta(meta())
+                        .setUser(byId(USER_ID))
+                        .build())))
                 .containsExactly("user");
     }
 }

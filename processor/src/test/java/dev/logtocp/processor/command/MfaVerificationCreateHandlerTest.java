@@ -18,18 +18,34 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class MfaVerificationCreateHandlerTest {
     private static final String SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP";
-    private static final List<String> TEN_CODES = List.of("a1b2c3d4e5", "f6a7b8c9d0", "0123456789", "abcdef0123",
-            "4567890abc", "def0123456", "789abcdef0", "1a2b3c4d5e", "6f7a8b9c0d", "e1f2a3b4c5");
+    private static final List<String> TEN_CODES = List.of(
+            "a1b2c3d4e5",
+            "f6a7b8c9d0",
+            "0123456789",
+            "abcdef0123",
+            "4567890abc",
+            "def0123456",
+            "789abcdef0",
+            "1a2b3c4d5e",
+            "6f7a8b9c0d",
+            "e1f2a3b4c5");
     private static final String LIST = USER + "/mfa-verifications";
     private final MfaVerificationCreateHandler handler = new MfaVerificationCreateHandler();
     private final FakeLogto logto = new FakeLogto();
 
     private static MfaVerificationCreate.Builder totp(String secret) {
-        return MfaVerificationCreate.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setType(MfaFactor.TOTP).setTotpSecret(secret);
+        return MfaVerificationCreate.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setType(MfaFactor.TOTP)
+                .setTotpSecret(secret);
     }
 
     private static MfaVerificationCreate.Builder codes(List<String> codes) {
-        return MfaVerificationCreate.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setType(MfaFactor.BACKUP_CODE)
+        return MfaVerificationCreate.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setType(MfaFactor.BACKUP_CODE)
                 .setBackupCodes(codes);
     }
 
@@ -43,7 +59,8 @@ class MfaVerificationCreateHandlerTest {
         assertSucceeded(result, USER_ID);
         assertThat(result.details()).containsExactlyEntriesOf(java.util.Map.of("type", "Totp"));
         assertThat(logto.lines()).containsExactly("GET " + LIST, "POST " + LIST);
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("type", "Totp").put("secret", SECRET));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject().put("type", "Totp").put("secret", SECRET));
         assertWritesCarryTheKey(logto);
     }
 
@@ -53,13 +70,23 @@ class MfaVerificationCreateHandlerTest {
                 .on(HttpMethod.POST, LIST, FakeLogto.json(200, new JsonObject()));
 
         assertSucceeded(result(handler.execute(codes(TEN_CODES).build(), context(logto))), USER_ID);
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("type", "BackupCode").put("codes", new JsonArray(TEN_CODES)));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject().put("type", "BackupCode").put("codes", new JsonArray(TEN_CODES)));
     }
 
     @Test
     void aVerificationOfThatTypeCreatedSinceTheCommandWasIssuedIsAlreadyApplied() {
-        logto.on(HttpMethod.GET, LIST, FakeLogto.json(200, new JsonArray().add(new JsonObject().put("type", "Totp")
-                .put("createdAt", ISSUED_AT.plusSeconds(1).toEpochMilli()))));
+        logto.on(
+                HttpMethod.GET,
+                LIST,
+                FakeLogto.json(
+                        200,
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("type", "Totp")
+                                        .put(
+                                                "createdAt",
+                                                ISSUED_AT.plusSeconds(1).toEpochMilli()))));
 
         assertAlreadyApplied(result(handler.execute(totp(SECRET).build(), context(logto))), USER_ID);
         assertThat(logto.writes()).isEmpty();
@@ -67,8 +94,19 @@ class MfaVerificationCreateHandlerTest {
 
     @Test
     void anOlderVerificationOfThatTypeIsNotThisCommandsAndLogtosRefusalStands() {
-        logto.on(HttpMethod.GET, LIST, FakeLogto.json(200, new JsonArray().add(new JsonObject().put("type", "Totp")
-                        .put("createdAt", ISSUED_AT.minusSeconds(60).toEpochMilli()))))
+        logto.on(
+                        HttpMethod.GET,
+                        LIST,
+                        FakeLogto.json(
+                                200,
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("type", "Totp")
+                                                .put(
+                                                        "createdAt",
+                                                        ISSUED_AT
+                                                                .minusSeconds(60)
+                                                                .toEpochMilli()))))
                 .on(HttpMethod.POST, LIST, FakeLogto.error(422, "user.totp_already_in_use", "secret " + SECRET));
 
         HandlerResult result = result(handler.execute(totp(SECRET).build(), context(logto)));
@@ -87,7 +125,8 @@ class MfaVerificationCreateHandlerTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
-    void secretsAndCodesLogtoWouldRefuseAreFieldErrors(String name, MfaVerificationCreate command, List<String> fields) {
+    void secretsAndCodesLogtoWouldRefuseAreFieldErrors(
+            String name, MfaVerificationCreate command, List<String> fields) {
         assertThat(fields(handler.validate(command))).containsExactlyInAnyOrderElementsOf(fields);
     }
 
@@ -95,11 +134,19 @@ class MfaVerificationCreateHandlerTest {
         List<String> notHex = new ArrayList<>(TEN_CODES);
         notHex.set(3, "a1b2c3d4eg");
         return Stream.of(
-                Arguments.of("not base32, with codes", totp("not base32!").setBackupCodes(List.of("a1b2c3d4e5")).build(),
+                Arguments.of(
+                        "not base32, with codes",
+                        totp("not base32!")
+                                .setBackupCodes(List.of("a1b2c3d4e5"))
+                                .build(),
                         List.of("totpSecret", "backupCodes")),
                 Arguments.of("no codes", codes(null).build(), List.of("backupCodes")),
-                Arguments.of("a partial group", totp("JBSWY3DPEHPK3PXP" + "JBSW").build(), List.of("totpSecret")),
-                Arguments.of("too long", totp("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DP").build(), List.of("totpSecret")),
+                Arguments.of(
+                        "a partial group", totp("JBSWY3DPEHPK3PXP" + "JBSW").build(), List.of("totpSecret")),
+                Arguments.of(
+                        "too long",
+                        totp("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DP").build(),
+                        List.of("totpSecret")),
                 Arguments.of("lower case", totp("jbswy3dpehpk3pxp").build(), List.of("totpSecret")),
                 Arguments.of("nine codes", codes(TEN_CODES.subList(0, 9)).build(), List.of("backupCodes")),
                 Arguments.of("a code not hex", codes(notHex).build(), List.of("backupCodes[3]")));

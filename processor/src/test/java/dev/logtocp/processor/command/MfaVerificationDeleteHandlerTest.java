@@ -13,7 +13,11 @@ class MfaVerificationDeleteHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static MfaVerificationDelete delete(String id) {
-        return MfaVerificationDelete.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setVerificationId(id).build();
+        return MfaVerificationDelete.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setVerificationId(id)
+                .build();
     }
 
     @Test
@@ -46,8 +50,13 @@ class MfaVerificationDeleteHandlerTest {
         logto.on(HttpMethod.GET, "/api/users", FakeLogto.json(200, users(user(USER_ID))))
                 .on(HttpMethod.DELETE, PATH, FakeLogto.error(404, "entity.not_found"));
 
-        assertAlreadyApplied(result(handler.execute(MfaVerificationDelete.newBuilder(delete("v1")).setUser(byUsername("ada")).build(),
-                context(logto))), USER_ID);
+        assertAlreadyApplied(
+                result(handler.execute(
+                        MfaVerificationDelete.newBuilder(delete("v1"))
+                                .setUser(byUsername("ada"))
+                                .build(),
+                        context(logto))),
+                USER_ID);
         assertThat(logto.lines()).containsExactly("GET /api/users", "DELETE " + PATH);
     }
 

@@ -15,7 +15,11 @@ class OrganizationMembershipAddHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static OrganizationMembershipAdd add(String organizationId) {
-        return OrganizationMembershipAdd.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setOrganizationId(organizationId).build();
+        return OrganizationMembershipAdd.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setOrganizationId(organizationId)
+                .build();
     }
 
     @Test
@@ -26,7 +30,8 @@ class OrganizationMembershipAddHandlerTest {
 
         assertSucceeded(result, USER_ID);
         assertThat(result.details()).containsEntry("organizationId", "acme");
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("userIds", new JsonArray().add(USER_ID)));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject().put("userIds", new JsonArray().add(USER_ID)));
         assertWritesCarryTheKey(logto);
     }
 
@@ -36,7 +41,8 @@ class OrganizationMembershipAddHandlerTest {
         logto.on(HttpMethod.POST, MEMBERS, FakeLogto.error(422, "entity.relation_foreign_key_not_found"))
                 .on(HttpMethod.GET, USER, FakeLogto.json(200, user(USER_ID)));
 
-        assertFailed(result(handler.execute(add("acme"), context(logto))), OrganizationCalls.ORGANIZATION_NOT_FOUND, 422);
+        assertFailed(
+                result(handler.execute(add("acme"), context(logto))), OrganizationCalls.ORGANIZATION_NOT_FOUND, 422);
     }
 
     @Test

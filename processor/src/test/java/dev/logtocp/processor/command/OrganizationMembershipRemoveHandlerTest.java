@@ -13,7 +13,11 @@ class OrganizationMembershipRemoveHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static OrganizationMembershipRemove remove(String organizationId) {
-        return OrganizationMembershipRemove.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setOrganizationId(organizationId).build();
+        return OrganizationMembershipRemove.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setOrganizationId(organizationId)
+                .build();
     }
 
     @Test

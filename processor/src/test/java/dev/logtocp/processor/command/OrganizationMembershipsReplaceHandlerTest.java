@@ -20,7 +20,11 @@ class OrganizationMembershipsReplaceHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static OrganizationMembershipsReplace replace(List<String> organizationIds) {
-        return OrganizationMembershipsReplace.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setOrganizationIds(organizationIds).build();
+        return OrganizationMembershipsReplace.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setOrganizationIds(organizationIds)
+                .build();
     }
 
     private static JsonArray organizations(String... ids) {
@@ -34,18 +38,28 @@ class OrganizationMembershipsReplaceHandlerTest {
     @Test
     void checksTheNewOrganizationsThenAddsAndRemovesOneAtATime() {
         logto.on(HttpMethod.GET, LIST, FakeLogto.json(200, organizations("acme", "globex")))
-                .on(HttpMethod.GET, "/api/organizations/initech", FakeLogto.json(200, new JsonObject().put("id", "initech")))
+                .on(
+                        HttpMethod.GET,
+                        "/api/organizations/initech",
+                        FakeLogto.json(200, new JsonObject().put("id", "initech")))
                 .on(HttpMethod.POST, "/api/organizations/initech/users", FakeLogto.status(201))
                 .on(HttpMethod.DELETE, "/api/organizations/globex/users/" + USER_ID, FakeLogto.status(204));
 
         HandlerResult result = result(handler.execute(replace(List.of("acme", "initech")), context(logto)));
 
         assertSucceeded(result, USER_ID);
-        assertThat(result.details()).containsEntry("added", "initech").containsEntry("removed", "globex")
+        assertThat(result.details())
+                .containsEntry("added", "initech")
+                .containsEntry("removed", "globex")
                 .containsEntry("organizationIds", "acme,initech");
-        assertThat(logto.lines()).containsExactly("GET " + LIST, "GET /api/organizations/initech",
-                "POST /api/organizations/initech/users", "DELETE /api/organizations/globex/users/" + USER_ID);
-        assertThat(logto.writes()).extracting(FakeLogto.Call::idempotencyKey)
+        assertThat(logto.lines())
+                .containsExactly(
+                        "GET " + LIST,
+                        "GET /api/organizations/initech",
+                        "POST /api/organizations/initech/users",
+                        "DELETE /api/organizations/globex/users/" + USER_ID);
+        assertThat(logto.writes())
+                .extracting(FakeLogto.Call::idempotencyKey)
                 .containsExactly(KEY + ":add:initech", KEY + ":remove:globex");
     }
 
@@ -65,7 +79,10 @@ class OrganizationMembershipsReplaceHandlerTest {
         logto.on(HttpMethod.GET, LIST, FakeLogto.json(200, organizations("acme")))
                 .on(HttpMethod.GET, "/api/organizations/nosuch", FakeLogto.error(404, "entity.not_found"));
 
-        assertFailed(result(handler.execute(replace(List.of("nosuch")), context(logto))), OrganizationCalls.ORGANIZATION_NOT_FOUND, 404);
+        assertFailed(
+                result(handler.execute(replace(List.of("nosuch")), context(logto))),
+                OrganizationCalls.ORGANIZATION_NOT_FOUND,
+                404);
         assertThat(logto.writes()).isEmpty();
     }
 
@@ -81,7 +98,10 @@ class OrganizationMembershipsReplaceHandlerTest {
     void aMembershipRemovedMeanwhileCountsAsDone() {
         // The list answered, so the user exists: a 404 on the removal needs no second lookup.
         logto.on(HttpMethod.GET, LIST, FakeLogto.json(200, organizations("globex")))
-                .on(HttpMethod.DELETE, "/api/organizations/globex/users/" + USER_ID, FakeLogto.error(404, "entity.not_found"));
+                .on(
+                        HttpMethod.DELETE,
+                        "/api/organizations/globex/users/" + USER_ID,
+                        FakeLogto.error(404, "entity.not_found"));
 
         assertSucceeded(result(handler.execute(replace(List.of()), context(logto))), USER_ID);
         assertThat(logto.lines()).doesNotContain("GET " + USER);

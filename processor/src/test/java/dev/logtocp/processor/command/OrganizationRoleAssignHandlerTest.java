@@ -20,8 +20,12 @@ class OrganizationRoleAssignHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static OrganizationRoleAssign assign(List<String> roleIds) {
-        return OrganizationRoleAssign.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setOrganizationId("acme")
-                .setOrganizationRoleIds(roleIds).build();
+        return OrganizationRoleAssign.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setOrganizationId("acme")
+                .setOrganizationRoleIds(roleIds)
+                .build();
     }
 
     @Test
@@ -31,8 +35,12 @@ class OrganizationRoleAssignHandlerTest {
         HandlerResult result = result(handler.execute(assign(List.of("r1", "r2")), context(logto)));
 
         assertSucceeded(result, USER_ID);
-        assertThat(result.details()).containsEntry("organizationId", "acme").containsEntry("organizationRoleIds", "r1,r2");
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("organizationRoleIds", new JsonArray().add("r1").add("r2")));
+        assertThat(result.details())
+                .containsEntry("organizationId", "acme")
+                .containsEntry("organizationRoleIds", "r1,r2");
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject()
+                        .put("organizationRoleIds", new JsonArray().add("r1").add("r2")));
         assertWritesCarryTheKey(logto);
     }
 
@@ -59,14 +67,18 @@ class OrganizationRoleAssignHandlerTest {
     void anUnknownRoleIsOrganizationRoleNotFound() {
         logto.on(HttpMethod.POST, ROLES, FakeLogto.error(422, "entity.relation_foreign_key_not_found"));
 
-        assertFailed(result(handler.execute(assign(List.of("nope")), context(logto))), OrganizationCalls.ORGANIZATION_ROLE_NOT_FOUND, 422);
+        assertFailed(
+                result(handler.execute(assign(List.of("nope")), context(logto))),
+                OrganizationCalls.ORGANIZATION_ROLE_NOT_FOUND,
+                422);
     }
 
     @Test
     void aMachineToMachineRoleIsFailedWithLogtosCode() {
         logto.on(HttpMethod.POST, ROLES, FakeLogto.error(422, "entity.db_constraint_violated"));
 
-        assertFailed(result(handler.execute(assign(List.of("m2m")), context(logto))), "entity.db_constraint_violated", 422);
+        assertFailed(
+                result(handler.execute(assign(List.of("m2m")), context(logto))), "entity.db_constraint_violated", 422);
     }
 
     @ParameterizedTest(name = "{0}")

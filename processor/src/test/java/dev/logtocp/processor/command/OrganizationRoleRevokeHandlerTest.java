@@ -13,8 +13,12 @@ class OrganizationRoleRevokeHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static OrganizationRoleRevoke revoke(String organizationId) {
-        return OrganizationRoleRevoke.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setOrganizationId(organizationId)
-                .setOrganizationRoleId("r1").build();
+        return OrganizationRoleRevoke.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setOrganizationId(organizationId)
+                .setOrganizationRoleId("r1")
+                .build();
     }
 
     @Test

@@ -16,8 +16,12 @@ class OrganizationRolesReplaceHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static OrganizationRolesReplace replace(List<String> roleIds) {
-        return OrganizationRolesReplace.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setOrganizationId("acme")
-                .setOrganizationRoleIds(roleIds).build();
+        return OrganizationRolesReplace.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setOrganizationId("acme")
+                .setOrganizationRoleIds(roleIds)
+                .build();
     }
 
     @Test
@@ -27,7 +31,8 @@ class OrganizationRolesReplaceHandlerTest {
         HandlerResult result = result(handler.execute(replace(List.of()), context(logto)));
 
         assertSucceeded(result, USER_ID);
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("organizationRoleIds", new JsonArray()));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject().put("organizationRoleIds", new JsonArray()));
         assertWritesCarryTheKey(logto);
     }
 
@@ -36,7 +41,10 @@ class OrganizationRolesReplaceHandlerTest {
         logto.on(HttpMethod.PUT, ROLES, FakeLogto.error(422, "organization.require_membership"))
                 .on(HttpMethod.GET, USER, FakeLogto.json(200, user(USER_ID)));
 
-        assertFailed(result(handler.execute(replace(List.of("r1")), context(logto))), "organization.require_membership", 422);
+        assertFailed(
+                result(handler.execute(replace(List.of("r1")), context(logto))),
+                "organization.require_membership",
+                422);
     }
 
     @Test
@@ -51,12 +59,16 @@ class OrganizationRolesReplaceHandlerTest {
     void anUnknownRoleIsOrganizationRoleNotFound() {
         logto.on(HttpMethod.PUT, ROLES, FakeLogto.error(422, "entity.relation_foreign_key_not_found"));
 
-        assertFailed(result(handler.execute(replace(List.of("nope")), context(logto))), OrganizationCalls.ORGANIZATION_ROLE_NOT_FOUND, 422);
+        assertFailed(
+                result(handler.execute(replace(List.of("nope")), context(logto))),
+                OrganizationCalls.ORGANIZATION_ROLE_NOT_FOUND,
+                422);
     }
 
     @Test
     void aBlankRoleIdIsAFieldErrorAndReplacingRemovesUnnamedRoles() {
         assertThat(fields(handler.validate(replace(List.of(" "))))).containsExactly("organizationRoleIds[0]");
-        assertThat(handler.organizationAccess(replace(List.of())).orElseThrow().removesUnnamedRoles()).isTrue();
+        assertThat(handler.organizationAccess(replace(List.of())).orElseThrow().removesUnnamedRoles())
+                .isTrue();
     }
 }

@@ -16,7 +16,12 @@ class PasswordChangeHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static PasswordChange change() {
-        return PasswordChange.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setCurrentPassword(CURRENT).setNewPassword(NEW).build();
+        return PasswordChange.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setCurrentPassword(CURRENT)
+                .setNewPassword(NEW)
+                .build();
     }
 
     @Test
@@ -28,10 +33,15 @@ class PasswordChangeHandlerTest {
 
         assertSucceeded(result, USER_ID);
         assertThat(result.details()).containsEntry("steps", "verified,password_set");
-        assertThat(logto.writes()).extracting(FakeLogto.Call::line).containsExactly("POST " + VERIFY, "PATCH " + USER + "/password");
-        assertThat(logto.writes()).extracting(FakeLogto.Call::body).containsExactly(
-                new JsonObject().put("password", CURRENT), new JsonObject().put("password", NEW));
-        assertThat(logto.writes()).extracting(FakeLogto.Call::idempotencyKey).containsExactly(KEY + ":verify-current", KEY + ":set");
+        assertThat(logto.writes())
+                .extracting(FakeLogto.Call::line)
+                .containsExactly("POST " + VERIFY, "PATCH " + USER + "/password");
+        assertThat(logto.writes())
+                .extracting(FakeLogto.Call::body)
+                .containsExactly(new JsonObject().put("password", CURRENT), new JsonObject().put("password", NEW));
+        assertThat(logto.writes())
+                .extracting(FakeLogto.Call::idempotencyKey)
+                .containsExactly(KEY + ":verify-current", KEY + ":set");
     }
 
     @Test
@@ -40,8 +50,9 @@ class PasswordChangeHandlerTest {
                 .on(HttpMethod.POST, VERIFY, FakeLogto.status(204));
 
         assertAlreadyApplied(result(handler.execute(change(), context(logto))), USER_ID);
-        assertThat(logto.writes()).extracting(FakeLogto.Call::body).containsExactly(
-                new JsonObject().put("password", CURRENT), new JsonObject().put("password", NEW));
+        assertThat(logto.writes())
+                .extracting(FakeLogto.Call::body)
+                .containsExactly(new JsonObject().put("password", CURRENT), new JsonObject().put("password", NEW));
     }
 
     @Test
@@ -87,7 +98,10 @@ class PasswordChangeHandlerTest {
 
     @Test
     void emptyPasswordsAreFieldErrors() {
-        assertThat(fields(handler.validate(PasswordChange.newBuilder(change()).setCurrentPassword("").setNewPassword("").build())))
+        assertThat(fields(handler.validate(PasswordChange.newBuilder(change())
+                        .setCurrentPassword("")
+                        .setNewPassword("")
+                        .build())))
                 .containsExactlyInAnyOrder("currentPassword", "newPassword");
     }
 }

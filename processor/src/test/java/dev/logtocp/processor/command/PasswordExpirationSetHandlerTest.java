@@ -14,7 +14,11 @@ class PasswordExpirationSetHandlerTest {
     private static final String PATH = USER + "/password/expiration";
 
     private static PasswordExpirationSet expire(boolean expired) {
-        return PasswordExpirationSet.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setIsExpired(expired).build();
+        return PasswordExpirationSet.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setIsExpired(expired)
+                .build();
     }
 
     @Test
@@ -33,8 +37,10 @@ class PasswordExpirationSetHandlerTest {
     void expirationNotEnabledIsFailedWithLogtosCode() {
         logto.on(HttpMethod.PATCH, PATH, FakeLogto.error(400, "sign_in_experiences.password_expiration_not_enabled"));
 
-        assertFailed(result(handler.execute(expire(true), context(logto))),
-                "sign_in_experiences.password_expiration_not_enabled", 400);
+        assertFailed(
+                result(handler.execute(expire(true), context(logto))),
+                "sign_in_experiences.password_expiration_not_enabled",
+                400);
     }
 
     @Test

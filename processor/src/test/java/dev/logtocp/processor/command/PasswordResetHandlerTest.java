@@ -29,8 +29,11 @@ class PasswordResetHandlerTest {
         rsa.initialize(2048);
         issuerKey = rsa.generateKeyPair();
         Path dir = Files.createTempDirectory("recipients");
-        Files.writeString(dir.resolve(ISSUER + ".pem"), "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(issuerKey.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        Files.writeString(
+                dir.resolve(ISSUER + ".pem"),
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(issuerKey.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
         keys = RecipientKeys.load(dir);
     }
 
@@ -40,7 +43,9 @@ class PasswordResetHandlerTest {
 
     private static String decrypt(String base64) throws Exception {
         Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPPadding");
-        cipher.init(Cipher.DECRYPT_MODE, issuerKey.getPrivate(),
+        cipher.init(
+                Cipher.DECRYPT_MODE,
+                issuerKey.getPrivate(),
                 new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
         return new String(cipher.doFinal(Base64.getDecoder().decode(base64)), StandardCharsets.UTF_8);
     }
@@ -59,10 +64,18 @@ class PasswordResetHandlerTest {
         assertThat(sent).hasSize(24);
         assertThat(decrypt(result.details().get("encryptedPassword"))).isEqualTo(sent);
         assertThat(result.details().values()).noneMatch(v -> v.contains(sent));
-        assertThat(result.details()).containsEntry("sessionsRevoked", "1").containsEntry("steps", "password_set,sessions_revoked")
-                .containsEntry("recipientKeySha256", keys.forIssuer(ISSUER).orElseThrow().fingerprint());
-        assertThat(logto.lines()).containsExactly("PATCH " + USER + "/password", "GET " + USER + "/sessions",
-                "DELETE " + USER + "/sessions/s1", "GET " + USER + "/grants");
+        assertThat(result.details())
+                .containsEntry("sessionsRevoked", "1")
+                .containsEntry("steps", "password_set,sessions_revoked")
+                .containsEntry(
+                        "recipientKeySha256",
+                        keys.forIssuer(ISSUER).orElseThrow().fingerprint());
+        assertThat(logto.lines())
+                .containsExactly(
+                        "PATCH " + USER + "/password",
+                        "GET " + USER + "/sessions",
+                        "DELETE " + USER + "/sessions/s1",
+                        "GET " + USER + "/grants");
         assertThat(logto.writes().get(0).idempotencyKey()).isEqualTo(KEY + ":set");
     }
 
@@ -88,7 +101,8 @@ class PasswordResetHandlerTest {
 
     @Test
     void anIssuerWithoutAKeyIsAFieldError() {
-        assertThat(fields(new PasswordResetHandler(RecipientKeys.none()).validate(reset()))).containsExactly("meta.issuer");
+        assertThat(fields(new PasswordResetHandler(RecipientKeys.none()).validate(reset())))
+                .containsExactly("meta.issuer");
         assertThat(fields(new PasswordResetHandler(keys).validate(reset()))).isEmpty();
     }
 }

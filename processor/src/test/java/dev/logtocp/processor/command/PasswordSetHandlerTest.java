@@ -17,7 +17,11 @@ class PasswordSetHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static PasswordSet set(String password) {
-        return PasswordSet.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setPassword(password).build();
+        return PasswordSet.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setPassword(password)
+                .build();
     }
 
     @Test
@@ -36,7 +40,8 @@ class PasswordSetHandlerTest {
     @Test
     void aRefusalKeepsLogtosCodeButNotItsMessage() {
         // A guard's message may quote the input; the input here is the password.
-        logto.on(HttpMethod.PATCH, USER + "/password", FakeLogto.error(422, "password.rejected", "rejected: " + SECRET));
+        logto.on(
+                HttpMethod.PATCH, USER + "/password", FakeLogto.error(422, "password.rejected", "rejected: " + SECRET));
 
         HandlerResult result = result(handler.execute(set(SECRET), context(logto)));
 
@@ -58,7 +63,8 @@ class PasswordSetHandlerTest {
         command.setPassword(password);
 
         assertThat(handler.validate(command)).extracting(e -> e.getField()).containsExactly("password");
-        assertThat(handler.validate(command)).allSatisfy(e -> assertThat(e.getReason()).doesNotContain("xxxx"));
+        assertThat(handler.validate(command))
+                .allSatisfy(e -> assertThat(e.getReason()).doesNotContain("xxxx"));
     }
 
     static Stream<String> badPasswords() {

@@ -18,7 +18,12 @@ class PersonalAccessTokenCreateHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static PersonalAccessTokenCreate create(Instant expiresAt) {
-        return PersonalAccessTokenCreate.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setName("ci").setExpiresAt(expiresAt).build();
+        return PersonalAccessTokenCreate.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setName("ci")
+                .setExpiresAt(expiresAt)
+                .build();
     }
 
     private static JsonObject token(String name, Long expiresAt) {
@@ -32,16 +37,22 @@ class PersonalAccessTokenCreateHandlerTest {
         HandlerResult result = result(handler.execute(create(EXPIRES), context(logto)));
 
         assertSucceeded(result, USER_ID);
-        assertThat(result.details()).containsOnlyKeys("name", "expiresAt").containsEntry("expiresAt", EXPIRES.toString());
+        assertThat(result.details())
+                .containsOnlyKeys("name", "expiresAt")
+                .containsEntry("expiresAt", EXPIRES.toString());
         assertThat(result.details().values()).noneMatch(v -> v.contains(VALUE));
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("name", "ci").put("expiresAt", EXPIRES.toEpochMilli()));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject().put("name", "ci").put("expiresAt", EXPIRES.toEpochMilli()));
         assertWritesCarryTheKey(logto);
     }
 
     @Test
     void aReplayFindsTheSameTokenAndIsAlreadyApplied() {
         logto.on(HttpMethod.POST, PATH, FakeLogto.error(422, PersonalAccessTokenCreateHandler.NAME_EXISTS))
-                .on(HttpMethod.GET, PATH, FakeLogto.json(200, new JsonArray().add(token("ci", EXPIRES.toEpochMilli()))));
+                .on(
+                        HttpMethod.GET,
+                        PATH,
+                        FakeLogto.json(200, new JsonArray().add(token("ci", EXPIRES.toEpochMilli()))));
 
         HandlerResult result = result(handler.execute(create(EXPIRES), context(logto)));
 
@@ -55,7 +66,10 @@ class PersonalAccessTokenCreateHandlerTest {
         logto.on(HttpMethod.POST, PATH, FakeLogto.error(422, PersonalAccessTokenCreateHandler.NAME_EXISTS))
                 .on(HttpMethod.GET, PATH, FakeLogto.json(200, new JsonArray().add(token("ci", null))));
 
-        assertFailed(result(handler.execute(create(EXPIRES), context(logto))), PersonalAccessTokenCreateHandler.NAME_EXISTS, 422);
+        assertFailed(
+                result(handler.execute(create(EXPIRES), context(logto))),
+                PersonalAccessTokenCreateHandler.NAME_EXISTS,
+                422);
     }
 
     @Test
@@ -73,12 +87,15 @@ class PersonalAccessTokenCreateHandlerTest {
         logto.on(HttpMethod.POST, PATH, FakeLogto.error(404, "entity.relation_foreign_key_not_found"))
                 .on(HttpMethod.GET, USER, FakeLogto.json(200, user(USER_ID)));
 
-        assertFailed(result(handler.execute(create(null), context(logto))), "entity.relation_foreign_key_not_found", 404);
+        assertFailed(
+                result(handler.execute(create(null), context(logto))), "entity.relation_foreign_key_not_found", 404);
     }
 
     @Test
     void aBlankNameAndAnExpiryBefore1970AreFieldErrors() {
-        PersonalAccessTokenCreate command = PersonalAccessTokenCreate.newBuilder(create(Instant.ofEpochMilli(0))).setName(" ").build();
+        PersonalAccessTokenCreate command = PersonalAccessTokenCreate.newBuilder(create(Instant.ofEpochMilli(0)))
+                .setName(" ")
+                .build();
 
         assertThat(fields(handler.validate(command))).containsExactlyInAnyOrder("name", "expiresAt");
     }

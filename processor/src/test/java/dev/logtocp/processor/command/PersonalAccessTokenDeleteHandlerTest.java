@@ -14,7 +14,11 @@ class PersonalAccessTokenDeleteHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static PersonalAccessTokenDelete delete(String name) {
-        return PersonalAccessTokenDelete.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setName(name).build();
+        return PersonalAccessTokenDelete.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setName(name)
+                .build();
     }
 
     @Test

@@ -15,7 +15,12 @@ class PersonalAccessTokenUpdateHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static PersonalAccessTokenUpdate rename(String from, String to) {
-        return PersonalAccessTokenUpdate.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setCurrentName(from).setNewName(to).build();
+        return PersonalAccessTokenUpdate.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setCurrentName(from)
+                .setNewName(to)
+                .build();
     }
 
     private static JsonArray tokens(String... names) {
@@ -34,7 +39,8 @@ class PersonalAccessTokenUpdateHandlerTest {
 
         assertSucceeded(result, USER_ID);
         assertThat(result.details()).containsExactlyEntriesOf(java.util.Map.of("name", "new"));
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("currentName", "old").put("name", "new"));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject().put("currentName", "old").put("name", "new"));
         assertWritesCarryTheKey(logto);
     }
 
@@ -67,7 +73,10 @@ class PersonalAccessTokenUpdateHandlerTest {
     void aNameAnotherTokenHasIsFailedWithLogtosCode() {
         logto.on(HttpMethod.PATCH, PATH, FakeLogto.error(422, "user.personal_access_token_name_exists"));
 
-        assertFailed(result(handler.execute(rename("old", "taken"), context(logto))), "user.personal_access_token_name_exists", 422);
+        assertFailed(
+                result(handler.execute(rename("old", "taken"), context(logto))),
+                "user.personal_access_token_name_exists",
+                422);
     }
 
     @Test

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** Every example in the producer kit is a command this processor accepts: its handler's validation passes. */
 class ProducerKitExamplesValidTest {
-    private static final Path EXAMPLES = Path.of(System.getProperty("user.dir")).getParent().resolve("schemas/producer-kit/examples");
+    private static final Path EXAMPLES =
+            Path.of(System.getProperty("user.dir")).getParent().resolve("schemas/producer-kit/examples");
 
     @Test
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -25,9 +26,13 @@ class ProducerKitExamplesValidTest {
         Path keys = Files.createTempDirectory("recipients");
         java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
-        Files.writeString(keys.resolve("crm.pem"), "-----BEGIN PUBLIC KEY-----\n"
-                + java.util.Base64.getMimeEncoder().encodeToString(rsa.generateKeyPair().getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n");
+        Files.writeString(
+                keys.resolve("crm.pem"),
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + java.util.Base64.getMimeEncoder()
+                                .encodeToString(
+                                        rsa.generateKeyPair().getPublic().getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n");
         HandlerRegistry handlers = HandlerRegistry.standard(RecipientKeys.load(keys));
         List<Path> files;
         try (Stream<Path> s = Files.list(EXAMPLES)) {
@@ -35,11 +40,13 @@ class ProducerKitExamplesValidTest {
         }
         assertThat(files).hasSizeGreaterThanOrEqualTo(25);
         for (Path file : files) {
-            Class<?> type = Class.forName("dev.logtocp.commands." + file.getFileName().toString().replace(".avro.json", ""));
+            Class<?> type = Class.forName(
+                    "dev.logtocp.commands." + file.getFileName().toString().replace(".avro.json", ""));
             Schema schema = SpecificData.get().getSchema(type);
             SpecificRecord command = new SpecificDatumReader<SpecificRecord>(schema)
                     .read(null, DecoderFactory.get().jsonDecoder(schema, Files.readString(file)));
-            CommandHandler handler = (CommandHandler) handlers.find((Class<SpecificRecord>) type).orElseThrow();
+            CommandHandler handler =
+                    (CommandHandler) handlers.find((Class<SpecificRecord>) type).orElseThrow();
             List<FieldError> errors = handler.validate(command);
             assertThat(errors).as(file.getFileName().toString()).isEmpty();
         }

@@ -19,26 +19,41 @@ class RoleAssignHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static RoleAssign assign(List<String> roleIds) {
-        return RoleAssign.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setRoleIds(roleIds).build();
+        return RoleAssign.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setRoleIds(roleIds)
+                .build();
     }
 
     @Test
     void postsTheRolesAndReportsWhichWereAddedNow() {
-        logto.on(HttpMethod.POST, USER + "/roles", FakeLogto.json(201, new JsonObject()
-                .put("roleIds", new JsonArray().add("r1").add("r2")).put("addedRoleIds", new JsonArray().add("r2"))));
+        logto.on(
+                HttpMethod.POST,
+                USER + "/roles",
+                FakeLogto.json(
+                        201,
+                        new JsonObject()
+                                .put("roleIds", new JsonArray().add("r1").add("r2"))
+                                .put("addedRoleIds", new JsonArray().add("r2"))));
 
         HandlerResult result = result(handler.execute(assign(List.of("r1", "r2")), context(logto)));
 
         assertSucceeded(result, USER_ID);
         assertThat(result.details()).containsEntry("addedRoleIds", "r2");
         assertThat(logto.lines()).containsExactly("POST " + USER + "/roles");
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("roleIds", new JsonArray().add("r1").add("r2")));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject()
+                        .put("roleIds", new JsonArray().add("r1").add("r2")));
         assertWritesCarryTheKey(logto);
     }
 
     @Test
     void aReplayAddsNothingAndStillSucceeds() {
-        logto.on(HttpMethod.POST, USER + "/roles", FakeLogto.json(201, new JsonObject().put("addedRoleIds", new JsonArray())));
+        logto.on(
+                HttpMethod.POST,
+                USER + "/roles",
+                FakeLogto.json(201, new JsonObject().put("addedRoleIds", new JsonArray())));
 
         HandlerResult result = result(handler.execute(assign(List.of("r1")), context(logto)));
 

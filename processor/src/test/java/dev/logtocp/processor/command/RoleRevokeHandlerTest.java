@@ -12,7 +12,11 @@ class RoleRevokeHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static RoleRevoke revoke(String roleId) {
-        return RoleRevoke.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setRoleId(roleId).build();
+        return RoleRevoke.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setRoleId(roleId)
+                .build();
     }
 
     @Test

@@ -15,7 +15,11 @@ class RolesReplaceHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static RolesReplace replace(List<String> roleIds) {
-        return RolesReplace.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setRoleIds(roleIds).build();
+        return RolesReplace.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setRoleIds(roleIds)
+                .build();
     }
 
     private static JsonObject role(String id, String type) {
@@ -33,7 +37,9 @@ class RolesReplaceHandlerTest {
         assertSucceeded(result, USER_ID);
         assertThat(result.details()).containsEntry("roleIds", "r1,r2,r1");
         assertThat(logto.lines()).containsExactly("GET /api/roles/r1", "GET /api/roles/r2", "PUT " + USER + "/roles");
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("roleIds", new JsonArray().add("r1").add("r2").add("r1")));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject()
+                        .put("roleIds", new JsonArray().add("r1").add("r2").add("r1")));
         assertWritesCarryTheKey(logto);
     }
 
@@ -49,7 +55,8 @@ class RolesReplaceHandlerTest {
     void anUnknownRoleIsFailedBeforeThePut() {
         logto.on(HttpMethod.GET, "/api/roles/nope", FakeLogto.error(404, "entity.not_exists_with_id"));
 
-        assertFailed(result(handler.execute(replace(List.of("nope")), context(logto))), "entity.not_exists_with_id", 404);
+        assertFailed(
+                result(handler.execute(replace(List.of("nope")), context(logto))), "entity.not_exists_with_id", 404);
         assertThat(logto.writes()).isEmpty();
     }
 

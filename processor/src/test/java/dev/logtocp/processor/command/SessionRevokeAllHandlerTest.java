@@ -16,7 +16,11 @@ class SessionRevokeAllHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static SessionRevokeAll revokeAll(RevokeGrantsTarget grants) {
-        return SessionRevokeAll.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setRevokeGrantsTarget(grants).build();
+        return SessionRevokeAll.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setRevokeGrantsTarget(grants)
+                .build();
     }
 
     @Test
@@ -29,10 +33,13 @@ class SessionRevokeAllHandlerTest {
         HandlerResult result = result(handler.execute(revokeAll(null), context(logto)));
 
         assertSucceeded(result, USER_ID);
-        assertThat(result.details()).containsEntry("sessionsRevoked", "1").containsEntry("grantsRevoked", "0")
+        assertThat(result.details())
+                .containsEntry("sessionsRevoked", "1")
+                .containsEntry("grantsRevoked", "0")
                 .containsEntry("steps", "sessions_revoked");
-        assertThat(logto.lines()).containsExactly("GET " + USER, "GET " + SESSIONS, "DELETE " + SESSIONS + "/s1",
-                "DELETE " + SESSIONS + "/s2");
+        assertThat(logto.lines())
+                .containsExactly(
+                        "GET " + USER, "GET " + SESSIONS, "DELETE " + SESSIONS + "/s1", "DELETE " + SESSIONS + "/s2");
         assertThat(logto.calls().get(2).query()).isEmpty();
         assertWritesCarryTheKey(logto);
     }
@@ -41,8 +48,12 @@ class SessionRevokeAllHandlerTest {
     void withAGrantsTargetAlsoRevokesTheRemainingGrantsOfThatKind() {
         logto.on(HttpMethod.GET, USER, FakeLogto.json(200, user(USER_ID)))
                 .on(HttpMethod.GET, SESSIONS, FakeLogto.json(200, MfaResetHandlerTest.sessions()))
-                .on(HttpMethod.GET, USER + "/grants", FakeLogto.json(200, new JsonObject().put("grants",
-                        new JsonArray().add(new JsonObject().put("id", "g1")))))
+                .on(
+                        HttpMethod.GET,
+                        USER + "/grants",
+                        FakeLogto.json(
+                                200,
+                                new JsonObject().put("grants", new JsonArray().add(new JsonObject().put("id", "g1")))))
                 .on(HttpMethod.DELETE, USER + "/grants/g1", FakeLogto.status(204));
 
         HandlerResult result = result(handler.execute(revokeAll(RevokeGrantsTarget.FIRST_PARTY), context(logto)));

@@ -14,15 +14,22 @@ class SessionRevokeHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static SessionRevoke revoke(String sessionId) {
-        return SessionRevoke.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setSessionId(sessionId).build();
+        return SessionRevoke.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setSessionId(sessionId)
+                .build();
     }
 
     @Test
     void deletesTheSessionByUidWithTheGrantsTarget() {
         logto.on(HttpMethod.DELETE, SESSIONS + "/s1", FakeLogto.status(204));
 
-        HandlerResult result = result(handler.execute(SessionRevoke.newBuilder(revoke("s1"))
-                .setRevokeGrantsTarget(RevokeGrantsTarget.FIRST_PARTY).build(), context(logto)));
+        HandlerResult result = result(handler.execute(
+                SessionRevoke.newBuilder(revoke("s1"))
+                        .setRevokeGrantsTarget(RevokeGrantsTarget.FIRST_PARTY)
+                        .build(),
+                context(logto)));
 
         assertSucceeded(result, USER_ID);
         assertThat(logto.calls().get(0).query()).containsEntry("revokeGrantsTarget", "firstParty");

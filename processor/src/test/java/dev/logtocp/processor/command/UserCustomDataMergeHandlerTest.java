@@ -18,7 +18,11 @@ class UserCustomDataMergeHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static UserCustomDataMerge merge(String json) {
-        return UserCustomDataMerge.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setCustomDataJson(json).build();
+        return UserCustomDataMerge.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setCustomDataJson(json)
+                .build();
     }
 
     @Test
@@ -27,7 +31,8 @@ class UserCustomDataMergeHandlerTest {
 
         assertSucceeded(result(handler.execute(merge("{\"a\":1}"), context(logto))), USER_ID);
         assertThat(logto.lines()).containsExactly("PATCH " + USER + "/custom-data");
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("customData", new JsonObject().put("a", 1)));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject().put("customData", new JsonObject().put("a", 1)));
         assertWritesCarryTheKey(logto);
     }
 

@@ -44,14 +44,17 @@ class UserDeleteHandlerTest {
 
     @Test
     void anExternalIdIsReleasedOnlyForAnExternalIdReference() {
-        assertThat(handler.releasesExternalId(UserDelete.newBuilder(delete()).setUser(byExternalId("crm-7")).build()))
+        assertThat(handler.releasesExternalId(UserDelete.newBuilder(delete())
+                        .setUser(byExternalId("crm-7"))
+                        .build()))
                 .contains("crm-7");
         assertThat(handler.releasesExternalId(delete())).isEmpty();
     }
 
     @Test
     void aBlankReferenceIsAFieldError() {
-        assertThat(fields(handler.validate(UserDelete.newBuilder(delete()).setUser(byId(" ")).build())))
+        assertThat(fields(handler.validate(
+                        UserDelete.newBuilder(delete()).setUser(byId(" ")).build())))
                 .containsExactly("user.value");
     }
 }

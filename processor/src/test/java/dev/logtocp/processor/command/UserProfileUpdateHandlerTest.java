@@ -18,7 +18,11 @@ class UserProfileUpdateHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static UserProfileUpdate update(String profileJson) {
-        return UserProfileUpdate.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setProfileJson(profileJson).build();
+        return UserProfileUpdate.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setProfileJson(profileJson)
+                .build();
     }
 
     @Test
@@ -27,7 +31,8 @@ class UserProfileUpdateHandlerTest {
 
         assertSucceeded(result(handler.execute(update("{\"nickname\":\"n\"}"), context(logto))), USER_ID);
         assertThat(logto.lines()).containsExactly("PATCH " + USER + "/profile");
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("profile", new JsonObject().put("nickname", "n")));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject().put("profile", new JsonObject().put("nickname", "n")));
         assertWritesCarryTheKey(logto);
     }
 
@@ -42,7 +47,8 @@ class UserProfileUpdateHandlerTest {
     void aRefusalIsFailedWithLogtosCode() {
         logto.on(HttpMethod.PATCH, USER + "/profile", FakeLogto.error(422, "entity.invalid_input"));
 
-        assertFailed(result(handler.execute(update("{\"nickname\":\"n\"}"), context(logto))), "entity.invalid_input", 422);
+        assertFailed(
+                result(handler.execute(update("{\"nickname\":\"n\"}"), context(logto))), "entity.invalid_input", 422);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -53,7 +59,8 @@ class UserProfileUpdateHandlerTest {
 
     static Stream<Arguments> invalidProfiles() {
         return Stream.of(
-                Arguments.of("{\"shoeSize\":\"9\",\"nickname\":5}", List.of("profileJson.shoeSize", "profileJson.nickname")),
+                Arguments.of(
+                        "{\"shoeSize\":\"9\",\"nickname\":5}", List.of("profileJson.shoeSize", "profileJson.nickname")),
                 Arguments.of("{}", List.of("profileJson")),
                 Arguments.of("[1]", List.of("profileJson")),
                 Arguments.of("{\"address\":\"here\"}", List.of("profileJson.address")));

@@ -13,7 +13,11 @@ class UserSuspendHandlerTest {
     private final FakeLogto logto = new FakeLogto();
 
     private static UserSuspend suspend(boolean suspended) {
-        return UserSuspend.newBuilder().setMeta(meta()).setUser(byId(USER_ID)).setSuspended(suspended).build();
+        return UserSuspend.newBuilder()
+                .setMeta(meta())
+                .setUser(byId(USER_ID))
+                .setSuspended(suspended)
+                .build();
     }
 
     @Test
@@ -34,7 +38,10 @@ class UserSuspendHandlerTest {
         logto.on(HttpMethod.GET, "/api/users", FakeLogto.json(200, users(user(USER_ID))))
                 .on(HttpMethod.PATCH, USER + "/is-suspended", FakeLogto.json(200, user(USER_ID)));
 
-        HandlerResult result = result(handler.execute(UserSuspend.newBuilder(suspend(false)).setUser(byUsername("ada")).build(),
+        HandlerResult result = result(handler.execute(
+                UserSuspend.newBuilder(suspend(false))
+                        .setUser(byUsername("ada"))
+                        .build(),
                 context(logto)));
 
         assertSucceeded(result, USER_ID);
@@ -61,7 +68,10 @@ class UserSuspendHandlerTest {
     @Test
     void anInvalidIdempotencyKeyIsAFieldError() {
         UserSuspend command = UserSuspend.newBuilder(suspend(true))
-                .setMeta(dev.logtocp.commands.CommandMeta.newBuilder(meta()).setIdempotencyKey("has space").build()).build();
+                .setMeta(dev.logtocp.commands.CommandMeta.newBuilder(meta())
+                        .setIdempotencyKey("has space")
+                        .build())
+                .build();
 
         assertThat(fields(handler.validate(command))).containsExactly("meta.idempotencyKey");
     }

@@ -26,12 +26,16 @@ class UserUpdateHandlerTest {
     void patchesTheSetFieldsAndNullsTheClearedOnes() {
         logto.on(HttpMethod.PATCH, USER, FakeLogto.json(200, user(USER_ID)));
 
-        HandlerResult result = result(handler.execute(update().setName("Ada").setClearFields(List.of(UserField.AVATAR)).build(),
+        HandlerResult result = result(handler.execute(
+                update().setName("Ada")
+                        .setClearFields(List.of(UserField.AVATAR))
+                        .build(),
                 context(logto)));
 
         assertSucceeded(result, USER_ID);
         assertThat(logto.lines()).containsExactly("PATCH " + USER);
-        assertThat(logto.writes().get(0).body()).isEqualTo(new JsonObject().put("name", "Ada").putNull("avatar"));
+        assertThat(logto.writes().get(0).body())
+                .isEqualTo(new JsonObject().put("name", "Ada").putNull("avatar"));
         assertWritesCarryTheKey(logto);
     }
 
@@ -46,7 +50,8 @@ class UserUpdateHandlerTest {
     void aUsernameAnotherUserHoldsIsFailedWithLogtosCode() {
         logto.on(HttpMethod.PATCH, USER, FakeLogto.error(422, "user.username_already_in_use", "taken"));
 
-        HandlerResult result = result(handler.execute(update().setUsername("taken").build(), context(logto)));
+        HandlerResult result =
+                result(handler.execute(update().setUsername("taken").build(), context(logto)));
 
         assertFailed(result, "user.username_already_in_use", 422);
         assertThat(result.errorMessage()).isEqualTo("taken");
@@ -60,12 +65,18 @@ class UserUpdateHandlerTest {
 
     static Stream<Arguments> invalid() {
         return Stream.of(
-                Arguments.of("set and cleared, bad email, bad avatar", update().setName("x").setClearFields(List.of(UserField.NAME))
-                        .setPrimaryEmail("not-an-email").setAvatar("javascript:alert(1)").build(),
+                Arguments.of(
+                        "set and cleared, bad email, bad avatar",
+                        update().setName("x")
+                                .setClearFields(List.of(UserField.NAME))
+                                .setPrimaryEmail("not-an-email")
+                                .setAvatar("javascript:alert(1)")
+                                .build(),
                         List.of("clearFields", "primaryEmail", "avatar")),
                 Arguments.of("changes nothing", update().build(), List.of("user")),
                 Arguments.of("bad username", update().setUsername("9lives").build(), List.of("username")),
                 Arguments.of("bad phone", update().setPrimaryPhone("12").build(), List.of("primaryPhone")),
-                Arguments.of("blank id", update().setUser(byId(" ")).setName("x").build(), List.of("user.value")));
+                Arguments.of(
+                        "blank id", update().setUser(byId(" ")).setName("x").build(), List.of("user.value")));
     }
 }

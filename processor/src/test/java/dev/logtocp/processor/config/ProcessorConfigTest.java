@@ -48,7 +48,8 @@ class ProcessorConfigTest {
         assertThatThrownBy(() -> ProcessorConfig.fromMap(env))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("MAX_IN_FLIGHT: must be an integer in [1, 100000]")
-                .extracting(e -> ((ConfigException) e).key()).isEqualTo("MAX_IN_FLIGHT");
+                .extracting(e -> ((ConfigException) e).key())
+                .isEqualTo("MAX_IN_FLIGHT");
     }
 
     @Test
@@ -83,7 +84,8 @@ class ProcessorConfigTest {
     void kafkaClientSettingsPassThrough() {
         Map<String, String> env = minimal();
         env.put("KAFKA_CLIENT_SECURITY_PROTOCOL", "SASL_SSL");
-        assertThat(ProcessorConfig.fromMap(env).kafka().clientOverrides()).containsEntry("security.protocol", "SASL_SSL");
+        assertThat(ProcessorConfig.fromMap(env).kafka().clientOverrides())
+                .containsEntry("security.protocol", "SASL_SSL");
     }
 
     @Test

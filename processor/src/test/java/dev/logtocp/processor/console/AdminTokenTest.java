@@ -60,7 +60,9 @@ class AdminTokenTest {
 
         Map<String, String> shortToken = base();
         shortToken.put("HTTP_ADMIN_TOKEN", "short-secret");
-        assertThatThrownBy(() -> ProcessorConfig.fromMap(shortToken)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("HTTP_ADMIN_TOKEN").hasMessageNotContaining("short-secret");
+        assertThatThrownBy(() -> ProcessorConfig.fromMap(shortToken))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("HTTP_ADMIN_TOKEN")
+                .hasMessageNotContaining("short-secret");
     }
 }

@@ -7,6 +7,8 @@ import dev.logtocp.outcomes.OutcomeStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +16,6 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,12 +46,16 @@ class IdempotencyLedgerTest {
 
     @TempDir
     Path stateDir;
+
     private IdempotencyLedger ledger;
 
     @BeforeEach
     void open() {
-        ledger = new IdempotencyLedger(RETENTION, Clock.fixed(NOW, ZoneOffset.UTC),
-                new LedgerCodec("commands.ledger", DECODE), LedgerStore.open(stateDir, RETENTION));
+        ledger = new IdempotencyLedger(
+                RETENTION,
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                new LedgerCodec("commands.ledger", DECODE),
+                LedgerStore.open(stateDir, RETENTION));
     }
 
     @AfterEach
@@ -60,9 +64,17 @@ class IdempotencyLedgerTest {
     }
 
     private static LedgerEntry entry(String key, Instant decidedAt) {
-        return LedgerEntry.newBuilder().setIssuer("svc").setIdempotencyKey(key)
-                .setPayloadHash(ByteBuffer.wrap(new byte[32])).setCommandType("UserCreate").setCommandId("cmd-" + key)
-                .setStatus(OutcomeStatus.SUCCEEDED).setUserId("u1").setHttpStatus(200).setDecidedAt(decidedAt).build();
+        return LedgerEntry.newBuilder()
+                .setIssuer("svc")
+                .setIdempotencyKey(key)
+                .setPayloadHash(ByteBuffer.wrap(new byte[32]))
+                .setCommandType("UserCreate")
+                .setCommandId("cmd-" + key)
+                .setStatus(OutcomeStatus.SUCCEEDED)
+                .setUserId("u1")
+                .setHttpStatus(200)
+                .setDecidedAt(decidedAt)
+                .build();
     }
 
     @Test
@@ -100,7 +112,8 @@ class IdempotencyLedgerTest {
     void restoredBytesAreDecodedOnAHitAndTombstonesForgetThem() {
         String key = IdempotencyLedger.key("svc", "k1");
         LedgerEntry decided = entry("k1", NOW.minusSeconds(60));
-        ledger.restored(1, key, ENCODE.serialize("t", decided), NOW.minusSeconds(60).toEpochMilli());
+        ledger.restored(
+                1, key, ENCODE.serialize("t", decided), NOW.minusSeconds(60).toEpochMilli());
         assertThat(ledger.lookup(1, "svc", "k1")).contains(decided);
 
         ledger.restored(1, key, null, NOW.toEpochMilli());
@@ -115,7 +128,10 @@ class IdempotencyLedgerTest {
         assertThat(ledger.lookup(1, "svc", "old")).isEmpty();
 
         // Record written in time, decision itself just past the retention: kept, but the lookup checks decidedAt.
-        ledger.restored(1, IdempotencyLedger.key("svc", "edge"), ENCODE.serialize("t", entry("edge", old)),
+        ledger.restored(
+                1,
+                IdempotencyLedger.key("svc", "edge"),
+                ENCODE.serialize("t", entry("edge", old)),
                 NOW.minus(RETENTION).plusSeconds(1).toEpochMilli());
         assertThat(ledger.lookup(1, "svc", "edge")).isEmpty();
     }
@@ -125,11 +141,15 @@ class IdempotencyLedgerTest {
         LedgerEntry decided = entry("k1", NOW);
         ledger.committed(0, decided, ENCODE.serialize("t", decided));
         try (var dirs = Files.list(stateDir)) {
-            assertThat(dirs.toList()).singleElement().satisfies(dir -> assertThat(Files.list(dir)).isNotEmpty());
+            assertThat(dirs.toList())
+                    .singleElement()
+                    .satisfies(dir -> assertThat(Files.list(dir)).isNotEmpty());
         }
 
         ledger.close();
-        assertThat(ledger.lookup(0, "svc", "k1")).as("a lookup after close finds nothing and does not crash").isEmpty();
+        assertThat(ledger.lookup(0, "svc", "k1"))
+                .as("a lookup after close finds nothing and does not crash")
+                .isEmpty();
         try (var dirs = Files.list(stateDir)) {
             assertThat(dirs.toList()).as("the store deletes its directory").isEmpty();
         }
@@ -138,13 +158,16 @@ class IdempotencyLedgerTest {
     @Test
     void aStartDeletesTheDirectoriesOfDeadProcessesAndKeepsThoseOfLiveOnes() throws Exception {
         Path dead = Files.createDirectories(stateDir.resolve("ledger-999999999-1"));
-        Path live = Files.createDirectories(stateDir.resolve("ledger-" + ProcessHandle.current().pid() + "-999"));
+        Path live = Files.createDirectories(
+                stateDir.resolve("ledger-" + ProcessHandle.current().pid() + "-999"));
         try (LedgerStore another = LedgerStore.open(stateDir, RETENTION)) {
             assertThat(dead).doesNotExist();
             assertThat(live).exists();
             another.put(0, "k", new byte[] {1});
             assertThat(another.get(0, "k")).containsExactly(1);
-            assertThat(another.get(1, "k")).as("partitions are separate key spaces").isNull();
+            assertThat(another.get(1, "k"))
+                    .as("partitions are separate key spaces")
+                    .isNull();
         }
     }
 }

@@ -24,16 +24,30 @@ import org.junit.jupiter.api.Test;
 class PayloadHasherEvolutionTest {
 
     /** Digests of these two commands computed at commit 3758bb5, before UserCreate had profileJson. */
-    private static final String FULL_BEFORE_PROFILE = "c38cd7223432549eab1547968db77bb7726d8bd45575ab130a55a29d1e68e17c";
-    private static final String MINIMAL_BEFORE_PROFILE = "ba70ae8e7fff4f9456213578f48dff1779d041d334155df823883dc145a62537";
+    private static final String FULL_BEFORE_PROFILE =
+            "c38cd7223432549eab1547968db77bb7726d8bd45575ab130a55a29d1e68e17c";
 
-    private static final CommandMeta META = CommandMeta.newBuilder().setCommandId("c-1").setIdempotencyKey("golden-key")
-            .setIssuer("crm").setIssuedAt(Instant.parse("2026-12-01T00:00:00Z")).build();
+    private static final String MINIMAL_BEFORE_PROFILE =
+            "ba70ae8e7fff4f9456213578f48dff1779d041d334155df823883dc145a62537";
+
+    private static final CommandMeta META = CommandMeta.newBuilder()
+            .setCommandId("c-1")
+            .setIdempotencyKey("golden-key")
+            .setIssuer("crm")
+            .setIssuedAt(Instant.parse("2026-12-01T00:00:00Z"))
+            .build();
 
     private static UserCreate.Builder full() {
-        return UserCreate.newBuilder().setMeta(META).setExternalId("ext-1").setUsername("alice")
-                .setPrimaryEmail("alice@example.com").setPrimaryPhone("123456").setName("Alice")
-                .setAvatar("https://example.com/a.png").setPassword("pw").setCustomDataJson("{\"a\":1}");
+        return UserCreate.newBuilder()
+                .setMeta(META)
+                .setExternalId("ext-1")
+                .setUsername("alice")
+                .setPrimaryEmail("alice@example.com")
+                .setPrimaryPhone("123456")
+                .setName("Alice")
+                .setAvatar("https://example.com/a.png")
+                .setPassword("pw")
+                .setCustomDataJson("{\"a\":1}");
     }
 
     private static String hex(byte[] digest) {
@@ -43,25 +57,34 @@ class PayloadHasherEvolutionTest {
     @Test
     void payloadsWithoutTheAddedFieldHashAsTheyDidBeforeItExisted() {
         assertThat(hex(PayloadHasher.hash(full().build()))).isEqualTo(FULL_BEFORE_PROFILE);
-        assertThat(hex(PayloadHasher.hash(UserCreate.newBuilder().setMeta(META).setUsername("bob").build())))
+        assertThat(hex(PayloadHasher.hash(
+                        UserCreate.newBuilder().setMeta(META).setUsername("bob").build())))
                 .isEqualTo(MINIMAL_BEFORE_PROFILE);
     }
 
     @Test
     void theAddedFieldCountsOnceItIsSet() {
         byte[] without = PayloadHasher.hash(full().build());
-        byte[] with = PayloadHasher.hash(full().setProfileJson("{\"givenName\":\"Ada\"}").build());
-        byte[] other = PayloadHasher.hash(full().setProfileJson("{\"givenName\":\"Bea\"}").build());
+        byte[] with = PayloadHasher.hash(
+                full().setProfileJson("{\"givenName\":\"Ada\"}").build());
+        byte[] other = PayloadHasher.hash(
+                full().setProfileJson("{\"givenName\":\"Bea\"}").build());
         assertThat(with).isNotEqualTo(without).isNotEqualTo(other);
-        assertThat(PayloadHasher.hash(full().setProfileJson("{\"givenName\":\"Ada\"}").build())).isEqualTo(with);
+        assertThat(PayloadHasher.hash(
+                        full().setProfileJson("{\"givenName\":\"Ada\"}").build()))
+                .isEqualTo(with);
     }
 
     @Test
     void negativeControlHashingTheWholeNewSchemaWouldChangeTheOldDigest() throws Exception {
         // What the hasher did before fields could be marked: encode the record with its full current schema.
         UserCreate command = full().build();
-        UserCreate blanked = UserCreate.newBuilder(command).setMeta(CommandMeta.newBuilder(META).setCommandId("")
-                .setIssuedAt(Instant.EPOCH).build()).build();
+        UserCreate blanked = UserCreate.newBuilder(command)
+                .setMeta(CommandMeta.newBuilder(META)
+                        .setCommandId("")
+                        .setIssuedAt(Instant.EPOCH)
+                        .build())
+                .build();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
         new SpecificDatumWriter<SpecificRecord>(UserCreate.getClassSchema()).write(blanked, encoder);
@@ -83,6 +106,7 @@ class PayloadHasherEvolutionTest {
         assertThatThrownBy(() -> PayloadHasher.HashPlan.of(noDefault)).hasMessageContaining("has no default");
         assertThatThrownBy(() -> PayloadHasher.HashPlan.of(notLast)).hasMessageContaining("added fields go at the end");
         assertThat(PayloadHasher.HashPlan.of(UserCreate.getClassSchema()).hashedWhenSet())
-                .extracting(Schema.Field::name).containsExactly("profileJson");
+                .extracting(Schema.Field::name)
+                .containsExactly("profileJson");
     }
 }

@@ -11,9 +11,16 @@ class PayloadHasherTest {
 
     private static UserCreate create(String commandId, Instant issuedAt, String name) {
         return UserCreate.newBuilder()
-                .setMeta(CommandMeta.newBuilder().setCommandId(commandId).setIdempotencyKey("k").setIssuer("svc")
-                        .setIssuedAt(issuedAt).setCorrelationId(commandId).build())
-                .setUsername("u").setName(name).build();
+                .setMeta(CommandMeta.newBuilder()
+                        .setCommandId(commandId)
+                        .setIdempotencyKey("k")
+                        .setIssuer("svc")
+                        .setIssuedAt(issuedAt)
+                        .setCorrelationId(commandId)
+                        .build())
+                .setUsername("u")
+                .setName(name)
+                .build();
     }
 
     @Test

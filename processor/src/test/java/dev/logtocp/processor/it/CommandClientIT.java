@@ -47,31 +47,44 @@ class CommandClientIT {
     }
 
     private static CommandClient client(Duration timeout) {
-        return CommandClient.create(CommandClientConfig.builder(stack.kafka.bootstrapServers(), stack.registry.url(), ISSUER)
-                .commandTopic(stack.topics.commands()).outcomeTopic(stack.topics.outcomes()).defaultTimeout(timeout).build());
+        return CommandClient.create(
+                CommandClientConfig.builder(stack.kafka.bootstrapServers(), stack.registry.url(), ISSUER)
+                        .commandTopic(stack.topics.commands())
+                        .outcomeTopic(stack.topics.outcomes())
+                        .defaultTimeout(timeout)
+                        .build());
     }
 
     private static UserCreate create(String externalId, String username) {
-        return UserCreate.newBuilder().setMeta(CommandClient.metaPlaceholder()).setExternalId(externalId).setUsername(username).build();
+        return UserCreate.newBuilder()
+                .setMeta(CommandClient.metaPlaceholder())
+                .setExternalId(externalId)
+                .setUsername(username)
+                .build();
     }
 
     @Test
     void aSubmissionCompletesWithTheProcessorsCommittedOutcome() throws Exception {
         String username = unique("client");
         try (CommandClient client = client(Duration.ofSeconds(30))) {
-            CommandOutcome outcome = client.submit("create-" + username, create("ext-" + username, username),
-                    SubmitOptions.defaults().withCorrelationId("req-" + username)).get(40, TimeUnit.SECONDS);
+            CommandOutcome outcome = client.submit(
+                            "create-" + username,
+                            create("ext-" + username, username),
+                            SubmitOptions.defaults().withCorrelationId("req-" + username))
+                    .get(40, TimeUnit.SECONDS);
 
             assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
             assertThat(outcome.getIssuer()).isEqualTo(ISSUER);
             assertThat(outcome.getIdempotencyKey()).isEqualTo("create-" + username);
             assertThat(outcome.getCorrelationId()).isEqualTo("req-" + username);
-            assertThat(stack.logto.state().findUserByUsername(username)).get()
+            assertThat(stack.logto.state().findUserByUsername(username))
+                    .get()
                     .satisfies(u -> assertThat(u.getString("id")).isEqualTo(outcome.getUserId()));
             // The processor's own record of it is the same outcome: the client invented nothing.
             assertThat(stack.awaitOutcome(outcome.getCommandId())).isEqualTo(outcome);
             // Keyed by the externalId, so later commands by EXTERNAL_ID share its partition; one partition read.
-            int partition = Utils.toPositive(Utils.murmur2(("ext-" + username).getBytes(StandardCharsets.UTF_8))) % stack.topics.partitions();
+            int partition = Utils.toPositive(Utils.murmur2(("ext-" + username).getBytes(StandardCharsets.UTF_8)))
+                    % stack.topics.partitions();
             assertThat(client.readingPartitions()).containsExactly(partition);
             assertThat(client.pending()).isZero();
         }
@@ -83,12 +96,19 @@ class CommandClientIT {
         CommandOutcome withCorrelation;
         CommandOutcome without;
         try (CommandClient client = client(Duration.ofSeconds(30))) {
-            withCorrelation = client.execute("h1-" + username, create("ext-" + username, username),
+            withCorrelation = client.execute(
+                    "h1-" + username,
+                    create("ext-" + username, username),
                     SubmitOptions.defaults().withCorrelationId("corr-" + username));
-            without = client.execute("h2-" + username, new RoleAssign(CommandClient.metaPlaceholder(),
-                    new UserRef(UserRefKind.EXTERNAL_ID, "ext-" + username), List.of("no-such-role")));
+            without = client.execute(
+                    "h2-" + username,
+                    new RoleAssign(
+                            CommandClient.metaPlaceholder(),
+                            new UserRef(UserRefKind.EXTERNAL_ID, "ext-" + username),
+                            List.of("no-such-role")));
         }
-        List<ConsumerRecord<String, byte[]>> records = stack.readToEnd(stack.topics.outcomes(), new StringDeserializer(), new ByteArrayDeserializer());
+        List<ConsumerRecord<String, byte[]>> records =
+                stack.readToEnd(stack.topics.outcomes(), new StringDeserializer(), new ByteArrayDeserializer());
         ConsumerRecord<String, byte[]> first = only(records, withCorrelation.getCommandId());
         assertThat(OutcomeHeaders.correlationId(first.headers())).isEqualTo("corr-" + username);
         assertThat(first.key()).isEqualTo("ext-" + username);
@@ -100,7 +120,8 @@ class CommandClientIT {
 
     private static ConsumerRecord<String, byte[]> only(List<ConsumerRecord<String, byte[]>> records, String commandId) {
         List<ConsumerRecord<String, byte[]>> found = records.stream()
-                .filter(r -> commandId.equals(OutcomeHeaders.commandId(r.headers()))).toList();
+                .filter(r -> commandId.equals(OutcomeHeaders.commandId(r.headers())))
+                .toList();
         assertThat(found).hasSize(1);
         return found.get(0);
     }
@@ -127,7 +148,9 @@ class CommandClientIT {
 
             // A FAILED decision comes back as FAILED, not as an exception, first time and on resubmission alike.
             String taken = unique("taken");
-            assertThat(client.execute("c1-" + taken, create("e1-" + taken, taken)).getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+            assertThat(client.execute("c1-" + taken, create("e1-" + taken, taken))
+                            .getStatus())
+                    .isEqualTo(OutcomeStatus.SUCCEEDED);
             CommandOutcome refused = client.execute("c2-" + taken, create("e2-" + taken, taken));
             assertThat(refused.getStatus()).isEqualTo(OutcomeStatus.FAILED);
             assertThat(refused.getErrorCode()).isEqualTo("user.username_already_in_use");
@@ -155,7 +178,8 @@ class CommandClientIT {
                 assertThat(o.getIdempotencyKey()).isEqualTo("create-" + usernames.get(i));
             }
             long readers = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith("command-client-outcomes-")).count();
+                    .filter(t -> t.getName().startsWith("command-client-outcomes-"))
+                    .count();
             assertThat(readers).as("one reader thread per open client").isEqualTo(1);
             assertThat(client.readingPartitions()).hasSizeLessThanOrEqualTo(stack.topics.partitions());
         }
@@ -169,21 +193,30 @@ class CommandClientIT {
             stack.stopProcessor();
             CommandTimeoutException timeout;
             try {
-                CompletableFuture<CommandOutcome> future = client.submit("create-" + username, create("ext-" + username, username),
+                CompletableFuture<CommandOutcome> future = client.submit(
+                        "create-" + username,
+                        create("ext-" + username, username),
                         SubmitOptions.defaults().withTimeout(Duration.ofMillis(1500)));
-                assertThatThrownBy(() -> future.get(20, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                        .cause().isInstanceOf(CommandTimeoutException.class);
+                assertThatThrownBy(() -> future.get(20, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class)
+                        .cause()
+                        .isInstanceOf(CommandTimeoutException.class);
                 timeout = (CommandTimeoutException) future.handle((o, e) -> e).get();
                 assertThat(timeout.idempotencyKey()).isEqualTo("create-" + username);
                 assertThat(client.pending()).isZero();
                 // The blocking form times out the same way.
-                assertThatThrownBy(() -> client.execute("other-" + username, create("ext2-" + username, username + "_b"),
-                        SubmitOptions.defaults().withTimeout(Duration.ofMillis(500)))).isInstanceOf(CommandTimeoutException.class);
+                assertThatThrownBy(() -> client.execute(
+                                "other-" + username,
+                                create("ext2-" + username, username + "_b"),
+                                SubmitOptions.defaults().withTimeout(Duration.ofMillis(500))))
+                        .isInstanceOf(CommandTimeoutException.class);
             } finally {
                 stack.startProcessor();
             }
             // The command was not lost: it ran once the processor was back; the resubmission learns the decision.
-            CommandOutcome again = client.execute("create-" + username, create("ext-" + username, username),
+            CommandOutcome again = client.execute(
+                    "create-" + username,
+                    create("ext-" + username, username),
                     SubmitOptions.defaults().withTimeout(Duration.ofSeconds(60)));
             assertThat(again.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
             assertThat(CommandClient.isResubmission(again)).isTrue();

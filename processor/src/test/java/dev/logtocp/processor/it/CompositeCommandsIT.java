@@ -46,10 +46,20 @@ class CompositeCommandsIT {
         generator.initialize(2048);
         issuerKeys = generator.generateKeyPair();
         Path dir = Files.createTempDirectory("reset-keys");
-        Files.writeString(dir.resolve("it-suite.pem"), "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(issuerKeys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
-        stack = ProcessorStack.start(Map.of("PASSWORD_RESET_KEYS_DIR", dir.toString(),
-                "RETRY_BASE_DELAY_MS", "20", "RETRY_MAX_DELAY_MS", "50", "MAX_ATTEMPTS", "20"));
+        Files.writeString(
+                dir.resolve("it-suite.pem"),
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(issuerKeys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        stack = ProcessorStack.start(Map.of(
+                "PASSWORD_RESET_KEYS_DIR",
+                dir.toString(),
+                "RETRY_BASE_DELAY_MS",
+                "20",
+                "RETRY_MAX_DELAY_MS",
+                "50",
+                "MAX_ATTEMPTS",
+                "20"));
     }
 
     @AfterAll
@@ -63,8 +73,13 @@ class CompositeCommandsIT {
     }
 
     private static String createUser(String username, String password) {
-        CommandOutcome outcome = stack.awaitOutcome(stack.send(username, UserCreate.newBuilder()
-                .setMeta(meta("create-" + username)).setUsername(username).setPassword(password).build()));
+        CommandOutcome outcome = stack.awaitOutcome(stack.send(
+                username,
+                UserCreate.newBuilder()
+                        .setMeta(meta("create-" + username))
+                        .setUsername(username)
+                        .setPassword(password)
+                        .build()));
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         return outcome.getUserId();
     }
@@ -83,15 +98,21 @@ class CompositeCommandsIT {
      */
     private static void list(String when, String userId) {
         List<String> sessions = stack.logto.state().sessionsOf(userId).stream()
-                .map(s -> ((JsonObject) s).getJsonObject("payload", new JsonObject()).getString("uid")).toList();
+                .map(s -> ((JsonObject) s)
+                        .getJsonObject("payload", new JsonObject())
+                        .getString("uid"))
+                .toList();
         List<String> grants = stack.logto.state().grantsOf(userId).stream()
-                .map(g -> ((JsonObject) g).getString("id")).toList();
+                .map(g -> ((JsonObject) g).getString("id"))
+                .toList();
         System.out.println("[sessions] " + stack.logto.describe() + " user " + userId + " " + when + ": sessions "
                 + sessions + ", grants " + grants);
     }
 
     private static long mutations(String userId, String operation) {
-        return stack.logto.state().mutationsForUser(userId).stream().filter(m -> m.operation().equals(operation)).count();
+        return stack.logto.state().mutationsForUser(userId).stream()
+                .filter(m -> m.operation().equals(operation))
+                .count();
     }
 
     @Test
@@ -103,20 +124,30 @@ class CompositeCommandsIT {
         }
         list("before SessionRevokeAll", userId);
 
-        CommandOutcome outcome = stack.awaitOutcome(stack.send(username, SessionRevokeAll.newBuilder()
-                .setMeta(meta("all-" + username)).setUser(byName(username)).build()));
+        CommandOutcome outcome = stack.awaitOutcome(stack.send(
+                username,
+                SessionRevokeAll.newBuilder()
+                        .setMeta(meta("all-" + username))
+                        .setUser(byName(username))
+                        .build()));
         list("after SessionRevokeAll", userId);
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(outcome.getDetails()).containsEntry("sessionsRevoked", "3");
         assertThat(stack.logto.state().sessionsOf(userId)).isEmpty();
         long before = stack.logto.state().mutations().size();
-        CommandOutcome again = stack.awaitOutcome(stack.send(username, SessionRevokeAll.newBuilder()
-                .setMeta(forced("all-" + username)).setUser(byName(username)).build()));
+        CommandOutcome again = stack.awaitOutcome(stack.send(
+                username,
+                SessionRevokeAll.newBuilder()
+                        .setMeta(forced("all-" + username))
+                        .setUser(byName(username))
+                        .build()));
         assertThat(again.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(again.getDetails()).containsEntry("sessionsRevoked", "0");
         assertThat(stack.logto.state().mutations()).hasSize((int) before);
-        assertThat(stack.logto.state().grantsOf(userId)).as("without a grants target Logto keeps the grants").hasSize(3);
+        assertThat(stack.logto.state().grantsOf(userId))
+                .as("without a grants target Logto keeps the grants")
+                .hasSize(3);
     }
 
     /**
@@ -131,8 +162,13 @@ class CompositeCommandsIT {
             String userId = createUser(username, null);
             String partnerGrant = seedSignIns(userId);
 
-            CommandOutcome outcome = stack.awaitOutcome(stack.send(username, SessionRevokeAll.newBuilder()
-                    .setMeta(meta("all-" + username)).setUser(byName(username)).setRevokeGrantsTarget(target).build()));
+            CommandOutcome outcome = stack.awaitOutcome(stack.send(
+                    username,
+                    SessionRevokeAll.newBuilder()
+                            .setMeta(meta("all-" + username))
+                            .setUser(byName(username))
+                            .setRevokeGrantsTarget(target)
+                            .build()));
 
             assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
             assertThat(stack.logto.state().sessionsOf(userId)).isEmpty();
@@ -141,7 +177,8 @@ class CompositeCommandsIT {
                 assertThat(stack.logto.state().grantsOf(userId)).isEmpty();
                 assertThat(outcome.getDetails()).containsEntry("grantsRevoked", "1");
             } else {
-                assertThat(stack.logto.state().grantsOf(userId)).extracting(g -> ((JsonObject) g).getString("id"))
+                assertThat(stack.logto.state().grantsOf(userId))
+                        .extracting(g -> ((JsonObject) g).getString("id"))
                         .containsExactly(partnerGrant);
                 assertThat(outcome.getDetails()).containsEntry("grantsRevoked", "1");
             }
@@ -161,7 +198,6 @@ class CompositeCommandsIT {
         return partnerGrant;
     }
 
-
     @Test
     void mfaResetRemovesEveryFactorThenEverySessionAndFinishesAfterFailingHalfWay() throws Exception {
         String username = unique("mfa");
@@ -172,9 +208,16 @@ class CompositeCommandsIT {
         stack.logto.createMfaVerification(userId, "BackupCode");
         list("before MfaReset", userId);
         // Session revocation fails until the MFA step is done: the first attempts stop half-way.
-        stack.logto.faults().add(FaultRule.error503(1.0).onPath(".*/sessions/.*").onMethod("DELETE"));
+        stack.logto
+                .faults()
+                .add(FaultRule.error503(1.0).onPath(".*/sessions/.*").onMethod("DELETE"));
 
-        String id = stack.send(username, MfaReset.newBuilder().setMeta(meta("mfa-" + username)).setUser(byName(username)).build());
+        String id = stack.send(
+                username,
+                MfaReset.newBuilder()
+                        .setMeta(meta("mfa-" + username))
+                        .setUser(byName(username))
+                        .build());
         Instant deadline = Instant.now().plusSeconds(20);
         while (mutations(userId, "user.mfa.delete") < 2 && Instant.now().isBefore(deadline)) {
             Thread.sleep(20);
@@ -186,11 +229,17 @@ class CompositeCommandsIT {
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(outcome.getAttempts()).isGreaterThan(1);
-        assertThat(outcome.getDetails()).containsEntry("steps", "mfa_removed,sessions_revoked").containsEntry("sessionsRevoked", "2");
-        assertThat(mutations(userId, "user.mfa.delete")).as("each factor removed once").isEqualTo(2);
+        assertThat(outcome.getDetails())
+                .containsEntry("steps", "mfa_removed,sessions_revoked")
+                .containsEntry("sessionsRevoked", "2");
+        assertThat(mutations(userId, "user.mfa.delete"))
+                .as("each factor removed once")
+                .isEqualTo(2);
         assertThat(mutations(userId, "user.session.revoke")).isEqualTo(2);
         assertThat(stack.logto.state().sessionsOf(userId)).isEmpty();
-        assertThat(stack.logto.state().grantsOf(userId)).as("the intruder's refresh tokens end with their grants").isEmpty();
+        assertThat(stack.logto.state().grantsOf(userId))
+                .as("the intruder's refresh tokens end with their grants")
+                .isEmpty();
         assertThat(outcome.getDetails()).containsEntry("grantsRevoked", "1");
     }
 
@@ -199,20 +248,33 @@ class CompositeCommandsIT {
         String username = unique("pwchange");
         String userId = createUser(username, "Old-Passw0rd!");
 
-        CommandOutcome wrong = stack.awaitOutcome(stack.send(username, PasswordChange.newBuilder().setMeta(meta("wrong-" + username))
-                .setUser(byName(username)).setCurrentPassword("not-it").setNewPassword("New-Passw0rd!").build()));
+        CommandOutcome wrong = stack.awaitOutcome(stack.send(
+                username,
+                PasswordChange.newBuilder()
+                        .setMeta(meta("wrong-" + username))
+                        .setUser(byName(username))
+                        .setCurrentPassword("not-it")
+                        .setNewPassword("New-Passw0rd!")
+                        .build()));
         assertThat(wrong.getStatus()).isEqualTo(OutcomeStatus.FAILED);
         assertThat(wrong.getErrorCode()).isEqualTo("session.invalid_credentials");
         assertThat(mutations(userId, "user.password.set")).isZero();
 
-        PasswordChange change = PasswordChange.newBuilder().setMeta(meta("change-" + username))
-                .setUser(byName(username)).setCurrentPassword("Old-Passw0rd!").setNewPassword("New-Passw0rd!").build();
+        PasswordChange change = PasswordChange.newBuilder()
+                .setMeta(meta("change-" + username))
+                .setUser(byName(username))
+                .setCurrentPassword("Old-Passw0rd!")
+                .setNewPassword("New-Passw0rd!")
+                .build();
         CommandOutcome ok = stack.awaitOutcome(stack.send(username, change));
         assertThat(ok.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(stack.logto.state().passwordMatches(userId, "New-Passw0rd!")).isTrue();
 
-        CommandOutcome replay = stack.awaitOutcome(stack.send(username,
-                PasswordChange.newBuilder(change).setMeta(forced("change-" + username)).build()));
+        CommandOutcome replay = stack.awaitOutcome(stack.send(
+                username,
+                PasswordChange.newBuilder(change)
+                        .setMeta(forced("change-" + username))
+                        .build()));
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(replay.getDetails()).containsEntry("alreadyApplied", "true");
         assertThat(mutations(userId, "user.password.set")).isEqualTo(1);
@@ -225,18 +287,25 @@ class CompositeCommandsIT {
         seedSignIns(userId);
         list("before PasswordReset", userId);
 
-        CommandOutcome outcome = stack.awaitOutcome(stack.send(username, PasswordReset.newBuilder()
-                .setMeta(meta("reset-" + username)).setUser(byName(username)).build()));
+        CommandOutcome outcome = stack.awaitOutcome(stack.send(
+                username,
+                PasswordReset.newBuilder()
+                        .setMeta(meta("reset-" + username))
+                        .setUser(byName(username))
+                        .build()));
         list("after PasswordReset", userId);
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
-        assertThat(outcome.getDetails()).containsEntry("encryption", "RSA-OAEP-256").containsEntry("sessionsRevoked", "2")
+        assertThat(outcome.getDetails())
+                .containsEntry("encryption", "RSA-OAEP-256")
+                .containsEntry("sessionsRevoked", "2")
                 .containsEntry("grantsRevoked", "1");
         String password = decrypt(outcome.getDetails().get("encryptedPassword"));
         assertThat(password).hasSize(24);
         assertThat(outcome.toString()).doesNotContain(password);
         assertThat(stack.logto.state().passwordMatches(userId, password)).isTrue();
-        assertThat(stack.logto.state().passwordMatches(userId, "Before-Reset1!")).isFalse();
+        assertThat(stack.logto.state().passwordMatches(userId, "Before-Reset1!"))
+                .isFalse();
         assertThat(stack.logto.state().sessionsOf(userId)).isEmpty();
         assertThat(stack.logto.state().grantsOf(userId)).isEmpty();
     }
@@ -244,9 +313,14 @@ class CompositeCommandsIT {
     @Test
     void passwordResetIsRejectedForAnIssuerWithoutAKey() {
         long requests = stack.logto.state().requestCount();
-        CommandOutcome outcome = stack.awaitOutcome(stack.send("x", PasswordReset.newBuilder()
-                .setMeta(CommandMeta.newBuilder(meta(unique("nokey"))).setIssuer("keyless-service").build())
-                .setUser(byName("whoever")).build()));
+        CommandOutcome outcome = stack.awaitOutcome(stack.send(
+                "x",
+                PasswordReset.newBuilder()
+                        .setMeta(CommandMeta.newBuilder(meta(unique("nokey")))
+                                .setIssuer("keyless-service")
+                                .build())
+                        .setUser(byName("whoever"))
+                        .build()));
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.REJECTED);
         assertThat(outcome.getFieldErrors()).extracting(e -> e.getField()).contains("meta.issuer");
@@ -255,7 +329,9 @@ class CompositeCommandsIT {
 
     private static String decrypt(String base64) throws Exception {
         Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPPadding");
-        cipher.init(Cipher.DECRYPT_MODE, issuerKeys.getPrivate(),
+        cipher.init(
+                Cipher.DECRYPT_MODE,
+                issuerKeys.getPrivate(),
                 new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
         return new String(cipher.doFinal(Base64.getDecoder().decode(base64)), StandardCharsets.UTF_8);
     }

@@ -40,7 +40,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ConsoleBrowserIT {
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
+    private static final Path CHROMEDRIVER =
+            Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
     private static final String TOKEN = "browser-it-token-" + UUID.randomUUID();
 
     private static ProcessorStack stack;
@@ -52,21 +53,34 @@ class ConsoleBrowserIT {
     static void start() throws IOException {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!present) {
-            System.err.println("\n*** ConsoleBrowserIT SKIPPED: no " + CHROMIUM + " or " + CHROMEDRIVER
-                    + ". ops/test installs Debian's chromium and chromium-driver; install them to run the browser test. ***\n");
+            System.err.println(
+                    "\n*** ConsoleBrowserIT SKIPPED: no " + CHROMIUM + " or " + CHROMEDRIVER
+                            + ". ops/test installs Debian's chromium and chromium-driver; install them to run the browser test. ***\n");
         }
         Assumptions.assumeTrue(present, "Chromium and chromedriver are not installed");
         view = new FakeHistoryView();
-        stack = ProcessorStack.startOnSimulator(Map.of("HTTP_ADMIN_TOKEN", TOKEN, "MAX_ATTEMPTS", "2", "HISTORY_VIEW_URL", view.url()));
+        stack = ProcessorStack.startOnSimulator(
+                Map.of("HTTP_ADMIN_TOKEN", TOKEN, "MAX_ATTEMPTS", "2", "HISTORY_VIEW_URL", view.url()));
         profile = Files.createTempDirectory("console-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // Without the background-networking switches Chromium keeps trying to reach Google on a closed network.
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1800", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1400,1800",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60)).scriptTimeout(Duration.ofSeconds(30));
     }
@@ -117,7 +131,12 @@ class ConsoleBrowserIT {
         // A decided command to look up, a dead letter carrying a password, and one whose key is markup.
         String decidedKey = unique("lookup");
         String decidedUser = unique("looked");
-        stack.awaitOutcome(stack.send(decidedUser, UserCreate.newBuilder().setMeta(meta(decidedKey)).setUsername(decidedUser).build()));
+        stack.awaitOutcome(stack.send(
+                decidedUser,
+                UserCreate.newBuilder()
+                        .setMeta(meta(decidedKey))
+                        .setUsername(decidedUser)
+                        .build()));
         String user = unique("browser");
         String password = "CANARY-PW-" + UUID.randomUUID();
         String commandId = ConsoleClient.retriesExhaustedDeadLetter(stack, user, password, unique("k"));
@@ -138,23 +157,28 @@ class ConsoleBrowserIT {
         // A user's history, from the history view (a stand-in with the view's documented answer).
         browser.findElement(By.id("history-ref")).sendKeys(decidedUser);
         browser.findElement(By.id("history-go")).click();
-        waitUpTo(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("history-result"), "2 of 2 entries"));
-        assertThat(browser.findElement(By.id("history-table")).getText()).contains("UserCreate", "RoleAssign", "role_not_found");
+        waitUpTo(30)
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("history-result"), "2 of 2 entries"));
+        assertThat(browser.findElement(By.id("history-table")).getText())
+                .contains("UserCreate", "RoleAssign", "role_not_found");
 
         // Open the dead letter: the password is masked in both views; the markup key stays text.
         By row = By.cssSelector("#dlq-table tbody tr");
         String position = openDeadLetterRow(user);
         waitUpTo(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-detail-id"), position));
-        waitUpTo(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-decoded"), "[secret: redacted]"));
+        waitUpTo(30)
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-decoded"), "[secret: redacted]"));
         assertThat(browser.findElement(By.id("dlq-decoded")).getText()).contains(user);
         assertThat(browser.findElement(By.id("dlq-hex")).getText()).contains("**");
         assertThat(browser.findElement(By.id("dlq-facts")).getText()).contains("RetriesExhausted");
         assertThat(browser.findElement(By.id("dlq-table")).getText()).contains(markup);
-        assertThat(((JavascriptExecutor) browser).executeScript("return window.__xss === undefined")).isEqualTo(true);
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.__xss === undefined"))
+                .isEqualTo(true);
 
         // Without the token the redrive is refused and nothing is sent.
         browser.findElement(By.id("redrive-one")).click();
-        waitUpTo(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("redrive-result"), "operator token"));
+        waitUpTo(30)
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("redrive-result"), "operator token"));
         assertThat(browser.findElement(By.id("plan")).isDisplayed()).isFalse();
 
         // With the token: a plan to confirm, then the redrive.
@@ -170,17 +194,23 @@ class ConsoleBrowserIT {
         // The command runs again and its outcome arrives in the live view.
         By outcome = By.cssSelector("#outcomes tbody tr[data-command-id='" + commandId + "'][data-status='SUCCEEDED']");
         waitUpTo(60).until(ExpectedConditions.presenceOfElementLocated(outcome));
-        waitUpTo(30).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#counts .count[data-status='SUCCEEDED']")));
-        assertThat(stack.outcomesOf(commandId, Duration.ofMillis(500))).extracting(o -> o.getStatus())
+        waitUpTo(30)
+                .until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector("#counts .count[data-status='SUCCEEDED']")));
+        assertThat(stack.outcomesOf(commandId, Duration.ofMillis(500)))
+                .extracting(o -> o.getStatus())
                 .contains(OutcomeStatus.SUCCEEDED);
         waitUpTo(30).until(d -> {
             d.findElement(By.id("dlq-refresh")).click();
-            return d.findElements(row).stream().anyMatch(r -> r.getText().contains(user) && r.getText().contains("→"));
+            return d.findElements(row).stream()
+                    .anyMatch(r -> r.getText().contains(user) && r.getText().contains("→"));
         });
 
         assertThat(browser.getPageSource()).doesNotContain(password).doesNotContain(TOKEN);
         waitUpTo(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-facts"), "redriven to"));
-        assertThat(browser.findElement(By.id("redrive-one")).isEnabled()).as("a redriven dead letter offers no second redrive").isFalse();
+        assertThat(browser.findElement(By.id("redrive-one")).isEnabled())
+                .as("a redriven dead letter offers no second redrive")
+                .isFalse();
         ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
         Path shot = Path.of("target", "console-screenshot.png");

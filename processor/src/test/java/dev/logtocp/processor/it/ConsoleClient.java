@@ -21,11 +21,13 @@ import java.util.stream.Stream;
  * tests and the secret canary test. Every answer it receives is kept in {@link #seen} so a test can search them all.
  */
 final class ConsoleClient implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final ProcessorStack stack;
     /** Every response body this client received, page, script and API alike. */
     final List<String> seen = new CopyOnWriteArrayList<>();
+
     private final List<Stream<String>> streams = new CopyOnWriteArrayList<>();
 
     ConsoleClient(ProcessorStack stack) {
@@ -37,7 +39,10 @@ final class ConsoleClient implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         seen.add(r.body());
         return r;
@@ -53,7 +58,8 @@ final class ConsoleClient implements AutoCloseable {
 
     /** POST with a JSON body and, when {@code authorization} is not null, that Authorization header. */
     HttpResponse<String> post(String path, JsonObject body, String authorization) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
         if (authorization != null) {
@@ -67,23 +73,25 @@ final class ConsoleClient implements AutoCloseable {
     /** Opens the live outcome stream; its lines arrive in the returned list until {@link #close}. */
     List<String> liveOutcomes() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        HttpResponse<Stream<String>> r = HTTP.send(HttpRequest.newBuilder(uri("/console/api/outcomes")).build(),
-                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> r = HTTP.send(
+                HttpRequest.newBuilder(uri("/console/api/outcomes")).build(), HttpResponse.BodyHandlers.ofLines());
         if (r.statusCode() != 200) {
             throw new AssertionError("the outcome stream answered " + r.statusCode());
         }
         Stream<String> stream = r.body();
         streams.add(stream);
-        Thread reader = new Thread(() -> {
-            try {
-                stream.forEach(line -> {
-                    lines.add(line);
-                    seen.add(line);
-                });
-            } catch (RuntimeException e) {
-                // closed by the test
-            }
-        }, "console-sse-reader");
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        stream.forEach(line -> {
+                            lines.add(line);
+                            seen.add(line);
+                        });
+                    } catch (RuntimeException e) {
+                        // closed by the test
+                    }
+                },
+                "console-sse-reader");
         reader.setDaemon(true);
         reader.start();
         return lines;
@@ -96,7 +104,8 @@ final class ConsoleClient implements AutoCloseable {
     static String retriesExhaustedDeadLetter(ProcessorStack stack, String username, String password, String key) {
         stack.logto.faults().add(FaultRule.error503(1.0).onPath("^/api/users$").onMethod("POST"));
         try {
-            UserCreate.Builder create = UserCreate.newBuilder().setMeta(meta(key)).setUsername(username);
+            UserCreate.Builder create =
+                    UserCreate.newBuilder().setMeta(meta(key)).setUsername(username);
             if (password != null) {
                 create.setPassword(password);
             }

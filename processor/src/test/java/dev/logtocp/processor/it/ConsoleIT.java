@@ -31,7 +31,8 @@ class ConsoleIT {
     @BeforeAll
     static void start() throws Exception {
         view = new FakeHistoryView();
-        stack = ProcessorStack.startOnSimulator(Map.of("HTTP_ADMIN_TOKEN", TOKEN, "MAX_ATTEMPTS", "2", "HISTORY_VIEW_URL", view.url()));
+        stack = ProcessorStack.startOnSimulator(
+                Map.of("HTTP_ADMIN_TOKEN", TOKEN, "MAX_ATTEMPTS", "2", "HISTORY_VIEW_URL", view.url()));
         console = new ConsoleClient(stack);
     }
 
@@ -62,7 +63,9 @@ class ConsoleIT {
         HttpResponse<String> page = console.get("/console/");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("operator console", "console.js");
-        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString()
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .get()
+                .asString()
                 .contains("script-src 'self'", "frame-ancestors 'none'");
         assertThat(console.get("/console/console.js").body()).contains("textContent");
         assertThat(console.get("/console/nothing-here.js").statusCode()).isEqualTo(404);
@@ -83,10 +86,12 @@ class ConsoleIT {
         HttpResponse<String> none = console.post("/console/api/redrive/plan", one(position), null);
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(new JsonObject(none.body()).getString("code")).isEqualTo("token_required");
-        HttpResponse<String> wrong = console.post("/console/api/redrive/confirm", one(position).put("planId", "x"), "Bearer not-the-token-at-all");
+        HttpResponse<String> wrong = console.post(
+                "/console/api/redrive/confirm", one(position).put("planId", "x"), "Bearer not-the-token-at-all");
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(new JsonObject(wrong.body()).getString("code")).isEqualTo("token_invalid");
-        HttpResponse<String> basic = console.post("/console/api/redrive/confirm", one(position).put("planId", "x"), "Basic " + TOKEN);
+        HttpResponse<String> basic =
+                console.post("/console/api/redrive/confirm", one(position).put("planId", "x"), "Basic " + TOKEN);
         assertThat(basic.statusCode()).isEqualTo(401);
 
         // Positive control: the same request with the token is accepted.
@@ -96,7 +101,8 @@ class ConsoleIT {
 
         // Nothing was redriven by the refused calls.
         assertThat(console.awaitDeadLetter(user).getString("redrivenTo")).isNull();
-        assertThat(List.of(none.body(), wrong.body(), basic.body(), plan.body())).noneMatch(b -> b.contains(TOKEN));
+        assertThat(List.of(none.body(), wrong.body(), basic.body(), plan.body()))
+                .noneMatch(b -> b.contains(TOKEN));
     }
 
     @Test
@@ -108,35 +114,50 @@ class ConsoleIT {
         List<String> live = console.liveOutcomes();
         String auth = "Bearer " + TOKEN;
 
-        JsonObject plan = new JsonObject(console.post("/console/api/redrive/plan", one(position), auth).body());
+        JsonObject plan = new JsonObject(
+                console.post("/console/api/redrive/plan", one(position), auth).body());
         assertThat(plan.getInteger("count")).isEqualTo(1);
-        JsonObject stale = new JsonObject(console.post("/console/api/redrive/confirm", one(position).put("planId", "0000"), auth).body());
-        assertThat(stale.getBoolean("confirmed")).as("a plan id that is not the current one sends nothing").isFalse();
+        JsonObject stale = new JsonObject(
+                console.post("/console/api/redrive/confirm", one(position).put("planId", "0000"), auth)
+                        .body());
+        assertThat(stale.getBoolean("confirmed"))
+                .as("a plan id that is not the current one sends nothing")
+                .isFalse();
         assertThat(console.awaitDeadLetter(user).getString("redrivenTo")).isNull();
 
-        JsonObject done = new JsonObject(console.post("/console/api/redrive/confirm",
-                one(position).put("planId", plan.getString("planId")), auth).body());
+        JsonObject done = new JsonObject(console.post(
+                        "/console/api/redrive/confirm", one(position).put("planId", plan.getString("planId")), auth)
+                .body());
         assertThat(done.getBoolean("confirmed")).isTrue();
         assertThat(done.getInteger("redriven")).isEqualTo(1);
-        assertThat(done.getJsonArray("results").getJsonObject(0).getString("status")).isEqualTo("REDRIVEN");
+        assertThat(done.getJsonArray("results").getJsonObject(0).getString("status"))
+                .isEqualTo("REDRIVEN");
 
         // The command runs again (a transient failure is not in the ledger) and succeeds; the live view shows it.
         Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline) && live.stream().noneMatch(l -> l.contains(commandId) && l.contains("SUCCEEDED"))) {
+        while (Instant.now().isBefore(deadline)
+                && live.stream().noneMatch(l -> l.contains(commandId) && l.contains("SUCCEEDED"))) {
             Thread.sleep(100);
         }
-        assertThat(live).anyMatch(l -> l.startsWith("data:") && l.contains(commandId) && l.contains("\"status\":\"SUCCEEDED\""));
+        assertThat(live)
+                .anyMatch(
+                        l -> l.startsWith("data:") && l.contains(commandId) && l.contains("\"status\":\"SUCCEEDED\""));
         assertThat(stack.logto.state().findUserByUsername(user)).isPresent();
 
         // At most once: the same plan again, and a fresh one, send nothing.
-        JsonObject again = new JsonObject(console.post("/console/api/redrive/plan", one(position), auth).body());
+        JsonObject again = new JsonObject(
+                console.post("/console/api/redrive/plan", one(position), auth).body());
         assertThat(again.getInteger("toSend")).isZero();
-        JsonObject twice = new JsonObject(console.post("/console/api/redrive/confirm",
-                one(position).put("planId", again.getString("planId")), auth).body());
+        JsonObject twice = new JsonObject(console.post(
+                        "/console/api/redrive/confirm", one(position).put("planId", again.getString("planId")), auth)
+                .body());
         assertThat(twice.getInteger("redriven")).isZero();
-        assertThat(twice.getJsonArray("results").getJsonObject(0).getString("status")).isEqualTo("ALREADY_REDRIVEN");
+        assertThat(twice.getJsonArray("results").getJsonObject(0).getString("status"))
+                .isEqualTo("ALREADY_REDRIVEN");
         List<CommandOutcome> outcomes = stack.outcomesOf(commandId, Duration.ofSeconds(2));
-        assertThat(outcomes).extracting(CommandOutcome::getStatus).containsExactly(OutcomeStatus.FAILED, OutcomeStatus.SUCCEEDED);
+        assertThat(outcomes)
+                .extracting(CommandOutcome::getStatus)
+                .containsExactly(OutcomeStatus.FAILED, OutcomeStatus.SUCCEEDED);
         assertThat(console.awaitDeadLetter(user).getString("redrivenTo")).startsWith(stack.topics.commands() + "-");
     }
 
@@ -149,13 +170,20 @@ class ConsoleIT {
         console.awaitDeadLetter(b);
         String auth = "Bearer " + TOKEN;
         JsonObject selection = new JsonObject().put("errorClass", "RetriesExhausted");
-        JsonObject plan = new JsonObject(console.post("/console/api/redrive/plan", selection, auth).body());
-        assertThat(plan.getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("key"))).contains(a, b);
-        JsonObject done = new JsonObject(console.post("/console/api/redrive/confirm", selection.copy().put("planId", plan.getString("planId")), auth).body());
+        JsonObject plan = new JsonObject(
+                console.post("/console/api/redrive/plan", selection, auth).body());
+        assertThat(plan.getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("key")))
+                .contains(a, b);
+        JsonObject done = new JsonObject(console.post(
+                        "/console/api/redrive/confirm", selection.copy().put("planId", plan.getString("planId")), auth)
+                .body());
         assertThat(done.getBoolean("confirmed")).isTrue();
         assertThat(done.getInteger("redriven")).isEqualTo(plan.getInteger("toSend"));
-        JsonObject after = new JsonObject(console.post("/console/api/redrive/plan", selection, auth).body());
-        assertThat(after.getInteger("count")).as("nothing of the class is left to send").isZero();
+        JsonObject after = new JsonObject(
+                console.post("/console/api/redrive/plan", selection, auth).body());
+        assertThat(after.getInteger("count"))
+                .as("nothing of the class is left to send")
+                .isZero();
     }
 
     @Test
@@ -172,9 +200,15 @@ class ConsoleIT {
         assertThat(value.getJsonObject("decoded").getString("password")).isEqualTo("[secret: redacted]");
         assertThat(value.getJsonArray("secretFields")).contains("password", "passwordDigest");
         assertThat(value.getJsonObject("masked").getInteger("secretBytes")).isGreaterThan(canary.length());
-        assertThat(String.join("\n", value.getJsonArray("hex").stream().map(String::valueOf).toList())).contains("**");
+        assertThat(String.join(
+                        "\n",
+                        value.getJsonArray("hex").stream().map(String::valueOf).toList()))
+                .contains("**");
         // Positive control: the dead letter itself does hold the canary.
-        assertThat(stack.deadLetters().stream().anyMatch(r -> new String(r.value(), java.nio.charset.StandardCharsets.ISO_8859_1).contains(canary))).isTrue();
+        assertThat(stack.deadLetters().stream()
+                        .anyMatch(r ->
+                                new String(r.value(), java.nio.charset.StandardCharsets.ISO_8859_1).contains(canary)))
+                .isTrue();
 
         String junk = "CANARY-JSON-" + java.util.UUID.randomUUID();
         String junkKey = unique("junk");
@@ -184,18 +218,21 @@ class ConsoleIT {
         assertThat(junkView.body()).doesNotContain(junk);
         JsonObject junkValue = new JsonObject(junkView.body()).getJsonObject("value");
         assertThat(junkValue.getBoolean("wireFormat")).isFalse();
-        assertThat(junkValue.getJsonObject("masked").getInteger("withheldBytes")).isEqualTo(junkValue.getInteger("length"));
-        assertThat(console.get("/console/api/dead-letters/0/999999").statusCode()).isEqualTo(404);
+        assertThat(junkValue.getJsonObject("masked").getInteger("withheldBytes"))
+                .isEqualTo(junkValue.getInteger("length"));
+        assertThat(console.get("/console/api/dead-letters/0/999999").statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void anInstanceWithoutAnOperatorTokenIsReadOnly() throws Exception {
         try (ProcessorStack readOnly = ProcessorStack.startOnSimulator(Map.of("MAX_ATTEMPTS", "2"));
-             ConsoleClient c = new ConsoleClient(readOnly)) {
+                ConsoleClient c = new ConsoleClient(readOnly)) {
             String user = unique("ro");
             ConsoleClient.retriesExhaustedDeadLetter(readOnly, user, null, unique("k"));
             String position = c.awaitDeadLetter(user).getString("position");
-            assertThat(c.getJson("/console/api/state").getBoolean("actionsEnabled")).isFalse();
+            assertThat(c.getJson("/console/api/state").getBoolean("actionsEnabled"))
+                    .isFalse();
             HttpResponse<String> noView = c.get("/console/api/history/" + user);
             assertThat(noView.statusCode()).isEqualTo(404);
             assertThat(new JsonObject(noView.body()).getString("code")).isEqualTo("no_history_view");

@@ -40,8 +40,12 @@ class EndToEndIT {
     }
 
     private static UserCreate create(String username, String idempotencyKey) {
-        return UserCreate.newBuilder().setMeta(meta(idempotencyKey)).setUsername(username)
-                .setPrimaryEmail(username + "@it.example").setName("IT " + username).build();
+        return UserCreate.newBuilder()
+                .setMeta(meta(idempotencyKey))
+                .setUsername(username)
+                .setPrimaryEmail(username + "@it.example")
+                .setName("IT " + username)
+                .build();
     }
 
     private static String createUser(String username) {
@@ -62,8 +66,9 @@ class EndToEndIT {
         assertThat(outcome.getCommandType()).isEqualTo("UserCreate");
         assertThat(outcome.getAttempts()).isEqualTo(1);
         assertThat(outcome.getSource().getTopic()).isEqualTo(stack.topics.commands());
-        assertThat(stack.logto.state().user(outcome.getUserId())).hasValueSatisfying(user ->
-                assertThat(user.getString("username")).isEqualTo(username));
+        assertThat(stack.logto.state().user(outcome.getUserId()))
+                .hasValueSatisfying(
+                        user -> assertThat(user.getString("username")).isEqualTo(username));
     }
 
     @Test
@@ -72,10 +77,13 @@ class EndToEndIT {
         String userId = createUser(username);
         String roleId = stack.logto.createRole(unique("editor"));
 
-        CommandOutcome outcome = stack.awaitOutcome(stack.send(username, RoleAssign.newBuilder()
-                .setMeta(meta("role-" + username))
-                .setUser(new UserRef(UserRefKind.USERNAME, username))
-                .setRoleIds(List.of(roleId)).build()));
+        CommandOutcome outcome = stack.awaitOutcome(stack.send(
+                username,
+                RoleAssign.newBuilder()
+                        .setMeta(meta("role-" + username))
+                        .setUser(new UserRef(UserRefKind.USERNAME, username))
+                        .setRoleIds(List.of(roleId))
+                        .build()));
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(outcome.getUserId()).isEqualTo(userId);
@@ -89,16 +97,18 @@ class EndToEndIT {
         String userId = createUser(username);
         String sessionId = stack.logto.createSession(userId);
 
-        CommandOutcome outcome = stack.awaitOutcome(stack.send(username, SessionRevoke.newBuilder()
-                .setMeta(meta("revoke-" + sessionId))
-                .setUser(new UserRef(UserRefKind.ID, userId))
-                .setSessionId(sessionId)
-                .setRevokeGrantsTarget(RevokeGrantsTarget.ALL).build()));
+        CommandOutcome outcome = stack.awaitOutcome(stack.send(
+                username,
+                SessionRevoke.newBuilder()
+                        .setMeta(meta("revoke-" + sessionId))
+                        .setUser(new UserRef(UserRefKind.ID, userId))
+                        .setSessionId(sessionId)
+                        .setRevokeGrantsTarget(RevokeGrantsTarget.ALL)
+                        .build()));
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(stack.logto.state().sessionsOf(userId)).isEmpty();
     }
-
 
     @Test
     void aTakenUsernameFailsWithLogtosCode() {
@@ -121,13 +131,18 @@ class EndToEndIT {
         // force bypasses the ledger, so this exercises the handler's natural idempotency: Logto answers 422
         // username_already_in_use and the stored idempotency key shows the user is our own earlier create.
         UserCreate again = UserCreate.newBuilder(command)
-                .setMeta(dev.logtocp.commands.CommandMeta.newBuilder(meta("create-" + username)).setForce(true).build()).build();
+                .setMeta(dev.logtocp.commands.CommandMeta.newBuilder(meta("create-" + username))
+                        .setForce(true)
+                        .build())
+                .build();
         CommandOutcome replay = stack.awaitOutcome(stack.send(username, again));
 
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(replay.getUserId()).isEqualTo(first);
         assertThat(replay.getDetails()).containsEntry("alreadyApplied", "true");
-        assertThat(stack.logto.state().mutationsForUser(first)).filteredOn(m -> m.operation().equals("user.create")).hasSize(1);
+        assertThat(stack.logto.state().mutationsForUser(first))
+                .filteredOn(m -> m.operation().equals("user.create"))
+                .hasSize(1);
     }
 
     private static String createUserFrom(String username, UserCreate command) {
@@ -139,14 +154,21 @@ class EndToEndIT {
     @Test
     void anInvalidCommandIsRejectedWithoutCallingLogto() {
         long requestsBefore = stack.logto.state().requestCount();
-        String commandId = stack.send("bad", UserCreate.newBuilder().setMeta(meta(unique("bad")))
-                .setUsername("9starts-with-digit").setPrimaryEmail("not-an-email").build());
+        String commandId = stack.send(
+                "bad",
+                UserCreate.newBuilder()
+                        .setMeta(meta(unique("bad")))
+                        .setUsername("9starts-with-digit")
+                        .setPrimaryEmail("not-an-email")
+                        .build());
 
         CommandOutcome outcome = stack.awaitOutcome(commandId);
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.REJECTED);
         assertThat(outcome.getErrorCode()).isEqualTo("validation_failed");
-        assertThat(outcome.getFieldErrors()).extracting(e -> e.getField()).containsExactlyInAnyOrder("username", "primaryEmail");
+        assertThat(outcome.getFieldErrors())
+                .extracting(e -> e.getField())
+                .containsExactlyInAnyOrder("username", "primaryEmail");
         assertThat(outcome.getAttempts()).isZero();
         assertThat(stack.logto.state().requestCount()).isEqualTo(requestsBefore);
     }
@@ -164,7 +186,8 @@ class EndToEndIT {
         List<ConsumerRecord<byte[], byte[]>> dead = stack.deadLetters();
         ConsumerRecord<byte[], byte[]> letter = dead.stream()
                 .filter(r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(username))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         assertThat(letter.value()).isEqualTo(garbage);
         assertThat(header(letter, DeadLetterHeaders.TOPIC)).isEqualTo(stack.topics.commands());
         assertThat(header(letter, DeadLetterHeaders.ERROR_CLASS)).isEqualTo("NOT_WIRE_FORMAT");
@@ -176,7 +199,12 @@ class EndToEndIT {
     void everyCommandYieldsExactlyOneOutcomeAndOneAuditEvent() {
         String username = unique("grace");
         String created = stack.send(username, create(username, "create-" + username));
-        String rejected = stack.send(username, UserCreate.newBuilder().setMeta(meta(unique("k"))).setUsername("bad name").build());
+        String rejected = stack.send(
+                username,
+                UserCreate.newBuilder()
+                        .setMeta(meta(unique("k")))
+                        .setUsername("bad name")
+                        .build());
         String failed = stack.send(username, create(username, "dup-" + username));
         Set<String> ids = Set.of(created, rejected, failed);
         ids.forEach(stack::awaitOutcome);
@@ -184,7 +212,9 @@ class EndToEndIT {
         for (String id : ids) {
             assertThat(stack.outcomesOf(id, Duration.ofMillis(300))).hasSize(1);
         }
-        List<AuditEvent> audit = stack.auditEvents().stream().filter(e -> ids.contains(e.getCommandId())).toList();
+        List<AuditEvent> audit = stack.auditEvents().stream()
+                .filter(e -> ids.contains(e.getCommandId()))
+                .toList();
         assertThat(audit).extracting(AuditEvent::getCommandId).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(audit.stream().collect(Collectors.toMap(AuditEvent::getCommandId, AuditEvent::getStatus)))
                 .containsEntry(created, OutcomeStatus.SUCCEEDED)

@@ -33,13 +33,23 @@ class ExternalIdIT {
     }
 
     private static CommandOutcome create(String externalId, String username) {
-        return stack.awaitOutcome(stack.send(externalId, UserCreate.newBuilder().setMeta(meta("create-" + username))
-                .setUsername(username).setExternalId(externalId).build()));
+        return stack.awaitOutcome(stack.send(
+                externalId,
+                UserCreate.newBuilder()
+                        .setMeta(meta("create-" + username))
+                        .setUsername(username)
+                        .setExternalId(externalId)
+                        .build()));
     }
 
     private static CommandOutcome assignRole(String externalId) {
-        return stack.awaitOutcome(stack.send(externalId, RoleAssign.newBuilder().setMeta(meta(unique("role")))
-                .setUser(new UserRef(UserRefKind.EXTERNAL_ID, externalId)).setRoleIds(List.of(roleId)).build()));
+        return stack.awaitOutcome(stack.send(
+                externalId,
+                RoleAssign.newBuilder()
+                        .setMeta(meta(unique("role")))
+                        .setUser(new UserRef(UserRefKind.EXTERNAL_ID, externalId))
+                        .setRoleIds(List.of(roleId))
+                        .build()));
     }
 
     @Test
@@ -80,7 +90,9 @@ class ExternalIdIT {
         assertThat(second.getStatus()).isEqualTo(OutcomeStatus.FAILED);
         assertThat(second.getErrorCode()).isEqualTo("external_id_in_use");
         assertThat(second.getUserId()).isEqualTo(owner);
-        assertThat(stack.logto.state().count("user.create")).as("no user created").isEqualTo(creates);
+        assertThat(stack.logto.state().count("user.create"))
+                .as("no user created")
+                .isEqualTo(creates);
     }
 
     @Test
@@ -88,8 +100,12 @@ class ExternalIdIT {
         String externalId = unique("crm-9");
         create(externalId, unique("leaving"));
 
-        CommandOutcome deleted = stack.awaitOutcome(stack.send(externalId, UserDelete.newBuilder().setMeta(meta(unique("del")))
-                .setUser(new UserRef(UserRefKind.EXTERNAL_ID, externalId)).build()));
+        CommandOutcome deleted = stack.awaitOutcome(stack.send(
+                externalId,
+                UserDelete.newBuilder()
+                        .setMeta(meta(unique("del")))
+                        .setUser(new UserRef(UserRefKind.EXTERNAL_ID, externalId))
+                        .build()));
         assertThat(deleted.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
 
         CommandOutcome after = assignRole(externalId);

@@ -33,9 +33,16 @@ final class FakeHistoryView implements AutoCloseable {
                 body = new JsonObject().put("error", "no history for this user");
             } else {
                 status = 200;
-                body = new JsonObject().put("ref", ref).put("by", "key").put("order", "asc").put("total", 2)
-                        .put("entries", new JsonArray().add(entry(1, ref, "UserCreate", "SUCCEEDED", "user.create"))
-                                .add(entry(2, ref, "RoleAssign", "FAILED", "role.assign")))
+                body = new JsonObject()
+                        .put("ref", ref)
+                        .put("by", "key")
+                        .put("order", "asc")
+                        .put("total", 2)
+                        .put(
+                                "entries",
+                                new JsonArray()
+                                        .add(entry(1, ref, "UserCreate", "SUCCEEDED", "user.create"))
+                                        .add(entry(2, ref, "RoleAssign", "FAILED", "role.assign")))
                         .putNull("nextCursor");
             }
             byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
@@ -49,14 +56,33 @@ final class FakeHistoryView implements AutoCloseable {
     }
 
     private static JsonObject entry(long seq, String ref, String type, String status, String action) {
-        return new JsonObject().put("seq", seq).put("commandId", "cmd-" + seq).put("commandType", type)
-                .put("issuer", "history-it").put("idempotencyKey", "key-" + seq).put("recordKey", ref)
-                .put("source", new JsonObject().put("topic", "logto.commands").put("partition", 0).put("offset", seq))
-                .put("outcome", new JsonObject().put("status", status).put("userId", "u-" + ref)
-                        .put("errorCode", status.equals("FAILED") ? "role_not_found" : null).put("attempts", 1)
-                        .put("completedAt", "2026-12-01T10:00:0" + seq + "Z"))
-                .put("audit", new JsonObject().put("action", action).put("changedFields", new JsonArray().add("roles"))
-                        .put("occurredAt", "2026-12-01T10:00:0" + seq + "Z"));
+        return new JsonObject()
+                .put("seq", seq)
+                .put("commandId", "cmd-" + seq)
+                .put("commandType", type)
+                .put("issuer", "history-it")
+                .put("idempotencyKey", "key-" + seq)
+                .put("recordKey", ref)
+                .put(
+                        "source",
+                        new JsonObject()
+                                .put("topic", "logto.commands")
+                                .put("partition", 0)
+                                .put("offset", seq))
+                .put(
+                        "outcome",
+                        new JsonObject()
+                                .put("status", status)
+                                .put("userId", "u-" + ref)
+                                .put("errorCode", status.equals("FAILED") ? "role_not_found" : null)
+                                .put("attempts", 1)
+                                .put("completedAt", "2026-12-01T10:00:0" + seq + "Z"))
+                .put(
+                        "audit",
+                        new JsonObject()
+                                .put("action", action)
+                                .put("changedFields", new JsonArray().add("roles"))
+                                .put("occurredAt", "2026-12-01T10:00:0" + seq + "Z"));
     }
 
     String url() {

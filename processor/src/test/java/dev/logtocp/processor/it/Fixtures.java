@@ -13,14 +13,17 @@ import org.apache.avro.specific.SpecificRecord;
 
 /** Small helpers the command-group integration tests share. */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** Creates a user through the processor (username and a matching email) and returns its Logto id. */
     static String createUser(ProcessorStack stack, String username) {
-        CommandOutcome outcome = stack.awaitOutcome(stack.send(username, UserCreate.newBuilder()
-                .setMeta(meta("create-" + username)).setUsername(username)
-                .setPrimaryEmail(username + "@it.example").build()));
+        CommandOutcome outcome = stack.awaitOutcome(stack.send(
+                username,
+                UserCreate.newBuilder()
+                        .setMeta(meta("create-" + username))
+                        .setUsername(username)
+                        .setPrimaryEmail(username + "@it.example")
+                        .build()));
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         return outcome.getUserId();
     }
@@ -40,7 +43,10 @@ final class Fixtures {
 
     /** How many times the simulator applied {@code operation} to the user. */
     static long applied(ProcessorStack stack, String userId, String operation) {
-        return stack.logto.state().mutationsForUser(userId).stream().map(Mutation::operation).filter(operation::equals).count();
+        return stack.logto.state().mutationsForUser(userId).stream()
+                .map(Mutation::operation)
+                .filter(operation::equals)
+                .count();
     }
 
     static void assertFailed(CommandOutcome outcome, String code, int httpStatus) {

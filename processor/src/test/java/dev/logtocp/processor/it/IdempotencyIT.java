@@ -38,7 +38,11 @@ class IdempotencyIT {
     }
 
     private static UserCreate create(String username, CommandMeta meta) {
-        return UserCreate.newBuilder().setMeta(meta).setUsername(username).setName("Idem " + username).build();
+        return UserCreate.newBuilder()
+                .setMeta(meta)
+                .setUsername(username)
+                .setName("Idem " + username)
+                .build();
     }
 
     /** A resubmission: same issuer, key and payload, new command id and timestamp. */
@@ -57,7 +61,8 @@ class IdempotencyIT {
 
         assertThat(second.getStatus()).isEqualTo(OutcomeStatus.DUPLICATE);
         assertThat(second.getUserId()).isEqualTo(first.getUserId());
-        assertThat(second.getDetails()).containsEntry("originalCommandId", first.getCommandId())
+        assertThat(second.getDetails())
+                .containsEntry("originalCommandId", first.getCommandId())
                 .containsEntry("originalStatus", "SUCCEEDED");
         assertThat(second.getAttempts()).isZero();
         assertThat(stack.logto.state().requestCount()).isEqualTo(requestsBefore);
@@ -68,8 +73,11 @@ class IdempotencyIT {
         String username = unique("reuse");
         stack.awaitOutcome(stack.send(username, create(username, meta("k-" + username))));
 
-        CommandOutcome reuse = stack.awaitOutcome(stack.send(username,
-                UserCreate.newBuilder(create(username, again("k-" + username))).setName("Someone else").build()));
+        CommandOutcome reuse = stack.awaitOutcome(stack.send(
+                username,
+                UserCreate.newBuilder(create(username, again("k-" + username)))
+                        .setName("Someone else")
+                        .build()));
 
         assertThat(reuse.getStatus()).isEqualTo(OutcomeStatus.REJECTED);
         assertThat(reuse.getErrorCode()).isEqualTo("idempotency_key_reuse");
@@ -79,7 +87,9 @@ class IdempotencyIT {
     void keysAreScopedByIssuer() {
         String username = unique("scoped");
         stack.awaitOutcome(stack.send(username, create(username, meta("shared-key-" + username))));
-        CommandMeta otherIssuer = CommandMeta.newBuilder(meta("shared-key-" + username)).setIssuer("another-service").build();
+        CommandMeta otherIssuer = CommandMeta.newBuilder(meta("shared-key-" + username))
+                .setIssuer("another-service")
+                .build();
 
         CommandOutcome other = stack.awaitOutcome(stack.send(username, create(username + "_b", otherIssuer)));
 
@@ -92,14 +102,16 @@ class IdempotencyIT {
         CommandOutcome first = stack.awaitOutcome(stack.send(username, create(username, meta("k-" + username))));
         long requestsBefore = stack.logto.state().requestCount();
 
-        CommandMeta forced = CommandMeta.newBuilder(again("k-" + username)).setForce(true).build();
+        CommandMeta forced =
+                CommandMeta.newBuilder(again("k-" + username)).setForce(true).build();
         CommandOutcome rerun = stack.awaitOutcome(stack.send(username, create(username, forced)));
 
         assertThat(rerun.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(rerun.getUserId()).isEqualTo(first.getUserId());
         assertThat(stack.logto.state().requestCount()).isGreaterThan(requestsBefore);
         assertThat(stack.logto.state().mutationsForUser(first.getUserId()))
-                .filteredOn(m -> m.operation().equals("user.create")).hasSize(1);
+                .filteredOn(m -> m.operation().equals("user.create"))
+                .hasSize(1);
     }
 
     @Test
@@ -109,10 +121,16 @@ class IdempotencyIT {
         for (int i = 0; i < 5; i++) {
             String username = unique("replay");
             originals.add(stack.send(username, create(username, meta("create-" + username))));
-            originals.add(stack.send(username, RoleAssign.newBuilder().setMeta(meta("role-" + username))
-                    .setUser(new UserRef(UserRefKind.USERNAME, username)).setRoleIds(List.of(roleId)).build()));
+            originals.add(stack.send(
+                    username,
+                    RoleAssign.newBuilder()
+                            .setMeta(meta("role-" + username))
+                            .setUser(new UserRef(UserRefKind.USERNAME, username))
+                            .setRoleIds(List.of(roleId))
+                            .build()));
         }
-        originals.forEach(id -> assertThat(stack.awaitOutcome(id).getStatus()).isIn(OutcomeStatus.SUCCEEDED, OutcomeStatus.DUPLICATE));
+        originals.forEach(id ->
+                assertThat(stack.awaitOutcome(id).getStatus()).isIn(OutcomeStatus.SUCCEEDED, OutcomeStatus.DUPLICATE));
         stack.stopProcessor();
         long mutationsBefore = stack.logto.state().mutations().size();
         long requestsBefore = stack.logto.state().requestCount();
@@ -148,7 +166,11 @@ class IdempotencyIT {
         // The group may take a moment to notice the stopped member left.
         for (int attempt = 0; ; attempt++) {
             try {
-                stack.kafka.admin().alterConsumerGroupOffsets(stack.groupId(), zero).all().get(10, TimeUnit.SECONDS);
+                stack.kafka
+                        .admin()
+                        .alterConsumerGroupOffsets(stack.groupId(), zero)
+                        .all()
+                        .get(10, TimeUnit.SECONDS);
                 return;
             } catch (Exception e) {
                 if (attempt > 20) {
@@ -158,5 +180,4 @@ class IdempotencyIT {
             }
         }
     }
-
 }

@@ -49,11 +49,18 @@ class IdentityCommandsIT {
         String username = unique("il");
         String id = createUser(stack, username);
         String key = unique("il");
-        IdentityLink command = IdentityLink.newBuilder().setMeta(meta(key)).setUser(byId(id)).setConnectorId(CONNECTOR)
-                .setConnectorDataJson("{\"userId\":\"gh-" + username + "\",\"code\":\"one-time\"}").build();
+        IdentityLink command = IdentityLink.newBuilder()
+                .setMeta(meta(key))
+                .setUser(byId(id))
+                .setConnectorId(CONNECTOR)
+                .setConnectorDataJson("{\"userId\":\"gh-" + username + "\",\"code\":\"one-time\"}")
+                .build();
 
         CommandOutcome first = run(stack, username, command);
-        CommandOutcome replay = run(stack, username, IdentityLink.newBuilder(command).setMeta(pastLedger(key)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                IdentityLink.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getDetails()).containsEntry("connectorId", CONNECTOR);
@@ -67,18 +74,31 @@ class IdentityCommandsIT {
         String holder = unique("ilh");
         String holderId = createUser(stack, holder);
         String social = "gh-" + holder;
-        run(stack, holder, IdentityReplace.newBuilder().setMeta(meta(unique("ir"))).setUser(byId(holderId))
-                .setTarget(CONNECTOR).setSocialUserId(social).build());
+        run(
+                stack,
+                holder,
+                IdentityReplace.newBuilder()
+                        .setMeta(meta(unique("ir")))
+                        .setUser(byId(holderId))
+                        .setTarget(CONNECTOR)
+                        .setSocialUserId(social)
+                        .build());
         String username = unique("ilw");
         String id = createUser(stack, username);
 
-        CommandOutcome outcome = run(stack, username, IdentityLink.newBuilder().setMeta(meta(unique("il"))).setUser(byId(id))
-                .setConnectorId(CONNECTOR).setConnectorDataJson("{\"userId\":\"" + social + "\",\"code\":\"one-time\"}").build());
+        CommandOutcome outcome = run(
+                stack,
+                username,
+                IdentityLink.newBuilder()
+                        .setMeta(meta(unique("il")))
+                        .setUser(byId(id))
+                        .setConnectorId(CONNECTOR)
+                        .setConnectorDataJson("{\"userId\":\"" + social + "\",\"code\":\"one-time\"}")
+                        .build());
 
         assertFailed(outcome, "user.identity_already_in_use", 422);
         assertThat(identities(id)).isEmpty();
     }
-
 
     @Test
     void linkingThroughAnUnknownConnectorFailsWithConnectorNotFoundNotUserNotFound() {
@@ -86,32 +106,57 @@ class IdentityCommandsIT {
         String username = unique("ilc");
         String id = createUser(stack, username);
 
-        CommandOutcome outcome = run(stack, username, IdentityLink.newBuilder().setMeta(meta(unique("il"))).setUser(byId(id))
-                .setConnectorId("nosuchconnector").setConnectorDataJson("{\"code\":\"one-time\"}").build());
+        CommandOutcome outcome = run(
+                stack,
+                username,
+                IdentityLink.newBuilder()
+                        .setMeta(meta(unique("il")))
+                        .setUser(byId(id))
+                        .setConnectorId("nosuchconnector")
+                        .setConnectorDataJson("{\"code\":\"one-time\"}")
+                        .build());
 
         assertFailed(outcome, "connector_not_found", 404);
         assertThat(outcome.getUserId()).isEqualTo(id);
         assertThat(identities(id)).isEmpty();
     }
 
-
     @Test
     void identityReplaceCreatesThenReplacesAndAReplayChangesNothing() {
         String username = unique("ir");
         String id = createUser(stack, username);
 
-        CommandOutcome created = run(stack, username, IdentityReplace.newBuilder().setMeta(meta(unique("ir"))).setUser(byId(id))
-                .setTarget("google").setSocialUserId("g1-" + username).build());
+        CommandOutcome created = run(
+                stack,
+                username,
+                IdentityReplace.newBuilder()
+                        .setMeta(meta(unique("ir")))
+                        .setUser(byId(id))
+                        .setTarget("google")
+                        .setSocialUserId("g1-" + username)
+                        .build());
         String key = unique("ir");
-        IdentityReplace replace = IdentityReplace.newBuilder().setMeta(meta(key)).setUser(byId(id)).setTarget("google")
-                .setSocialUserId("g2-" + username).setDetailsJson("{\"email\":\"x@g.example\"}").build();
+        IdentityReplace replace = IdentityReplace.newBuilder()
+                .setMeta(meta(key))
+                .setUser(byId(id))
+                .setTarget("google")
+                .setSocialUserId("g2-" + username)
+                .setDetailsJson("{\"email\":\"x@g.example\"}")
+                .build();
         CommandOutcome replaced = run(stack, username, replace);
-        CommandOutcome replay = run(stack, username, IdentityReplace.newBuilder(replace).setMeta(pastLedger(key)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                IdentityReplace.newBuilder(replace).setMeta(pastLedger(key)).build());
 
         assertThat(created.getDetails()).containsEntry("created", "true");
         assertThat(replaced.getDetails()).containsEntry("created", "false");
         assertThat(identities(id).getJsonObject("google").getString("userId")).isEqualTo("g2-" + username);
-        assertThat(identities(id).getJsonObject("google").getJsonObject("details").getString("email")).isEqualTo("x@g.example");
+        assertThat(identities(id)
+                        .getJsonObject("google")
+                        .getJsonObject("details")
+                        .getString("email"))
+                .isEqualTo("x@g.example");
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(applied(stack, id, "user.identity.link")).isEqualTo(2);
     }
@@ -120,33 +165,67 @@ class IdentityCommandsIT {
     void replacingWithASocialAccountAnotherUserHoldsFailsWithLogtosCode() {
         String holder = unique("irh");
         String holderId = createUser(stack, holder);
-        run(stack, holder, IdentityReplace.newBuilder().setMeta(meta(unique("ir"))).setUser(byId(holderId))
-                .setTarget("google").setSocialUserId("g-" + holder).build());
+        run(
+                stack,
+                holder,
+                IdentityReplace.newBuilder()
+                        .setMeta(meta(unique("ir")))
+                        .setUser(byId(holderId))
+                        .setTarget("google")
+                        .setSocialUserId("g-" + holder)
+                        .build());
         String username = unique("irw");
         String id = createUser(stack, username);
 
-        assertFailed(run(stack, username, IdentityReplace.newBuilder().setMeta(meta(unique("ir"))).setUser(byId(id))
-                .setTarget("google").setSocialUserId("g-" + holder).build()), "user.identity_already_in_use", 422);
+        assertFailed(
+                run(
+                        stack,
+                        username,
+                        IdentityReplace.newBuilder()
+                                .setMeta(meta(unique("ir")))
+                                .setUser(byId(id))
+                                .setTarget("google")
+                                .setSocialUserId("g-" + holder)
+                                .build()),
+                "user.identity_already_in_use",
+                422);
     }
-
-
 
     @Test
     void identityUnlinkRemovesTheIdentityAndAReplaySucceedsAsAlreadyApplied() {
         String username = unique("iu");
         String id = createUser(stack, username);
-        run(stack, username, IdentityReplace.newBuilder().setMeta(meta(unique("ir"))).setUser(byId(id))
-                .setTarget("github").setSocialUserId("gh-" + username).build());
+        run(
+                stack,
+                username,
+                IdentityReplace.newBuilder()
+                        .setMeta(meta(unique("ir")))
+                        .setUser(byId(id))
+                        .setTarget("github")
+                        .setSocialUserId("gh-" + username)
+                        .build());
         String key = unique("iu");
 
-        CommandOutcome first = run(stack, username, IdentityUnlink.newBuilder().setMeta(meta(key)).setUser(byId(id)).setTarget("github").build());
-        CommandOutcome replay = run(stack, username, IdentityUnlink.newBuilder().setMeta(pastLedger(key)).setUser(byId(id)).setTarget("github").build());
+        CommandOutcome first = run(
+                stack,
+                username,
+                IdentityUnlink.newBuilder()
+                        .setMeta(meta(key))
+                        .setUser(byId(id))
+                        .setTarget("github")
+                        .build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                IdentityUnlink.newBuilder()
+                        .setMeta(pastLedger(key))
+                        .setUser(byId(id))
+                        .setTarget("github")
+                        .build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(identities(id)).isEmpty();
         assertAlreadyApplied(replay, id);
         assertThat(applied(stack, id, "user.identity.unlink")).isEqualTo(1);
     }
-
-
 }

@@ -21,7 +21,10 @@ public interface LogtoUnderTest extends AutoCloseable {
         String appSecret = System.getenv("LOGTO_M2M_APP_SECRET");
         if (isSet(endpoint) && isSet(appId) && isSet(appSecret)) {
             String resource = System.getenv("LOGTO_RESOURCE");
-            return RealLogto.start(endpoint.replaceAll("/+$", ""), appId, appSecret,
+            return RealLogto.start(
+                    endpoint.replaceAll("/+$", ""),
+                    appId,
+                    appSecret,
                     isSet(resource) ? resource : dev.logtocp.simulator.SimulatorConfig.DEFAULT_RESOURCE);
         }
         return SimulatedLogto.start();

@@ -30,8 +30,7 @@ import java.util.regex.Pattern;
  */
 final class LogtoWrites {
     /** One change a write made: the user it touched (null for none) and the simulator's name for it. */
-    record Change(String userId, String operation) {
-    }
+    record Change(String userId, String operation) {}
 
     /** A classified write: the snapshot to take before it, and the changes it made given the answer. */
     interface Write {
@@ -46,8 +45,7 @@ final class LogtoWrites {
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, Boolean> passwordExpired = new ConcurrentHashMap<>();
 
-    private record Route(String method, Pattern path, Classifier classifier) {
-    }
+    private record Route(String method, Pattern path, Classifier classifier) {}
 
     private interface Classifier {
         Write classify(Matcher path, byte[] body, String query);
@@ -58,37 +56,88 @@ final class LogtoWrites {
         route("POST", "^/api/users$", (m, b, q) -> created());
         route("PATCH", USER + "$", (m, b, q) -> probed(m.group(1), "user.update", () -> user(m.group(1))));
         route("DELETE", USER + "$", (m, b, q) -> answered(m.group(1), "user.delete"));
-        route("PATCH", USER + "/custom-data$", (m, b, q) -> probed(m.group(1), "user.customData.update", () -> user(m.group(1))));
-        route("PATCH", USER + "/profile$", (m, b, q) -> probed(m.group(1), "user.profile.update", () -> user(m.group(1))));
-        route("PATCH", USER + "/password/expiration$", (m, b, q) -> expiration(m.group(1), json(b).getBoolean("isExpired", false)));
+        route(
+                "PATCH",
+                USER + "/custom-data$",
+                (m, b, q) -> probed(m.group(1), "user.customData.update", () -> user(m.group(1))));
+        route(
+                "PATCH",
+                USER + "/profile$",
+                (m, b, q) -> probed(m.group(1), "user.profile.update", () -> user(m.group(1))));
+        route(
+                "PATCH",
+                USER + "/password/expiration$",
+                (m, b, q) -> expiration(m.group(1), json(b).getBoolean("isExpired", false)));
         route("PATCH", USER + "/password$", (m, b, q) -> answered(m.group(1), "user.password.set"));
         route("POST", USER + "/password/verify$", (m, b, q) -> null);
-        route("PATCH", USER + "/is-suspended$", (m, b, q) -> probed(m.group(1),
-                json(b).getBoolean("isSuspended", false) ? "user.suspend" : "user.unsuspend", () -> user(m.group(1))));
-        route("PATCH", USER + "/logto-configs$", (m, b, q) -> probed(m.group(1), "user.logtoConfigs.update",
-                () -> read("/api/users/" + m.group(1) + "/logto-configs")));
-        route("POST", USER + "/identities$", (m, b, q) -> probed(m.group(1), "user.identity.link", () -> user(m.group(1))));
-        route("PUT", USER + "/identities/[^/]+$", (m, b, q) -> probed(m.group(1), "user.identity.link", () -> user(m.group(1))));
+        route(
+                "PATCH",
+                USER + "/is-suspended$",
+                (m, b, q) -> probed(
+                        m.group(1),
+                        json(b).getBoolean("isSuspended", false) ? "user.suspend" : "user.unsuspend",
+                        () -> user(m.group(1))));
+        route(
+                "PATCH",
+                USER + "/logto-configs$",
+                (m, b, q) -> probed(
+                        m.group(1),
+                        "user.logtoConfigs.update",
+                        () -> read("/api/users/" + m.group(1) + "/logto-configs")));
+        route(
+                "POST",
+                USER + "/identities$",
+                (m, b, q) -> probed(m.group(1), "user.identity.link", () -> user(m.group(1))));
+        route(
+                "PUT",
+                USER + "/identities/[^/]+$",
+                (m, b, q) -> probed(m.group(1), "user.identity.link", () -> user(m.group(1))));
         route("DELETE", USER + "/identities/[^/]+$", (m, b, q) -> answered(m.group(1), "user.identity.unlink"));
-        route("POST", USER + "/roles$", (m, b, q) -> probed(m.group(1), "user.roles.add", () -> ids("/api/users/" + m.group(1) + "/roles")));
-        route("PUT", USER + "/roles$", (m, b, q) -> probed(m.group(1), "user.roles.replace", () -> ids("/api/users/" + m.group(1) + "/roles")));
+        route(
+                "POST",
+                USER + "/roles$",
+                (m, b, q) -> probed(m.group(1), "user.roles.add", () -> ids("/api/users/" + m.group(1) + "/roles")));
+        route(
+                "PUT",
+                USER + "/roles$",
+                (m, b, q) ->
+                        probed(m.group(1), "user.roles.replace", () -> ids("/api/users/" + m.group(1) + "/roles")));
         route("DELETE", USER + "/roles/[^/]+$", (m, b, q) -> answered(m.group(1), "user.roles.remove"));
-        route("DELETE", USER + "/sessions/[^/]+$", (m, b, q) -> sessionRevoke(m.group(1), q != null && q.contains("revokeGrantsTarget=")));
+        route(
+                "DELETE",
+                USER + "/sessions/[^/]+$",
+                (m, b, q) -> sessionRevoke(m.group(1), q != null && q.contains("revokeGrantsTarget=")));
         route("DELETE", USER + "/grants/[^/]+$", (m, b, q) -> answered(m.group(1), "user.grant.revoke"));
         route("POST", USER + "/mfa-verifications$", (m, b, q) -> answered(m.group(1), "user.mfa.create"));
         route("DELETE", USER + "/mfa-verifications/[^/]+$", (m, b, q) -> answered(m.group(1), "user.mfa.delete"));
         route("POST", USER + "/personal-access-tokens/delete$", (m, b, q) -> answered(m.group(1), "user.pat.delete"));
         route("POST", USER + "/personal-access-tokens$", (m, b, q) -> answered(m.group(1), "user.pat.create"));
-        route("PATCH", USER + "/personal-access-tokens(/[^/]+)?$", (m, b, q) -> answered(m.group(1), "user.pat.update"));
+        route(
+                "PATCH",
+                USER + "/personal-access-tokens(/[^/]+)?$",
+                (m, b, q) -> answered(m.group(1), "user.pat.update"));
         route("DELETE", USER + "/personal-access-tokens/[^/]+$", (m, b, q) -> answered(m.group(1), "user.pat.delete"));
         route("POST", "^/api/organizations/([^/]+)/users$", (m, b, q) -> membership(m.group(1)));
         route("PUT", "^/api/organizations/([^/]+)/users$", (m, b, q) -> membership(m.group(1)));
         route("DELETE", MEMBER + "$", (m, b, q) -> answered(m.group(2), "organization.member.remove"));
-        route("POST", MEMBER + "/roles$", (m, b, q) -> probed(m.group(2), "organization.member.roles.add",
-                () -> ids("/api/organizations/" + m.group(1) + "/users/" + m.group(2) + "/roles")));
-        route("PUT", MEMBER + "/roles$", (m, b, q) -> probed(m.group(2), "organization.member.roles.replace",
-                () -> ids("/api/organizations/" + m.group(1) + "/users/" + m.group(2) + "/roles")));
-        route("DELETE", MEMBER + "/roles/[^/]+$", (m, b, q) -> answered(m.group(2), "organization.member.roles.remove"));
+        route(
+                "POST",
+                MEMBER + "/roles$",
+                (m, b, q) -> probed(
+                        m.group(2),
+                        "organization.member.roles.add",
+                        () -> ids("/api/organizations/" + m.group(1) + "/users/" + m.group(2) + "/roles")));
+        route(
+                "PUT",
+                MEMBER + "/roles$",
+                (m, b, q) -> probed(
+                        m.group(2),
+                        "organization.member.roles.replace",
+                        () -> ids("/api/organizations/" + m.group(1) + "/users/" + m.group(2) + "/roles")));
+        route(
+                "DELETE",
+                MEMBER + "/roles/[^/]+$",
+                (m, b, q) -> answered(m.group(2), "organization.member.roles.remove"));
     }
 
     private void route(String method, String regex, Classifier classifier) {
@@ -215,8 +264,12 @@ final class LogtoWrites {
                 Set<String> was = (Set<String>) before;
                 Set<String> now = members(organizationId);
                 List<Change> changes = new ArrayList<>();
-                was.stream().filter(id -> !now.contains(id)).forEach(id -> changes.add(new Change(id, "organization.member.remove")));
-                now.stream().filter(id -> !was.contains(id)).forEach(id -> changes.add(new Change(id, "organization.member.add")));
+                was.stream()
+                        .filter(id -> !now.contains(id))
+                        .forEach(id -> changes.add(new Change(id, "organization.member.remove")));
+                now.stream()
+                        .filter(id -> !was.contains(id))
+                        .forEach(id -> changes.add(new Change(id, "organization.member.add")));
                 return changes;
             }
         };
@@ -225,7 +278,8 @@ final class LogtoWrites {
     private Set<String> members(String organizationId) {
         Set<String> ids = new TreeSet<>();
         for (int page = 1; ; page++) {
-            ApiClient.Response answer = admin.get("/api/organizations/" + organizationId + "/users?page_size=100&page=" + page);
+            ApiClient.Response answer =
+                    admin.get("/api/organizations/" + organizationId + "/users?page_size=100&page=" + page);
             if (answer.status() != 200) {
                 return ids;
             }
@@ -271,7 +325,9 @@ final class LogtoWrites {
 
     private static JsonObject json(byte[] body) {
         try {
-            return body == null || body.length == 0 ? new JsonObject() : new JsonObject(new String(body, StandardCharsets.UTF_8));
+            return body == null || body.length == 0
+                    ? new JsonObject()
+                    : new JsonObject(new String(body, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             return new JsonObject();
         }

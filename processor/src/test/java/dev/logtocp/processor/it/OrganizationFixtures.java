@@ -21,11 +21,9 @@ import java.util.function.BooleanSupplier;
  */
 final class OrganizationFixtures {
     /** The organizations and organization roles the policy names; created before the processor starts. */
-    record World(ProcessorStack stack, String acme, String globex, String member, String admin) {
-    }
+    record World(ProcessorStack stack, String acme, String globex, String member, String admin) {}
 
-    private OrganizationFixtures() {
-    }
+    private OrganizationFixtures() {}
 
     static World start() {
         ProcessorStack stack = ProcessorStack.prepare(Map.of());
@@ -64,8 +62,16 @@ final class OrganizationFixtures {
 
     /** Makes the user a member through the processor. */
     static void join(ProcessorStack stack, String key, UserRef user, String organizationId) {
-        assertThat(Fixtures.run(stack, key, OrganizationMembershipAdd.newBuilder().setMeta(meta(ProcessorStack.unique("join")))
-                .setUser(user).setOrganizationId(organizationId).build()).getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        assertThat(Fixtures.run(
+                                stack,
+                                key,
+                                OrganizationMembershipAdd.newBuilder()
+                                        .setMeta(meta(ProcessorStack.unique("join")))
+                                        .setUser(user)
+                                        .setOrganizationId(organizationId)
+                                        .build())
+                        .getStatus())
+                .isEqualTo(OutcomeStatus.SUCCEEDED);
     }
 
     /** Waits up to 10 s for {@code check}, for faults that apply a change without answering. */

@@ -48,16 +48,27 @@ class OrganizationMembershipCommandsIT {
     }
 
     private static OrganizationMembershipAdd add(String key, UserRef user, String organizationId) {
-        return OrganizationMembershipAdd.newBuilder().setMeta(meta(key)).setUser(user).setOrganizationId(organizationId).build();
+        return OrganizationMembershipAdd.newBuilder()
+                .setMeta(meta(key))
+                .setUser(user)
+                .setOrganizationId(organizationId)
+                .build();
     }
 
     private static OrganizationMembershipRemove remove(String key, UserRef user, String organizationId) {
-        return OrganizationMembershipRemove.newBuilder().setMeta(meta(key)).setUser(user).setOrganizationId(organizationId).build();
+        return OrganizationMembershipRemove.newBuilder()
+                .setMeta(meta(key))
+                .setUser(user)
+                .setOrganizationId(organizationId)
+                .build();
     }
 
     private static OrganizationMembershipsReplace replace(String key, UserRef user, String... organizationIds) {
-        return OrganizationMembershipsReplace.newBuilder().setMeta(meta(key)).setUser(user)
-                .setOrganizationIds(List.of(organizationIds)).build();
+        return OrganizationMembershipsReplace.newBuilder()
+                .setMeta(meta(key))
+                .setUser(user)
+                .setOrganizationIds(List.of(organizationIds))
+                .build();
     }
 
     @Test
@@ -67,8 +78,12 @@ class OrganizationMembershipCommandsIT {
         String key = unique("oa");
 
         CommandOutcome first = run(stack, username, add(key, byUsername(username), world.acme()));
-        CommandOutcome replay = run(stack, username, OrganizationMembershipAdd.newBuilder(add(key, byUsername(username),
-                world.acme())).setMeta(pastLedger(key)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                OrganizationMembershipAdd.newBuilder(add(key, byUsername(username), world.acme()))
+                        .setMeta(pastLedger(key))
+                        .build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getUserId()).isEqualTo(id);
@@ -76,8 +91,10 @@ class OrganizationMembershipCommandsIT {
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(stack.logto.state().organizationsOf(id)).containsExactly(world.acme());
         assertThat(applied(stack, id, "organization.member.add")).isEqualTo(1);
-        AuditEvent audit = stack.auditEvents().stream().filter(e -> e.getCommandId().equals(first.getCommandId()))
-                .findFirst().orElseThrow();
+        AuditEvent audit = stack.auditEvents().stream()
+                .filter(e -> e.getCommandId().equals(first.getCommandId()))
+                .findFirst()
+                .orElseThrow();
         assertThat(audit.getAction()).isEqualTo("user.organization.add");
         assertThat(audit.getTargetUserId()).isEqualTo(id);
         assertThat(audit.getChangedFields()).containsExactly("organizations");
@@ -87,8 +104,12 @@ class OrganizationMembershipCommandsIT {
     void anAddWhoseAnswerIsLostIsRetriedAndAppliedOnce() {
         String username = unique("oat");
         String id = createUser(stack, username);
-        stack.logto.faults().seed(3).add(FaultRule.ambiguousTimeout(1.0)
-                .onPath("^/api/organizations/" + world.globex() + "/users$").onMethod("POST"));
+        stack.logto
+                .faults()
+                .seed(3)
+                .add(FaultRule.ambiguousTimeout(1.0)
+                        .onPath("^/api/organizations/" + world.globex() + "/users$")
+                        .onMethod("POST"));
         String commandId = stack.send(username, add(unique("oat"), byId(id), world.globex()));
         // The first POST is applied but never answered; let the retry through.
         OrganizationFixtures.await(() -> stack.logto.state().organizationsOf(id).contains(world.globex()));
@@ -107,8 +128,15 @@ class OrganizationMembershipCommandsIT {
         String id = createUser(stack, username);
         String deleted = unique("oad");
         String deletedId = createUser(stack, deleted);
-        assertThat(run(stack, deleted, UserDelete.newBuilder().setMeta(meta(unique("del"))).setUser(byId(deletedId)).build())
-                .getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        assertThat(run(
+                                stack,
+                                deleted,
+                                UserDelete.newBuilder()
+                                        .setMeta(meta(unique("del")))
+                                        .setUser(byId(deletedId))
+                                        .build())
+                        .getStatus())
+                .isEqualTo(OutcomeStatus.SUCCEEDED);
 
         assertFailed(run(stack, username, add(unique("oaf"), byId(id), "nosuchorg123")), "organization_not_found", 422);
         assertFailed(run(stack, deleted, add(unique("oaf"), byId(deletedId), world.acme())), "user_not_found", 404);
@@ -121,12 +149,18 @@ class OrganizationMembershipCommandsIT {
     @Test
     void anExternalIdReferenceIsResolvedFromTheProcessorsOwnMap() {
         String externalId = unique("ext");
-        CommandOutcome created = run(stack, externalId, UserCreate.newBuilder().setMeta(meta(unique("create")))
-                .setExternalId(externalId).setUsername(unique("oe")).build());
+        CommandOutcome created = run(
+                stack,
+                externalId,
+                UserCreate.newBuilder()
+                        .setMeta(meta(unique("create")))
+                        .setExternalId(externalId)
+                        .setUsername(unique("oe"))
+                        .build());
         assertThat(created.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
 
-        CommandOutcome outcome = run(stack, externalId, add(unique("oe"), new UserRef(UserRefKind.EXTERNAL_ID, externalId),
-                world.acme()));
+        CommandOutcome outcome = run(
+                stack, externalId, add(unique("oe"), new UserRef(UserRefKind.EXTERNAL_ID, externalId), world.acme()));
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(stack.logto.state().organizationsOf(created.getUserId())).containsExactly(world.acme());
@@ -137,14 +171,26 @@ class OrganizationMembershipCommandsIT {
         String username = unique("or");
         String id = createUser(stack, username);
         join(stack, username, byId(id), world.acme());
-        assertThat(run(stack, username, OrganizationRoleAssign.newBuilder().setMeta(meta(unique("ra"))).setUser(byId(id))
-                .setOrganizationId(world.acme()).setOrganizationRoleIds(List.of(world.member())).build()).getStatus())
+        assertThat(run(
+                                stack,
+                                username,
+                                OrganizationRoleAssign.newBuilder()
+                                        .setMeta(meta(unique("ra")))
+                                        .setUser(byId(id))
+                                        .setOrganizationId(world.acme())
+                                        .setOrganizationRoleIds(List.of(world.member()))
+                                        .build())
+                        .getStatus())
                 .isEqualTo(OutcomeStatus.SUCCEEDED);
         String key = unique("or");
 
         CommandOutcome first = run(stack, username, remove(key, byId(id), world.acme()));
-        CommandOutcome replay = run(stack, username, OrganizationMembershipRemove.newBuilder(remove(key, byId(id), world.acme()))
-                .setMeta(pastLedger(key)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                OrganizationMembershipRemove.newBuilder(remove(key, byId(id), world.acme()))
+                        .setMeta(pastLedger(key))
+                        .build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getDetails()).doesNotContainKey("alreadyApplied");
@@ -161,7 +207,8 @@ class OrganizationMembershipCommandsIT {
 
         assertAlreadyApplied(run(stack, username, remove(unique("orn"), byId(id), world.globex())), id);
         assertAlreadyApplied(run(stack, username, remove(unique("orn"), byId(id), "nosuchorg123")), id);
-        assertFailed(run(stack, "ghost", remove(unique("orn"), byId("nosuchuser12"), world.acme())), "user_not_found", 404);
+        assertFailed(
+                run(stack, "ghost", remove(unique("orn"), byId("nosuchuser12"), world.acme())), "user_not_found", 404);
         assertThat(applied(stack, id, "organization.member.remove")).isZero();
     }
 
@@ -176,8 +223,12 @@ class OrganizationMembershipCommandsIT {
 
         CommandOutcome first = run(stack, username, replace(key, byUsername(username), world.globex(), third));
         long mutationsAfterFirst = stack.logto.state().mutationsForUser(id).size();
-        CommandOutcome replay = run(stack, username, OrganizationMembershipsReplace.newBuilder(
-                replace(key, byUsername(username), world.globex(), third)).setMeta(pastLedger(key)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                OrganizationMembershipsReplace.newBuilder(replace(key, byUsername(username), world.globex(), third))
+                        .setMeta(pastLedger(key))
+                        .build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getDetails()).containsEntry("added", third).containsEntry("removed", world.acme());
@@ -186,7 +237,8 @@ class OrganizationMembershipCommandsIT {
         assertThat(replay.getDetails()).containsEntry("added", "").containsEntry("removed", "");
         assertThat(stack.logto.state().mutationsForUser(id)).hasSize((int) mutationsAfterFirst);
 
-        assertThat(run(stack, username, replace(unique("omr"), byId(id))).getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        assertThat(run(stack, username, replace(unique("omr"), byId(id))).getStatus())
+                .isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(stack.logto.state().organizationsOf(id)).isEmpty();
     }
 
@@ -200,7 +252,8 @@ class OrganizationMembershipCommandsIT {
 
         assertFailed(outcome, "organization_not_found", 404);
         assertThat(stack.logto.state().organizationsOf(id)).containsExactly(world.acme());
-        assertFailed(run(stack, "ghost", replace(unique("omu"), byId("nosuchuser12"), world.acme())), "user_not_found", 404);
+        assertFailed(
+                run(stack, "ghost", replace(unique("omu"), byId("nosuchuser12"), world.acme())), "user_not_found", 404);
     }
 
     @Test
@@ -210,7 +263,13 @@ class OrganizationMembershipCommandsIT {
         join(stack, username, byId(id), world.acme());
         stack.logto.createSession(id);
 
-        CommandOutcome deleted = run(stack, username, UserDelete.newBuilder().setMeta(meta(unique("del"))).setUser(byId(id)).build());
+        CommandOutcome deleted = run(
+                stack,
+                username,
+                UserDelete.newBuilder()
+                        .setMeta(meta(unique("del")))
+                        .setUser(byId(id))
+                        .build());
 
         assertThat(deleted.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(stack.logto.state().organizationsOf(id)).isEmpty();
@@ -223,12 +282,30 @@ class OrganizationMembershipCommandsIT {
         String id = createUser(stack, username);
         long requests = stack.logto.state().requestCount();
 
-        CommandOutcome elsewhere = run(stack, username, OrganizationMembershipAdd.newBuilder()
-                .setMeta(metaFrom("acme-hr", unique("p"))).setUser(byId(id)).setOrganizationId(world.globex()).build());
-        CommandOutcome everywhere = run(stack, username, OrganizationMembershipsReplace.newBuilder()
-                .setMeta(metaFrom("acme-hr", unique("p"))).setUser(byId(id)).setOrganizationIds(List.of(world.acme())).build());
-        CommandOutcome removal = run(stack, username, OrganizationMembershipRemove.newBuilder()
-                .setMeta(metaFrom("acme-hr", unique("p"))).setUser(byId(id)).setOrganizationId(world.acme()).build());
+        CommandOutcome elsewhere = run(
+                stack,
+                username,
+                OrganizationMembershipAdd.newBuilder()
+                        .setMeta(metaFrom("acme-hr", unique("p")))
+                        .setUser(byId(id))
+                        .setOrganizationId(world.globex())
+                        .build());
+        CommandOutcome everywhere = run(
+                stack,
+                username,
+                OrganizationMembershipsReplace.newBuilder()
+                        .setMeta(metaFrom("acme-hr", unique("p")))
+                        .setUser(byId(id))
+                        .setOrganizationIds(List.of(world.acme()))
+                        .build());
+        CommandOutcome removal = run(
+                stack,
+                username,
+                OrganizationMembershipRemove.newBuilder()
+                        .setMeta(metaFrom("acme-hr", unique("p")))
+                        .setUser(byId(id))
+                        .setOrganizationId(world.acme())
+                        .build());
 
         for (CommandOutcome refused : List.of(elsewhere, everywhere, removal)) {
             assertThat(refused.getStatus()).isEqualTo(OutcomeStatus.REJECTED);
@@ -240,10 +317,15 @@ class OrganizationMembershipCommandsIT {
         assertThat(stack.logto.state().requestCount()).isEqualTo(requests);
 
         // Negative control: the same issuer may add to its own organization.
-        CommandOutcome allowed = run(stack, username, OrganizationMembershipAdd.newBuilder()
-                .setMeta(metaFrom("acme-hr", unique("p"))).setUser(byId(id)).setOrganizationId(world.acme()).build());
+        CommandOutcome allowed = run(
+                stack,
+                username,
+                OrganizationMembershipAdd.newBuilder()
+                        .setMeta(metaFrom("acme-hr", unique("p")))
+                        .setUser(byId(id))
+                        .setOrganizationId(world.acme())
+                        .build());
         assertThat(allowed.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(stack.logto.state().organizationsOf(id)).containsExactly(world.acme());
     }
-
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class PasswordCommandsIT {
     /** MD5 of "password": a digest the simulator can verify. */
     private static final String MD5_OF_PASSWORD = "5f4dcc3b5aa765d61d8327deb882cf99";
+
     private static ProcessorStack stack;
 
     @BeforeAll
@@ -40,8 +41,14 @@ class PasswordCommandsIT {
         String username = unique("pw");
         String id = createUser(stack, username);
 
-        CommandOutcome outcome = run(stack, username, PasswordSet.newBuilder().setMeta(meta(unique("pw")))
-                .setUser(byUsername(username)).setPassword("Corr3ct-Horse").build());
+        CommandOutcome outcome = run(
+                stack,
+                username,
+                PasswordSet.newBuilder()
+                        .setMeta(meta(unique("pw")))
+                        .setUser(byUsername(username))
+                        .setPassword("Corr3ct-Horse")
+                        .build());
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(outcome.getUserId()).isEqualTo(id);
@@ -54,10 +61,17 @@ class PasswordCommandsIT {
         String username = unique("pwr");
         String id = createUser(stack, username);
         String key = unique("pw");
-        PasswordSet command = PasswordSet.newBuilder().setMeta(meta(key)).setUser(byId(id)).setPassword("Once-Only-9").build();
+        PasswordSet command = PasswordSet.newBuilder()
+                .setMeta(meta(key))
+                .setUser(byId(id))
+                .setPassword("Once-Only-9")
+                .build();
         assertThat(run(stack, username, command).getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
 
-        CommandOutcome replay = run(stack, username, PasswordSet.newBuilder(command).setMeta(pastLedger(key)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                PasswordSet.newBuilder(command).setMeta(pastLedger(key)).build());
 
         // Logto re-hashes on every PATCH (new salt), so the simulator counts a second write; what a user can
         // observe, the password that signs in, is unchanged.
@@ -66,17 +80,22 @@ class PasswordCommandsIT {
         assertThat(applied(stack, id, "user.password.set")).isEqualTo(2);
     }
 
-
-
     @Test
     void userCreateImportsAPasswordDigest() {
         String username = unique("dig");
 
-        CommandOutcome outcome = run(stack, username, UserCreate.newBuilder().setMeta(meta(unique("dig")))
-                .setUsername(username).setPasswordDigest(MD5_OF_PASSWORD).setPasswordAlgorithm(PasswordAlgorithm.MD5).build());
+        CommandOutcome outcome = run(
+                stack,
+                username,
+                UserCreate.newBuilder()
+                        .setMeta(meta(unique("dig")))
+                        .setUsername(username)
+                        .setPasswordDigest(MD5_OF_PASSWORD)
+                        .setPasswordAlgorithm(PasswordAlgorithm.MD5)
+                        .build());
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
-        assertThat(stack.logto.state().passwordMatches(outcome.getUserId(), "password")).isTrue();
+        assertThat(stack.logto.state().passwordMatches(outcome.getUserId(), "password"))
+                .isTrue();
     }
-
 }

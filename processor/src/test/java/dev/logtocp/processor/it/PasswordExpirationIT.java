@@ -44,14 +44,24 @@ class PasswordExpirationIT {
     }
 
     private static String createUser(ProcessorStack stack, String username) {
-        CommandOutcome outcome = run(stack, username, UserCreate.newBuilder().setMeta(meta("create-" + username))
-                .setUsername(username).setPassword(PASSWORD).build());
+        CommandOutcome outcome = run(
+                stack,
+                username,
+                UserCreate.newBuilder()
+                        .setMeta(meta("create-" + username))
+                        .setUsername(username)
+                        .setPassword(PASSWORD)
+                        .build());
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         return outcome.getUserId();
     }
 
     private static PasswordExpirationSet expire(String key, UserRef user, boolean expired) {
-        return PasswordExpirationSet.newBuilder().setMeta(meta(key)).setUser(user).setIsExpired(expired).build();
+        return PasswordExpirationSet.newBuilder()
+                .setMeta(meta(key))
+                .setUser(user)
+                .setIsExpired(expired)
+                .build();
     }
 
     @Test
@@ -76,8 +86,12 @@ class PasswordExpirationIT {
         String key = unique("pex");
 
         CommandOutcome first = run(stack, username, expire(key, byUsername(username), true));
-        CommandOutcome replay = run(stack, username, PasswordExpirationSet.newBuilder(expire(key, byUsername(username), true))
-                .setMeta(pastLedger(key)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                PasswordExpirationSet.newBuilder(expire(key, byUsername(username), true))
+                        .setMeta(pastLedger(key))
+                        .build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getUserId()).isEqualTo(id);
@@ -86,9 +100,9 @@ class PasswordExpirationIT {
         assertThat(stack.logto.state().passwordExpired(id, PASSWORD)).isTrue();
         assertThat(applied(stack, id, "user.password.expiration")).isEqualTo(1);
 
-        assertThat(run(stack, username, expire(unique("pex"), byId(id), false)).getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        assertThat(run(stack, username, expire(unique("pex"), byId(id), false)).getStatus())
+                .isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(stack.logto.state().passwordExpired(id, PASSWORD)).isFalse();
         assertThat(applied(stack, id, "user.password.expiration")).isEqualTo(2);
     }
-
 }

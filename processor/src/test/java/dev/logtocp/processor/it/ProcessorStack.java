@@ -56,9 +56,11 @@ public final class ProcessorStack implements AutoCloseable {
     private ProcessorStack(Map<String, String> overrides, boolean startProcessor, boolean simulatorOnly) {
         kafka = KafkaTestCluster.shared();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        topics = new TopicContract("commands-" + suffix, "outcomes-" + suffix, "audit-" + suffix, "dlq-" + suffix, 3, (short) 1);
+        topics = new TopicContract(
+                "commands-" + suffix, "outcomes-" + suffix, "audit-" + suffix, "dlq-" + suffix, 3, (short) 1);
         TopicProvisioner.createMissing(kafka.admin(), topics);
-        registry = SchemaRegistryServer.start(RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-" + suffix));
+        registry = SchemaRegistryServer.start(
+                RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-" + suffix));
         logto = simulatorOnly ? SimulatedLogto.start() : LogtoUnderTest.fromEnvironment();
         System.out.println("processor IT stack against " + logto.describe());
         Map<String, String> env = new HashMap<>();
@@ -82,7 +84,8 @@ public final class ProcessorStack implements AutoCloseable {
         processorEnv = Map.copyOf(env);
         processor = startProcessor ? CommandProcessor.start(ProcessorConfig.fromMap(env)) : null;
 
-        Map<String, Object> serde = Map.of("schema.registry.url", registry.url(), "value.subject.name.strategy", "record");
+        Map<String, Object> serde =
+                Map.of("schema.registry.url", registry.url(), "value.subject.name.strategy", "record");
         WireFormatSerializer serializer = new WireFormatSerializer();
         serializer.configure(serde, false);
         producer = new KafkaProducer<>(clientConfig(), new StringSerializer(), serializer);
@@ -128,7 +131,10 @@ public final class ProcessorStack implements AutoCloseable {
 
     /** GET on the processor's health/metrics endpoint. */
     public java.net.http.HttpResponse<String> httpGet(String path) throws Exception {
-        return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + processor.httpPort() + path)).build(),
+        return HTTP.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + processor.httpPort() + path))
+                        .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
@@ -251,7 +257,8 @@ public final class ProcessorStack implements AutoCloseable {
     private void pollOutcomes(Duration timeout) {
         for (ConsumerRecord<String, Object> r : outcomeConsumer.poll(timeout)) {
             if (r.value() instanceof CommandOutcome o) {
-                outcomes.computeIfAbsent(o.getCommandId(), k -> new ArrayList<>()).add(o);
+                outcomes.computeIfAbsent(o.getCommandId(), k -> new ArrayList<>())
+                        .add(o);
             }
         }
     }
@@ -275,16 +282,21 @@ public final class ProcessorStack implements AutoCloseable {
     }
 
     /** Reads a topic from the beginning up to its last committed record at the time of the call. */
-    public <K, V> List<ConsumerRecord<K, V>> readToEnd(String topic, org.apache.kafka.common.serialization.Deserializer<K> keys,
-                                                      org.apache.kafka.common.serialization.Deserializer<V> values) {
+    public <K, V> List<ConsumerRecord<K, V>> readToEnd(
+            String topic,
+            org.apache.kafka.common.serialization.Deserializer<K> keys,
+            org.apache.kafka.common.serialization.Deserializer<V> values) {
         List<ConsumerRecord<K, V>> out = new ArrayList<>();
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(readCommitted(), keys, values)) {
-            List<TopicPartition> tps = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             Map<TopicPartition, Long> end = consumer.endOffsets(tps);
             Instant deadline = Instant.now().plusSeconds(30);
-            while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && Instant.now().isBefore(deadline)) {
+            while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && Instant.now().isBefore(deadline)) {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }

@@ -26,11 +26,22 @@ class ReadinessIT {
         stack = ProcessorStack.prepareOnSimulator(Map.of());
         Instant now = Instant.now();
         for (int i = 0; i < ENTRIES; i++) {
-            LedgerEntry entry = LedgerEntry.newBuilder().setIssuer("restore-test").setIdempotencyKey("key-" + i)
-                    .setPayloadHash(ByteBuffer.wrap(new byte[32])).setCommandType("UserCreate").setCommandId("c-" + i)
-                    .setStatus(OutcomeStatus.SUCCEEDED).setUserId("u" + i).setDecidedAt(now).build();
+            LedgerEntry entry = LedgerEntry.newBuilder()
+                    .setIssuer("restore-test")
+                    .setIdempotencyKey("key-" + i)
+                    .setPayloadHash(ByteBuffer.wrap(new byte[32]))
+                    .setCommandType("UserCreate")
+                    .setCommandId("c-" + i)
+                    .setStatus(OutcomeStatus.SUCCEEDED)
+                    .setUserId("u" + i)
+                    .setDecidedAt(now)
+                    .build();
             byte[] key = ("restore-test\u0000key-" + i).getBytes(StandardCharsets.UTF_8);
-            stack.sendRawTo(stack.topics.ledger(), i % stack.topics.partitions(), key, stack.serialize(stack.topics.ledger(), entry));
+            stack.sendRawTo(
+                    stack.topics.ledger(),
+                    i % stack.topics.partitions(),
+                    key,
+                    stack.serialize(stack.topics.ledger(), entry));
         }
         stack.flushRaw();
     }
@@ -58,7 +69,9 @@ class ReadinessIT {
 
         assertThat(answers).first().isEqualTo(503);
         assertThat(answers).last().isEqualTo(200);
-        assertThat(entriesWhenReady).as("every ledger entry restored by the time the instance reports ready").isEqualTo(ENTRIES);
+        assertThat(entriesWhenReady)
+                .as("every ledger entry restored by the time the instance reports ready")
+                .isEqualTo(ENTRIES);
         assertThat(get("/health/live").statusCode()).isEqualTo(200);
     }
 

@@ -47,6 +47,7 @@ final class RealLogto implements LogtoUnderTest {
     private final LogtoView view = new View();
     /** The sign-in experience settings this instance changed, as they were; null while it changed none. */
     private JsonObject signInExperienceBefore;
+
     private boolean createdEmailConnector;
 
     private RealLogto(String endpoint, String appId, String appSecret, String resource, ApiClient admin) {
@@ -62,7 +63,10 @@ final class RealLogto implements LogtoUnderTest {
     static RealLogto start(String endpoint, String appId, String appSecret, String resource) {
         ApiClient admin = new ApiClient(endpoint, appId, appSecret, resource);
         admin.token();
-        ensureConnector(admin, MOCK_SOCIAL, "mock-social-connector",
+        ensureConnector(
+                admin,
+                MOCK_SOCIAL,
+                "mock-social-connector",
                 new JsonObject().put("clientId", "processor-it").put("clientSecret", "processor-it"));
         return new RealLogto(endpoint, appId, appSecret, resource, admin);
     }
@@ -76,8 +80,12 @@ final class RealLogto implements LogtoUnderTest {
         if (factory.status() != 200) {
             throw new IllegalStateException("the real Logto has no " + factoryId + " connector: " + INSTALL_HINT);
         }
-        JsonObject body = new JsonObject().put("id", id).put("connectorId", factoryId)
-                .put("config", config != null ? config : new JsonObject(factory.json().getString("configTemplate")));
+        JsonObject body = new JsonObject()
+                .put("id", id)
+                .put("connectorId", factoryId)
+                .put(
+                        "config",
+                        config != null ? config : new JsonObject(factory.json().getString("configTemplate")));
         expect(admin.post("/api/connectors", body), "create connector " + id, 200);
         return true;
     }
@@ -132,7 +140,8 @@ final class RealLogto implements LogtoUnderTest {
     }
 
     private String created(String path, JsonObject body) {
-        String id = expect(admin.post(path, body), "POST " + path, 200, 201).json().getString("id");
+        String id =
+                expect(admin.post(path, body), "POST " + path, 200, 201).json().getString("id");
         synchronized (cleanup) {
             cleanup.add(path + "/" + id);
         }
@@ -145,13 +154,22 @@ final class RealLogto implements LogtoUnderTest {
 
     @Override
     public String createRole(String name) {
-        return created("/api/roles", new JsonObject().put("name", suffixed(name)).put("description", name).put("type", "User"));
+        return created(
+                "/api/roles",
+                new JsonObject()
+                        .put("name", suffixed(name))
+                        .put("description", name)
+                        .put("type", "User"));
     }
 
     @Override
     public String createMachineToMachineRole(String name) {
-        return created("/api/roles", new JsonObject().put("name", suffixed(name)).put("description", name)
-                .put("type", "MachineToMachine"));
+        return created(
+                "/api/roles",
+                new JsonObject()
+                        .put("name", suffixed(name))
+                        .put("description", name)
+                        .put("type", "MachineToMachine"));
     }
 
     @Override
@@ -166,7 +184,9 @@ final class RealLogto implements LogtoUnderTest {
 
     @Override
     public String createMachineToMachineOrganizationRole(String name) {
-        return created("/api/organization-roles", new JsonObject().put("name", suffixed(name)).put("type", "MachineToMachine"));
+        return created(
+                "/api/organization-roles",
+                new JsonObject().put("name", suffixed(name)).put("type", "MachineToMachine"));
     }
 
     @Override
@@ -177,11 +197,14 @@ final class RealLogto implements LogtoUnderTest {
     /** Gives the user a fresh password (a sign-in needs one), signs in and returns the session it left. */
     @Override
     public SeededSignIn signIn(String userId, String applicationId, boolean thirdParty) {
-        String username = view.user(userId).orElseThrow(() -> new IllegalStateException("no user " + userId))
+        String username = view.user(userId)
+                .orElseThrow(() -> new IllegalStateException("no user " + userId))
                 .getString("username");
         String password = "It-" + UUID.randomUUID();
-        expect(admin.patch("/api/users/" + userId + "/password", new JsonObject().put("password", password)),
-                "set the password of " + userId, 200);
+        expect(
+                admin.patch("/api/users/" + userId + "/password", new JsonObject().put("password", password)),
+                "set the password of " + userId,
+                200);
         Set<String> before = new HashSet<>();
         view.sessionsOf(userId).forEach(s -> before.add(uid(s)));
         signIns.signIn(username, password, thirdParty);
@@ -190,7 +213,9 @@ final class RealLogto implements LogtoUnderTest {
                 JsonObject payload = ((JsonObject) session).getJsonObject("payload");
                 JsonObject authorizations = payload.getJsonObject("authorizations", new JsonObject());
                 String grantId = authorizations.fieldNames().stream()
-                        .map(client -> authorizations.getJsonObject(client).getString("grantId")).findFirst().orElse(null);
+                        .map(client -> authorizations.getJsonObject(client).getString("grantId"))
+                        .findFirst()
+                        .orElse(null);
                 return new SeededSignIn(payload.getString("uid"), payload.getString("jti"), grantId);
             }
         }
@@ -211,14 +236,18 @@ final class RealLogto implements LogtoUnderTest {
 
     @Override
     public String createMfaVerification(String userId, String type) {
-        expect(admin.post("/api/users/" + userId + "/mfa-verifications", new JsonObject().put("type", type)),
-                "create a " + type + " verification", 200, 201);
+        expect(
+                admin.post("/api/users/" + userId + "/mfa-verifications", new JsonObject().put("type", type)),
+                "create a " + type + " verification",
+                200,
+                201);
         // The answer carries the secret or the codes, not the id.
         String id = null;
         String newest = "";
         for (Object o : view.mfaVerificationsOf(userId)) {
             JsonObject verification = (JsonObject) o;
-            if (type.equals(verification.getString("type")) && verification.getString("createdAt").compareTo(newest) >= 0) {
+            if (type.equals(verification.getString("type"))
+                    && verification.getString("createdAt").compareTo(newest) >= 0) {
                 newest = verification.getString("createdAt");
                 id = verification.getString("id");
             }
@@ -235,11 +264,14 @@ final class RealLogto implements LogtoUnderTest {
      */
     @Override
     public synchronized void setPasswordExpirationEnabled(boolean enabled) {
-        JsonObject current = expect(admin.get("/api/sign-in-exp"), "read the sign-in experience", 200).json();
+        JsonObject current = expect(admin.get("/api/sign-in-exp"), "read the sign-in experience", 200)
+                .json();
         if (signInExperienceBefore == null) {
             signInExperienceBefore = new JsonObject()
                     .put("forgotPasswordMethods", current.getJsonArray("forgotPasswordMethods", new JsonArray()))
-                    .put("passwordExpiration", current.getJsonObject("passwordExpiration", new JsonObject().put("enabled", false)));
+                    .put(
+                            "passwordExpiration",
+                            current.getJsonObject("passwordExpiration", new JsonObject().put("enabled", false)));
         }
         if (enabled) {
             boolean hasEmail = admin.get("/api/connectors").array().stream()
@@ -249,20 +281,42 @@ final class RealLogto implements LogtoUnderTest {
             }
             JsonArray methods = current.getJsonArray("forgotPasswordMethods", new JsonArray());
             if (!methods.contains("EmailVerificationCode")) {
-                expect(admin.patch("/api/sign-in-exp", new JsonObject().put("forgotPasswordMethods",
-                        methods.copy().add("EmailVerificationCode"))), "add a forgot-password method", 200);
+                expect(
+                        admin.patch(
+                                "/api/sign-in-exp",
+                                new JsonObject()
+                                        .put(
+                                                "forgotPasswordMethods",
+                                                methods.copy().add("EmailVerificationCode"))),
+                        "add a forgot-password method",
+                        200);
             }
-            expect(admin.patch("/api/sign-in-exp", new JsonObject().put("passwordExpiration",
-                    new JsonObject().put("enabled", true).put("validPeriodDays", 90))), "enable password expiration", 200);
+            expect(
+                    admin.patch(
+                            "/api/sign-in-exp",
+                            new JsonObject()
+                                    .put(
+                                            "passwordExpiration",
+                                            new JsonObject()
+                                                    .put("enabled", true)
+                                                    .put("validPeriodDays", 90))),
+                    "enable password expiration",
+                    200);
         } else {
-            expect(admin.patch("/api/sign-in-exp", new JsonObject().put("passwordExpiration",
-                    new JsonObject().put("enabled", false))), "disable password expiration", 200);
+            expect(
+                    admin.patch(
+                            "/api/sign-in-exp",
+                            new JsonObject().put("passwordExpiration", new JsonObject().put("enabled", false))),
+                    "disable password expiration",
+                    200);
         }
     }
 
     private boolean passwordExpirationEnabled() {
-        return expect(admin.get("/api/sign-in-exp"), "read the sign-in experience", 200).json()
-                .getJsonObject("passwordExpiration", new JsonObject()).getBoolean("enabled", false);
+        return expect(admin.get("/api/sign-in-exp"), "read the sign-in experience", 200)
+                .json()
+                .getJsonObject("passwordExpiration", new JsonObject())
+                .getBoolean("enabled", false);
     }
 
     @Override
@@ -272,10 +326,20 @@ final class RealLogto implements LogtoUnderTest {
         } finally {
             if (signInExperienceBefore != null) {
                 JsonObject expiration = signInExperienceBefore.getJsonObject("passwordExpiration");
-                admin.patch("/api/sign-in-exp", new JsonObject().put("passwordExpiration", expiration.getBoolean("enabled", false)
-                        ? expiration : new JsonObject().put("enabled", false)));
-                admin.patch("/api/sign-in-exp", new JsonObject().put("forgotPasswordMethods",
-                        signInExperienceBefore.getJsonArray("forgotPasswordMethods")));
+                admin.patch(
+                        "/api/sign-in-exp",
+                        new JsonObject()
+                                .put(
+                                        "passwordExpiration",
+                                        expiration.getBoolean("enabled", false)
+                                                ? expiration
+                                                : new JsonObject().put("enabled", false)));
+                admin.patch(
+                        "/api/sign-in-exp",
+                        new JsonObject()
+                                .put(
+                                        "forgotPasswordMethods",
+                                        signInExperienceBefore.getJsonArray("forgotPasswordMethods")));
                 if (createdEmailConnector) {
                     admin.delete("/api/connectors/mock-email");
                 }
@@ -297,7 +361,9 @@ final class RealLogto implements LogtoUnderTest {
 
         @Override
         public List<Mutation> mutationsForUser(String userId) {
-            return proxy.mutations().stream().filter(m -> userId.equals(m.userId())).toList();
+            return proxy.mutations().stream()
+                    .filter(m -> userId.equals(m.userId()))
+                    .toList();
         }
 
         @Override
@@ -313,15 +379,18 @@ final class RealLogto implements LogtoUnderTest {
 
         @Override
         public Optional<JsonObject> findUserByUsername(String username) {
-            ApiClient.Response answer = admin.get("/api/users?search.username=" + ApiClient.enc(username)
-                    + "&mode.username=exact&page_size=100");
-            return expect(answer, "search users", 200).array().stream().map(o -> (JsonObject) o)
-                    .filter(u -> username.equals(u.getString("username"))).findFirst();
+            ApiClient.Response answer = admin.get(
+                    "/api/users?search.username=" + ApiClient.enc(username) + "&mode.username=exact&page_size=100");
+            return expect(answer, "search users", 200).array().stream()
+                    .map(o -> (JsonObject) o)
+                    .filter(u -> username.equals(u.getString("username")))
+                    .findFirst();
         }
 
         @Override
         public int userCount() {
-            return Integer.parseInt(expect(admin.get("/api/users?page_size=1"), "count users", 200).header("Total-Number"));
+            return Integer.parseInt(expect(admin.get("/api/users?page_size=1"), "count users", 200)
+                    .header("Total-Number"));
         }
 
         private Set<String> ids(String path) {
@@ -381,7 +450,8 @@ final class RealLogto implements LogtoUnderTest {
         @Override
         public boolean passwordMatches(String userId, String candidate) {
             return admin.post("/api/users/" + userId + "/password/verify", new JsonObject().put("password", candidate))
-                    .status() == 204;
+                            .status()
+                    == 204;
         }
 
         @Override
@@ -400,7 +470,9 @@ final class RealLogto implements LogtoUnderTest {
          */
         @Override
         public boolean passwordExpired(String userId, String password) {
-            String username = user(userId).orElseThrow(() -> new IllegalStateException("no user " + userId)).getString("username");
+            String username = user(userId)
+                    .orElseThrow(() -> new IllegalStateException("no user " + userId))
+                    .getString("username");
             boolean wasOn = passwordExpirationEnabled();
             if (!wasOn) {
                 setPasswordExpirationEnabled(true);

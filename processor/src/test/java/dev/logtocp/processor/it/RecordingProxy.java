@@ -39,27 +39,39 @@ import org.slf4j.LoggerFactory;
 final class RecordingProxy implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(RecordingProxy.class);
     /** Headers that belong to one connection, or that the JDK client sets itself. */
-    private static final Set<String> NOT_FORWARDED = Set.of("connection", "content-length", "expect", "host", "upgrade",
-            "transfer-encoding", "keep-alive", "proxy-connection", "te", "trailer", "date",
+    private static final Set<String> NOT_FORWARDED = Set.of(
+            "connection",
+            "content-length",
+            "expect",
+            "host",
+            "upgrade",
+            "transfer-encoding",
+            "keep-alive",
+            "proxy-connection",
+            "te",
+            "trailer",
+            "date",
             // Answers stay uncompressed, so that the write log can read them.
             "accept-encoding");
 
     /** One request as the processor sent it; status 0 when it got no answer (reset, or withheld). */
-    record Exchange(long sequence, String method, String path, int status, String idempotencyKey) {
-    }
+    record Exchange(long sequence, String method, String path, int status, String idempotencyKey) {}
 
     private final HttpServer server;
     private final ExecutorService threads;
     private final String target;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final FaultPlan faults;
     private final LogtoWrites writes;
     private final List<Exchange> exchanges = new ArrayList<>();
     private final List<Mutation> mutations = new ArrayList<>();
     private final List<HttpExchange> withheld = new ArrayList<>();
 
-    private RecordingProxy(HttpServer server, ExecutorService threads, String target, FaultPlan faults, LogtoWrites writes) {
+    private RecordingProxy(
+            HttpServer server, ExecutorService threads, String target, FaultPlan faults, LogtoWrites writes) {
         this.server = server;
         this.threads = threads;
         this.target = target;
@@ -117,7 +129,8 @@ final class RecordingProxy implements AutoCloseable {
             LogtoWrites.Write write = writes.classify(method, path, uri.getRawQuery(), body);
             Object before = write == null ? null : write.before();
             HttpResponse<byte[]> answer = forward(exchange, method, uri, body);
-            List<LogtoWrites.Change> changes = write == null ? List.of() : write.after(before, answer.statusCode(), answer.body());
+            List<LogtoWrites.Change> changes =
+                    write == null ? List.of() : write.after(before, answer.statusCode(), answer.body());
             boolean withhold = fault != null;
             record(method, path, withhold ? 0 : answer.statusCode(), key, changes);
             if (withhold) {
@@ -132,17 +145,24 @@ final class RecordingProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
             exchange.close();
         } catch (IOException | RuntimeException e) {
-            LOGGER.warn("recording proxy failed a request path={} error={}", exchange.getRequestURI().getRawPath(), e.toString());
+            LOGGER.warn(
+                    "recording proxy failed a request path={} error={}",
+                    exchange.getRequestURI().getRawPath(),
+                    e.toString());
             exchange.close();
         }
     }
 
     private HttpResponse<byte[]> forward(HttpExchange exchange, String method, URI uri, byte[] body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + uri.getRawPath()
-                        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(
+                        target + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())))
                 .timeout(Duration.ofSeconds(30))
-                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         exchange.getRequestHeaders().forEach((name, values) -> {
             if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
                 values.forEach(value -> request.header(name, value));
@@ -160,7 +180,8 @@ final class RecordingProxy implements AutoCloseable {
         send(exchange, answer.statusCode(), answer.body());
     }
 
-    private void injected(HttpExchange exchange, String method, String path, String key, FaultRule fault) throws IOException {
+    private void injected(HttpExchange exchange, String method, String path, String key, FaultRule fault)
+            throws IOException {
         switch (fault.kind()) {
             case ERROR_500 -> {
                 record(method, path, 500, key, List.of());
@@ -199,7 +220,8 @@ final class RecordingProxy implements AutoCloseable {
         exchange.close();
     }
 
-    private synchronized void record(String method, String path, int status, String key, List<LogtoWrites.Change> changes) {
+    private synchronized void record(
+            String method, String path, int status, String key, List<LogtoWrites.Change> changes) {
         exchanges.add(new Exchange(exchanges.size() + 1L, method, path, status, key));
         for (LogtoWrites.Change change : changes) {
             mutations.add(new Mutation(mutations.size() + 1L, change.userId(), change.operation(), key, Instant.now()));

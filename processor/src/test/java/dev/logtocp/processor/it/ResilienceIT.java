@@ -49,14 +49,19 @@ class ResilienceIT {
     }
 
     private static UserCreate create(String username) {
-        return UserCreate.newBuilder().setMeta(meta("k-" + username)).setUsername(username).build();
+        return UserCreate.newBuilder()
+                .setMeta(meta("k-" + username))
+                .setUsername(username)
+                .build();
     }
 
     @Test
     void a503IsRetriedUntilLogtoRecovers() throws Exception {
         String username = unique("retry");
         // Two 503s, then Logto is back: a count, not a race between the test clearing the rule and the retries.
-        stack.logto.faults().addFor(2, FaultRule.error503(1.0).onPath("^/api/users$").onMethod("POST"));
+        stack.logto
+                .faults()
+                .addFor(2, FaultRule.error503(1.0).onPath("^/api/users$").onMethod("POST"));
 
         CommandOutcome outcome = stack.awaitOutcome(stack.send(username, create(username)));
 
@@ -68,14 +73,19 @@ class ResilienceIT {
     @Test
     void retryAfterIsHonoured() throws Exception {
         String username = unique("slow");
-        stack.logto.faults().addFor(1, FaultRule.tooManyRequests(1.0, 1).onPath("^/api/users$").onMethod("POST"));
+        stack.logto
+                .faults()
+                .addFor(
+                        1,
+                        FaultRule.tooManyRequests(1.0, 1).onPath("^/api/users$").onMethod("POST"));
 
         CommandOutcome outcome = stack.awaitOutcome(stack.send(username, create(username)));
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(outcome.getAttempts()).isEqualTo(2);
         assertThat(Duration.between(outcome.getStartedAt(), outcome.getCompletedAt()))
-                .as("waited at least the one second Logto asked for").isGreaterThanOrEqualTo(Duration.ofMillis(950));
+                .as("waited at least the one second Logto asked for")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(950));
     }
 
     @Test
@@ -90,7 +100,11 @@ class ResilienceIT {
         assertThat(outcome.getAttempts()).isEqualTo(4);
         assertThat(stack.deadLetters()).anySatisfy(r -> {
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(username);
-            assertThat(new String(r.headers().lastHeader(DeadLetterHeaders.ERROR_CLASS).value(), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            r.headers()
+                                    .lastHeader(DeadLetterHeaders.ERROR_CLASS)
+                                    .value(),
+                            StandardCharsets.UTF_8))
                     .isEqualTo("RetriesExhausted");
         });
     }
@@ -99,15 +113,22 @@ class ResilienceIT {
     void anAmbiguousTimeoutIsSettledByNaturalIdempotencyWithoutASecondUser() {
         String username = unique("ambiguous");
         // The first POST is applied but never answered; the retry goes through.
-        stack.logto.faults().addFor(1, FaultRule.ambiguousTimeout(1.0).onPath("^/api/users$").onMethod("POST"));
+        stack.logto
+                .faults()
+                .addFor(
+                        1,
+                        FaultRule.ambiguousTimeout(1.0).onPath("^/api/users$").onMethod("POST"));
 
         CommandOutcome outcome = stack.awaitOutcome(stack.send(username, create(username)));
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(outcome.getDetails()).containsEntry("alreadyApplied", "true");
-        String userId = stack.logto.state().findUserByUsername(username).orElseThrow().getString("id");
+        String userId =
+                stack.logto.state().findUserByUsername(username).orElseThrow().getString("id");
         assertThat(outcome.getUserId()).isEqualTo(userId);
-        assertThat(stack.logto.state().mutationsForUser(userId)).filteredOn(m -> m.operation().equals("user.create")).hasSize(1);
+        assertThat(stack.logto.state().mutationsForUser(userId))
+                .filteredOn(m -> m.operation().equals("user.create"))
+                .hasSize(1);
     }
 
     @Test
@@ -135,19 +156,22 @@ class ResilienceIT {
         await(() -> get("/health/ready").statusCode() == 200);
         String username = unique("metrics");
         // One retry and one dead letter, so that their labelled counters exist.
-        stack.logto.faults().addFor(1, FaultRule.error503(1.0).onPath("^/api/users$").onMethod("POST"));
+        stack.logto
+                .faults()
+                .addFor(1, FaultRule.error503(1.0).onPath("^/api/users$").onMethod("POST"));
         stack.awaitOutcome(stack.send(username, create(username)));
         stack.sendRaw(username, new byte[] {1, 2, 3});
         String marker = unique("after-poison");
         stack.awaitOutcome(stack.send(username, create(marker)));
 
         String scrape = get("/metrics").body();
-        assertThat(scrape).contains(
-                ProcessorMetrics.COMMANDS + "_total{",
-                ProcessorMetrics.LOGTO_REQUESTS + "_seconds_bucket{",
-                ProcessorMetrics.RETRIES + "_total{",
-                ProcessorMetrics.DEAD_LETTERS + "_total{",
-                ProcessorMetrics.TRANSACTIONS + "_total");
+        assertThat(scrape)
+                .contains(
+                        ProcessorMetrics.COMMANDS + "_total{",
+                        ProcessorMetrics.LOGTO_REQUESTS + "_seconds_bucket{",
+                        ProcessorMetrics.RETRIES + "_total{",
+                        ProcessorMetrics.DEAD_LETTERS + "_total{",
+                        ProcessorMetrics.TRANSACTIONS + "_total");
         for (var field : ProcessorMetrics.class.getFields()) {
             if (field.getType() == String.class) {
                 assertThat(scrape).as("scrape has %s", field.getName()).contains((String) field.get(null));
@@ -162,7 +186,8 @@ class ResilienceIT {
         String username = unique("traced");
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-        CommandOutcome outcome = stack.awaitOutcome(stack.send(username, create(username), Map.of("traceparent", traceparent)));
+        CommandOutcome outcome =
+                stack.awaitOutcome(stack.send(username, create(username), Map.of("traceparent", traceparent)));
 
         assertThat(outcome.getTraceparent()).isEqualTo(traceparent);
     }

@@ -37,8 +37,16 @@ class RoleCommandsIT {
     }
 
     private static void assign(String username, String userId, String roleId) {
-        assertThat(run(stack, username, RoleAssign.newBuilder().setMeta(meta(unique("assign"))).setUser(byId(userId))
-                .setRoleIds(List.of(roleId)).build()).getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        assertThat(run(
+                                stack,
+                                username,
+                                RoleAssign.newBuilder()
+                                        .setMeta(meta(unique("assign")))
+                                        .setUser(byId(userId))
+                                        .setRoleIds(List.of(roleId))
+                                        .build())
+                        .getStatus())
+                .isEqualTo(OutcomeStatus.SUCCEEDED);
     }
 
     @Test
@@ -50,10 +58,17 @@ class RoleCommandsIT {
         String b = stack.logto.createRole(unique("b"));
         assign(username, id, old);
         String key = unique("rr");
-        RolesReplace command = RolesReplace.newBuilder().setMeta(meta(key)).setUser(byUsername(username)).setRoleIds(List.of(a, b)).build();
+        RolesReplace command = RolesReplace.newBuilder()
+                .setMeta(meta(key))
+                .setUser(byUsername(username))
+                .setRoleIds(List.of(a, b))
+                .build();
 
         CommandOutcome first = run(stack, username, command);
-        CommandOutcome replay = run(stack, username, RolesReplace.newBuilder(command).setMeta(pastLedger(key)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                RolesReplace.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getUserId()).isEqualTo(id);
@@ -68,8 +83,14 @@ class RoleCommandsIT {
         String id = createUser(stack, username);
         assign(username, id, stack.logto.createRole(unique("gone")));
 
-        CommandOutcome outcome = run(stack, username, RolesReplace.newBuilder().setMeta(meta(unique("rr"))).setUser(byId(id))
-                .setRoleIds(List.of()).build());
+        CommandOutcome outcome = run(
+                stack,
+                username,
+                RolesReplace.newBuilder()
+                        .setMeta(meta(unique("rr")))
+                        .setUser(byId(id))
+                        .setRoleIds(List.of())
+                        .build());
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(stack.logto.state().rolesOf(id)).isEmpty();
@@ -83,19 +104,30 @@ class RoleCommandsIT {
         assign(username, id, kept);
         String m2m = stack.logto.createMachineToMachineRole(unique("m2m"));
 
-        CommandOutcome unknown = run(stack, username, RolesReplace.newBuilder().setMeta(meta(unique("rr"))).setUser(byId(id))
-                .setRoleIds(List.of("nosuchrole")).build());
-        CommandOutcome machine = run(stack, username, RolesReplace.newBuilder().setMeta(meta(unique("rr"))).setUser(byId(id))
-                .setRoleIds(List.of(m2m)).build());
+        CommandOutcome unknown = run(
+                stack,
+                username,
+                RolesReplace.newBuilder()
+                        .setMeta(meta(unique("rr")))
+                        .setUser(byId(id))
+                        .setRoleIds(List.of("nosuchrole"))
+                        .build());
+        CommandOutcome machine = run(
+                stack,
+                username,
+                RolesReplace.newBuilder()
+                        .setMeta(meta(unique("rr")))
+                        .setUser(byId(id))
+                        .setRoleIds(List.of(m2m))
+                        .build());
 
         assertFailed(unknown, "entity.not_exists_with_id", 404);
         assertFailed(machine, "user.invalid_role_type", 422);
         // Logto's PUT would have deleted `kept` before failing on the machine role: the processor checks first.
         assertThat(stack.logto.state().rolesOf(id)).containsExactly(kept);
-        assertThat(stack.logto.state().mutationsForUser(id)).noneMatch(m -> m.operation().equals("user.roles.replace"));
+        assertThat(stack.logto.state().mutationsForUser(id))
+                .noneMatch(m -> m.operation().equals("user.roles.replace"));
     }
-
-
 
     @Test
     void roleRevokeRemovesTheRoleAndAReplaySucceedsAsAlreadyApplied() {
@@ -107,8 +139,22 @@ class RoleCommandsIT {
         assign(username, id, other);
         String key = unique("rv");
 
-        CommandOutcome first = run(stack, username, RoleRevoke.newBuilder().setMeta(meta(key)).setUser(byId(id)).setRoleId(role).build());
-        CommandOutcome replay = run(stack, username, RoleRevoke.newBuilder().setMeta(pastLedger(key)).setUser(byId(id)).setRoleId(role).build());
+        CommandOutcome first = run(
+                stack,
+                username,
+                RoleRevoke.newBuilder()
+                        .setMeta(meta(key))
+                        .setUser(byId(id))
+                        .setRoleId(role)
+                        .build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                RoleRevoke.newBuilder()
+                        .setMeta(pastLedger(key))
+                        .setUser(byId(id))
+                        .setRoleId(role)
+                        .build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getDetails()).doesNotContainKey("alreadyApplied");
@@ -116,6 +162,4 @@ class RoleCommandsIT {
         assertAlreadyApplied(replay, id);
         assertThat(applied(stack, id, "user.roles.remove")).isEqualTo(1);
     }
-
-
 }

@@ -55,6 +55,7 @@ import org.slf4j.LoggerFactory;
 class SecretCanaryIT {
     /** Shape of the simulator's personal access token values: the value Logto returns is a secret too. */
     private static final Pattern PAT_VALUE = Pattern.compile("pat_[0-9a-f]{32}");
+
     private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -123,92 +124,233 @@ class SecretCanaryIT {
         String createPw = canary("PW");
         String taken = unique("canarynew");
         canaries.add(createPw);
-        commandIds.add(stack.send(taken, UserCreate.newBuilder().setMeta(meta(unique("c"))).setUsername(taken).setPassword(createPw).build()));
-        commandIds.add(stack.send(taken, UserCreate.newBuilder().setMeta(meta(unique("c"))).setUsername(taken).setPassword(createPw).build()));
+        commandIds.add(stack.send(
+                taken,
+                UserCreate.newBuilder()
+                        .setMeta(meta(unique("c")))
+                        .setUsername(taken)
+                        .setPassword(createPw)
+                        .build()));
+        commandIds.add(stack.send(
+                taken,
+                UserCreate.newBuilder()
+                        .setMeta(meta(unique("c")))
+                        .setUsername(taken)
+                        .setPassword(createPw)
+                        .build()));
         String badCreatePw = canary("PW");
         canaries.add(badCreatePw);
-        commandIds.add(stack.send("bad", UserCreate.newBuilder().setMeta(meta(unique("c"))).setUsername("9bad").setPassword(badCreatePw).build()));
+        commandIds.add(stack.send(
+                "bad",
+                UserCreate.newBuilder()
+                        .setMeta(meta(unique("c")))
+                        .setUsername("9bad")
+                        .setPassword(badCreatePw)
+                        .build()));
 
         // UserCreate.passwordDigest: success, and rejected together with a password.
         String digest = canary("DIGEST");
         canaries.add(digest);
         String digestUser = unique("canarydig");
-        commandIds.add(stack.send(digestUser, UserCreate.newBuilder().setMeta(meta(unique("c"))).setUsername(digestUser)
-                .setPasswordDigest(digest).setPasswordAlgorithm(PasswordAlgorithm.SHA256).build()));
+        commandIds.add(stack.send(
+                digestUser,
+                UserCreate.newBuilder()
+                        .setMeta(meta(unique("c")))
+                        .setUsername(digestUser)
+                        .setPasswordDigest(digest)
+                        .setPasswordAlgorithm(PasswordAlgorithm.SHA256)
+                        .build()));
         String badDigest = canary("DIGEST");
         canaries.add(badDigest);
-        commandIds.add(stack.send("bad", UserCreate.newBuilder().setMeta(meta(unique("c"))).setUsername(unique("d"))
-                .setPassword(canary("PW")).setPasswordDigest(badDigest).build()));
+        commandIds.add(stack.send(
+                "bad",
+                UserCreate.newBuilder()
+                        .setMeta(meta(unique("c")))
+                        .setUsername(unique("d"))
+                        .setPassword(canary("PW"))
+                        .setPasswordDigest(badDigest)
+                        .build()));
 
         // PasswordSet: success, missing user, too long.
         String setPw = canary("PW");
         canaries.add(setPw);
-        commandIds.add(stack.send(username, PasswordSet.newBuilder().setMeta(meta(unique("p"))).setUser(byId(userId)).setPassword(setPw).build()));
-        commandIds.add(stack.send("ghost", PasswordSet.newBuilder().setMeta(meta(unique("p"))).setUser(byId("nosuchuser12")).setPassword(setPw).build()));
+        commandIds.add(stack.send(
+                username,
+                PasswordSet.newBuilder()
+                        .setMeta(meta(unique("p")))
+                        .setUser(byId(userId))
+                        .setPassword(setPw)
+                        .build()));
+        commandIds.add(stack.send(
+                "ghost",
+                PasswordSet.newBuilder()
+                        .setMeta(meta(unique("p")))
+                        .setUser(byId("nosuchuser12"))
+                        .setPassword(setPw)
+                        .build()));
         // PasswordChange (composite): wrong current password, then right current password, then a too long one.
         String changeNew = canary("PW");
         String wrongCurrent = canary("PW");
         canaries.add(changeNew);
         canaries.add(wrongCurrent);
-        commandIds.add(stack.send(username, PasswordChange.newBuilder().setMeta(meta(unique("pc"))).setUser(byId(userId))
-                .setCurrentPassword(wrongCurrent).setNewPassword(changeNew).build()));
-        commandIds.add(stack.send(username, PasswordChange.newBuilder().setMeta(meta(unique("pc"))).setUser(byId(userId))
-                .setCurrentPassword(setPw).setNewPassword(changeNew).build()));
-        commandIds.add(stack.send(username, PasswordChange.newBuilder().setMeta(meta(unique("pc"))).setUser(byId(userId))
-                .setCurrentPassword(changeNew).setNewPassword(changeNew + "y".repeat(300)).build()));
+        commandIds.add(stack.send(
+                username,
+                PasswordChange.newBuilder()
+                        .setMeta(meta(unique("pc")))
+                        .setUser(byId(userId))
+                        .setCurrentPassword(wrongCurrent)
+                        .setNewPassword(changeNew)
+                        .build()));
+        commandIds.add(stack.send(
+                username,
+                PasswordChange.newBuilder()
+                        .setMeta(meta(unique("pc")))
+                        .setUser(byId(userId))
+                        .setCurrentPassword(setPw)
+                        .setNewPassword(changeNew)
+                        .build()));
+        commandIds.add(stack.send(
+                username,
+                PasswordChange.newBuilder()
+                        .setMeta(meta(unique("pc")))
+                        .setUser(byId(userId))
+                        .setCurrentPassword(changeNew)
+                        .setNewPassword(changeNew + "y".repeat(300))
+                        .build()));
         String longPw = canary("PW") + "x".repeat(300);
         canaries.add(longPw.substring(0, 48));
-        commandIds.add(stack.send(username, PasswordSet.newBuilder().setMeta(meta(unique("p"))).setUser(byId(userId)).setPassword(longPw).build()));
+        commandIds.add(stack.send(
+                username,
+                PasswordSet.newBuilder()
+                        .setMeta(meta(unique("p")))
+                        .setUser(byId(userId))
+                        .setPassword(longPw)
+                        .build()));
 
         // IdentityLink.connectorData: success, taken by another user, missing user, validation failure.
         String idpCode = canary("IDP");
         canaries.add(idpCode);
-        commandIds.add(stack.send(username, IdentityLink.newBuilder().setMeta(meta(unique("i"))).setUser(byId(userId))
-                .setConnectorId(RealLogto.MOCK_SOCIAL).setConnectorDataJson("{\"userId\":\"gh-" + username + "\",\"code\":\"" + idpCode + "\"}").build()));
+        commandIds.add(stack.send(
+                username,
+                IdentityLink.newBuilder()
+                        .setMeta(meta(unique("i")))
+                        .setUser(byId(userId))
+                        .setConnectorId(RealLogto.MOCK_SOCIAL)
+                        .setConnectorDataJson("{\"userId\":\"gh-" + username + "\",\"code\":\"" + idpCode + "\"}")
+                        .build()));
         String idpTaken = canary("IDP");
         canaries.add(idpTaken);
-        commandIds.add(stack.send(other, IdentityLink.newBuilder().setMeta(meta(unique("i"))).setUser(byId(otherId))
-                .setConnectorId(RealLogto.MOCK_SOCIAL).setConnectorDataJson("{\"userId\":\"gh-" + username + "\",\"code\":\"taken\",\"accessToken\":\"" + idpTaken + "\"}").build()));
-        commandIds.add(stack.send("ghost", IdentityLink.newBuilder().setMeta(meta(unique("i"))).setUser(byId("nosuchuser12"))
-                .setConnectorId(RealLogto.MOCK_SOCIAL).setConnectorDataJson("{\"code\":\"" + idpCode + "\"}").build()));
+        commandIds.add(stack.send(
+                other,
+                IdentityLink.newBuilder()
+                        .setMeta(meta(unique("i")))
+                        .setUser(byId(otherId))
+                        .setConnectorId(RealLogto.MOCK_SOCIAL)
+                        .setConnectorDataJson("{\"userId\":\"gh-" + username
+                                + "\",\"code\":\"taken\",\"accessToken\":\"" + idpTaken + "\"}")
+                        .build()));
+        commandIds.add(stack.send(
+                "ghost",
+                IdentityLink.newBuilder()
+                        .setMeta(meta(unique("i")))
+                        .setUser(byId("nosuchuser12"))
+                        .setConnectorId(RealLogto.MOCK_SOCIAL)
+                        .setConnectorDataJson("{\"code\":\"" + idpCode + "\"}")
+                        .build()));
         String idpBad = canary("IDP");
         canaries.add(idpBad);
-        commandIds.add(stack.send("bad", IdentityLink.newBuilder().setMeta(meta(unique("i"))).setUser(byId(userId))
-                .setConnectorId(RealLogto.MOCK_SOCIAL).setConnectorDataJson("{\"code\":\"" + idpBad + "\"").build()));
+        commandIds.add(stack.send(
+                "bad",
+                IdentityLink.newBuilder()
+                        .setMeta(meta(unique("i")))
+                        .setUser(byId(userId))
+                        .setConnectorId(RealLogto.MOCK_SOCIAL)
+                        .setConnectorDataJson("{\"code\":\"" + idpBad + "\"")
+                        .build()));
 
         // IdentityReplace.details: success and refusal (social account held by another user).
         String idpDetails = canary("IDP");
         canaries.add(idpDetails);
-        commandIds.add(stack.send(username, IdentityReplace.newBuilder().setMeta(meta(unique("r"))).setUser(byId(userId))
-                .setTarget("google").setSocialUserId("g-" + username).setDetailsJson("{\"refreshToken\":\"" + idpDetails + "\"}").build()));
-        commandIds.add(stack.send(other, IdentityReplace.newBuilder().setMeta(meta(unique("r"))).setUser(byId(otherId))
-                .setTarget("google").setSocialUserId("g-" + username).setDetailsJson("{\"refreshToken\":\"" + idpDetails + "\"}").build()));
+        commandIds.add(stack.send(
+                username,
+                IdentityReplace.newBuilder()
+                        .setMeta(meta(unique("r")))
+                        .setUser(byId(userId))
+                        .setTarget("google")
+                        .setSocialUserId("g-" + username)
+                        .setDetailsJson("{\"refreshToken\":\"" + idpDetails + "\"}")
+                        .build()));
+        commandIds.add(stack.send(
+                other,
+                IdentityReplace.newBuilder()
+                        .setMeta(meta(unique("r")))
+                        .setUser(byId(otherId))
+                        .setTarget("google")
+                        .setSocialUserId("g-" + username)
+                        .setDetailsJson("{\"refreshToken\":\"" + idpDetails + "\"}")
+                        .build()));
 
         // MFA: TOTP success, a second TOTP refused by Logto, backup codes, and an invalid combination.
         String totp = base32Canary();
         canaries.add(totp);
-        commandIds.add(stack.send(username, MfaVerificationCreate.newBuilder().setMeta(meta(unique("m"))).setUser(byId(userId))
-                .setType(MfaFactor.TOTP).setTotpSecret(totp).build()));
+        commandIds.add(stack.send(
+                username,
+                MfaVerificationCreate.newBuilder()
+                        .setMeta(meta(unique("m")))
+                        .setUser(byId(userId))
+                        .setType(MfaFactor.TOTP)
+                        .setTotpSecret(totp)
+                        .build()));
         String totpRefused = base32Canary();
         canaries.add(totpRefused);
-        commandIds.add(stack.send(username, MfaVerificationCreate.newBuilder().setMeta(meta(unique("m"))).setUser(byId(userId))
-                .setType(MfaFactor.TOTP).setTotpSecret(totpRefused).build()));
+        commandIds.add(stack.send(
+                username,
+                MfaVerificationCreate.newBuilder()
+                        .setMeta(meta(unique("m")))
+                        .setUser(byId(userId))
+                        .setType(MfaFactor.TOTP)
+                        .setTotpSecret(totpRefused)
+                        .build()));
         List<String> codes = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             codes.add(codeCanary());
         }
         canaries.addAll(codes);
-        commandIds.add(stack.send(username, MfaVerificationCreate.newBuilder().setMeta(meta(unique("m"))).setUser(byId(userId))
-                .setType(MfaFactor.BACKUP_CODE).setBackupCodes(codes).build()));
+        commandIds.add(stack.send(
+                username,
+                MfaVerificationCreate.newBuilder()
+                        .setMeta(meta(unique("m")))
+                        .setUser(byId(userId))
+                        .setType(MfaFactor.BACKUP_CODE)
+                        .setBackupCodes(codes)
+                        .build()));
         String totpBad = base32Canary();
         canaries.add(totpBad);
-        commandIds.add(stack.send("bad", MfaVerificationCreate.newBuilder().setMeta(meta(unique("m"))).setUser(byId(userId))
-                .setType(MfaFactor.BACKUP_CODE).setTotpSecret(totpBad).build()));
+        commandIds.add(stack.send(
+                "bad",
+                MfaVerificationCreate.newBuilder()
+                        .setMeta(meta(unique("m")))
+                        .setUser(byId(userId))
+                        .setType(MfaFactor.BACKUP_CODE)
+                        .setTotpSecret(totpBad)
+                        .build()));
 
         // PAT create: the value Logto answers with is the secret; success and a replay that meets the name.
         String key = unique("t");
-        commandIds.add(stack.send(username, PersonalAccessTokenCreate.newBuilder().setMeta(meta(key)).setUser(byId(userId)).setName("ci").build()));
-        commandIds.add(stack.send(username, PersonalAccessTokenCreate.newBuilder().setMeta(meta(key)).setUser(byId(userId)).setName("ci").build()));
+        commandIds.add(stack.send(
+                username,
+                PersonalAccessTokenCreate.newBuilder()
+                        .setMeta(meta(key))
+                        .setUser(byId(userId))
+                        .setName("ci")
+                        .build()));
+        commandIds.add(stack.send(
+                username,
+                PersonalAccessTokenCreate.newBuilder()
+                        .setMeta(meta(key))
+                        .setUser(byId(userId))
+                        .setName("ci")
+                        .build()));
 
         Map<OutcomeStatus, Integer> statuses = new HashMap<>();
         for (String id : commandIds) {
@@ -221,7 +363,10 @@ class SecretCanaryIT {
         assertThat(stack.logto.state().personalAccessTokensOf(userId)).containsKey("ci");
 
         String commandBytes = dump(stack.topics.commands());
-        assertThat(canaries).allSatisfy(c -> assertThat(commandBytes).as("positive control: the command topic holds the canary").contains(c));
+        assertThat(canaries)
+                .allSatisfy(c -> assertThat(commandBytes)
+                        .as("positive control: the command topic holds the canary")
+                        .contains(c));
 
         String outputs = dump(stack.topics.outcomes()) + dump(stack.topics.audit()) + dump(stack.topics.deadLetters());
         assertThat(outputs).as("the outputs were read").contains(userId);
@@ -231,18 +376,31 @@ class SecretCanaryIT {
             assertThat(outputs).as("outcome, audit and dead-letter bytes").doesNotContain(c);
             assertThat(logText).as("log output").doesNotContain(c);
         }
-        assertThat(PAT_VALUE.matcher(outputs).find()).as("a PAT value in the outputs").isFalse();
-        assertThat(PAT_VALUE.matcher(logText).find()).as("a PAT value in the logs").isFalse();
+        assertThat(PAT_VALUE.matcher(outputs).find())
+                .as("a PAT value in the outputs")
+                .isFalse();
+        assertThat(PAT_VALUE.matcher(logText).find())
+                .as("a PAT value in the logs")
+                .isFalse();
 
         // The console: dead letters that do hold secrets, then every answer it gives.
         List<String> deadLetterCanaries = plantSecretBearingDeadLetters(userId);
         String consoleText = consoleAnswers(idempotencyKeys, List.of(username, userId, other));
         assertThat(live).as("the live view saw the outcomes").anyMatch(l -> l.contains(userId));
-        assertThat(consoleText).as("positive control: the console answers were read")
-                .contains(userId, "dlqcreate", "[secret: redacted]", "RetriesExhausted", "NOT_WIRE_FORMAT", "token_required");
+        assertThat(consoleText)
+                .as("positive control: the console answers were read")
+                .contains(
+                        userId,
+                        "dlqcreate",
+                        "[secret: redacted]",
+                        "RetriesExhausted",
+                        "NOT_WIRE_FORMAT",
+                        "token_required");
         String deadLetterBytes = dump(stack.topics.deadLetters());
-        assertThat(deadLetterCanaries).allSatisfy(c -> assertThat(deadLetterBytes)
-                .as("positive control: the dead letters hold the canary").contains(c));
+        assertThat(deadLetterCanaries)
+                .allSatisfy(c -> assertThat(deadLetterBytes)
+                        .as("positive control: the dead letters hold the canary")
+                        .contains(c));
         String liveText = String.join("\n", live);
         List<String> all = new ArrayList<>(canaries);
         all.addAll(deadLetterCanaries);
@@ -251,7 +409,9 @@ class SecretCanaryIT {
             assertThat(consoleText).as("console pages and API answers").doesNotContain(c);
             assertThat(liveText).as("the live outcome stream").doesNotContain(c);
         }
-        assertThat(PAT_VALUE.matcher(consoleText + liveText).find()).as("a PAT value in the console").isFalse();
+        assertThat(PAT_VALUE.matcher(consoleText + liveText).find())
+                .as("a PAT value in the console")
+                .isFalse();
         String laterLogs = logText();
         for (String c : all) {
             assertThat(laterLogs).as("log output, console included").doesNotContain(c);
@@ -267,11 +427,21 @@ class SecretCanaryIT {
         List<String> out = new ArrayList<>();
         String setPw = canary("DLQPW");
         out.add(setPw);
-        stack.logto.faults().add(FaultRule.error503(1.0).onPath("^/api/users/[^/]+/password$").onMethod("PATCH"));
+        stack.logto
+                .faults()
+                .add(FaultRule.error503(1.0)
+                        .onPath("^/api/users/[^/]+/password$")
+                        .onMethod("PATCH"));
         String createPw = canary("DLQPW");
         out.add(createPw);
         try {
-            String set = stack.send("dlq-set", PasswordSet.newBuilder().setMeta(meta(unique("dp"))).setUser(byId(userId)).setPassword(setPw).build());
+            String set = stack.send(
+                    "dlq-set",
+                    PasswordSet.newBuilder()
+                            .setMeta(meta(unique("dp")))
+                            .setUser(byId(userId))
+                            .setPassword(setPw)
+                            .build());
             assertThat(stack.awaitOutcome(set).getErrorCode()).isEqualTo("retries_exhausted");
         } finally {
             stack.logto.faults().clear();
@@ -284,15 +454,25 @@ class SecretCanaryIT {
 
         String unknown = canary("DLQUNKNOWN");
         out.add(unknown);
-        byte[] valid = stack.serialize(stack.topics.commands(), PasswordSet.newBuilder().setMeta(meta(unique("du")))
-                .setUser(byId(userId)).setPassword(unknown).build());
+        byte[] valid = stack.serialize(
+                stack.topics.commands(),
+                PasswordSet.newBuilder()
+                        .setMeta(meta(unique("du")))
+                        .setUser(byId(userId))
+                        .setPassword(unknown)
+                        .build());
         byte[] unknownId = valid.clone();
         java.nio.ByteBuffer.wrap(unknownId).putInt(1, 987_654);
         stack.sendRaw("dlq-unknown", unknownId);
 
         String truncated = canary("DLQTRUNC");
-        byte[] whole = stack.serialize(stack.topics.commands(), PasswordSet.newBuilder().setMeta(meta(unique("dt")))
-                .setUser(byId(userId)).setPassword(truncated).build());
+        byte[] whole = stack.serialize(
+                stack.topics.commands(),
+                PasswordSet.newBuilder()
+                        .setMeta(meta(unique("dt")))
+                        .setUser(byId(userId))
+                        .setPassword(truncated)
+                        .build());
         // Cut inside the password: the part that remains must not be shown either.
         byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 8);
         out.add(truncated.substring(0, truncated.length() - 8));
@@ -316,7 +496,9 @@ class SecretCanaryIT {
         }
         for (String key : idempotencyKeys) {
             String[] parts = key.split("/", 2);
-            sb.append(console.get("/commands/" + encode(parts[0]) + "/" + encode(parts[1])).body()).append('\n');
+            sb.append(console.get("/commands/" + encode(parts[0]) + "/" + encode(parts[1]))
+                            .body())
+                    .append('\n');
         }
         for (String ref : userRefs) {
             sb.append(console.get("/console/api/history/" + encode(ref)).body()).append('\n');
@@ -324,20 +506,35 @@ class SecretCanaryIT {
         io.vertx.core.json.JsonObject list = console.getJson("/console/api/dead-letters?limit=500");
         sb.append(list.encode()).append('\n');
         for (String errorClass : list.getJsonObject("byClass").fieldNames()) {
-            sb.append(console.get("/console/api/dead-letters?errorClass=" + encode(errorClass)).body()).append('\n');
+            sb.append(console.get("/console/api/dead-letters?errorClass=" + encode(errorClass))
+                            .body())
+                    .append('\n');
         }
         for (Object o : list.getJsonArray("items")) {
-            String[] pos = ((io.vertx.core.json.JsonObject) o).getString("position").split(":");
-            sb.append(console.get("/console/api/dead-letters/" + pos[0] + "/" + pos[1]).body()).append('\n');
+            String[] pos =
+                    ((io.vertx.core.json.JsonObject) o).getString("position").split(":");
+            sb.append(console.get("/console/api/dead-letters/" + pos[0] + "/" + pos[1])
+                            .body())
+                    .append('\n');
         }
         // Actions: refused without the token, then a class redrive planned and confirmed with it.
-        io.vertx.core.json.JsonObject selection = new io.vertx.core.json.JsonObject().put("errorClass", "RetriesExhausted");
-        sb.append(console.post("/console/api/redrive/plan", selection, null).body()).append('\n');
-        sb.append(console.post("/console/api/redrive/plan", selection, "Bearer wrong-token-wrong-token").body()).append('\n');
-        String plan = console.post("/console/api/redrive/plan", selection, "Bearer " + ADMIN_TOKEN).body();
+        io.vertx.core.json.JsonObject selection =
+                new io.vertx.core.json.JsonObject().put("errorClass", "RetriesExhausted");
+        sb.append(console.post("/console/api/redrive/plan", selection, null).body())
+                .append('\n');
+        sb.append(console.post("/console/api/redrive/plan", selection, "Bearer wrong-token-wrong-token")
+                        .body())
+                .append('\n');
+        String plan = console.post("/console/api/redrive/plan", selection, "Bearer " + ADMIN_TOKEN)
+                .body();
         sb.append(plan).append('\n');
         String planId = new io.vertx.core.json.JsonObject(plan).getString("planId");
-        sb.append(console.post("/console/api/redrive/confirm", selection.copy().put("planId", planId), "Bearer " + ADMIN_TOKEN).body()).append('\n');
+        sb.append(console.post(
+                                "/console/api/redrive/confirm",
+                                selection.copy().put("planId", planId),
+                                "Bearer " + ADMIN_TOKEN)
+                        .body())
+                .append('\n');
         return sb.toString();
     }
 
@@ -348,7 +545,8 @@ class SecretCanaryIT {
     /** Every committed record of a topic, keys, values and headers, as one text (bytes mapped one to one). */
     private static String dump(String topic) {
         StringBuilder sb = new StringBuilder();
-        for (ConsumerRecord<byte[], byte[]> r : stack.readToEnd(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        for (ConsumerRecord<byte[], byte[]> r :
+                stack.readToEnd(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             append(sb, r.key());
             append(sb, r.value());
             for (Header h : r.headers()) {
@@ -368,8 +566,12 @@ class SecretCanaryIT {
     private static String logText() {
         StringBuilder sb = new StringBuilder();
         for (ILoggingEvent e : List.copyOf(logs.list)) {
-            sb.append(e.getLoggerName()).append(' ').append(e.getFormattedMessage()).append('\n');
-            e.getMDCPropertyMap().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+            sb.append(e.getLoggerName())
+                    .append(' ')
+                    .append(e.getFormattedMessage())
+                    .append('\n');
+            e.getMDCPropertyMap()
+                    .forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
             if (e.getArgumentArray() != null) {
                 for (Object arg : e.getArgumentArray()) {
                     sb.append(arg).append('\n');

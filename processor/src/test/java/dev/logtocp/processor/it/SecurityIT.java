@@ -82,8 +82,16 @@ class SecurityIT {
                     }
                   }
                 }
-                """.formatted(allowedRole, commands, Ed25519Keys.toBase64(current.getPublic()), Ed25519Keys.toBase64(previous.getPublic())));
-        Files.move(tmp, policyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                """.formatted(
+                        allowedRole,
+                        commands,
+                        Ed25519Keys.toBase64(current.getPublic()),
+                        Ed25519Keys.toBase64(previous.getPublic())));
+        Files.move(
+                tmp,
+                policyFile,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @AfterAll
@@ -92,14 +100,22 @@ class SecurityIT {
     }
 
     private static CommandMeta meta(String issuer) {
-        return CommandMeta.newBuilder().setCommandId(UUID.randomUUID().toString()).setIdempotencyKey(unique("k"))
-                .setIssuer(issuer).setIssuedAt(Instant.now()).build();
+        return CommandMeta.newBuilder()
+                .setCommandId(UUID.randomUUID().toString())
+                .setIdempotencyKey(unique("k"))
+                .setIssuer(issuer)
+                .setIssuedAt(Instant.now())
+                .build();
     }
 
     private static String createUser() {
         String username = unique("sec");
-        CommandOutcome created = stack.awaitOutcome(stack.send(username, UserCreate.newBuilder()
-                .setMeta(ProcessorStack.meta("create-" + username)).setUsername(username).build()));
+        CommandOutcome created = stack.awaitOutcome(stack.send(
+                username,
+                UserCreate.newBuilder()
+                        .setMeta(ProcessorStack.meta("create-" + username))
+                        .setUsername(username)
+                        .build()));
         assertThat(created.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         return username;
     }
@@ -107,10 +123,12 @@ class SecurityIT {
     /** Sends with a producer that signs every record with {@code signer}. */
     private static String sendSigned(CommandSigner signer, String key, SpecificRecord command) {
         WireFormatSerializer wire = new WireFormatSerializer();
-        wire.configure(Map.of("schema.registry.url", stack.registry.url(), "value.subject.name.strategy", "record"), false);
+        wire.configure(
+                Map.of("schema.registry.url", stack.registry.url(), "value.subject.name.strategy", "record"), false);
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", stack.kafka.bootstrapServers());
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(), new SigningSerializer(wire, signer))) {
+        try (KafkaProducer<String, Object> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new SigningSerializer(wire, signer))) {
             producer.send(new ProducerRecord<>(stack.topics.commands(), key, command));
             producer.flush();
         }
@@ -118,14 +136,22 @@ class SecurityIT {
     }
 
     private static SessionRevokeAll signOut(String username) {
-        return SessionRevokeAll.newBuilder().setMeta(meta("support-tool")).setUser(new UserRef(UserRefKind.USERNAME, username)).build();
+        return SessionRevokeAll.newBuilder()
+                .setMeta(meta("support-tool"))
+                .setUser(new UserRef(UserRefKind.USERNAME, username))
+                .build();
     }
 
     @Test
     void anIssuerWithoutTheRightIsRejectedWithoutCallingLogtoAndAudited() {
         long requests = stack.logto.state().requestCount();
-        String id = sendSigned(CommandSigner.ed25519("support-2026-11", current.getPrivate()), "x",
-                UserCreate.newBuilder().setMeta(meta("support-tool")).setUsername(unique("nope")).build());
+        String id = sendSigned(
+                CommandSigner.ed25519("support-2026-11", current.getPrivate()),
+                "x",
+                UserCreate.newBuilder()
+                        .setMeta(meta("support-tool"))
+                        .setUsername(unique("nope"))
+                        .build());
 
         CommandOutcome outcome = stack.awaitOutcome(id);
 
@@ -141,18 +167,32 @@ class SecurityIT {
 
     @Test
     void unknownIssuersAreRejectedByDefault() {
-        CommandOutcome outcome = stack.awaitOutcome(stack.send("y", UserCreate.newBuilder()
-                .setMeta(meta("somebody-else")).setUsername(unique("who")).build()));
+        CommandOutcome outcome = stack.awaitOutcome(stack.send(
+                "y",
+                UserCreate.newBuilder()
+                        .setMeta(meta("somebody-else"))
+                        .setUsername(unique("who"))
+                        .build()));
         assertThat(outcome.getErrorCode()).isEqualTo("not_authorized");
     }
 
     @Test
     void rolesOutsideTheIssuersListAreRejected() {
         String username = createUser();
-        CommandOutcome admin = stack.awaitOutcome(stack.send(username, RoleAssign.newBuilder().setMeta(meta("hr-system"))
-                .setUser(new UserRef(UserRefKind.USERNAME, username)).setRoleIds(List.of(adminRole)).build()));
-        CommandOutcome employee = stack.awaitOutcome(stack.send(username, RoleAssign.newBuilder().setMeta(meta("hr-system"))
-                .setUser(new UserRef(UserRefKind.USERNAME, username)).setRoleIds(List.of(allowedRole)).build()));
+        CommandOutcome admin = stack.awaitOutcome(stack.send(
+                username,
+                RoleAssign.newBuilder()
+                        .setMeta(meta("hr-system"))
+                        .setUser(new UserRef(UserRefKind.USERNAME, username))
+                        .setRoleIds(List.of(adminRole))
+                        .build()));
+        CommandOutcome employee = stack.awaitOutcome(stack.send(
+                username,
+                RoleAssign.newBuilder()
+                        .setMeta(meta("hr-system"))
+                        .setUser(new UserRef(UserRefKind.USERNAME, username))
+                        .setRoleIds(List.of(allowedRole))
+                        .build()));
 
         assertThat(admin.getStatus()).isEqualTo(OutcomeStatus.REJECTED);
         assertThat(admin.getErrorCode()).isEqualTo("not_authorized");
@@ -163,18 +203,23 @@ class SecurityIT {
     @Test
     void theCommandClientSignsWhenConfiguredAndIsRefusedWhenNot() throws Exception {
         String username = createUser();
-        SessionRevokeAll signOut = SessionRevokeAll.newBuilder().setMeta(dev.logtocp.client.CommandClient.metaPlaceholder())
-                .setUser(new UserRef(UserRefKind.USERNAME, username)).build();
-        dev.logtocp.client.CommandClientConfig.Builder config = dev.logtocp.client.CommandClientConfig
-                .builder(stack.kafka.bootstrapServers(), stack.registry.url(), "support-tool")
-                .commandTopic(stack.topics.commands()).outcomeTopic(stack.topics.outcomes());
+        SessionRevokeAll signOut = SessionRevokeAll.newBuilder()
+                .setMeta(dev.logtocp.client.CommandClient.metaPlaceholder())
+                .setUser(new UserRef(UserRefKind.USERNAME, username))
+                .build();
+        dev.logtocp.client.CommandClientConfig.Builder config = dev.logtocp.client.CommandClientConfig.builder(
+                        stack.kafka.bootstrapServers(), stack.registry.url(), "support-tool")
+                .commandTopic(stack.topics.commands())
+                .outcomeTopic(stack.topics.outcomes());
         try (dev.logtocp.client.CommandClient signed = dev.logtocp.client.CommandClient.create(
-                config.signer(CommandSigner.ed25519("support-2026-11", current.getPrivate())).build())) {
+                config.signer(CommandSigner.ed25519("support-2026-11", current.getPrivate()))
+                        .build())) {
             CommandOutcome outcome = signed.execute(unique("signed"), signOut);
             assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         }
         // Negative control: the same client without its signer is refused by the same policy.
-        try (dev.logtocp.client.CommandClient unsigned = dev.logtocp.client.CommandClient.create(config.signer(null).build())) {
+        try (dev.logtocp.client.CommandClient unsigned =
+                dev.logtocp.client.CommandClient.create(config.signer(null).build())) {
             CommandOutcome outcome = unsigned.execute(unique("unsigned"), signOut);
             assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.REJECTED);
             assertThat(outcome.getErrorCode()).isEqualTo("signature_required");
@@ -186,8 +231,8 @@ class SecurityIT {
         String username = createUser();
         CommandOutcome unsigned = stack.awaitOutcome(stack.send(username, signOut(username)));
         KeyPair attacker = Ed25519Keys.generate();
-        CommandOutcome forged = stack.awaitOutcome(sendSigned(CommandSigner.ed25519("support-2026-11", attacker.getPrivate()),
-                username, signOut(username)));
+        CommandOutcome forged = stack.awaitOutcome(sendSigned(
+                CommandSigner.ed25519("support-2026-11", attacker.getPrivate()), username, signOut(username)));
 
         assertThat(unsigned.getErrorCode()).isEqualTo("signature_required");
         assertThat(forged.getErrorCode()).isEqualTo("signature_invalid");
@@ -198,8 +243,10 @@ class SecurityIT {
         String username = createUser();
         byte[] hmac = "0123456789abcdef0123456789abcdef-hmac-secret".getBytes(StandardCharsets.UTF_8);
 
-        for (CommandSigner signer : List.of(CommandSigner.ed25519("support-2026-11", current.getPrivate()),
-                CommandSigner.ed25519("support-2026-05", previous.getPrivate()), CommandSigner.hmacSha256("support-hmac", hmac))) {
+        for (CommandSigner signer : List.of(
+                CommandSigner.ed25519("support-2026-11", current.getPrivate()),
+                CommandSigner.ed25519("support-2026-05", previous.getPrivate()),
+                CommandSigner.hmacSha256("support-hmac", hmac))) {
             CommandOutcome outcome = stack.awaitOutcome(sendSigned(signer, username, signOut(username)));
             assertThat(outcome.getStatus()).as(signer.keyId()).isEqualTo(OutcomeStatus.SUCCEEDED);
         }
@@ -212,8 +259,13 @@ class SecurityIT {
         try {
             CommandOutcome outcome = null;
             for (int i = 0; i < 50; i++) {
-                outcome = stack.awaitOutcome(sendSigned(signer, "z",
-                        UserCreate.newBuilder().setMeta(meta("support-tool")).setUsername(unique("reloaded")).build()));
+                outcome = stack.awaitOutcome(sendSigned(
+                        signer,
+                        "z",
+                        UserCreate.newBuilder()
+                                .setMeta(meta("support-tool"))
+                                .setUsername(unique("reloaded"))
+                                .build()));
                 if (outcome.getStatus() == OutcomeStatus.SUCCEEDED) {
                     break;
                 }
@@ -232,9 +284,11 @@ class SecurityIT {
         values.configure(Map.of("schema.registry.url", stack.registry.url()), false);
         Map<Integer, String> previousHash = new HashMap<>();
         int checked = 0;
-        for (ConsumerRecord<String, Object> r : stack.readToEnd(stack.topics.audit(), new StringDeserializer(), values)) {
+        for (ConsumerRecord<String, Object> r :
+                stack.readToEnd(stack.topics.audit(), new StringDeserializer(), values)) {
             AuditEvent event = (AuditEvent) r.value();
-            assertThat(event.getPreviousHash()).as("audit %d@%d", r.partition(), r.offset())
+            assertThat(event.getPreviousHash())
+                    .as("audit %d@%d", r.partition(), r.offset())
                     .isEqualTo(previousHash.getOrDefault(r.partition(), AuditChain.GENESIS));
             previousHash.put(r.partition(), AuditChain.hash(event));
             checked++;

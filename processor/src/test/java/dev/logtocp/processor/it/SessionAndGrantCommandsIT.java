@@ -45,16 +45,30 @@ class SessionAndGrantCommandsIT {
         String kept = stack.logto.createGrant(id, "app-2");
         String key = unique("gr");
 
-        CommandOutcome first = run(stack, username, GrantRevoke.newBuilder().setMeta(meta(key)).setUser(byId(id)).setGrantId(grant).build());
-        CommandOutcome replay = run(stack, username, GrantRevoke.newBuilder().setMeta(pastLedger(key)).setUser(byId(id)).setGrantId(grant).build());
+        CommandOutcome first = run(
+                stack,
+                username,
+                GrantRevoke.newBuilder()
+                        .setMeta(meta(key))
+                        .setUser(byId(id))
+                        .setGrantId(grant)
+                        .build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                GrantRevoke.newBuilder()
+                        .setMeta(pastLedger(key))
+                        .setUser(byId(id))
+                        .setGrantId(grant)
+                        .build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
-        assertThat(stack.logto.state().grantsOf(id)).extracting(g -> ((io.vertx.core.json.JsonObject) g).getString("id")).containsExactly(kept);
+        assertThat(stack.logto.state().grantsOf(id))
+                .extracting(g -> ((io.vertx.core.json.JsonObject) g).getString("id"))
+                .containsExactly(kept);
         assertAlreadyApplied(replay, id);
         assertThat(applied(stack, id, "user.grant.revoke")).isEqualTo(1);
     }
-
-
 
     @Test
     void aReplayedSessionRevokeSucceedsAsAlreadyApplied() {
@@ -63,12 +77,27 @@ class SessionAndGrantCommandsIT {
         String session = stack.logto.createSession(id);
         String key = unique("ss");
 
-        run(stack, username, SessionRevoke.newBuilder().setMeta(meta(key)).setUser(byId(id)).setSessionId(session).build());
-        CommandOutcome replay = run(stack, username, SessionRevoke.newBuilder().setMeta(pastLedger(key)).setUser(byId(id)).setSessionId(session).build());
+        run(
+                stack,
+                username,
+                SessionRevoke.newBuilder()
+                        .setMeta(meta(key))
+                        .setUser(byId(id))
+                        .setSessionId(session)
+                        .build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                SessionRevoke.newBuilder()
+                        .setMeta(pastLedger(key))
+                        .setUser(byId(id))
+                        .setSessionId(session)
+                        .build());
 
         assertAlreadyApplied(replay, id);
         assertThat(applied(stack, id, "user.session.revoke")).isEqualTo(1);
     }
+
     @Test
     void aSessionIsRevokedByItsUidWithTheGrantItNamesAndOtherSessionsStay() {
         String username = unique("su");
@@ -76,13 +105,22 @@ class SessionAndGrantCommandsIT {
         SeededSignIn revoked = stack.logto.signIn(id, "app-1", false);
         SeededSignIn kept = stack.logto.signIn(id, "app-2", false);
 
-        CommandOutcome outcome = run(stack, username, SessionRevoke.newBuilder().setMeta(meta(unique("su"))).setUser(byId(id))
-                .setSessionId(revoked.sessionUid()).setRevokeGrantsTarget(RevokeGrantsTarget.FIRST_PARTY).build());
+        CommandOutcome outcome = run(
+                stack,
+                username,
+                SessionRevoke.newBuilder()
+                        .setMeta(meta(unique("su")))
+                        .setUser(byId(id))
+                        .setSessionId(revoked.sessionUid())
+                        .setRevokeGrantsTarget(RevokeGrantsTarget.FIRST_PARTY)
+                        .build());
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(outcome.getDetails()).doesNotContainKey("alreadyApplied");
         assertThat(stack.logto.state().sessionsOf(id)).extracting(sessionUid()).containsExactly(kept.sessionUid());
-        assertThat(stack.logto.state().grantsOf(id)).extracting(g -> ((JsonObject) g).getString("id")).containsExactly(kept.grantId());
+        assertThat(stack.logto.state().grantsOf(id))
+                .extracting(g -> ((JsonObject) g).getString("id"))
+                .containsExactly(kept.grantId());
     }
 
     /** A producer that took the session's jti from the list still signs the user out: the jti is resolved to its uid. */
@@ -92,8 +130,14 @@ class SessionAndGrantCommandsIT {
         String id = createUser(stack, username);
         SeededSignIn signIn = stack.logto.signIn(id, "app-1", false);
 
-        CommandOutcome outcome = run(stack, username, SessionRevoke.newBuilder().setMeta(meta(unique("sj"))).setUser(byId(id))
-                .setSessionId(signIn.sessionJti()).build());
+        CommandOutcome outcome = run(
+                stack,
+                username,
+                SessionRevoke.newBuilder()
+                        .setMeta(meta(unique("sj")))
+                        .setUser(byId(id))
+                        .setSessionId(signIn.sessionJti())
+                        .build());
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(outcome.getDetails()).containsEntry("sessionIdKind", "jti").doesNotContainKey("alreadyApplied");
@@ -108,8 +152,17 @@ class SessionAndGrantCommandsIT {
         String id = createUser(stack, username);
         SeededSignIn signIn = stack.logto.signIn(owner, "app-1", false);
 
-        assertFailed(run(stack, username, SessionRevoke.newBuilder().setMeta(meta(unique("sx"))).setUser(byId(id))
-                .setSessionId(signIn.sessionUid()).build()), "oidc.invalid_session_account_id", 404);
+        assertFailed(
+                run(
+                        stack,
+                        username,
+                        SessionRevoke.newBuilder()
+                                .setMeta(meta(unique("sx")))
+                                .setUser(byId(id))
+                                .setSessionId(signIn.sessionUid())
+                                .build()),
+                "oidc.invalid_session_account_id",
+                404);
         assertThat(stack.logto.state().sessionsOf(owner)).hasSize(1);
     }
 

@@ -35,10 +35,17 @@ class UserCreateProfileIT {
         String username = unique("prof");
         String key = unique("prof");
         String profile = "{\"givenName\":\"Ada\",\"familyName\":\"Lovelace\",\"address\":{\"country\":\"GB\"}}";
-        UserCreate create = UserCreate.newBuilder().setMeta(meta(key)).setUsername(username).setProfileJson(profile).build();
+        UserCreate create = UserCreate.newBuilder()
+                .setMeta(meta(key))
+                .setUsername(username)
+                .setProfileJson(profile)
+                .build();
 
         CommandOutcome first = run(stack, username, create);
-        CommandOutcome replay = run(stack, username, UserCreate.newBuilder(create).setMeta(pastLedger(key)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                UserCreate.newBuilder(create).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(stack.logto.state().user(first.getUserId()).orElseThrow().getJsonObject("profile"))
@@ -47,8 +54,10 @@ class UserCreateProfileIT {
         assertThat(replay.getUserId()).isEqualTo(first.getUserId());
         assertThat(replay.getDetails()).containsEntry("alreadyApplied", "true");
         assertThat(applied(stack, first.getUserId(), "user.create")).isEqualTo(1);
-        AuditEvent audit = stack.auditEvents().stream().filter(e -> e.getCommandId().equals(first.getCommandId()))
-                .findFirst().orElseThrow();
+        AuditEvent audit = stack.auditEvents().stream()
+                .filter(e -> e.getCommandId().equals(first.getCommandId()))
+                .findFirst()
+                .orElseThrow();
         assertThat(audit.getChangedFields()).contains("profile");
     }
 
@@ -56,17 +65,27 @@ class UserCreateProfileIT {
     void theSamePayloadAgainIsADuplicateAndAnotherProfileUnderTheSameKeyIsRefused() {
         String username = unique("profd");
         String key = unique("profd");
-        UserCreate create = UserCreate.newBuilder().setMeta(meta(key)).setUsername(username)
-                .setProfileJson("{\"nickname\":\"ada\"}").build();
+        UserCreate create = UserCreate.newBuilder()
+                .setMeta(meta(key))
+                .setUsername(username)
+                .setProfileJson("{\"nickname\":\"ada\"}")
+                .build();
         assertThat(run(stack, username, create).getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
 
-        CommandOutcome again = run(stack, username, UserCreate.newBuilder(create).setMeta(meta(key)).build());
-        CommandOutcome changed = run(stack, username, UserCreate.newBuilder(create).setMeta(meta(key))
-                .setProfileJson("{\"nickname\":\"bea\"}").build());
+        CommandOutcome again = run(
+                stack,
+                username,
+                UserCreate.newBuilder(create).setMeta(meta(key)).build());
+        CommandOutcome changed = run(
+                stack,
+                username,
+                UserCreate.newBuilder(create)
+                        .setMeta(meta(key))
+                        .setProfileJson("{\"nickname\":\"bea\"}")
+                        .build());
 
         assertThat(again.getStatus()).isEqualTo(OutcomeStatus.DUPLICATE);
         assertThat(changed.getStatus()).isEqualTo(OutcomeStatus.REJECTED);
         assertThat(changed.getErrorCode()).isEqualTo("idempotency_key_reuse");
     }
-
 }

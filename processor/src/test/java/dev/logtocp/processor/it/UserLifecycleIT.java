@@ -53,9 +53,16 @@ class UserLifecycleIT {
         String username = unique("upd");
         String id = createUser(stack, username);
 
-        CommandOutcome outcome = run(stack, username, UserUpdate.newBuilder().setMeta(meta(unique("upd")))
-                .setUser(byUsername(username)).setName("New Name").setAvatar("https://img.example/a.png")
-                .setClearFields(List.of(UserField.PRIMARY_EMAIL)).build());
+        CommandOutcome outcome = run(
+                stack,
+                username,
+                UserUpdate.newBuilder()
+                        .setMeta(meta(unique("upd")))
+                        .setUser(byUsername(username))
+                        .setName("New Name")
+                        .setAvatar("https://img.example/a.png")
+                        .setClearFields(List.of(UserField.PRIMARY_EMAIL))
+                        .build());
 
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(outcome.getUserId()).isEqualTo(id);
@@ -63,7 +70,10 @@ class UserLifecycleIT {
         assertThat(user(id).getString("avatar")).isEqualTo("https://img.example/a.png");
         assertThat(user(id).getString("primaryEmail")).isNull();
         assertThat(user(id).getString("username")).isEqualTo(username);
-        AuditEvent audit = stack.auditEvents().stream().filter(e -> e.getCommandId().equals(outcome.getCommandId())).findFirst().orElseThrow();
+        AuditEvent audit = stack.auditEvents().stream()
+                .filter(e -> e.getCommandId().equals(outcome.getCommandId()))
+                .findFirst()
+                .orElseThrow();
         assertThat(audit.getAction()).isEqualTo("user.update");
         assertThat(audit.getChangedFields()).containsExactlyInAnyOrder("primaryEmail", "name", "avatar");
     }
@@ -73,10 +83,17 @@ class UserLifecycleIT {
         String username = unique("updr");
         String id = createUser(stack, username);
         String key = unique("upd");
-        UserUpdate command = UserUpdate.newBuilder().setMeta(meta(key)).setUser(byId(id)).setName("Once").build();
+        UserUpdate command = UserUpdate.newBuilder()
+                .setMeta(meta(key))
+                .setUser(byId(id))
+                .setName("Once")
+                .build();
         assertThat(run(stack, username, command).getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
 
-        CommandOutcome replay = run(stack, username, UserUpdate.newBuilder(command).setMeta(pastLedger(key)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                UserUpdate.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(applied(stack, id, "user.update")).isEqualTo(1);
@@ -89,14 +106,18 @@ class UserLifecycleIT {
         String username = unique("wants");
         String id = createUser(stack, username);
 
-        CommandOutcome outcome = run(stack, username, UserUpdate.newBuilder().setMeta(meta(unique("upd")))
-                .setUser(byId(id)).setUsername(taken).build());
+        CommandOutcome outcome = run(
+                stack,
+                username,
+                UserUpdate.newBuilder()
+                        .setMeta(meta(unique("upd")))
+                        .setUser(byId(id))
+                        .setUsername(taken)
+                        .build());
 
         assertFailed(outcome, "user.username_already_in_use", 422);
         assertThat(user(id).getString("username")).isEqualTo(username);
     }
-
-
 
     // ---- UserDelete ----------------------------------------------------------------------------------------------
 
@@ -106,8 +127,17 @@ class UserLifecycleIT {
         String id = createUser(stack, username);
         String key = unique("del");
 
-        CommandOutcome first = run(stack, username, UserDelete.newBuilder().setMeta(meta(key)).setUser(byId(id)).build());
-        CommandOutcome replay = run(stack, username, UserDelete.newBuilder().setMeta(pastLedger(key)).setUser(byId(id)).build());
+        CommandOutcome first = run(
+                stack,
+                username,
+                UserDelete.newBuilder().setMeta(meta(key)).setUser(byId(id)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                UserDelete.newBuilder()
+                        .setMeta(pastLedger(key))
+                        .setUser(byId(id))
+                        .build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(first.getUserId()).isEqualTo(id);
@@ -121,16 +151,28 @@ class UserLifecycleIT {
         String username = unique("delu");
         String id = createUser(stack, username);
         String key = unique("del");
-        assertThat(run(stack, username, UserDelete.newBuilder().setMeta(meta(key)).setUser(byUsername(username)).build())
-                .getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        assertThat(run(
+                                stack,
+                                username,
+                                UserDelete.newBuilder()
+                                        .setMeta(meta(key))
+                                        .setUser(byUsername(username))
+                                        .build())
+                        .getStatus())
+                .isEqualTo(OutcomeStatus.SUCCEEDED);
 
-        CommandOutcome replay = run(stack, username, UserDelete.newBuilder().setMeta(pastLedger(key)).setUser(byUsername(username)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                UserDelete.newBuilder()
+                        .setMeta(pastLedger(key))
+                        .setUser(byUsername(username))
+                        .build());
 
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(replay.getDetails()).containsEntry("alreadyApplied", "true");
         assertThat(applied(stack, id, "user.delete")).isEqualTo(1);
     }
-
 
     // ---- UserCustomDataMerge -------------------------------------------------------------------------------------
 
@@ -139,22 +181,28 @@ class UserLifecycleIT {
         String username = unique("cd");
         String id = createUser(stack, username);
         String key = unique("cd");
-        UserCustomDataMerge command = UserCustomDataMerge.newBuilder().setMeta(meta(key)).setUser(byId(id))
-                .setCustomDataJson("{\"plan\":\"pro\",\"seats\":3}").build();
+        UserCustomDataMerge command = UserCustomDataMerge.newBuilder()
+                .setMeta(meta(key))
+                .setUser(byId(id))
+                .setCustomDataJson("{\"plan\":\"pro\",\"seats\":3}")
+                .build();
 
         CommandOutcome first = run(stack, username, command);
-        CommandOutcome replay = run(stack, username, UserCustomDataMerge.newBuilder(command).setMeta(pastLedger(key)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                UserCustomDataMerge.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         JsonObject customData = user(id).getJsonObject("customData");
         assertThat(customData.getString("plan")).isEqualTo("pro");
         assertThat(customData.getInteger("seats")).isEqualTo(3);
-        assertThat(customData.containsKey("logtoCommandProcessor")).as("the create marker survives").isTrue();
+        assertThat(customData.containsKey("logtoCommandProcessor"))
+                .as("the create marker survives")
+                .isTrue();
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(applied(stack, id, "user.customData.update")).isEqualTo(1);
     }
-
-
 
     // ---- UserProfileUpdate ---------------------------------------------------------------------------------------
 
@@ -163,20 +211,25 @@ class UserLifecycleIT {
         String username = unique("prof");
         String id = createUser(stack, username);
         String key = unique("prof");
-        UserProfileUpdate command = UserProfileUpdate.newBuilder().setMeta(meta(key)).setUser(byId(id))
-                .setProfileJson("{\"givenName\":\"Ada\",\"address\":{\"country\":\"GB\"}}").build();
+        UserProfileUpdate command = UserProfileUpdate.newBuilder()
+                .setMeta(meta(key))
+                .setUser(byId(id))
+                .setProfileJson("{\"givenName\":\"Ada\",\"address\":{\"country\":\"GB\"}}")
+                .build();
 
         CommandOutcome first = run(stack, username, command);
-        CommandOutcome replay = run(stack, username, UserProfileUpdate.newBuilder(command).setMeta(pastLedger(key)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                UserProfileUpdate.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(user(id).getJsonObject("profile").getString("givenName")).isEqualTo("Ada");
-        assertThat(user(id).getJsonObject("profile").getJsonObject("address").getString("country")).isEqualTo("GB");
+        assertThat(user(id).getJsonObject("profile").getJsonObject("address").getString("country"))
+                .isEqualTo("GB");
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(applied(stack, id, "user.profile.update")).isEqualTo(1);
     }
-
-
 
     // ---- UserSuspend ---------------------------------------------------------------------------------------------
 
@@ -185,20 +238,40 @@ class UserLifecycleIT {
         String username = unique("susp");
         String id = createUser(stack, username);
 
-        CommandOutcome first = run(stack, username, UserSuspend.newBuilder().setMeta(meta(unique("s"))).setUser(byId(id)).setSuspended(true).build());
-        CommandOutcome again = run(stack, username, UserSuspend.newBuilder().setMeta(meta(unique("s"))).setUser(byId(id)).setSuspended(true).build());
+        CommandOutcome first = run(
+                stack,
+                username,
+                UserSuspend.newBuilder()
+                        .setMeta(meta(unique("s")))
+                        .setUser(byId(id))
+                        .setSuspended(true)
+                        .build());
+        CommandOutcome again = run(
+                stack,
+                username,
+                UserSuspend.newBuilder()
+                        .setMeta(meta(unique("s")))
+                        .setUser(byId(id))
+                        .setSuspended(true)
+                        .build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(again.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(user(id).getBoolean("isSuspended")).isTrue();
         assertThat(applied(stack, id, "user.suspend")).isEqualTo(1);
 
-        assertThat(run(stack, username, UserSuspend.newBuilder().setMeta(meta(unique("s"))).setUser(byId(id)).setSuspended(false).build())
-                .getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
+        assertThat(run(
+                                stack,
+                                username,
+                                UserSuspend.newBuilder()
+                                        .setMeta(meta(unique("s")))
+                                        .setUser(byId(id))
+                                        .setSuspended(false)
+                                        .build())
+                        .getStatus())
+                .isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(user(id).getBoolean("isSuspended")).isFalse();
     }
-
-
 
     // ---- LogtoConfigUpdate ---------------------------------------------------------------------------------------
 
@@ -207,11 +280,18 @@ class UserLifecycleIT {
         String username = unique("cfg");
         String id = createUser(stack, username);
         String key = unique("cfg");
-        LogtoConfigUpdate command = LogtoConfigUpdate.newBuilder().setMeta(meta(key)).setUser(byId(id))
-                .setMfaSkipped(true).setPasskeySignInSkipped(true).build();
+        LogtoConfigUpdate command = LogtoConfigUpdate.newBuilder()
+                .setMeta(meta(key))
+                .setUser(byId(id))
+                .setMfaSkipped(true)
+                .setPasskeySignInSkipped(true)
+                .build();
 
         CommandOutcome first = run(stack, username, command);
-        CommandOutcome replay = run(stack, username, LogtoConfigUpdate.newBuilder(command).setMeta(pastLedger(key)).build());
+        CommandOutcome replay = run(
+                stack,
+                username,
+                LogtoConfigUpdate.newBuilder(command).setMeta(pastLedger(key)).build());
 
         assertThat(first.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         JsonObject configs = stack.logto.state().logtoConfigsOf(id).orElseThrow();
@@ -222,6 +302,4 @@ class UserLifecycleIT {
         assertThat(replay.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED);
         assertThat(applied(stack, id, "user.logtoConfigs.update")).isEqualTo(1);
     }
-
-
 }

@@ -49,13 +49,19 @@ class AssignedPartitionsTest {
         held.rewind(Set.of(failed));
 
         assertThat(consumer.position(P0)).isEqualTo(5);
-        assertThat(consumer.position(P1)).as("a partition not in the failed batch stays where it is").isEqualTo(50);
-        assertThat(failed.active()).as("work still running for the old state is dropped").isFalse();
+        assertThat(consumer.position(P1))
+                .as("a partition not in the failed batch stays where it is")
+                .isEqualTo(50);
+        assertThat(failed.active())
+                .as("work still running for the old state is dropped")
+                .isFalse();
         PartitionState fresh = held.state(P0);
         assertThat(fresh).isNotSameAs(failed);
         assertThat(fresh.active()).isTrue();
         assertThat(fresh.unfinished()).isZero();
-        assertThat(fresh.takePublishedBefore(7)).as("what the commit says is published is skipped again").isTrue();
+        assertThat(fresh.takePublishedBefore(7))
+                .as("what the commit says is published is skipped again")
+                .isTrue();
     }
 
     @Test
@@ -75,13 +81,17 @@ class AssignedPartitionsTest {
         PartitionState revoked = held.state(P0);
         PartitionState replaced = held.state(P1);
         held.drop(List.of(P0));
-        held.assign(P1, new OffsetAndMetadata(6), gate.open(P1));   // assigned again: a new state
+        held.assign(P1, new OffsetAndMetadata(6), gate.open(P1)); // assigned again: a new state
         PartitionState current = held.state(P1);
 
         held.rewind(Set.of(revoked, replaced));
 
-        assertThat(consumer.position(P0)).as("revoked: the next owner's business").isEqualTo(40);
-        assertThat(consumer.position(P1)).as("a later assignment is not rewound").isEqualTo(50);
+        assertThat(consumer.position(P0))
+                .as("revoked: the next owner's business")
+                .isEqualTo(40);
+        assertThat(consumer.position(P1))
+                .as("a later assignment is not rewound")
+                .isEqualTo(50);
         assertThat(revoked.active()).isFalse();
         assertThat(replaced.active()).isFalse();
         assertThat(held.state(P1)).isSameAs(current);

@@ -68,7 +68,9 @@ class ConsumptionPausesTest {
         consumer.seek(P1, 20);
         pauses.retryDecodeLater(P0, 7, Duration.ofSeconds(1));
         pauses.retryDecodeLater(P1, 15, Duration.ofSeconds(3));
-        assertThat(consumer.position(P0)).as("the undecodable record is read again").isEqualTo(7);
+        assertThat(consumer.position(P0))
+                .as("the undecodable record is read again")
+                .isEqualTo(7);
         assertThat(consumer.position(P1)).isEqualTo(15);
         assertThat(consumer.paused()).containsExactlyInAnyOrder(P0, P1);
 
@@ -100,7 +102,9 @@ class ConsumptionPausesTest {
         assertThat(consumer.paused()).as("backpressure still holds everything").containsExactlyInAnyOrder(P0, P1);
 
         pauses.apply(0, false);
-        assertThat(consumer.paused()).as("the backoff ended meanwhile: the release resumes P0 too").isEmpty();
+        assertThat(consumer.paused())
+                .as("the backoff ended meanwhile: the release resumes P0 too")
+                .isEmpty();
     }
 
     @Test

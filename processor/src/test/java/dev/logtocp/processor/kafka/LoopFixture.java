@@ -102,8 +102,19 @@ final class LoopFixture implements AutoCloseable {
     static final String ISSUER = "svc";
     static final Duration WAIT = Duration.ofSeconds(10);
 
-    final KafkaSettings kafka = new KafkaSettings("localhost:9", "group", "i1", List.of(TOPIC), "outcomes", "audit",
-            "dlq", "cmds.ledger", "cmds.refs", "http://registry.invalid", Map.of(), Map.of());
+    final KafkaSettings kafka = new KafkaSettings(
+            "localhost:9",
+            "group",
+            "i1",
+            List.of(TOPIC),
+            "outcomes",
+            "audit",
+            "dlq",
+            "cmds.ledger",
+            "cmds.refs",
+            "http://registry.invalid",
+            Map.of(),
+            Map.of());
     final Vertx vertx = Vertx.vertx();
     final Map<TopicPartition, OffsetAndMetadata> group = new ConcurrentHashMap<>();
     final LogConsumer consumer = new LogConsumer(group);
@@ -114,6 +125,7 @@ final class LoopFixture implements AutoCloseable {
     final Map<String, AtomicInteger> registryDown = new ConcurrentHashMap<>();
     /** Every decode attempt, by command id (the record's bytes). */
     final List<String> decodes = new CopyOnWriteArrayList<>();
+
     final ProcessorMetrics metrics = new ProcessorMetrics();
     final IdempotencyLedger ledger;
     final CommandLoop loop;
@@ -129,9 +141,23 @@ final class LoopFixture implements AutoCloseable {
 
     LoopFixture(Path stateDir, int maxAttempts, PolicyStore policies, boolean commitBarrier) {
         Clock clock = Clock.systemUTC();
-        EngineSettings engine = new EngineSettings(16, 1000, maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5),
-                1 << 20, Duration.ofMillis(5), Duration.ofSeconds(5), Duration.ofDays(7), 2, stateDir, commitBarrier);
-        ledger = new IdempotencyLedger(engine.ledgerRetention(), clock, new LedgerCodec(kafka.ledgerTopic(), AVRO_READ),
+        EngineSettings engine = new EngineSettings(
+                16,
+                1000,
+                maxAttempts,
+                Duration.ofMillis(1),
+                Duration.ofMillis(5),
+                1 << 20,
+                Duration.ofMillis(5),
+                Duration.ofSeconds(5),
+                Duration.ofDays(7),
+                2,
+                stateDir,
+                commitBarrier);
+        ledger = new IdempotencyLedger(
+                engine.ledgerRetention(),
+                clock,
+                new LedgerCodec(kafka.ledgerTopic(), AVRO_READ),
                 LedgerStore.open(stateDir, engine.ledgerRetention()));
         ReferenceMap references = new ReferenceMap();
         MockConsumer<byte[], byte[]> restoreConsumer = new MockConsumer<>("earliest");
@@ -143,21 +169,43 @@ final class LoopFixture implements AutoCloseable {
         }
         restoreConsumer.updateBeginningOffsets(empty);
         restoreConsumer.updateEndOffsets(empty);
-        LedgerRestorer restorer = new LedgerRestorer(restoreConsumer, AVRO_READ, ledger, kafka.ledgerTopic(), references,
-                kafka.referencesTopic());
+        LedgerRestorer restorer = new LedgerRestorer(
+                restoreConsumer, AVRO_READ, ledger, kafka.ledgerTopic(), references, kafka.referencesTopic());
 
         CallLimiter limiter = CallLimiter.fixed(16, clock);
         WebClient web = WebClient.create(vertx);
-        LogtoSettings logto = new LogtoSettings(URI.create("http://127.0.0.1:9"), "app", new Secret("secret"),
-                "https://default.logto.app/api", Duration.ofSeconds(1), 16, 0, 5, Duration.ofSeconds(1),
-                Duration.ofSeconds(5), Optional.empty());
-        LogtoClient client = new LogtoClient(new LogtoClient.Wiring(vertx, web, new TokenProvider(web, logto, clock),
-                logto.baseUrl(), RequestTimeout.of(logto.requestTimeout(), logto.requestTimeout()), new RateLimiter(0),
-                limiter, (operation, status, took) -> { }));
+        LogtoSettings logto = new LogtoSettings(
+                URI.create("http://127.0.0.1:9"),
+                "app",
+                new Secret("secret"),
+                "https://default.logto.app/api",
+                Duration.ofSeconds(1),
+                16,
+                0,
+                5,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5),
+                Optional.empty());
+        LogtoClient client = new LogtoClient(new LogtoClient.Wiring(
+                vertx,
+                web,
+                new TokenProvider(web, logto, clock),
+                logto.baseUrl(),
+                RequestTimeout.of(logto.requestTimeout(), logto.requestTimeout()),
+                new RateLimiter(0),
+                limiter,
+                (operation, status, took) -> {}));
         CircuitBreaker breaker = new CircuitBreaker(1000, Duration.ofSeconds(1), Duration.ofSeconds(5), clock);
-        CommandExecutor executor = new CommandExecutor(vertx, client, references,
-                new RetryPolicy(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5)), breaker, limiter,
-                RetryBudget.of(1.0, 10_000), type -> { }, clock);
+        CommandExecutor executor = new CommandExecutor(
+                vertx,
+                client,
+                references,
+                new RetryPolicy(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5)),
+                breaker,
+                limiter,
+                RetryBudget.of(1.0, 10_000),
+                type -> {},
+                clock);
         Context scheduler = vertx.getOrCreateContext();
         List<Context> execution = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext());
         Deserializer<Object> commands = (topic, bytes) -> {
@@ -176,13 +224,21 @@ final class LoopFixture implements AutoCloseable {
         };
         loop = new CommandLoop(
                 new CommandLoop.Clients(consumer, producer, AVRO_WRITE, commands),
-                new CommandLoop.Execution(new HandlerRegistry(List.of(handler)),
-                        new CommandGate(policies), executor, scheduler, execution, breaker),
+                new CommandLoop.Execution(
+                        new HandlerRegistry(List.of(handler)),
+                        new CommandGate(policies),
+                        executor,
+                        scheduler,
+                        execution,
+                        breaker),
                 new CommandLoop.Stores(ledger, references, restorer),
                 new CommandLoop.Settings(kafka, engine),
-                new CommandLoop.Ownership(new OwnershipGate(Duration.ofSeconds(60), System::nanoTime),
-                        Duration.ofSeconds(1), commitBarrier),
-                metrics, clock);
+                new CommandLoop.Ownership(
+                        new OwnershipGate(Duration.ofSeconds(60), System::nanoTime),
+                        Duration.ofSeconds(1),
+                        commitBarrier),
+                metrics,
+                clock);
         thread = new Thread(loop, "command-loop-under-test");
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
     }
@@ -196,18 +252,31 @@ final class LoopFixture implements AutoCloseable {
     }
 
     /** Publishes a UserSuspend command to the command topic; its bytes are its command id. */
-    ConsumerRecord<byte[], byte[]> send(TopicPartition tp, String recordKey, String commandId, String idempotencyKey,
-                                        boolean suspended) {
+    ConsumerRecord<byte[], byte[]> send(
+            TopicPartition tp, String recordKey, String commandId, String idempotencyKey, boolean suspended) {
         return send(tp, recordKey, commandId, idempotencyKey, suspended, ISSUER);
     }
 
-    ConsumerRecord<byte[], byte[]> send(TopicPartition tp, String recordKey, String commandId, String idempotencyKey,
-                                        boolean suspended, String issuer) {
+    ConsumerRecord<byte[], byte[]> send(
+            TopicPartition tp,
+            String recordKey,
+            String commandId,
+            String idempotencyKey,
+            boolean suspended,
+            String issuer) {
         UserSuspend command = UserSuspend.newBuilder()
-                .setMeta(CommandMeta.newBuilder().setCommandId(commandId).setIdempotencyKey(idempotencyKey)
-                        .setIssuer(issuer).setIssuedAt(Instant.parse("2026-12-01T12:00:00Z")).build())
-                .setUser(UserRef.newBuilder().setKind(UserRefKind.ID).setValue("u-" + recordKey).build())
-                .setSuspended(suspended).build();
+                .setMeta(CommandMeta.newBuilder()
+                        .setCommandId(commandId)
+                        .setIdempotencyKey(idempotencyKey)
+                        .setIssuer(issuer)
+                        .setIssuedAt(Instant.parse("2026-12-01T12:00:00Z"))
+                        .build())
+                .setUser(UserRef.newBuilder()
+                        .setKind(UserRefKind.ID)
+                        .setValue("u-" + recordKey)
+                        .build())
+                .setSuspended(suspended)
+                .build();
         payloads.put(commandId, command);
         return consumer.append(tp, recordKey, commandId.getBytes(StandardCharsets.UTF_8));
     }
@@ -222,15 +291,21 @@ final class LoopFixture implements AutoCloseable {
     }
 
     List<CommandOutcome> outcomes() {
-        return committed(kafka.outcomeTopic()).stream().map(r -> decode(r.value(), CommandOutcome.class)).toList();
+        return committed(kafka.outcomeTopic()).stream()
+                .map(r -> decode(r.value(), CommandOutcome.class))
+                .toList();
     }
 
     List<AuditEvent> auditEvents() {
-        return committed(kafka.auditTopic()).stream().map(r -> decode(r.value(), AuditEvent.class)).toList();
+        return committed(kafka.auditTopic()).stream()
+                .map(r -> decode(r.value(), AuditEvent.class))
+                .toList();
     }
 
     List<CommandOutcome> outcomesOf(String commandId) {
-        return outcomes().stream().filter(o -> o.getCommandId().equals(commandId)).toList();
+        return outcomes().stream()
+                .filter(o -> o.getCommandId().equals(commandId))
+                .toList();
     }
 
     /** The group offset of {@code tp} the last committed transaction left, or -1. */
@@ -299,8 +374,8 @@ final class LoopFixture implements AutoCloseable {
 
     static <T extends SpecificRecordBase> T decode(byte[] value, Class<T> type) {
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, WireFormat.HEADER_SIZE,
-                    value.length - WireFormat.HEADER_SIZE, null);
+            BinaryDecoder decoder = DecoderFactory.get()
+                    .binaryDecoder(value, WireFormat.HEADER_SIZE, value.length - WireFormat.HEADER_SIZE, null);
             return new SpecificDatumReader<>(type).read(null, decoder);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -349,8 +424,12 @@ final class LoopFixture implements AutoCloseable {
 
         synchronized ConsumerRecord<byte[], byte[]> append(TopicPartition tp, String key, byte[] value) {
             List<ConsumerRecord<byte[], byte[]>> records = log.computeIfAbsent(tp, t -> new ArrayList<>());
-            ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(tp.topic(), tp.partition(), records.size(),
-                    key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+            ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(
+                    tp.topic(),
+                    tp.partition(),
+                    records.size(),
+                    key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                    value);
             records.add(record);
             notifyAll();
             return record;
@@ -386,7 +465,9 @@ final class LoopFixture implements AutoCloseable {
                 }
                 long position = position(tp);
                 List<ConsumerRecord<byte[], byte[]>> records = log.getOrDefault(tp, List.of()).stream()
-                        .filter(r -> r.offset() >= position).limit(500).toList();
+                        .filter(r -> r.offset() >= position)
+                        .limit(500)
+                        .toList();
                 if (!records.isEmpty()) {
                     long after = records.get(records.size() - 1).offset() + 1;
                     super.seek(tp, after);
@@ -423,8 +504,8 @@ final class LoopFixture implements AutoCloseable {
         }
 
         @Override
-        public synchronized Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions,
-                                                                          Duration timeout) {
+        public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
+                Set<TopicPartition> partitions, Duration timeout) {
             return committed(partitions);
         }
 
@@ -468,8 +549,8 @@ final class LoopFixture implements AutoCloseable {
         }
 
         @Override
-        public synchronized void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
-                                                          ConsumerGroupMetadata groupMetadata) {
+        public synchronized void sendOffsetsToTransaction(
+                Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata) {
             super.sendOffsetsToTransaction(offsets, groupMetadata);
             pendingOffsets.putAll(offsets);
         }
@@ -508,6 +589,7 @@ final class LoopFixture implements AutoCloseable {
         final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         /** Command ids in the order their executions started. */
         final List<String> started = Collections.synchronizedList(new ArrayList<>());
+
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger maxRunning = new AtomicInteger();
 

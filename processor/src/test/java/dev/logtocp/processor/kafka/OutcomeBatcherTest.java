@@ -37,6 +37,7 @@ class OutcomeBatcherTest {
 
     @TempDir
     Path stateDir;
+
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
@@ -49,13 +50,21 @@ class OutcomeBatcherTest {
     void open() {
         consumer.assign(List.of(P0));
         consumer.updateBeginningOffsets(Map.of(P0, 0L));
-        ledger = new IdempotencyLedger(Duration.ofDays(1), Clock.systemUTC(),
-                new LedgerCodec("cmds.ledger", LoopFixture.AVRO_READ), LedgerStore.open(stateDir, Duration.ofDays(1)));
+        ledger = new IdempotencyLedger(
+                Duration.ofDays(1),
+                Clock.systemUTC(),
+                new LedgerCodec("cmds.ledger", LoopFixture.AVRO_READ),
+                LedgerStore.open(stateDir, Duration.ofDays(1)));
         producer.initTransactions();
         publisher.start();
-        batcher = new OutcomeBatcher(consumer, LoopFixture.AVRO_WRITE, publisher,
+        batcher = new OutcomeBatcher(
+                consumer,
+                LoopFixture.AVRO_WRITE,
+                publisher,
                 new CommandPipeline.Memory(ledger, new ReferenceMap()),
-                new OutcomeBatcher.Settled(new ProcessorMetrics(), held), Duration.ofMillis(5), Clock.systemUTC());
+                new OutcomeBatcher.Settled(new ProcessorMetrics(), held),
+                Duration.ofMillis(5),
+                Clock.systemUTC());
         held.assign(P0, new OffsetAndMetadata(0), new OwnershipGate(Duration.ofSeconds(30), System::nanoTime).open(P0));
     }
 
@@ -66,13 +75,20 @@ class OutcomeBatcherTest {
     }
 
     private static Completion completion(PartitionState state, long offset, AtomicInteger settled) {
-        Completion.Output out = new Completion.Output("outcomes", null,
-                ("k" + offset).getBytes(StandardCharsets.UTF_8), ("v" + offset).getBytes(StandardCharsets.UTF_8), List.of());
+        Completion.Output out = new Completion.Output(
+                "outcomes",
+                null,
+                ("k" + offset).getBytes(StandardCharsets.UTF_8),
+                ("v" + offset).getBytes(StandardCharsets.UTF_8),
+                List.of());
         return new Completion(state, offset, List.of(out), null, null, settled::incrementAndGet);
     }
 
     private List<String> published() {
-        return producer.history().stream().map(ProducerRecord::value).map(v -> new String(v, StandardCharsets.UTF_8)).toList();
+        return producer.history().stream()
+                .map(ProducerRecord::value)
+                .map(v -> new String(v, StandardCharsets.UTF_8))
+                .toList();
     }
 
     @Test
@@ -85,18 +101,24 @@ class OutcomeBatcherTest {
 
         batcher.add(completion(state, far, settled));
         batcher.flush(FLUSH);
-        assertThat(published()).as("publishing it now could not be recorded in the commit metadata").isEmpty();
+        assertThat(published())
+                .as("publishing it now could not be recorded in the commit metadata")
+                .isEmpty();
         assertThat(batcher.isEmpty()).as("it waits, it is not dropped").isFalse();
         assertThat(settled).hasValue(0);
 
         batcher.add(completion(state, 0, settled));
-        batcher.flush(FLUSH);   // offset 0 goes first and moves the lowest unfinished offset up
-        batcher.flush(FLUSH);   // now the far one is within range
+        batcher.flush(FLUSH); // offset 0 goes first and moves the lowest unfinished offset up
+        batcher.flush(FLUSH); // now the far one is within range
 
         assertThat(published()).containsExactly("v0", "v" + far);
         assertThat(batcher.isEmpty()).isTrue();
         assertThat(settled).hasValue(2);
-        Map<TopicPartition, OffsetAndMetadata> last = producer.consumerGroupOffsetsHistory().getLast().values().iterator().next();
+        Map<TopicPartition, OffsetAndMetadata> last = producer.consumerGroupOffsetsHistory()
+                .getLast()
+                .values()
+                .iterator()
+                .next();
         assertThat(last.get(P0).offset()).isEqualTo(far + 1);
     }
 

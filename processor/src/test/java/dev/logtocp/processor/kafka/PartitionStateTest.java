@@ -17,7 +17,8 @@ class PartitionStateTest {
         state.track(12);
 
         state.finish(10);
-        assertThat(state.takeCommit()).hasValueSatisfying(c -> assertThat(c.offset()).isEqualTo(11));
+        assertThat(state.takeCommit())
+                .hasValueSatisfying(c -> assertThat(c.offset()).isEqualTo(11));
         state.finish(11);
         state.finish(12);
         assertThat(state.takeCommit()).hasValueSatisfying(c -> {
@@ -60,7 +61,9 @@ class PartitionStateTest {
         PartitionState third = new PartitionState(TP, next.takeCommit().orElseThrow());
 
         assertThat(third.takePublishedBefore(11)).isTrue();
-        assertThat(third.takePublishedBefore(12)).as("still remembered although not re-read yet").isTrue();
+        assertThat(third.takePublishedBefore(12))
+                .as("still remembered although not re-read yet")
+                .isTrue();
     }
 
     @Test
@@ -69,7 +72,8 @@ class PartitionStateTest {
         state.track(19);
         state.finish(19);
         state.finish(15);
-        assertThat(state.takeCommit()).hasValueSatisfying(c -> assertThat(c.offset()).isEqualTo(20));
+        assertThat(state.takeCommit())
+                .hasValueSatisfying(c -> assertThat(c.offset()).isEqualTo(20));
     }
 
     @Test

@@ -65,8 +65,11 @@ class TransactionPublisherTest {
 
     @Test
     void batchIsPublishedInOneTransactionWithItsOffsets() {
-        TransactionPublisher.Batch batch = batch(0, Map.of(COMMANDS_0, new OffsetAndMetadata(11), COMMANDS_1,
-                new OffsetAndMetadata(4)), record("outcome-a"), record("audit-a"));
+        TransactionPublisher.Batch batch = batch(
+                0,
+                Map.of(COMMANDS_0, new OffsetAndMetadata(11), COMMANDS_1, new OffsetAndMetadata(4)),
+                record("outcome-a"),
+                record("audit-a"));
 
         publisher.submit(batch);
 
@@ -99,7 +102,11 @@ class TransactionPublisherTest {
     void batchesCommitOneTransactionEachInSubmissionOrder() {
         List<TransactionPublisher.Batch> batches = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            batches.add(batch(0, Map.of(COMMANDS_0, new OffsetAndMetadata(10 + i)), record("outcome-" + i), record("audit-" + i)));
+            batches.add(batch(
+                    0,
+                    Map.of(COMMANDS_0, new OffsetAndMetadata(10 + i)),
+                    record("outcome-" + i),
+                    record("audit-" + i)));
         }
 
         batches.forEach(publisher::submit);
@@ -107,9 +114,12 @@ class TransactionPublisherTest {
         assertThat(publisher.awaitIdle(WAIT)).isTrue();
         assertThat(drain()).extracting(TransactionPublisher.Result::batch).containsExactlyElementsOf(batches);
         assertThat(producer.commitCount()).isEqualTo(6);
-        assertThat(producer.history()).containsExactlyElementsOf(batches.stream().flatMap(b -> b.records().stream()).toList());
+        assertThat(producer.history())
+                .containsExactlyElementsOf(
+                        batches.stream().flatMap(b -> b.records().stream()).toList());
         assertThat(producer.consumerGroupOffsetsHistory())
-                .containsExactlyElementsOf(batches.stream().map(b -> Map.of(GROUP, b.offsets())).toList());
+                .containsExactlyElementsOf(
+                        batches.stream().map(b -> Map.of(GROUP, b.offsets())).toList());
     }
 
     // ---- failed transactions ----
@@ -129,21 +139,28 @@ class TransactionPublisherTest {
         assertThat(((TransactionPublisher.Failed) failed).cause()).isSameAs(boom);
         assertThat(failed.batch()).isSameAs(first);
         assertThat(producer.transactionAborted()).isTrue();
-        assertThat(producer.history()).as("nothing of the aborted batch is committed").isEmpty();
+        assertThat(producer.history())
+                .as("nothing of the aborted batch is committed")
+                .isEmpty();
         assertThat(producer.consumerGroupOffsetsHistory()).isEmpty();
 
         // Submitted before the consumer thread saw the failure: same epoch, so its offsets may lie past the records
         // of the failed batch. It is failed without being tried, though the producer would now commit it.
-        TransactionPublisher.Batch sameEpoch = batch(3, Map.of(COMMANDS_0, new OffsetAndMetadata(12)), record("outcome-b"));
-        TransactionPublisher.Batch olderEpoch = batch(2, Map.of(COMMANDS_1, new OffsetAndMetadata(7)), record("outcome-c"));
-        TransactionPublisher.Batch nextEpoch = batch(4, Map.of(COMMANDS_0, new OffsetAndMetadata(11)), record("outcome-a2"));
+        TransactionPublisher.Batch sameEpoch =
+                batch(3, Map.of(COMMANDS_0, new OffsetAndMetadata(12)), record("outcome-b"));
+        TransactionPublisher.Batch olderEpoch =
+                batch(2, Map.of(COMMANDS_1, new OffsetAndMetadata(7)), record("outcome-c"));
+        TransactionPublisher.Batch nextEpoch =
+                batch(4, Map.of(COMMANDS_0, new OffsetAndMetadata(11)), record("outcome-a2"));
         publisher.submit(sameEpoch);
         publisher.submit(olderEpoch);
         publisher.submit(nextEpoch);
         assertThat(publisher.awaitIdle(WAIT)).isTrue();
 
         List<TransactionPublisher.Result> results = drain();
-        assertThat(results).extracting(TransactionPublisher.Result::batch).containsExactly(sameEpoch, olderEpoch, nextEpoch);
+        assertThat(results)
+                .extracting(TransactionPublisher.Result::batch)
+                .containsExactly(sameEpoch, olderEpoch, nextEpoch);
         assertThat(results.get(0)).isEqualTo(new TransactionPublisher.Failed(sameEpoch, null));
         assertThat(results.get(1)).isEqualTo(new TransactionPublisher.Failed(olderEpoch, null));
         assertThat(results.get(2)).isInstanceOf(TransactionPublisher.Committed.class);
@@ -180,14 +197,19 @@ class TransactionPublisherTest {
         assertThat(result).isInstanceOf(TransactionPublisher.Failed.class);
         assertThat(((TransactionPublisher.Failed) result).cause()).isSameAs(boom);
         assertThat(producer.transactionAborted()).isTrue();
-        assertThat(producer.history()).as("the records sent before the offsets are aborted too").isEmpty();
+        assertThat(producer.history())
+                .as("the records sent before the offsets are aborted too")
+                .isEmpty();
     }
 
     // ---- fatal errors ----
 
     static Stream<KafkaException> fatalErrors() {
-        return Stream.of(new ProducerFencedException("fenced"), new InvalidProducerEpochException("old epoch"),
-                new FencedInstanceIdException("instance fenced"), new OutOfOrderSequenceException("sequence"),
+        return Stream.of(
+                new ProducerFencedException("fenced"),
+                new InvalidProducerEpochException("old epoch"),
+                new FencedInstanceIdException("instance fenced"),
+                new OutOfOrderSequenceException("sequence"),
                 new TransactionalIdAuthorizationException("no write access"));
     }
 
@@ -206,7 +228,9 @@ class TransactionPublisherTest {
 
         // Nothing more is published by this publisher, though the producer would now commit.
         publisher.submit(batch(1, Map.of(COMMANDS_0, new OffsetAndMetadata(12)), record("outcome-b")));
-        assertThat(publisher.awaitIdle(Duration.ofMillis(500))).as("a stopped publisher never becomes idle again").isFalse();
+        assertThat(publisher.awaitIdle(Duration.ofMillis(500)))
+                .as("a stopped publisher never becomes idle again")
+                .isFalse();
         assertThat(publisher.poll()).isNull();
         assertThat(producer.begins).hasValue(1);
         assertThat(producer.commitCount()).isZero();
@@ -271,15 +295,19 @@ class TransactionPublisherTest {
         assertThat(producer.awaitCommitStarted()).isTrue();
         publisher.submit(batch(0, Map.of(), record("outcome-b"))); // waits in the hand-over slot
 
-        CompletableFuture<Void> third = CompletableFuture.runAsync(() -> publisher.submit(batch(0, Map.of(), record("outcome-c"))));
+        CompletableFuture<Void> third =
+                CompletableFuture.runAsync(() -> publisher.submit(batch(0, Map.of(), record("outcome-c"))));
         Thread.sleep(100);
-        assertThat(third).as("the third batch is held back while the publisher is busy").isNotDone();
+        assertThat(third)
+                .as("the third batch is held back while the publisher is busy")
+                .isNotDone();
 
         producer.release();
         third.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(publisher.awaitIdle(WAIT)).isTrue();
         assertThat(drain()).hasSize(3).allMatch(r -> r instanceof TransactionPublisher.Committed);
-        assertThat(producer.history()).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+        assertThat(producer.history())
+                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .containsExactly("outcome-a", "outcome-b", "outcome-c");
     }
 
@@ -300,7 +328,9 @@ class TransactionPublisherTest {
         assertThat(producer.transactionCommitted()).isTrue();
 
         publisher.submit(batch(0, Map.of(), record("outcome-b")));
-        assertThat(publisher.awaitIdle(Duration.ofMillis(500))).as("a closed publisher commits nothing more").isFalse();
+        assertThat(publisher.awaitIdle(Duration.ofMillis(500)))
+                .as("a closed publisher commits nothing more")
+                .isFalse();
         assertThat(producer.begins).hasValue(1);
     }
 
@@ -312,7 +342,8 @@ class TransactionPublisherTest {
      * ({@code publish}) before it reads results ({@code applyResults}), so after a fencing it can hang in submit
      * instead of stopping with the Fatal cause.
      */
-    @Disabled("bug, not fixed here: submit blocks for ever once the publisher stopped on a Fatal result (see report of #13)")
+    @Disabled(
+            "bug, not fixed here: submit blocks for ever once the publisher stopped on a Fatal result (see report of #13)")
     @Test
     void submitAfterTheThreadStoppedOnAFatalErrorDoesNotBlockForEver() throws Exception {
         producer.holdCommits();
@@ -329,7 +360,9 @@ class TransactionPublisherTest {
         submitter.start();
         submitter.join(WAIT.toMillis());
         try {
-            assertThat(submitter.isAlive()).as("submit returns (or throws) once the publisher has stopped").isFalse();
+            assertThat(submitter.isAlive())
+                    .as("submit returns (or throws) once the publisher has stopped")
+                    .isFalse();
         } finally {
             submitter.interrupt();
         }
@@ -340,7 +373,8 @@ class TransactionPublisherTest {
      * commitTransaction with an IllegalStateException ("the previous call to commitTransaction timed out and must be
      * retried"): the publisher thread then dies, the batch never gets a result and the command loop is not told.
      */
-    @Disabled("bug, not fixed here: a non-Kafka exception from the producer kills the publisher thread without a result (see report of #13)")
+    @Disabled(
+            "bug, not fixed here: a non-Kafka exception from the producer kills the publisher thread without a result (see report of #13)")
     @Test
     void exceptionOutsideKafkaExceptionStillGivesTheBatchAResult() {
         producer.commitTransactionException = new org.apache.kafka.common.errors.TimeoutException("commit timed out");
@@ -364,20 +398,28 @@ class TransactionPublisherTest {
     }
 
     private static ProducerRecord<byte[], byte[]> record(String value) {
-        return new ProducerRecord<>("outcomes", "key".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(
+                "outcomes", "key".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A batch as the command loop builds it: one completion per record, on the partitions whose offsets it commits. */
     @SafeVarargs
-    private static TransactionPublisher.Batch batch(long epoch, Map<TopicPartition, OffsetAndMetadata> offsets,
-                                                    ProducerRecord<byte[], byte[]>... records) {
+    private static TransactionPublisher.Batch batch(
+            long epoch, Map<TopicPartition, OffsetAndMetadata> offsets, ProducerRecord<byte[], byte[]>... records) {
         PartitionState state = new PartitionState(COMMANDS_0);
         List<Completion> completions = new ArrayList<>();
         for (int i = 0; i < records.length; i++) {
             completions.add(new Completion(state, 10 + i, List.of()));
         }
-        return new TransactionPublisher.Batch(epoch, completions, List.of(records), offsets, new ConsumerGroupMetadata(GROUP),
-                Set.of(state), Map.of(), Map.of());
+        return new TransactionPublisher.Batch(
+                epoch,
+                completions,
+                List.of(records),
+                offsets,
+                new ConsumerGroupMetadata(GROUP),
+                Set.of(state),
+                Map.of(),
+                Map.of());
     }
 
     /** Counts transactions begun and aborted; can hold commits until released. */

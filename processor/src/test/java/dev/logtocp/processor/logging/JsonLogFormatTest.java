@@ -26,13 +26,19 @@ class JsonLogFormatTest {
             configurator.setContext(context);
             configurator.doConfigure(getClass().getResource("/logback.xml"));
             Logger logger = context.getLogger("dev.logtocp.processor.kafka.CommandLoop");
-            logger.atInfo().addKeyValue("commandId", "c-1").addKeyValue("partition", 3).log("command finished");
+            logger.atInfo()
+                    .addKeyValue("commandId", "c-1")
+                    .addKeyValue("partition", 3)
+                    .log("command finished");
         } finally {
             context.stop();
             System.setOut(original);
         }
         String output = captured.toString(StandardCharsets.UTF_8);
-        String line = output.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow(() -> new AssertionError("no JSON line in: " + output));
+        String line = output.lines()
+                .filter(l -> l.startsWith("{"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no JSON line in: " + output));
         JsonObject json = new JsonObject(line);
         assertThat(json.getString("level")).isEqualTo("INFO");
         assertThat(json.getString("formattedMessage")).isEqualTo("command finished");

@@ -45,7 +45,9 @@ class AdaptiveLimitTest {
         LimitSimulation.Pool guarded = new LimitSimulation.Pool(20, 125 * MS, 1 * S);
         LimitSimulation adaptiveSim = new LimitSimulation(adaptive(), guarded);
         adaptiveSim.runUntil(20 * S);
-        assertThat(guarded.answered500).as("the adaptive limit keeps waits under 1 s").isZero();
+        assertThat(guarded.answered500)
+                .as("the adaptive limit keeps waits under 1 s")
+                .isZero();
     }
 
     @Test
@@ -53,8 +55,9 @@ class AdaptiveLimitTest {
         // Logto's event loop: one call at a time, 6.25 ms each (160/s), latency growing from the first call in
         // flight; the client needs 5 ms between a permit and the request arriving. One call at a time leaves the
         // server idle during that turnaround (the control); a handful keeps it busy, and more only queue.
-        LimitSimulation control = new LimitSimulation(ConcurrencyLimit.fixed(1),
-                new LimitSimulation.Pool(1, 6_250_000L, 5 * S)).withClientOverhead(5 * MS);
+        LimitSimulation control = new LimitSimulation(
+                        ConcurrencyLimit.fixed(1), new LimitSimulation.Pool(1, 6_250_000L, 5 * S))
+                .withClientOverhead(5 * MS);
         assertThat(control.runUntil(20 * S)).isLessThan(0.9 * 160);
 
         LimitSimulation.Pool server = new LimitSimulation.Pool(1, 6_250_000L, 5 * S);
@@ -130,7 +133,9 @@ class AdaptiveLimitTest {
 
         double rate = sim.runUntil(62 * S);
 
-        assertThat(sim.averageLimit()).as("at the ceiling but for the short probes").isGreaterThan(0.97 * 256);
+        assertThat(sim.averageLimit())
+                .as("at the ceiling but for the short probes")
+                .isGreaterThan(0.97 * 256);
         assertThat(rate).as("256 calls of about 24 ms").isGreaterThan(0.97 * 256 / 0.024);
     }
 
@@ -144,7 +149,8 @@ class AdaptiveLimitTest {
         double firstSecond = sim.runUntil(S);
 
         assertThat(limit.limit()).isEqualTo(256);
-        assertThat(firstSecond).as("most of the first second near the ceiling (without start-up: 68 calls after 1 s)")
+        assertThat(firstSecond)
+                .as("most of the first second near the ceiling (without start-up: 68 calls after 1 s)")
                 .isGreaterThan(0.6 * 256 / 0.024);
     }
 
@@ -157,7 +163,9 @@ class AdaptiveLimitTest {
         sim.runUntil(2 * S);
 
         assertThat(limit.inStartup()).as("the rate stopped growing").isFalse();
-        assertThat(sim.maxInFlightSeen()).as("start-up overshoots, but not to the ceiling").isLessThan(128);
+        assertThat(sim.maxInFlightSeen())
+                .as("start-up overshoots, but not to the ceiling")
+                .isLessThan(128);
         assertThat(limit.limit()).as("drained to the steady target at once").isLessThanOrEqualTo(45);
         assertThat(pool.answered500).isZero();
     }
@@ -200,7 +208,9 @@ class AdaptiveLimitTest {
 
         limit.onIgnored(now + AdaptiveLimit.PROBE_GIVE_UP_NANOS, 200);
 
-        assertThat(limit.probing()).as("refused connections only, yet the probe gives up").isFalse();
+        assertThat(limit.probing())
+                .as("refused connections only, yet the probe gives up")
+                .isFalse();
     }
 
     @Test
@@ -211,7 +221,9 @@ class AdaptiveLimitTest {
             now += 10 * MS;
             limit.onSample(now, 20 * MS, false, 0);
         }
-        assertThat(limit.limit()).as("one call at a time never proves the server can take 256").isLessThanOrEqualTo(8);
+        assertThat(limit.limit())
+                .as("one call at a time never proves the server can take 256")
+                .isLessThanOrEqualTo(8);
     }
 
     @Test

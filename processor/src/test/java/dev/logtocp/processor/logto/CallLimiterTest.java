@@ -22,7 +22,11 @@ class CallLimiterTest {
     @AfterEach
     void close() {
         if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+            vertx.close()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .orTimeout(10, TimeUnit.SECONDS)
+                    .join();
         }
     }
 
@@ -94,7 +98,8 @@ class CallLimiterTest {
         // Answer each granted call after 20 ms of virtual time until the window closes and the limit grows.
         for (int round = 0; round < 20 && limiter.limit() <= 2; round++) {
             nanos.addAndGet(20_000_000L);
-            List<Future<CallLimiter.Permit>> granted = calls.stream().filter(f -> f.succeeded()).toList();
+            List<Future<CallLimiter.Permit>> granted =
+                    calls.stream().filter(f -> f.succeeded()).toList();
             calls.removeAll(granted);
             for (var f : granted) {
                 f.result().release(nanos.get() - 20_000_000L, CallLimiter.Signal.ANSWERED);
@@ -112,9 +117,10 @@ class CallLimiterTest {
         CallLimiter.Permit held = limiter.acquire(null).result();
         Context context = vertx.getOrCreateContext();
         CompletableFuture<Boolean> onContext = new CompletableFuture<>();
-        context.runOnContext(v -> limiter.acquire(null).onSuccess(p -> onContext.complete(Vertx.currentContext() == context)));
+        context.runOnContext(
+                v -> limiter.acquire(null).onSuccess(p -> onContext.complete(Vertx.currentContext() == context)));
         Thread.sleep(50);
-        held.release(0, CallLimiter.Signal.ANSWERED);   // released from the test thread, not the context
+        held.release(0, CallLimiter.Signal.ANSWERED); // released from the test thread, not the context
         assertThat(onContext.get(5, TimeUnit.SECONDS)).isTrue();
     }
 
@@ -156,7 +162,9 @@ class CallLimiterTest {
     @Test
     void aFixedLimitNeverShrinksSoEveryOverloadReachesTheBreaker() {
         assertThat(fixed(256).canShrink()).isFalse();
-        assertThat(CallLimiter.adaptive(1, 8, 256, Clock.systemUTC()).canShrink()).isTrue();
-        assertThat(CallLimiter.adaptive(1, 1, 256, Clock.systemUTC()).canShrink()).isFalse();
+        assertThat(CallLimiter.adaptive(1, 8, 256, Clock.systemUTC()).canShrink())
+                .isTrue();
+        assertThat(CallLimiter.adaptive(1, 1, 256, Clock.systemUTC()).canShrink())
+                .isFalse();
     }
 }

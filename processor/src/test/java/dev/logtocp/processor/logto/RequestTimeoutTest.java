@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class RequestTimeoutTest {
     private static final long S = 1_000_000_000L;
     private final AtomicLong nanos = new AtomicLong();
-    private final RequestTimeout timeout = new RequestTimeout(Duration.ofSeconds(10), Duration.ofSeconds(60), nanos::get);
+    private final RequestTimeout timeout =
+            new RequestTimeout(Duration.ofSeconds(10), Duration.ofSeconds(60), nanos::get);
 
     @Test
     void staysAtTheConfiguredValueWhileLogtoIsFast() {

@@ -27,10 +27,14 @@ class SignalTest {
 
     @Test
     void theExecutorSeesTheSameSplit() {
-        assertThat(new LogtoApiException("op", 500, null, null, null).overloadSignal()).isTrue();
-        assertThat(new LogtoApiException("op", 404, null, null, null).overloadSignal()).isFalse();
-        assertThat(new LogtoTransportException("op", new TimeoutException("t"), true).overloadSignal()).isTrue();
+        assertThat(new LogtoApiException("op", 500, null, null, null).overloadSignal())
+                .isTrue();
+        assertThat(new LogtoApiException("op", 404, null, null, null).overloadSignal())
+                .isFalse();
+        assertThat(new LogtoTransportException("op", new TimeoutException("t"), true).overloadSignal())
+                .isTrue();
         assertThat(new LogtoTransportException("op", new ConnectException("refused"), false).overloadSignal())
-                .as("a refused connection is an outage sign: it goes to the breaker at once").isFalse();
+                .as("a refused connection is an outage sign: it goes to the breaker at once")
+                .isFalse();
     }
 }

@@ -19,7 +19,9 @@ class TraceparentTest {
     void malformedOrAllZeroValuesAreNotContinued() {
         assertThat(Traceparent.child(null)).isNull();
         assertThat(Traceparent.child("garbage")).isNull();
-        assertThat(Traceparent.child("00-00000000000000000000000000000000-00f067aa0ba902b7-01")).isNull();
-        assertThat(Traceparent.child("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")).isNull();
+        assertThat(Traceparent.child("00-00000000000000000000000000000000-00f067aa0ba902b7-01"))
+                .isNull();
+        assertThat(Traceparent.child("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
+                .isNull();
     }
 }

@@ -70,11 +70,27 @@ class FencedCallsTest {
         logto = LogtoSimulator.start(SimulatorConfig.defaults());
         vertx = Vertx.vertx();
         WebClient web = WebClient.create(vertx);
-        LogtoSettings settings = new LogtoSettings(URI.create(logto.endpoint()), logto.appId(), new Secret(logto.appSecret()),
-                logto.resource(), Duration.ofSeconds(5), 16, 0, 5, Duration.ofSeconds(1), Duration.ofSeconds(5), Optional.empty());
-        client = new LogtoClient(new LogtoClient.Wiring(vertx, web, new TokenProvider(web, settings, Clock.systemUTC()),
-                settings.baseUrl(), RequestTimeout.of(settings.requestTimeout(), settings.requestTimeout()),
-                new RateLimiter(0), LIMITER, (operation, status, took) -> { }));
+        LogtoSettings settings = new LogtoSettings(
+                URI.create(logto.endpoint()),
+                logto.appId(),
+                new Secret(logto.appSecret()),
+                logto.resource(),
+                Duration.ofSeconds(5),
+                16,
+                0,
+                5,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5),
+                Optional.empty());
+        client = new LogtoClient(new LogtoClient.Wiring(
+                vertx,
+                web,
+                new TokenProvider(web, settings, Clock.systemUTC()),
+                settings.baseUrl(),
+                RequestTimeout.of(settings.requestTimeout(), settings.requestTimeout()),
+                new RateLimiter(0),
+                LIMITER,
+                (operation, status, took) -> {}));
     }
 
     @AfterAll
@@ -103,7 +119,9 @@ class FencedCallsTest {
         long before = logto.state().requestCount();
         LogtoResponse answer = await(onContext(() -> client.gated(lease).get("user.list", "/api/users", null)));
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(logto.state().requestCount()).as("control: the gate lets a held lease through").isEqualTo(before + 1);
+        assertThat(logto.state().requestCount())
+                .as("control: the gate lets a held lease through")
+                .isEqualTo(before + 1);
         assertThat(lease.onWire()).isZero();
     }
 
@@ -112,8 +130,14 @@ class FencedCallsTest {
         assertThat(lease.revoke(Duration.ofSeconds(1))).isTrue();
         long before = logto.state().requestCount();
 
-        Throwable refused = failure(onContext(() -> client.gated(lease).write("user.customData.update", HttpMethod.PATCH,
-                "/api/users/nobody/custom-data", null, new JsonObject(), "key-1")));
+        Throwable refused = failure(onContext(() -> client.gated(lease)
+                .write(
+                        "user.customData.update",
+                        HttpMethod.PATCH,
+                        "/api/users/nobody/custom-data",
+                        null,
+                        new JsonObject(),
+                        "key-1")));
 
         assertThat(refused).isInstanceOf(CallFencedException.class);
         assertThat(logto.state().requestCount()).isEqualTo(before);
@@ -132,9 +156,12 @@ class FencedCallsTest {
         elapseTicking(LEASE.plusMillis(1));
         long before = logto.state().requestCount();
 
-        CompletableFuture<LogtoResponse> call = onContext(() -> client.gated(lease).get("user.list", "/api/users", null));
+        CompletableFuture<LogtoResponse> call =
+                onContext(() -> client.gated(lease).get("user.list", "/api/users", null));
         Thread.sleep(300);
-        assertThat(call).as("a woken instance makes no call before it re-confirmed membership").isNotDone();
+        assertThat(call)
+                .as("a woken instance makes no call before it re-confirmed membership")
+                .isNotDone();
         assertThat(logto.state().requestCount()).isEqualTo(before);
 
         gate.confirmed(nanos.get());
@@ -146,7 +173,8 @@ class FencedCallsTest {
     void aCallWaitingForMembershipIsRefusedWhenThePartitionIsRevokedMeanwhile() throws Exception {
         elapseTicking(LEASE.plusMillis(1));
         long before = logto.state().requestCount();
-        CompletableFuture<LogtoResponse> call = onContext(() -> client.gated(lease).get("user.list", "/api/users", null));
+        CompletableFuture<LogtoResponse> call =
+                onContext(() -> client.gated(lease).get("user.list", "/api/users", null));
         Thread.sleep(100);
 
         lease.revoke(Duration.ZERO);
@@ -161,7 +189,8 @@ class FencedCallsTest {
         // The consumer found it is no longer a member of the group (no generation).
         gate.unconfirmed();
         long before = logto.state().requestCount();
-        CompletableFuture<LogtoResponse> call = onContext(() -> client.gated(lease).get("user.list", "/api/users", null));
+        CompletableFuture<LogtoResponse> call =
+                onContext(() -> client.gated(lease).get("user.list", "/api/users", null));
         Thread.sleep(200);
         assertThat(call).isNotDone();
 
@@ -175,17 +204,29 @@ class FencedCallsTest {
     void revocationCancelsAPendingRetryAndAbandonsTheCommand() throws Exception {
         String userId = createUser();
         logto.faults().add(FaultRule.error503(1.0).onPath(".*/custom-data").onMethod("PATCH"));
-        CommandExecutor executor = new CommandExecutor(vertx, client, new ReferenceMap(),
+        CommandExecutor executor = new CommandExecutor(
+                vertx,
+                client,
+                new ReferenceMap(),
                 new RetryPolicy(5, Duration.ofMillis(400), Duration.ofMillis(400)),
-                new CircuitBreaker(1000, Duration.ofSeconds(1), Duration.ofSeconds(5), Clock.systemUTC()), LIMITER,
-                RetryBudget.of(1.0, 100), type -> { }, Clock.systemUTC());
-        UserCustomDataMerge merge = UserCustomDataMerge.newBuilder().setMeta(CommandMeta.newBuilder()
-                        .setCommandId(UUID.randomUUID().toString()).setIdempotencyKey("merge-" + userId).setIssuer("unit")
-                        .setIssuedAt(Instant.now()).build())
-                .setUser(new UserRef(UserRefKind.ID, userId)).setCustomDataJson("{\"seq\":1}").build();
+                new CircuitBreaker(1000, Duration.ofSeconds(1), Duration.ofSeconds(5), Clock.systemUTC()),
+                LIMITER,
+                RetryBudget.of(1.0, 100),
+                type -> {},
+                Clock.systemUTC());
+        UserCustomDataMerge merge = UserCustomDataMerge.newBuilder()
+                .setMeta(CommandMeta.newBuilder()
+                        .setCommandId(UUID.randomUUID().toString())
+                        .setIdempotencyKey("merge-" + userId)
+                        .setIssuer("unit")
+                        .setIssuedAt(Instant.now())
+                        .build())
+                .setUser(new UserRef(UserRefKind.ID, userId))
+                .setCustomDataJson("{\"seq\":1}")
+                .build();
 
-        CompletableFuture<ExecutionResult> execution = onContext(() ->
-                executor.execute(new UserCustomDataMergeHandler(), merge, null, lease));
+        CompletableFuture<ExecutionResult> execution =
+                onContext(() -> executor.execute(new UserCustomDataMergeHandler(), merge, null, lease));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (logto.faults().injectedCounts().getOrDefault("error503", 0L) < 1 && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -195,22 +236,33 @@ class FencedCallsTest {
         assertThat(failure(execution)).as("abandoned: no outcome is built").isInstanceOf(CallFencedException.class);
         Thread.sleep(800);
         assertThat(logto.faults().injectedCounts().getOrDefault("error503", 0L))
-                .as("the retry due 400 ms after the first attempt was never sent").isEqualTo(1L);
-        assertThat(logto.state().user(userId).orElseThrow().getJsonObject("customData").containsKey("seq")).isFalse();
+                .as("the retry due 400 ms after the first attempt was never sent")
+                .isEqualTo(1L);
+        assertThat(logto.state()
+                        .user(userId)
+                        .orElseThrow()
+                        .getJsonObject("customData")
+                        .containsKey("seq"))
+                .isFalse();
     }
 
     @Test
     void revocationWaitsForACallOnTheWireAndIsBoundedByItsLimit() throws Exception {
         logto.faults().add(FaultRule.fixedLatency(Duration.ofMillis(600)).onPath("/api/users"));
-        CompletableFuture<LogtoResponse> call = onContext(() -> client.gated(lease).get("user.list", "/api/users", null));
+        CompletableFuture<LogtoResponse> call =
+                onContext(() -> client.gated(lease).get("user.list", "/api/users", null));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (lease.onWire() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         assertThat(lease.onWire()).isEqualTo(1);
 
-        assertThat(lease.revoke(Duration.ofMillis(50))).as("bounded: gives up while the call is still out").isFalse();
-        assertThat(lease.revoke(Duration.ofSeconds(5))).as("then waits for it to end").isTrue();
+        assertThat(lease.revoke(Duration.ofMillis(50)))
+                .as("bounded: gives up while the call is still out")
+                .isFalse();
+        assertThat(lease.revoke(Duration.ofSeconds(5)))
+                .as("then waits for it to end")
+                .isTrue();
         assertThat(lease.onWire()).isZero();
         assertThat(await(call).status()).isEqualTo(200);
     }
@@ -223,12 +275,15 @@ class FencedCallsTest {
     void afterAStallOnlyANewAssignmentLetsCallsGoAgain() throws Exception {
         nanos.addAndGet(LEASE.toNanos() + 1);
         long before = logto.state().requestCount();
-        CompletableFuture<LogtoResponse> call = onContext(() -> client.gated(lease).get("user.list", "/api/users", null));
+        CompletableFuture<LogtoResponse> call =
+                onContext(() -> client.gated(lease).get("user.list", "/api/users", null));
 
         gate.confirmed(nanos.get());
         Thread.sleep(200);
         assertThat(gate.suspect()).isTrue();
-        assertThat(gate.takeRebalanceRequest()).as("the consumer is asked to rejoin").isTrue();
+        assertThat(gate.takeRebalanceRequest())
+                .as("the consumer is asked to rejoin")
+                .isTrue();
         assertThat(call).as("a poll right after the wake confirms nothing").isNotDone();
         gate.tick();
         gate.confirmed(nanos.get());
@@ -253,15 +308,30 @@ class FencedCallsTest {
 
     @Test
     void theLeaseBoundIsTheShorterTimeoutLessAMargin() {
-        assertThat(OwnershipGate.leaseBound(Duration.ofSeconds(45), Duration.ofMinutes(5))).isEqualTo(Duration.ofMillis(33_750));
-        assertThat(OwnershipGate.leaseBound(Duration.ofSeconds(6), Duration.ofMinutes(5))).isEqualTo(Duration.ofMillis(4_500));
-        assertThat(OwnershipGate.leaseBound(Duration.ofMinutes(5), Duration.ofSeconds(20))).isEqualTo(Duration.ofSeconds(15));
-        assertThat(OwnershipGate.leaseBound(Duration.ofSeconds(2), Duration.ofMinutes(5))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(OwnershipGate.leaseBound(Duration.ofSeconds(45), Duration.ofMinutes(5)))
+                .isEqualTo(Duration.ofMillis(33_750));
+        assertThat(OwnershipGate.leaseBound(Duration.ofSeconds(6), Duration.ofMinutes(5)))
+                .isEqualTo(Duration.ofMillis(4_500));
+        assertThat(OwnershipGate.leaseBound(Duration.ofMinutes(5), Duration.ofSeconds(20)))
+                .isEqualTo(Duration.ofSeconds(15));
+        assertThat(OwnershipGate.leaseBound(Duration.ofSeconds(2), Duration.ofMinutes(5)))
+                .isEqualTo(Duration.ofSeconds(1));
     }
 
     private String createUser() throws Exception {
-        LogtoResponse created = await(onContext(() -> client.write("user.create", HttpMethod.POST, "/api/users", null,
-                new JsonObject().put("username", "fence_" + UUID.randomUUID().toString().substring(0, 8).replace("-", "")),
+        LogtoResponse created = await(onContext(() -> client.write(
+                "user.create",
+                HttpMethod.POST,
+                "/api/users",
+                null,
+                new JsonObject()
+                        .put(
+                                "username",
+                                "fence_"
+                                        + UUID.randomUUID()
+                                                .toString()
+                                                .substring(0, 8)
+                                                .replace("-", "")),
                 "create-" + UUID.randomUUID())));
         assertThat(created.status()).isEqualTo(200);
         return created.json().getString("id");

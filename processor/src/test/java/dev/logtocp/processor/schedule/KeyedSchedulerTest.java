@@ -98,20 +98,23 @@ class KeyedSchedulerTest {
     void aStagedItemFreesItsSlotWhenDoneButItsKeyOnlyWhenSettled() {
         KeyedScheduler scheduler = new KeyedScheduler(1);
         List<Promise<Void>> settled = new ArrayList<>();
-        java.util.function.Function<String, java.util.function.Supplier<KeyedScheduler.Running>> staged = name -> () -> {
-            started.add(name);
-            Promise<Void> done = Promise.promise();
-            Promise<Void> committed = Promise.promise();
-            running.add(done);
-            settled.add(committed);
-            return new KeyedScheduler.Running(done.future(), committed.future());
-        };
+        java.util.function.Function<String, java.util.function.Supplier<KeyedScheduler.Running>> staged =
+                name -> () -> {
+                    started.add(name);
+                    Promise<Void> done = Promise.promise();
+                    Promise<Void> committed = Promise.promise();
+                    running.add(done);
+                    settled.add(committed);
+                    return new KeyedScheduler.Running(done.future(), committed.future());
+                };
         scheduler.submitStaged("u1", staged.apply("u1-a"));
         scheduler.submitStaged("u1", staged.apply("u1-b"));
         scheduler.submitStaged("u2", staged.apply("u2-a"));
 
         running.get(0).complete();
-        assertThat(started).as("the slot went to another key; u1 waits for its commit").containsExactly("u1-a", "u2-a");
+        assertThat(started)
+                .as("the slot went to another key; u1 waits for its commit")
+                .containsExactly("u1-a", "u2-a");
         assertThat(scheduler.inFlight()).isEqualTo(1);
         running.get(1).complete();
         assertThat(started).as("a free slot does not release an unsettled key").containsExactly("u1-a", "u2-a");

@@ -60,18 +60,27 @@ class IssuerPolicyTest {
 
         assertThat(policy.issuers()).containsExactlyInAnyOrder("support-tool", "hr-system", "iam-admin");
         assertThat(policy.defaultIssuer()).isEqualTo(IssuerPolicy.DefaultIssuer.DENY);
-        assertThat(policy.authorize("support-tool", "SessionRevoke", RoleEffects.none())).isEqualTo(Decision.ALLOWED);
-        assertThat(policy.authorize("support-tool", "MfaReset", RoleEffects.none()).allowed()).isTrue();
+        assertThat(policy.authorize("support-tool", "SessionRevoke", RoleEffects.none()))
+                .isEqualTo(Decision.ALLOWED);
+        assertThat(policy.authorize("support-tool", "MfaReset", RoleEffects.none())
+                        .allowed())
+                .isTrue();
         assertThat(denial(policy.authorize("support-tool", "RoleAssign", RoleEffects.granting(List.of("role-admin")))))
                 .isEqualTo("issuer support-tool may not send RoleAssign");
         assertThat(denial(policy.authorize("support-tool", "UserDelete", RoleEffects.none())))
                 .isEqualTo("issuer support-tool may not send UserDelete");
-        assertThat(policy.authorize("hr-system", "UserDelete", RoleEffects.none()).allowed()).isTrue();
-        assertThat(denial(policy.authorize("hr-system", null, RoleEffects.none()))).contains("may not send");
-        assertThat(policy.key("support-tool", "support-hmac")).get()
+        assertThat(policy.authorize("hr-system", "UserDelete", RoleEffects.none())
+                        .allowed())
+                .isTrue();
+        assertThat(denial(policy.authorize("hr-system", null, RoleEffects.none())))
+                .contains("may not send");
+        assertThat(policy.key("support-tool", "support-hmac"))
+                .get()
                 .satisfies(k -> assertThat(k.secret()).isEqualTo(SECRET_TEXT.getBytes()));
-        assertThat(policy.key("support-tool", "support-2026-01")).get()
-                .satisfies(k -> assertThat(k.publicKey().getEncoded()).isEqualTo(SUPPORT.getPublic().getEncoded()));
+        assertThat(policy.key("support-tool", "support-2026-01"))
+                .get()
+                .satisfies(k -> assertThat(k.publicKey().getEncoded())
+                        .isEqualTo(SUPPORT.getPublic().getEncoded()));
         assertThat(policy.key("hr-system", "support-hmac")).isEmpty();
         assertThat(policy.toString()).doesNotContain(SECRET_TEXT);
     }
@@ -80,17 +89,28 @@ class IssuerPolicyTest {
     void rolesAreCheckedPerRoleIdWithStar() throws Exception {
         IssuerPolicy policy = IssuerPolicy.parse(example());
 
-        assertThat(policy.authorize("hr-system", "RoleAssign", RoleEffects.granting(List.of("role-employee"))).allowed()).isTrue();
-        assertThat(denial(policy.authorize("hr-system", "RoleAssign", RoleEffects.granting(List.of("role-employee", "role-admin")))))
+        assertThat(policy.authorize("hr-system", "RoleAssign", RoleEffects.granting(List.of("role-employee")))
+                        .allowed())
+                .isTrue();
+        assertThat(denial(policy.authorize(
+                        "hr-system", "RoleAssign", RoleEffects.granting(List.of("role-employee", "role-admin")))))
                 .isEqualTo("issuer hr-system may not assign role role-admin");
-        assertThat(policy.authorize("hr-system", "RoleRevoke", RoleEffects.removing(List.of("role-employee"))).allowed()).isTrue();
+        assertThat(policy.authorize("hr-system", "RoleRevoke", RoleEffects.removing(List.of("role-employee")))
+                        .allowed())
+                .isTrue();
         assertThat(denial(policy.authorize("hr-system", "RoleRevoke", RoleEffects.removing(List.of("role-admin")))))
                 .isEqualTo("issuer hr-system may not revoke role role-admin");
-        assertThat(policy.authorize("support-tool", "RoleRevoke", RoleEffects.removing(List.of("anything"))).allowed()).isTrue();
-        assertThat(policy.authorize("iam-admin", "RoleAssign", RoleEffects.granting(List.of("x", "y"))).allowed()).isTrue();
+        assertThat(policy.authorize("support-tool", "RoleRevoke", RoleEffects.removing(List.of("anything")))
+                        .allowed())
+                .isTrue();
+        assertThat(policy.authorize("iam-admin", "RoleAssign", RoleEffects.granting(List.of("x", "y")))
+                        .allowed())
+                .isTrue();
         // A command is judged by the role effects its handler declares, whatever its name: any command that would
         // grant role-admin is refused to hr-system, and one that declares none is judged on its type alone.
-        assertThat(policy.authorize("hr-system", "UserCreate", RoleEffects.none()).allowed()).isTrue();
+        assertThat(policy.authorize("hr-system", "UserCreate", RoleEffects.none())
+                        .allowed())
+                .isTrue();
         assertThat(denial(policy.authorize("hr-system", "UserCreate", RoleEffects.granting(List.of("role-admin")))))
                 .isEqualTo("issuer hr-system may not assign role role-admin");
     }
@@ -99,15 +119,23 @@ class IssuerPolicyTest {
     void rolesReplaceNeedsRevokeStarAndEveryIdAssignable() throws Exception {
         IssuerPolicy policy = IssuerPolicy.parse(example());
 
-        assertThat(policy.authorize("iam-admin", "RolesReplace", RoleEffects.replacing(List.of("a", "b"))).allowed()).isTrue();
-        assertThat(policy.authorize("iam-admin", "RolesReplace", RoleEffects.replacing(List.of())).allowed()).isTrue();
+        assertThat(policy.authorize("iam-admin", "RolesReplace", RoleEffects.replacing(List.of("a", "b")))
+                        .allowed())
+                .isTrue();
+        assertThat(policy.authorize("iam-admin", "RolesReplace", RoleEffects.replacing(List.of()))
+                        .allowed())
+                .isTrue();
         // hr-system may assign and revoke role-employee only, but a replace can remove any other role.
-        assertThat(denial(policy.authorize("hr-system", "RolesReplace", RoleEffects.replacing(List.of("role-employee")))))
+        assertThat(denial(
+                        policy.authorize("hr-system", "RolesReplace", RoleEffects.replacing(List.of("role-employee")))))
                 .contains("may not send RolesReplace", "roles.revoke [\"*\"]");
 
         IssuerPolicy limitedAssign = IssuerPolicy.parse("""
                 {"issuers": {"x": {"commands": ["RolesReplace"], "roles": {"assign": ["r1"], "revoke": ["*"]}}}}""");
-        assertThat(limitedAssign.authorize("x", "RolesReplace", RoleEffects.replacing(List.of("r1"))).allowed()).isTrue();
+        assertThat(limitedAssign
+                        .authorize("x", "RolesReplace", RoleEffects.replacing(List.of("r1")))
+                        .allowed())
+                .isTrue();
         assertThat(denial(limitedAssign.authorize("x", "RolesReplace", RoleEffects.replacing(List.of("r1", "r2")))))
                 .isEqualTo("issuer x may not assign role r2");
     }
@@ -115,17 +143,29 @@ class IssuerPolicyTest {
     @Test
     void unknownIssuersFollowDefaultIssuer() throws Exception {
         IssuerPolicy deny = IssuerPolicy.parse(example());
-        IssuerPolicy allow = IssuerPolicy.parse("{\"defaultIssuer\": \"allow\", \"issuers\": {\"a\": {\"commands\": []}}}");
+        IssuerPolicy allow =
+                IssuerPolicy.parse("{\"defaultIssuer\": \"allow\", \"issuers\": {\"a\": {\"commands\": []}}}");
         IssuerPolicy implicitDeny = IssuerPolicy.parse("{}");
 
         assertThat(denial(deny.authorize("stranger", "UserCreate", RoleEffects.none())))
                 .isEqualTo("issuer stranger is not in the issuer policy");
-        assertThat(denial(deny.authorize(null, "UserCreate", RoleEffects.none()))).contains("(none)");
-        assertThat(denial(deny.authorize("x".repeat(500), "UserCreate", RoleEffects.none()))).hasSizeLessThan(120);
-        assertThat(allow.authorize("stranger", "RolesReplace", RoleEffects.replacing(List.of("admin"))).allowed()).isTrue();
-        assertThat(denial(allow.authorize("a", "UserCreate", RoleEffects.none()))).isEqualTo("issuer a may not send UserCreate");
-        assertThat(implicitDeny.authorize("anyone", "UserCreate", RoleEffects.none()).allowed()).isFalse();
-        assertThat(IssuerPolicy.allowAll().authorize("anyone", "RolesReplace", RoleEffects.replacing(List.of("r"))).allowed()).isTrue();
+        assertThat(denial(deny.authorize(null, "UserCreate", RoleEffects.none())))
+                .contains("(none)");
+        assertThat(denial(deny.authorize("x".repeat(500), "UserCreate", RoleEffects.none())))
+                .hasSizeLessThan(120);
+        assertThat(allow.authorize("stranger", "RolesReplace", RoleEffects.replacing(List.of("admin")))
+                        .allowed())
+                .isTrue();
+        assertThat(denial(allow.authorize("a", "UserCreate", RoleEffects.none())))
+                .isEqualTo("issuer a may not send UserCreate");
+        assertThat(implicitDeny
+                        .authorize("anyone", "UserCreate", RoleEffects.none())
+                        .allowed())
+                .isFalse();
+        assertThat(IssuerPolicy.allowAll()
+                        .authorize("anyone", "RolesReplace", RoleEffects.replacing(List.of("r")))
+                        .allowed())
+                .isTrue();
     }
 
     @Test
@@ -154,9 +194,12 @@ class IssuerPolicyTest {
 
         assertThat(policy.key("a", "pem")).isPresent();
         assertThat(policy.key("a", "mac")).isPresent();
-        assertThat(policy.referencedFiles()).containsExactlyInAnyOrder(
-                dir.toAbsolutePath().resolve("keys/pub.pem"), dir.toAbsolutePath().resolve("keys/hmac"));
-        assertThatThrownBy(() -> IssuerPolicy.load(dir.resolve("nope.json"))).isInstanceOf(IssuerPolicyException.class)
+        assertThat(policy.referencedFiles())
+                .containsExactlyInAnyOrder(
+                        dir.toAbsolutePath().resolve("keys/pub.pem"),
+                        dir.toAbsolutePath().resolve("keys/hmac"));
+        assertThatThrownBy(() -> IssuerPolicy.load(dir.resolve("nope.json")))
+                .isInstanceOf(IssuerPolicyException.class)
                 .hasMessageContaining("cannot read");
     }
 
@@ -207,17 +250,21 @@ class IssuerPolicyTest {
     void shortSecretFilesAreRefusedWithoutQuotingThem() throws Exception {
         Path shortSecret = dir.resolve("short");
         Files.writeString(shortSecret, "tiny-secret");
-        String json = "{\"issuers\": {\"a\": {\"commands\": [], \"keys\": {\"k\": {\"alg\": \"hmac-sha256\", \"secretFile\": \""
-                + shortSecret + "\"}}}}}";
+        String json =
+                "{\"issuers\": {\"a\": {\"commands\": [], \"keys\": {\"k\": {\"alg\": \"hmac-sha256\", \"secretFile\": \""
+                        + shortSecret + "\"}}}}}";
 
-        assertThatThrownBy(() -> IssuerPolicy.parse(json)).isInstanceOf(IssuerPolicyException.class)
+        assertThatThrownBy(() -> IssuerPolicy.parse(json))
+                .isInstanceOf(IssuerPolicyException.class)
                 .hasMessageStartingWith("issuers.a.keys.k.secretFile: HMAC secret file")
-                .hasMessageContaining("fewer than 32 bytes").hasMessageNotContaining("tiny-secret");
+                .hasMessageContaining("fewer than 32 bytes")
+                .hasMessageNotContaining("tiny-secret");
     }
 
     @Test
     void syntaxErrorsDoNotQuoteThePolicyText() {
-        assertThatThrownBy(() -> IssuerPolicy.parse("{\"issuers\": {\"a\": {\"commands\": [], \"keys\": {\"k\": {\"secret\": hunter2}}}}}"))
+        assertThatThrownBy(() -> IssuerPolicy.parse(
+                        "{\"issuers\": {\"a\": {\"commands\": [], \"keys\": {\"k\": {\"secret\": hunter2}}}}}"))
                 .isInstanceOf(IssuerPolicyException.class)
                 .hasMessageStartingWith("not a JSON object (JSON syntax error at line 1")
                 .hasMessageNotContaining("hunter2");

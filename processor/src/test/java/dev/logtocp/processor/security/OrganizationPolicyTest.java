@@ -49,8 +49,12 @@ class OrganizationPolicyTest {
     private final HandlerRegistry handlers = HandlerRegistry.standard(RecipientKeys.none());
 
     private static CommandMeta meta(String issuer) {
-        return CommandMeta.newBuilder().setCommandId("c").setIdempotencyKey("k").setIssuer(issuer)
-                .setIssuedAt(Instant.EPOCH).build();
+        return CommandMeta.newBuilder()
+                .setCommandId("c")
+                .setIdempotencyKey("k")
+                .setIssuer(issuer)
+                .setIssuedAt(Instant.EPOCH)
+                .build();
     }
 
     private static final UserRef USER = new UserRef(UserRefKind.ID, "u1");
@@ -64,7 +68,8 @@ class OrganizationPolicyTest {
             return byType;
         }
         return ((java.util.Optional<OrganizationAccess>) handler.organizationAccess(command))
-                .map(access -> policy.authorizeOrganizations(issuer, command.getSchema().getName(), access))
+                .map(access -> policy.authorizeOrganizations(
+                        issuer, command.getSchema().getName(), access))
                 .orElse(Decision.ALLOWED);
     }
 
@@ -99,10 +104,13 @@ class OrganizationPolicyTest {
     @Test
     void anIssuerLimitedToOneOrganizationManagesOnlyItsRolesThere() {
         assertThat(decide("acme-hr", add("acme-hr", "org-acme")).allowed()).isTrue();
-        assertThat(decide("acme-hr", assign("acme-hr", "org-acme", "member")).allowed()).isTrue();
-        assertThat(decide("acme-hr", revoke("acme-hr", "org-acme", "member")).allowed()).isTrue();
+        assertThat(decide("acme-hr", assign("acme-hr", "org-acme", "member")).allowed())
+                .isTrue();
+        assertThat(decide("acme-hr", revoke("acme-hr", "org-acme", "member")).allowed())
+                .isTrue();
 
-        assertThat(denial(decide("acme-hr", add("acme-hr", "org-globex")))).isEqualTo("issuer acme-hr may not change organization org-globex");
+        assertThat(denial(decide("acme-hr", add("acme-hr", "org-globex"))))
+                .isEqualTo("issuer acme-hr may not change organization org-globex");
         assertThat(denial(decide("acme-hr", assign("acme-hr", "org-acme", "member", "admin"))))
                 .isEqualTo("issuer acme-hr may not assign organization role admin");
         assertThat(denial(decide("acme-hr", revoke("acme-hr", "org-acme", "admin"))))
@@ -117,8 +125,10 @@ class OrganizationPolicyTest {
                 .contains("may not send OrganizationMembershipRemove", "organizations.roles.revoke [\"*\"]");
         assertThat(denial(decide("acme-hr", replaceRoles("acme-hr", "org-acme", "member"))))
                 .contains("may not send OrganizationRolesReplace", "organizations.roles.revoke [\"*\"]");
-        assertThat(decide("acme-admin", remove("acme-admin", "org-acme")).allowed()).isTrue();
-        assertThat(decide("acme-admin", replaceRoles("acme-admin", "org-acme")).allowed()).isTrue();
+        assertThat(decide("acme-admin", remove("acme-admin", "org-acme")).allowed())
+                .isTrue();
+        assertThat(decide("acme-admin", replaceRoles("acme-admin", "org-acme")).allowed())
+                .isTrue();
         assertThat(denial(decide("acme-admin", remove("acme-admin", "org-globex"))))
                 .isEqualTo("issuer acme-admin may not change organization org-globex");
     }
@@ -127,43 +137,70 @@ class OrganizationPolicyTest {
     void replacingMembershipsNeedsEveryOrganization() {
         assertThat(denial(decide("acme-admin", replaceMemberships("acme-admin", "org-acme"))))
                 .contains("may not send OrganizationMembershipsReplace", "organizations.ids [\"*\"]");
-        assertThat(decide("provisioner", replaceMemberships("provisioner", "org-acme", "org-globex")).allowed()).isTrue();
-        assertThat(decide("provisioner", replaceMemberships("provisioner")).allowed()).isTrue();
+        assertThat(decide("provisioner", replaceMemberships("provisioner", "org-acme", "org-globex"))
+                        .allowed())
+                .isTrue();
+        assertThat(decide("provisioner", replaceMemberships("provisioner")).allowed())
+                .isTrue();
     }
 
     @Test
     void anIssuerWithoutOrganizationsMaySendNoOrganizationCommandButOthersStillPass() {
         assertThat(denial(decide("no-orgs", add("no-orgs", "org-acme"))))
                 .isEqualTo("issuer no-orgs may not change organization org-acme");
-        assertThat(denial(decide("no-orgs", replaceMemberships("no-orgs"))))
-                .contains("organizations.ids [\"*\"]");
-        assertThat(policy.authorize("no-orgs", "RoleAssign", RoleEffects.granting(List.of("r"))).allowed()).isTrue();
+        assertThat(denial(decide("no-orgs", replaceMemberships("no-orgs")))).contains("organizations.ids [\"*\"]");
+        assertThat(policy.authorize("no-orgs", "RoleAssign", RoleEffects.granting(List.of("r")))
+                        .allowed())
+                .isTrue();
     }
 
     @Test
     void unlistedIssuersFollowDefaultIssuer() {
         assertThat(denial(decide("stranger", add("stranger", "org-acme")))).contains("not in the issuer policy");
         IssuerPolicy allow = IssuerPolicy.parse("{\"defaultIssuer\": \"allow\"}");
-        assertThat(allow.authorizeOrganizations("stranger", "OrganizationMembershipsReplace",
-                new OrganizationAccess(List.of("x"), List.of("r"), List.of("r"), true, true)).allowed()).isTrue();
-        assertThat(IssuerPolicy.allowAll().authorizeOrganizations("anyone", "OrganizationRoleAssign",
-                new OrganizationAccess(List.of("x"), List.of("r"), List.of(), false, false)).allowed()).isTrue();
+        assertThat(allow.authorizeOrganizations(
+                                "stranger",
+                                "OrganizationMembershipsReplace",
+                                new OrganizationAccess(List.of("x"), List.of("r"), List.of("r"), true, true))
+                        .allowed())
+                .isTrue();
+        assertThat(IssuerPolicy.allowAll()
+                        .authorizeOrganizations(
+                                "anyone",
+                                "OrganizationRoleAssign",
+                                new OrganizationAccess(List.of("x"), List.of("r"), List.of(), false, false))
+                        .allowed())
+                .isTrue();
     }
 
     @Test
     void theGateRefusesAnOrganizationOutsideThePolicyAsNotAuthorized() {
         CommandGate gate = new CommandGate(PolicyStore.fixed(policy));
         OrganizationMembershipAdd command = add("acme-hr", "org-globex");
-        CommandGate.Refusal refusal = gate.check(command.getMeta(), "OrganizationMembershipAdd", RoleEffects.none(),
+        CommandGate.Refusal refusal = gate.check(
+                command.getMeta(),
+                "OrganizationMembershipAdd",
+                RoleEffects.none(),
                 handlers.find(OrganizationMembershipAdd.class).orElseThrow().organizationAccess(command),
-                "t", new byte[0], new org.apache.kafka.common.header.internals.RecordHeaders());
-        assertThat(refusal).isEqualTo(new CommandGate.Refusal("not_authorized",
-                "issuer acme-hr may not change organization org-globex"));
+                "t",
+                new byte[0],
+                new org.apache.kafka.common.header.internals.RecordHeaders());
+        assertThat(refusal)
+                .isEqualTo(new CommandGate.Refusal(
+                        "not_authorized", "issuer acme-hr may not change organization org-globex"));
         // Negative control: the same command for the allowed organization passes the same gate.
         OrganizationMembershipAdd allowed = add("acme-hr", "org-acme");
-        assertThat(gate.check(allowed.getMeta(), "OrganizationMembershipAdd", RoleEffects.none(),
-                handlers.find(OrganizationMembershipAdd.class).orElseThrow().organizationAccess(allowed),
-                "t", new byte[0], new org.apache.kafka.common.header.internals.RecordHeaders())).isNull();
+        assertThat(gate.check(
+                        allowed.getMeta(),
+                        "OrganizationMembershipAdd",
+                        RoleEffects.none(),
+                        handlers.find(OrganizationMembershipAdd.class)
+                                .orElseThrow()
+                                .organizationAccess(allowed),
+                        "t",
+                        new byte[0],
+                        new org.apache.kafka.common.header.internals.RecordHeaders()))
+                .isNull();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -178,7 +215,8 @@ class OrganizationPolicyTest {
             role not string  | {"issuers": {"a": {"commands": [], "organizations": {"ids": [], "roles": {"assign": [1]}}}}} | issuers.a.organizations.roles.assign[0]: must be a non-empty string
             """)
     void everyOrganizationsErrorNamesItsPath(String name, String json, String expected) {
-        assertThatThrownBy(() -> IssuerPolicy.parse(json)).isInstanceOf(IssuerPolicyException.class)
+        assertThatThrownBy(() -> IssuerPolicy.parse(json))
+                .isInstanceOf(IssuerPolicyException.class)
                 .hasMessageStartingWith(expected);
     }
 }

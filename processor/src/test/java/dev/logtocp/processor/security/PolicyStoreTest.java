@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,10 +22,12 @@ import org.slf4j.LoggerFactory;
 class PolicyStoreTest {
 
     static final String V1 = "{\"issuers\": {\"hr-system\": {\"commands\": [\"UserCreate\"]}}}";
-    static final String V2 = "{\"issuers\": {\"hr-system\": {\"commands\": [\"UserCreate\", \"UserDelete\"]}, \"x\": {\"commands\": [\"*\"]}}}";
+    static final String V2 =
+            "{\"issuers\": {\"hr-system\": {\"commands\": [\"UserCreate\", \"UserDelete\"]}, \"x\": {\"commands\": [\"*\"]}}}";
 
     @TempDir
     Path dir;
+
     Path file;
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     final Logger logger = (Logger) LoggerFactory.getLogger(PolicyStore.class);
@@ -45,7 +46,9 @@ class PolicyStoreTest {
     }
 
     static boolean allowsDelete(PolicyStore store) {
-        return store.current().authorize("hr-system", "UserDelete", RoleEffects.none()).allowed();
+        return store.current()
+                .authorize("hr-system", "UserDelete", RoleEffects.none())
+                .allowed();
     }
 
     static void await(BooleanSupplier condition) throws InterruptedException {
@@ -87,9 +90,13 @@ class PolicyStoreTest {
             Thread.sleep(300); // several more checks of the same broken version
 
             assertThat(store.current()).isSameAs(before);
-            assertThat(logs.list).filteredOn(e -> e.getLevel().toString().equals("WARN")).singleElement()
+            assertThat(logs.list)
+                    .filteredOn(e -> e.getLevel().toString().equals("WARN"))
+                    .singleElement()
                     .satisfies(e -> assertThat(e.getFormattedMessage())
-                            .contains("previous policy stays in force", "issuers.hr-system.commands[0]: unknown command type UserDelet")
+                            .contains(
+                                    "previous policy stays in force",
+                                    "issuers.hr-system.commands[0]: unknown command type UserDelet")
                             .doesNotContain("\n"));
 
             replace(V2);
@@ -102,10 +109,12 @@ class PolicyStoreTest {
         Path secret = dir.resolve("secret");
         Files.writeString(secret, "a-perfectly-long-secret-value-for-hmac-keys");
         try (PolicyStore store = PolicyStore.open(file, Duration.ofMillis(50))) {
-            replace("{\"issuers\": {\"a\": {\"commands\": [], \"keys\": {\"k\": {\"alg\": \"hmac-sha256\", \"secret\": \"sekrit-value\"}}}}}");
+            replace(
+                    "{\"issuers\": {\"a\": {\"commands\": [], \"keys\": {\"k\": {\"alg\": \"hmac-sha256\", \"secret\": \"sekrit-value\"}}}}}");
             await(() -> !logs.list.isEmpty());
 
-            assertThat(logs.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("sekrit-value"));
+            assertThat(logs.list)
+                    .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("sekrit-value"));
             assertThat(store.current().issuers()).containsExactly("hr-system");
         }
     }
@@ -114,7 +123,9 @@ class PolicyStoreTest {
     void aChangedKeyFileReloadsThePolicy() throws Exception {
         Path secret = dir.resolve("secret");
         Files.writeString(secret, "first-secret-value-long-enough-for-hmac-sha256");
-        Files.writeString(file, "{\"issuers\": {\"a\": {\"commands\": [\"*\"], \"keys\": {\"k\": {\"alg\": \"hmac-sha256\", \"secretFile\": \"secret\"}}}}}");
+        Files.writeString(
+                file,
+                "{\"issuers\": {\"a\": {\"commands\": [\"*\"], \"keys\": {\"k\": {\"alg\": \"hmac-sha256\", \"secretFile\": \"secret\"}}}}}");
         try (PolicyStore store = PolicyStore.open(file, Duration.ofHours(1))) {
             IssuerPolicy before = store.current();
             assertThat(store.reloadIfChanged()).isFalse();
@@ -131,13 +142,17 @@ class PolicyStoreTest {
     @Test
     void openFailsOnABadFileAndFixedStoresNeverChange() throws Exception {
         Files.writeString(file, "{\"defaultIssuer\": \"sometimes\"}");
-        assertThatThrownBy(() -> PolicyStore.open(file, Duration.ofSeconds(1))).isInstanceOf(IssuerPolicyException.class)
+        assertThatThrownBy(() -> PolicyStore.open(file, Duration.ofSeconds(1)))
+                .isInstanceOf(IssuerPolicyException.class)
                 .hasMessage("defaultIssuer: must be \"deny\" or \"allow\"");
         assertThatThrownBy(() -> PolicyStore.open(file, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
 
         try (PolicyStore allowAll = PolicyStore.allowAll()) {
             assertThat(allowAll.file()).isEmpty();
-            assertThat(allowAll.current().authorize("anyone", "UserDelete", RoleEffects.none()).allowed()).isTrue();
+            assertThat(allowAll.current()
+                            .authorize("anyone", "UserDelete", RoleEffects.none())
+                            .allowed())
+                    .isTrue();
             assertThat(allowAll.current().signatureRequired("anyone")).isFalse();
         }
         IssuerPolicy policy = IssuerPolicy.parse(V1);

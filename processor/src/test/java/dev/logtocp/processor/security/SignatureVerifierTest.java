@@ -32,6 +32,7 @@ class SignatureVerifierTest {
 
     @TempDir
     Path dir;
+
     Path secretFile;
 
     @BeforeEach
@@ -46,7 +47,8 @@ class SignatureVerifierTest {
 
     String policyJson(boolean withOldKey) {
         String oldKey = withOldKey
-                ? "\"support-2025-12\": {\"alg\": \"ed25519\", \"publicKey\": \"" + Ed25519Keys.toBase64(OLD.getPublic()) + "\"},"
+                ? "\"support-2025-12\": {\"alg\": \"ed25519\", \"publicKey\": \""
+                        + Ed25519Keys.toBase64(OLD.getPublic()) + "\"},"
                 : "";
         return """
                 {"issuers": {
@@ -56,8 +58,8 @@ class SignatureVerifierTest {
                     "support-hmac": {"alg": "hmac-sha256", "secretFile": "%s"}}},
                   "other": {"commands": ["*"], "keys": {
                     "other-1": {"alg": "ed25519", "publicKey": "%s"}}}}}
-                """.formatted(oldKey, Ed25519Keys.toBase64(NEW.getPublic()), secretFile,
-                Ed25519Keys.toBase64(OTHER.getPublic()));
+                """.formatted(
+                oldKey, Ed25519Keys.toBase64(NEW.getPublic()), secretFile, Ed25519Keys.toBase64(OTHER.getPublic()));
     }
 
     static Headers signed(CommandSigner signer, String topic, byte[] value) {
@@ -70,11 +72,17 @@ class SignatureVerifierTest {
     void validSignaturesForBothAlgorithms() {
         SignatureVerifier verifier = new SignatureVerifier(policy(true));
 
-        assertThat(verifier.verify("support-tool", TOPIC, VALUE,
-                signed(CommandSigner.ed25519("support-2026-01", NEW.getPrivate()), TOPIC, VALUE)))
+        assertThat(verifier.verify(
+                        "support-tool",
+                        TOPIC,
+                        VALUE,
+                        signed(CommandSigner.ed25519("support-2026-01", NEW.getPrivate()), TOPIC, VALUE)))
                 .isEqualTo(new Valid("support-2026-01"));
-        assertThat(verifier.verify("support-tool", TOPIC, VALUE,
-                signed(CommandSigner.hmacSha256("support-hmac", SECRET), TOPIC, VALUE)))
+        assertThat(verifier.verify(
+                        "support-tool",
+                        TOPIC,
+                        VALUE,
+                        signed(CommandSigner.hmacSha256("support-hmac", SECRET), TOPIC, VALUE)))
                 .isEqualTo(new Valid("support-hmac"));
     }
 
@@ -82,7 +90,8 @@ class SignatureVerifierTest {
     void unsignedWhenNoHeaders() {
         SignatureVerifier verifier = new SignatureVerifier(policy(true));
 
-        assertThat(verifier.verify("support-tool", TOPIC, VALUE, new RecordHeaders())).isInstanceOf(Unsigned.class);
+        assertThat(verifier.verify("support-tool", TOPIC, VALUE, new RecordHeaders()))
+                .isInstanceOf(Unsigned.class);
         assertThat(verifier.verify("support-tool", TOPIC, VALUE, null)).isInstanceOf(Unsigned.class);
     }
 
@@ -90,23 +99,28 @@ class SignatureVerifierTest {
     void tamperedValueTopicOrSignatureIsInvalid() {
         SignatureVerifier verifier = new SignatureVerifier(policy(true));
         for (CommandSigner signer : new CommandSigner[] {
-                CommandSigner.ed25519("support-2026-01", NEW.getPrivate()), CommandSigner.hmacSha256("support-hmac", SECRET)}) {
+            CommandSigner.ed25519("support-2026-01", NEW.getPrivate()), CommandSigner.hmacSha256("support-hmac", SECRET)
+        }) {
             Headers headers = signed(signer, TOPIC, VALUE);
             for (int i = 5; i < VALUE.length; i++) {
                 byte[] tampered = VALUE.clone();
                 tampered[i] ^= 0x10;
-                assertThat(verifier.verify("support-tool", TOPIC, tampered, headers)).as("%s byte %d", signer, i)
+                assertThat(verifier.verify("support-tool", TOPIC, tampered, headers))
+                        .as("%s byte %d", signer, i)
                         .isInstanceOf(Invalid.class);
             }
-            assertThat(verifier.verify("support-tool", "logto.commands.other", VALUE, headers)).isInstanceOf(Invalid.class);
+            assertThat(verifier.verify("support-tool", "logto.commands.other", VALUE, headers))
+                    .isInstanceOf(Invalid.class);
             byte[] truncated = java.util.Arrays.copyOf(VALUE, VALUE.length - 1);
-            assertThat(verifier.verify("support-tool", TOPIC, truncated, headers)).isInstanceOf(Invalid.class);
+            assertThat(verifier.verify("support-tool", TOPIC, truncated, headers))
+                    .isInstanceOf(Invalid.class);
             // The schema id is outside the signed bytes: re-registration does not break signatures.
             byte[] otherId = VALUE.clone();
             otherId[4] = 9;
             assertThat(verifier.verify("support-tool", TOPIC, otherId, headers)).isInstanceOf(Valid.class);
 
-            byte[] sig = Base64.getDecoder().decode(headers.lastHeader(SignatureHeaders.SIGNATURE).value());
+            byte[] sig = Base64.getDecoder()
+                    .decode(headers.lastHeader(SignatureHeaders.SIGNATURE).value());
             sig[0] ^= 1;
             headers.remove(SignatureHeaders.SIGNATURE);
             headers.add(SignatureHeaders.SIGNATURE, Base64.getEncoder().encode(sig));
@@ -126,7 +140,8 @@ class SignatureVerifierTest {
         assertThat(both.verify("support-tool", TOPIC, VALUE, newSigned)).isEqualTo(new Valid("support-2026-01"));
 
         SignatureVerifier rotated = new SignatureVerifier(policy(false));
-        assertThat(rotated.verify("support-tool", TOPIC, VALUE, oldSigned)).isEqualTo(new UnknownKey("support-2025-12"));
+        assertThat(rotated.verify("support-tool", TOPIC, VALUE, oldSigned))
+                .isEqualTo(new UnknownKey("support-2025-12"));
         assertThat(rotated.verify("support-tool", TOPIC, VALUE, newSigned)).isEqualTo(new Valid("support-2026-01"));
     }
 
@@ -140,10 +155,12 @@ class SignatureVerifierTest {
             assertThat(verifier.verify("support-tool", TOPIC, VALUE, oldSigned)).isInstanceOf(Valid.class);
 
             Files.writeString(file, policyJson(false));
-            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+            Files.setLastModifiedTime(
+                    file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
             assertThat(store.reloadIfChanged()).isTrue();
 
-            assertThat(verifier.verify("support-tool", TOPIC, VALUE, oldSigned)).isEqualTo(new UnknownKey("support-2025-12"));
+            assertThat(verifier.verify("support-tool", TOPIC, VALUE, oldSigned))
+                    .isEqualTo(new UnknownKey("support-2025-12"));
         }
     }
 
@@ -156,7 +173,8 @@ class SignatureVerifierTest {
         // A command claiming to be support-tool's, signed with other's (valid) key, is not support-tool's.
         assertThat(verifier.verify("support-tool", TOPIC, VALUE, otherSigned)).isEqualTo(new UnknownKey("other-1"));
         assertThat(verifier.verify("other", TOPIC, VALUE, supportSigned)).isEqualTo(new UnknownKey("support-2026-01"));
-        assertThat(verifier.verify("stranger", TOPIC, VALUE, supportSigned)).isEqualTo(new UnknownKey("support-2026-01"));
+        assertThat(verifier.verify("stranger", TOPIC, VALUE, supportSigned))
+                .isEqualTo(new UnknownKey("support-2026-01"));
         assertThat(verifier.verify(null, TOPIC, VALUE, supportSigned)).isInstanceOf(UnknownKey.class);
     }
 
@@ -166,17 +184,22 @@ class SignatureVerifierTest {
         Headers good = signed(CommandSigner.ed25519("support-2026-01", NEW.getPrivate()), TOPIC, VALUE);
 
         Headers duplicate = copy(good);
-        duplicate.add(SignatureHeaders.SIGNATURE, good.lastHeader(SignatureHeaders.SIGNATURE).value());
-        assertThat(reason(verifier.verify("support-tool", TOPIC, VALUE, duplicate))).isEqualTo("duplicate lcp-signature header");
+        duplicate.add(
+                SignatureHeaders.SIGNATURE,
+                good.lastHeader(SignatureHeaders.SIGNATURE).value());
+        assertThat(reason(verifier.verify("support-tool", TOPIC, VALUE, duplicate)))
+                .isEqualTo("duplicate lcp-signature header");
 
         Headers noAlg = copy(good);
         noAlg.remove(SignatureHeaders.ALGORITHM);
-        assertThat(reason(verifier.verify("support-tool", TOPIC, VALUE, noAlg))).contains("lcp-signature-alg is missing");
+        assertThat(reason(verifier.verify("support-tool", TOPIC, VALUE, noAlg)))
+                .contains("lcp-signature-alg is missing");
 
         Headers wrongAlg = copy(good);
         wrongAlg.remove(SignatureHeaders.ALGORITHM);
         wrongAlg.add(SignatureHeaders.ALGORITHM, "hmac-sha256".getBytes(StandardCharsets.UTF_8));
-        assertThat(reason(verifier.verify("support-tool", TOPIC, VALUE, wrongAlg))).contains("does not match key support-2026-01");
+        assertThat(reason(verifier.verify("support-tool", TOPIC, VALUE, wrongAlg)))
+                .contains("does not match key support-2026-01");
 
         // HMAC headers naming the Ed25519 key: algorithm confusion is refused before any MAC is computed.
         Headers confused = signed(CommandSigner.hmacSha256("support-2026-01", SECRET), TOPIC, VALUE);
@@ -185,20 +208,25 @@ class SignatureVerifierTest {
         Headers notBase64 = copy(good);
         notBase64.remove(SignatureHeaders.SIGNATURE);
         notBase64.add(SignatureHeaders.SIGNATURE, "***".getBytes(StandardCharsets.UTF_8));
-        assertThat(reason(verifier.verify("support-tool", TOPIC, VALUE, notBase64))).contains("not base64");
+        assertThat(reason(verifier.verify("support-tool", TOPIC, VALUE, notBase64)))
+                .contains("not base64");
 
         Headers shortSig = copy(good);
         shortSig.remove(SignatureHeaders.SIGNATURE);
         shortSig.add(SignatureHeaders.SIGNATURE, Base64.getEncoder().encode(new byte[10]));
-        assertThat(reason(verifier.verify("support-tool", TOPIC, VALUE, shortSig))).contains("has 10 bytes");
+        assertThat(reason(verifier.verify("support-tool", TOPIC, VALUE, shortSig)))
+                .contains("has 10 bytes");
 
         Headers badKeyId = copy(good);
         badKeyId.remove(SignatureHeaders.KEY_ID);
         badKeyId.add(SignatureHeaders.KEY_ID, "x".repeat(1000).getBytes(StandardCharsets.UTF_8));
-        assertThat(reason(verifier.verify("support-tool", TOPIC, VALUE, badKeyId))).isEqualTo("lcp-signature-key is not a valid key id");
+        assertThat(reason(verifier.verify("support-tool", TOPIC, VALUE, badKeyId)))
+                .isEqualTo("lcp-signature-key is not a valid key id");
 
-        assertThat(reason(verifier.verify("support-tool", TOPIC, new byte[3], good))).contains("shorter than the wire-format header");
-        assertThat(reason(verifier.verify("support-tool", TOPIC, null, good))).contains("shorter than the wire-format header");
+        assertThat(reason(verifier.verify("support-tool", TOPIC, new byte[3], good)))
+                .contains("shorter than the wire-format header");
+        assertThat(reason(verifier.verify("support-tool", TOPIC, null, good)))
+                .contains("shorter than the wire-format header");
     }
 
     @Test
@@ -210,8 +238,11 @@ class SignatureVerifierTest {
 
         String reason = reason(verifier.verify("support-tool", TOPIC, tampered, hmac));
 
-        assertThat(reason).doesNotContain(new String(SECRET, StandardCharsets.US_ASCII),
-                Base64.getEncoder().encodeToString(SECRET), Ed25519Keys.toBase64(NEW.getPublic()));
+        assertThat(reason)
+                .doesNotContain(
+                        new String(SECRET, StandardCharsets.US_ASCII),
+                        Base64.getEncoder().encodeToString(SECRET),
+                        Ed25519Keys.toBase64(NEW.getPublic()));
     }
 
     static String reason(Verdict verdict) {
@@ -222,5 +253,4 @@ class SignatureVerifierTest {
     static Headers copy(Headers headers) {
         return new RecordHeaders(headers.toArray());
     }
-
 }

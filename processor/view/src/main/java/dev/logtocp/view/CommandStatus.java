@@ -15,8 +15,8 @@ import java.util.Set;
  * @param latest         the most recent outcome of any status, as published (a DUPLICATE stays DUPLICATE here)
  * @param outcomes       how many outcomes the key has had (submissions and replays)
  */
-public record CommandStatus(String issuer, String idempotencyKey, String status, OutcomeView decision,
-                            OutcomeView latest, long outcomes) {
+public record CommandStatus(
+        String issuer, String idempotencyKey, String status, OutcomeView decision, OutcomeView latest, long outcomes) {
 
     private static final Set<String> DECIDED = Set.of("SUCCEEDED", "FAILED");
 
@@ -29,7 +29,12 @@ public record CommandStatus(String issuer, String idempotencyKey, String status,
             case "DUPLICATE" -> earlierDecided ? earlier : outcome.asOriginalDecision();
             default -> earlierDecided ? earlier : outcome;
         };
-        return new CommandStatus(outcome.issuer(), outcome.idempotencyKey(), decision.status(), decision, outcome,
+        return new CommandStatus(
+                outcome.issuer(),
+                outcome.idempotencyKey(),
+                decision.status(),
+                decision,
+                outcome,
                 (before == null ? 0 : before.outcomes()) + 1);
     }
 

@@ -38,7 +38,12 @@ public final class CommandView implements AutoCloseable {
         this.vertx = Vertx.vertx();
         ViewHttp.QueriesRef queries = new ViewHttp.QueriesRef();
         KafkaStreams[] holder = new KafkaStreams[1];
-        this.http = ViewHttp.bind(vertx, config.bindHost(), config.bindPort(), config.forwardTimeout(), queries,
+        this.http = ViewHttp.bind(
+                vertx,
+                config.bindHost(),
+                config.bindPort(),
+                config.forwardTimeout(),
+                queries,
                 () -> holder[0] != null && holder[0].state() == KafkaStreams.State.RUNNING);
         this.self = new HostInfo(config.advertisedHost(), http.port());
         WireFormatDeserializer avro = new WireFormatDeserializer();
@@ -46,8 +51,8 @@ public final class CommandView implements AutoCloseable {
         serde.put("schema.registry.url", config.schemaRegistryUrl());
         serde.put("specific.avro.reader", "true");
         avro.configure(serde, false);
-        this.streams = new KafkaStreams(ViewTopology.build(config.outcomeTopic(), config.auditTopic(), avro),
-                streamsProperties(config, self));
+        this.streams = new KafkaStreams(
+                ViewTopology.build(config.outcomeTopic(), config.auditTopic(), avro), streamsProperties(config, self));
         holder[0] = streams;
         streams.setUncaughtExceptionHandler(CommandView::onStreamThreadFailure);
         queries.set(new ViewQueries(streams, self));
@@ -57,7 +62,9 @@ public final class CommandView implements AutoCloseable {
     public static CommandView start(ViewConfig config) {
         CommandView view = new CommandView(config);
         view.streams.start();
-        LOGGER.atInfo().addKeyValue("applicationId", config.applicationId()).addKeyValue("server", view.self.host() + ":" + view.self.port())
+        LOGGER.atInfo()
+                .addKeyValue("applicationId", config.applicationId())
+                .addKeyValue("server", view.self.host() + ":" + view.self.port())
                 .log("view started");
         return view;
     }
@@ -90,7 +97,8 @@ public final class CommandView implements AutoCloseable {
     private static StreamThreadExceptionResponse onStreamThreadFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof WireFormatException w && w.reason() == WireFormatException.Reason.REGISTRY_UNAVAILABLE) {
-                LOGGER.atWarn().addKeyValue("error", w.getMessage())
+                LOGGER.atWarn()
+                        .addKeyValue("error", w.getMessage())
                         .log("schema registry unreachable; replacing the stream thread to read again");
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             }
@@ -121,13 +129,16 @@ public final class CommandView implements AutoCloseable {
     /** False once the streams application stopped for good (closed or failed). */
     public boolean isRunning() {
         KafkaStreams.State s = streams.state();
-        return s != KafkaStreams.State.NOT_RUNNING && s != KafkaStreams.State.ERROR && s != KafkaStreams.State.PENDING_SHUTDOWN;
+        return s != KafkaStreams.State.NOT_RUNNING
+                && s != KafkaStreams.State.ERROR
+                && s != KafkaStreams.State.PENDING_SHUTDOWN;
     }
 
     /** Every instance of this view the streams metadata knows, as {@code host:port}. */
     public Set<String> knownInstances() {
         Set<String> out = new TreeSet<>();
-        streams.metadataForAllStreamsClients().forEach(m -> out.add(m.hostInfo().host() + ":" + m.hostInfo().port()));
+        streams.metadataForAllStreamsClients()
+                .forEach(m -> out.add(m.hostInfo().host() + ":" + m.hostInfo().port()));
         return out;
     }
 
@@ -136,9 +147,15 @@ public final class CommandView implements AutoCloseable {
         http.close();
         // A dynamic member leaves the group now, so its tasks move at once; a static one (VIEW_INSTANCE_ID) stays,
         // so that its restart gets the same tasks back without a rebalance.
-        streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(config.instanceId().isEmpty()));
-        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
-                .exceptionally(e -> null).join();
+        streams.close(new KafkaStreams.CloseOptions()
+                .timeout(Duration.ofSeconds(30))
+                .leaveGroup(config.instanceId().isEmpty()));
+        vertx.close()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS)
+                .exceptionally(e -> null)
+                .join();
         LOGGER.info("view stopped");
     }
 }

@@ -20,52 +20,130 @@ import java.util.Map;
  * @param outcome        how it ended
  * @param audit          the audit event
  */
-public record HistoryEntry(long seq, String commandId, String commandType, String issuer, String idempotencyKey,
-                           String correlationId, String recordKey, SourceView source, Outcome outcome, Audit audit) {
+public record HistoryEntry(
+        long seq,
+        String commandId,
+        String commandType,
+        String issuer,
+        String idempotencyKey,
+        String correlationId,
+        String recordKey,
+        SourceView source,
+        Outcome outcome,
+        Audit audit) {
 
     /**
      * The outcome part of an entry; see the {@code CommandOutcome} schema for each field.
      */
-    public record Outcome(String status, String userId, String errorCode, String errorMessage, Integer httpStatus,
-                          List<OutcomeView.FieldErrorView> fieldErrors, Map<String, String> details, int attempts,
-                          String receivedAt, String startedAt, String completedAt) {
+    public record Outcome(
+            String status,
+            String userId,
+            String errorCode,
+            String errorMessage,
+            Integer httpStatus,
+            List<OutcomeView.FieldErrorView> fieldErrors,
+            Map<String, String> details,
+            int attempts,
+            String receivedAt,
+            String startedAt,
+            String completedAt) {
 
         static Outcome of(OutcomeView o) {
-            return new Outcome(o.status(), o.userId(), o.errorCode(), o.errorMessage(), o.httpStatus(), o.fieldErrors(),
-                    o.details(), o.attempts(), o.receivedAt(), o.startedAt(), o.completedAt());
+            return new Outcome(
+                    o.status(),
+                    o.userId(),
+                    o.errorCode(),
+                    o.errorMessage(),
+                    o.httpStatus(),
+                    o.fieldErrors(),
+                    o.details(),
+                    o.attempts(),
+                    o.receivedAt(),
+                    o.startedAt(),
+                    o.completedAt());
         }
     }
 
     /**
      * The audit part of an entry; see the {@code AuditEvent} schema for each field.
      */
-    public record Audit(String eventId, String occurredAt, String action, String targetUserId, String targetRef,
-                        List<String> changedFields, String status, String errorCode) {
+    public record Audit(
+            String eventId,
+            String occurredAt,
+            String action,
+            String targetUserId,
+            String targetRef,
+            List<String> changedFields,
+            String status,
+            String errorCode) {
 
         static Audit of(AuditView a) {
-            return new Audit(a.eventId(), a.occurredAt(), a.action(), a.targetUserId(), a.targetRef(), a.changedFields(),
-                    a.status(), a.errorCode());
+            return new Audit(
+                    a.eventId(),
+                    a.occurredAt(),
+                    a.action(),
+                    a.targetUserId(),
+                    a.targetRef(),
+                    a.changedFields(),
+                    a.status(),
+                    a.errorCode());
         }
     }
 
     static HistoryEntry started(long seq, ViewEvent event) {
         if (event.outcome() != null) {
             OutcomeView o = event.outcome();
-            return new HistoryEntry(seq, o.commandId(), o.commandType(), o.issuer(), o.idempotencyKey(), o.correlationId(),
-                    o.recordKey(), o.source(), Outcome.of(o), null);
+            return new HistoryEntry(
+                    seq,
+                    o.commandId(),
+                    o.commandType(),
+                    o.issuer(),
+                    o.idempotencyKey(),
+                    o.correlationId(),
+                    o.recordKey(),
+                    o.source(),
+                    Outcome.of(o),
+                    null);
         }
         AuditView a = event.audit();
-        return new HistoryEntry(seq, a.commandId(), a.commandType(), a.actor(), a.idempotencyKey(), a.correlationId(),
-                a.recordKey(), a.source(), null, Audit.of(a));
+        return new HistoryEntry(
+                seq,
+                a.commandId(),
+                a.commandType(),
+                a.actor(),
+                a.idempotencyKey(),
+                a.correlationId(),
+                a.recordKey(),
+                a.source(),
+                null,
+                Audit.of(a));
     }
 
     /** This entry with the other half of its processing added. */
     HistoryEntry with(ViewEvent event) {
         if (event.outcome() != null) {
-            return new HistoryEntry(seq, commandId, commandType, event.outcome().issuer(), idempotencyKey, correlationId,
-                    recordKey, source, Outcome.of(event.outcome()), audit);
+            return new HistoryEntry(
+                    seq,
+                    commandId,
+                    commandType,
+                    event.outcome().issuer(),
+                    idempotencyKey,
+                    correlationId,
+                    recordKey,
+                    source,
+                    Outcome.of(event.outcome()),
+                    audit);
         }
-        return new HistoryEntry(seq, commandId, commandType, issuer, idempotencyKey, correlationId, recordKey, source,
-                outcome, Audit.of(event.audit()));
+        return new HistoryEntry(
+                seq,
+                commandId,
+                commandType,
+                issuer,
+                idempotencyKey,
+                correlationId,
+                recordKey,
+                source,
+                outcome,
+                Audit.of(event.audit()));
     }
 }

@@ -14,8 +14,7 @@ final class HistoryKeys {
     static final String BY_KEY = "key";
     static final String BY_USER_ID = "userId";
 
-    private HistoryKeys() {
-    }
+    private HistoryKeys() {}
 
     static String index(String by, String ref) {
         return (BY_USER_ID.equals(by) ? "user:" : "key:") + ref;
@@ -23,7 +22,11 @@ final class HistoryKeys {
 
     static Bytes entry(String index, long seq) {
         byte[] name = index.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(4 + name.length + 8).putInt(name.length).put(name).putLong(seq).array());
+        return Bytes.wrap(ByteBuffer.allocate(4 + name.length + 8)
+                .putInt(name.length)
+                .put(name)
+                .putLong(seq)
+                .array());
     }
 
     static String pending(String index, String joinId) {

@@ -12,5 +12,5 @@ import java.util.List;
  * @param entries    at most {@code limit} entries in {@code order}
  * @param nextCursor the {@code cursor} for the next page, or null on the last page
  */
-public record HistoryPage(String ref, String by, String order, long total, List<HistoryEntry> entries, Long nextCursor) {
-}
+public record HistoryPage(
+        String ref, String by, String order, long total, List<HistoryEntry> entries, Long nextCursor) {}

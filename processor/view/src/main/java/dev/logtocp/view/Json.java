@@ -19,10 +19,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * stored. Thread-safe.
  */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final ObjectMapper MAPPER =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private Json() {
-    }
+    private Json() {}
 
     static String time(Instant instant) {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
@@ -61,8 +61,7 @@ final class Json {
         };
         Deserializer<T> deserializer = new Deserializer<>() {
             @Override
-            public void configure(Map<String, ?> configs, boolean isKey) {
-            }
+            public void configure(Map<String, ?> configs, boolean isKey) {}
 
             @Override
             public T deserialize(String topic, byte[] data) {

@@ -12,11 +12,25 @@ import java.util.TreeMap;
  * {@code encryptedPassword} (a PasswordReset's password, encrypted for its issuer alone: it stays on the outcome
  * topic and never reaches a support page). Immutable.
  */
-public record OutcomeView(String commandId, String commandType, String issuer, String idempotencyKey,
-                          String correlationId, String recordKey, String status, String userId, String errorCode,
-                          String errorMessage, Integer httpStatus, List<FieldErrorView> fieldErrors,
-                          Map<String, String> details, int attempts, String receivedAt, String startedAt,
-                          String completedAt, SourceView source) {
+public record OutcomeView(
+        String commandId,
+        String commandType,
+        String issuer,
+        String idempotencyKey,
+        String correlationId,
+        String recordKey,
+        String status,
+        String userId,
+        String errorCode,
+        String errorMessage,
+        Integer httpStatus,
+        List<FieldErrorView> fieldErrors,
+        Map<String, String> details,
+        int attempts,
+        String receivedAt,
+        String startedAt,
+        String completedAt,
+        SourceView source) {
 
     /** Details the view never shows. */
     static final List<String> WITHHELD_DETAILS = List.of("encryptedPassword");
@@ -27,18 +41,32 @@ public record OutcomeView(String commandId, String commandType, String issuer, S
      * @param field  path of the offending field
      * @param reason what is wrong with it (never the value)
      */
-    public record FieldErrorView(String field, String reason) {
-    }
+    public record FieldErrorView(String field, String reason) {}
 
     static OutcomeView of(String recordKey, CommandOutcome o) {
         Map<String, String> details = new TreeMap<>(o.getDetails());
         WITHHELD_DETAILS.forEach(details::remove);
         List<FieldErrorView> fieldErrors = o.getFieldErrors().stream()
-                .map((FieldError f) -> new FieldErrorView(f.getField(), f.getReason())).toList();
-        return new OutcomeView(o.getCommandId(), o.getCommandType(), o.getIssuer(), o.getIdempotencyKey(),
-                o.getCorrelationId(), recordKey, o.getStatus().name(), o.getUserId(), o.getErrorCode(),
-                o.getErrorMessage(), o.getHttpStatus(), fieldErrors, details, o.getAttempts(),
-                Json.time(o.getReceivedAt()), Json.time(o.getStartedAt()), Json.time(o.getCompletedAt()),
+                .map((FieldError f) -> new FieldErrorView(f.getField(), f.getReason()))
+                .toList();
+        return new OutcomeView(
+                o.getCommandId(),
+                o.getCommandType(),
+                o.getIssuer(),
+                o.getIdempotencyKey(),
+                o.getCorrelationId(),
+                recordKey,
+                o.getStatus().name(),
+                o.getUserId(),
+                o.getErrorCode(),
+                o.getErrorMessage(),
+                o.getHttpStatus(),
+                fieldErrors,
+                details,
+                o.getAttempts(),
+                Json.time(o.getReceivedAt()),
+                Json.time(o.getStartedAt()),
+                Json.time(o.getCompletedAt()),
                 SourceView.of(o.getSource()));
     }
 
@@ -51,8 +79,24 @@ public record OutcomeView(String commandId, String commandType, String issuer, S
         if (!"DUPLICATE".equals(status) || originalStatus == null) {
             return this;
         }
-        return new OutcomeView(details.getOrDefault("originalCommandId", commandId), commandType, issuer, idempotencyKey,
-                null, recordKey, originalStatus, userId, errorCode, errorMessage, httpStatus, List.of(), Map.of(), 0,
-                null, null, details.getOrDefault("originalDecidedAt", completedAt), null);
+        return new OutcomeView(
+                details.getOrDefault("originalCommandId", commandId),
+                commandType,
+                issuer,
+                idempotencyKey,
+                null,
+                recordKey,
+                originalStatus,
+                userId,
+                errorCode,
+                errorMessage,
+                httpStatus,
+                List.of(),
+                Map.of(),
+                0,
+                null,
+                null,
+                details.getOrDefault("originalDecidedAt", completedAt),
+                null);
     }
 }

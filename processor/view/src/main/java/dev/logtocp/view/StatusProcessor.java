@@ -22,6 +22,8 @@ final class StatusProcessor implements Processor<String, ViewEvent, Void, Void> 
         if (record.value() == null || record.value().outcome() == null) {
             return;
         }
-        store.put(record.key(), CommandStatus.next(store.get(record.key()), record.value().outcome()));
+        store.put(
+                record.key(),
+                CommandStatus.next(store.get(record.key()), record.value().outcome()));
     }
 }

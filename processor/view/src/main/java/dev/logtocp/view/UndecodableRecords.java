@@ -18,16 +18,20 @@ public final class UndecodableRecords implements DeserializationExceptionHandler
     private static final Logger LOGGER = LoggerFactory.getLogger(UndecodableRecords.class);
 
     @Override
-    public void configure(Map<String, ?> configs) {
-    }
+    public void configure(Map<String, ?> configs) {}
 
     @Override
-    public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        if (exception instanceof WireFormatException w && w.reason() == WireFormatException.Reason.REGISTRY_UNAVAILABLE) {
+    public DeserializationHandlerResponse handle(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (exception instanceof WireFormatException w
+                && w.reason() == WireFormatException.Reason.REGISTRY_UNAVAILABLE) {
             return DeserializationHandlerResponse.FAIL;
         }
-        LOGGER.atWarn().addKeyValue("topic", record.topic()).addKeyValue("partition", record.partition())
-                .addKeyValue("offset", record.offset()).addKeyValue("error", exception.getMessage())
+        LOGGER.atWarn()
+                .addKeyValue("topic", record.topic())
+                .addKeyValue("partition", record.partition())
+                .addKeyValue("offset", record.offset())
+                .addKeyValue("error", exception.getMessage())
                 .log("skipping a record the view cannot decode");
         return DeserializationHandlerResponse.CONTINUE;
     }

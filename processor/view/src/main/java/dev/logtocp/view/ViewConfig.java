@@ -35,10 +35,23 @@ import java.util.Map;
  * @param clientOverrides    {@code KAFKA_CLIENT_*}, passed to every Kafka client (SASL, TLS)
  * @param serdeOverrides     {@code SERDE_*}, passed to the Avro deserializer (registry credentials)
  */
-public record ViewConfig(String bootstrapServers, String schemaRegistryUrl, String outcomeTopic, String auditTopic,
-                         String applicationId, String bindHost, int bindPort, String advertisedHost, Path stateDir,
-                         int streamThreads, int replicationFactor, int standbyReplicas, Duration forwardTimeout, String instanceId,
-                         Map<String, String> clientOverrides, Map<String, String> serdeOverrides) {
+public record ViewConfig(
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        String outcomeTopic,
+        String auditTopic,
+        String applicationId,
+        String bindHost,
+        int bindPort,
+        String advertisedHost,
+        Path stateDir,
+        int streamThreads,
+        int replicationFactor,
+        int standbyReplicas,
+        Duration forwardTimeout,
+        String instanceId,
+        Map<String, String> clientOverrides,
+        Map<String, String> serdeOverrides) {
 
     public ViewConfig {
         require("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
@@ -84,13 +97,21 @@ public record ViewConfig(String bootstrapServers, String schemaRegistryUrl, Stri
                 source.string("OUTCOME_TOPIC", "logto.command-outcomes"),
                 source.string("AUDIT_TOPIC", "logto.audit"),
                 source.string("VIEW_APPLICATION_ID", "logto-command-view"),
-                host, port,
+                host,
+                port,
                 source.optional("VIEW_ADVERTISED_HOST").orElseGet(() -> defaultAdvertisedHost(host)),
-                Path.of(source.string("VIEW_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "logto-command-view").toString())),
+                Path.of(source.string(
+                        "VIEW_STATE_DIR",
+                        Path.of(System.getProperty("java.io.tmpdir"), "logto-command-view")
+                                .toString())),
                 source.integer("VIEW_STREAM_THREADS", 1, 1, 64),
                 source.integer("VIEW_REPLICATION_FACTOR", -1, -1, 32),
                 source.integer("VIEW_STANDBY_REPLICAS", 0, 0, 8),
-                source.millis("VIEW_FORWARD_TIMEOUT_MS", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(2)),
+                source.millis(
+                        "VIEW_FORWARD_TIMEOUT_MS",
+                        Duration.ofSeconds(5),
+                        Duration.ofMillis(100),
+                        Duration.ofMinutes(2)),
                 source.string("VIEW_INSTANCE_ID", ""),
                 source.withPrefix("KAFKA_CLIENT_"),
                 source.withPrefix("SERDE_"));
@@ -107,7 +128,8 @@ public record ViewConfig(String bootstrapServers, String schemaRegistryUrl, Stri
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
-            throw new ConfigException("VIEW_ADVERTISED_HOST", "is required when binding every interface and the host name is unknown");
+            throw new ConfigException(
+                    "VIEW_ADVERTISED_HOST", "is required when binding every interface and the host name is unknown");
         }
     }
 

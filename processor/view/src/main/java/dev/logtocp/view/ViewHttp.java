@@ -45,16 +45,33 @@ final class ViewHttp {
     }
 
     /** Binds the server; the queries are attached later (the streams application needs the bound port first). */
-    static ViewHttp bind(Vertx vertx, String host, int port, Duration forwardTimeout, QueriesRef queries, BooleanSupplier ready) {
-        WebClient forwarder = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
-                .setConnectTimeout((int) forwardTimeout.toMillis()).setUserAgent("logto-command-view"));
+    static ViewHttp bind(
+            Vertx vertx, String host, int port, Duration forwardTimeout, QueriesRef queries, BooleanSupplier ready) {
+        WebClient forwarder = WebClient.create(
+                vertx,
+                new WebClientOptions()
+                        .setKeepAlive(true)
+                        .setConnectTimeout((int) forwardTimeout.toMillis())
+                        .setUserAgent("logto-command-view"));
         Router router = Router.router(vertx);
-        router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP").encode()));
-        router.get("/health/ready").handler(ctx -> json(ctx, ready.getAsBoolean() ? 200 : 503,
-                new JsonObject().put("status", ready.getAsBoolean() ? "UP" : "DOWN").encode()));
-        router.get("/commands/:issuer/:key").handler(ctx -> answer(ctx, queries, forwarder, forwardTimeout,
-                q -> q.status(ctx.pathParam("issuer"), ctx.pathParam("key"), localOnly(ctx)),
-                "no outcome for this issuer and idempotency key"));
+        router.get("/health/live")
+                .handler(ctx ->
+                        json(ctx, 200, new JsonObject().put("status", "UP").encode()));
+        router.get("/health/ready")
+                .handler(ctx -> json(
+                        ctx,
+                        ready.getAsBoolean() ? 200 : 503,
+                        new JsonObject()
+                                .put("status", ready.getAsBoolean() ? "UP" : "DOWN")
+                                .encode()));
+        router.get("/commands/:issuer/:key")
+                .handler(ctx -> answer(
+                        ctx,
+                        queries,
+                        forwarder,
+                        forwardTimeout,
+                        q -> q.status(ctx.pathParam("issuer"), ctx.pathParam("key"), localOnly(ctx)),
+                        "no outcome for this issuer and idempotency key"));
         router.get("/users/:ref/history").handler(ctx -> {
             ViewQueries.PageRequest request;
             try {
@@ -63,10 +80,20 @@ final class ViewHttp {
                 error(ctx, 400, "bad_request", e.getMessage());
                 return;
             }
-            answer(ctx, queries, forwarder, forwardTimeout, q -> q.history(request, localOnly(ctx)), "no history for this user");
+            answer(
+                    ctx,
+                    queries,
+                    forwarder,
+                    forwardTimeout,
+                    q -> q.history(request, localOnly(ctx)),
+                    "no history for this user");
         });
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port, host)
-                .toCompletionStage().toCompletableFuture().join();
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(port, host)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
         return new ViewHttp(server, forwarder);
     }
 
@@ -89,8 +116,12 @@ final class ViewHttp {
 
     void close() {
         forwarder.close();
-        server.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
-                .exceptionally(e -> null).join();
+        server.close()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .orTimeout(5, TimeUnit.SECONDS)
+                .exceptionally(e -> null)
+                .join();
     }
 
     private static boolean localOnly(RoutingContext ctx) {
@@ -128,8 +159,13 @@ final class ViewHttp {
         throw new IllegalArgumentException(name + " must be an integer in [" + min + ", " + max + "]");
     }
 
-    private static <T> void answer(RoutingContext ctx, QueriesRef ref, WebClient forwarder, Duration timeout,
-                                   Function<ViewQueries, ViewQueries.Answer<T>> query, String notFound) {
+    private static <T> void answer(
+            RoutingContext ctx,
+            QueriesRef ref,
+            WebClient forwarder,
+            Duration timeout,
+            Function<ViewQueries, ViewQueries.Answer<T>> query,
+            String notFound) {
         ViewQueries queries = ref.get();
         if (queries == null) {
             error(ctx, 503, "unavailable", "the view is starting");
@@ -165,8 +201,11 @@ final class ViewHttp {
     }
 
     private static void forward(RoutingContext ctx, WebClient forwarder, Duration timeout, HostInfo owner) {
-        forwarder.get(owner.port(), owner.host(), ctx.request().uri()).putHeader(FORWARDED, "1")
-                .timeout(timeout.toMillis()).send()
+        forwarder
+                .get(owner.port(), owner.host(), ctx.request().uri())
+                .putHeader(FORWARDED, "1")
+                .timeout(timeout.toMillis())
+                .send()
                 .onSuccess(reply -> {
                     String answeredBy = reply.getHeader(ANSWERED_BY);
                     if (answeredBy != null) {
@@ -175,8 +214,12 @@ final class ViewHttp {
                     String body = reply.bodyAsString();
                     json(ctx, reply.statusCode(), body == null ? "" : body);
                 })
-                .onFailure(e -> error(ctx, 503, "unavailable", "the instance owning this key (" + hostText(owner)
-                        + ") did not answer: " + e.getClass().getSimpleName()));
+                .onFailure(e -> error(
+                        ctx,
+                        503,
+                        "unavailable",
+                        "the instance owning this key (" + hostText(owner) + ") did not answer: "
+                                + e.getClass().getSimpleName()));
     }
 
     private static String hostText(HostInfo host) {
@@ -184,13 +227,19 @@ final class ViewHttp {
     }
 
     private static void json(RoutingContext ctx, int status, String body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body);
     }
 
     private static void error(RoutingContext ctx, int status, String code, String message) {
         if (status == 503) {
             ctx.response().putHeader("Retry-After", "1");
         }
-        json(ctx, status, new JsonObject().put("error", code).put("message", message).encode());
+        json(
+                ctx,
+                status,
+                new JsonObject().put("error", code).put("message", message).encode());
     }
 }

@@ -10,8 +10,7 @@ import java.util.Optional;
  * {@code --config FILE} or {@code CONFIG_FILE}. A bad setting stops start-up with one line naming the key.
  */
 public final class ViewMain {
-    private ViewMain() {
-    }
+    private ViewMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         ViewConfig config;
@@ -43,6 +42,8 @@ public final class ViewMain {
                 return Optional.of(Path.of(args[i + 1]));
             }
         }
-        return Optional.ofNullable(System.getenv("CONFIG_FILE")).filter(s -> !s.isBlank()).map(Path::of);
+        return Optional.ofNullable(System.getenv("CONFIG_FILE"))
+                .filter(s -> !s.isBlank())
+                .map(Path::of);
     }
 }

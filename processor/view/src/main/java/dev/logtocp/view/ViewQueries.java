@@ -24,24 +24,19 @@ final class ViewQueries {
     private static final Serializer<String> KEYS = new StringSerializer();
 
     /** Where the answer to a query is. */
-    sealed interface Answer<T> {
-    }
+    sealed interface Answer<T> {}
 
     /** This instance owns the key; {@code value} is null when the store has nothing for it. */
-    record Here<T>(T value) implements Answer<T> {
-    }
+    record Here<T>(T value) implements Answer<T> {}
 
     /** Another instance owns the key. */
-    record Elsewhere<T>(HostInfo owner) implements Answer<T> {
-    }
+    record Elsewhere<T>(HostInfo owner) implements Answer<T> {}
 
     /** Nobody can answer right now (starting, rebalancing, restoring). */
-    record Unavailable<T>(String reason) implements Answer<T> {
-    }
+    record Unavailable<T>(String reason) implements Answer<T> {}
 
     /** A page request: {@code cursor} 0 means from the start (asc) or from the end (desc). */
-    record PageRequest(String by, String ref, boolean descending, long cursor, int limit) {
-    }
+    record PageRequest(String by, String ref, boolean descending, long cursor, int limit) {}
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -59,8 +54,8 @@ final class ViewQueries {
     Answer<CommandStatus> status(String issuer, String idempotencyKey, boolean localOnly) {
         String key = CommandStatus.key(issuer, idempotencyKey);
         return locate(ViewTopology.STATUS_STORE, key, localOnly, partition -> {
-            ReadOnlyKeyValueStore<String, CommandStatus> store = streams.store(StoreQueryParameters
-                    .fromNameAndType(ViewTopology.STATUS_STORE, QueryableStoreTypes.<String, CommandStatus>keyValueStore())
+            ReadOnlyKeyValueStore<String, CommandStatus> store = streams.store(StoreQueryParameters.fromNameAndType(
+                            ViewTopology.STATUS_STORE, QueryableStoreTypes.<String, CommandStatus>keyValueStore())
                     .withPartition(partition));
             return store.get(key);
         });
@@ -70,15 +65,15 @@ final class ViewQueries {
     Answer<HistoryPage> history(PageRequest request, boolean localOnly) {
         String index = HistoryKeys.index(request.by(), request.ref());
         return locate(ViewTopology.HISTORY_STORE, index, localOnly, partition -> {
-            ReadOnlyKeyValueStore<String, Long> counts = streams.store(StoreQueryParameters
-                    .fromNameAndType(ViewTopology.HISTORY_COUNT_STORE, QueryableStoreTypes.<String, Long>keyValueStore())
+            ReadOnlyKeyValueStore<String, Long> counts = streams.store(StoreQueryParameters.fromNameAndType(
+                            ViewTopology.HISTORY_COUNT_STORE, QueryableStoreTypes.<String, Long>keyValueStore())
                     .withPartition(partition));
             Long total = counts.get(index);
             if (total == null || total == 0) {
                 return null;
             }
-            ReadOnlyKeyValueStore<Bytes, HistoryEntry> entries = streams.store(StoreQueryParameters
-                    .fromNameAndType(ViewTopology.HISTORY_STORE, QueryableStoreTypes.<Bytes, HistoryEntry>keyValueStore())
+            ReadOnlyKeyValueStore<Bytes, HistoryEntry> entries = streams.store(StoreQueryParameters.fromNameAndType(
+                            ViewTopology.HISTORY_STORE, QueryableStoreTypes.<Bytes, HistoryEntry>keyValueStore())
                     .withPartition(partition));
             long from;
             long to;
@@ -97,15 +92,16 @@ final class ViewQueries {
             if (from <= to) {
                 Bytes low = HistoryKeys.entry(index, from);
                 Bytes high = HistoryKeys.entry(index, to);
-                try (KeyValueIterator<Bytes, HistoryEntry> it = request.descending() ? entries.reverseRange(low, high) : entries.range(low, high)) {
+                try (KeyValueIterator<Bytes, HistoryEntry> it =
+                        request.descending() ? entries.reverseRange(low, high) : entries.range(low, high)) {
                     while (it.hasNext()) {
                         KeyValue<Bytes, HistoryEntry> kv = it.next();
                         page.add(kv.value);
                     }
                 }
             }
-            return new HistoryPage(request.ref(), request.by(), request.descending() ? "desc" : "asc", total, page,
-                    next);
+            return new HistoryPage(
+                    request.ref(), request.by(), request.descending() ? "desc" : "asc", total, page, next);
         });
     }
 
@@ -120,7 +116,9 @@ final class ViewQueries {
         } catch (IllegalStateException e) {
             return new Unavailable<>("the view is not running");
         }
-        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost() == null
+        if (metadata == null
+                || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)
+                || metadata.activeHost() == null
                 || metadata.activeHost().port() < 0) {
             return new Unavailable<>("the view is starting or rebalancing");
         }
@@ -131,7 +129,8 @@ final class ViewQueries {
             return new Here<>(local.read(metadata.partition()));
         } catch (InvalidStateStoreException e) {
             // Not hosted here (only possible with localOnly), or migrating/restoring right now.
-            return localOnly && !self.equals(metadata.activeHost()) ? new Here<>(null)
+            return localOnly && !self.equals(metadata.activeHost())
+                    ? new Here<>(null)
                     : new Unavailable<>("the store is restoring or moving: " + e.getMessage());
         }
     }

@@ -37,46 +37,64 @@ public final class ViewTopology {
     public static final String HISTORY_COUNT_STORE = "history-count";
     public static final String HISTORY_PENDING_STORE = "history-pending";
 
-    private ViewTopology() {
-    }
+    private ViewTopology() {}
 
     /** The topology reading {@code outcomeTopic} and {@code auditTopic}, decoding values with {@code avro}. */
     public static Topology build(String outcomeTopic, String auditTopic, Deserializer<Object> avro) {
-        Serde<Object> values = Serdes.serdeFrom(new Serializer<>() {
-            @Override
-            public byte[] serialize(String topic, Object data) {
-                throw new UnsupportedOperationException("the view never writes Avro");
-            }
-        }, avro);
+        Serde<Object> values = Serdes.serdeFrom(
+                new Serializer<>() {
+                    @Override
+                    public byte[] serialize(String topic, Object data) {
+                        throw new UnsupportedOperationException("the view never writes Avro");
+                    }
+                },
+                avro);
         Serde<ViewEvent> events = Json.serde(ViewEvent.class);
         StreamsBuilder builder = new StreamsBuilder();
 
-        KStream<String, ViewEvent> outcomes = builder.stream(outcomeTopic, Consumed.with(Serdes.ByteArray(), values).withName("outcomes"))
-                .flatMap((key, value) -> value instanceof CommandOutcome o
-                        ? List.of(KeyValue.pair(recordKey(key), new ViewEvent(OutcomeView.of(recordKey(key), o), null)))
-                        : List.<KeyValue<String, ViewEvent>>of(), Named.as("outcome-events"));
-        KStream<String, ViewEvent> audits = builder.stream(auditTopic, Consumed.with(Serdes.ByteArray(), values).withName("audit-events"))
-                .flatMap((key, value) -> value instanceof AuditEvent e
-                        ? List.of(KeyValue.pair(recordKey(key), new ViewEvent(null, AuditView.of(recordKey(key), e))))
-                        : List.<KeyValue<String, ViewEvent>>of(), Named.as("audit-view-events"));
+        KStream<String, ViewEvent> outcomes = builder.stream(
+                        outcomeTopic, Consumed.with(Serdes.ByteArray(), values).withName("outcomes"))
+                .flatMap(
+                        (key, value) -> value instanceof CommandOutcome o
+                                ? List.of(KeyValue.pair(
+                                        recordKey(key), new ViewEvent(OutcomeView.of(recordKey(key), o), null)))
+                                : List.<KeyValue<String, ViewEvent>>of(),
+                        Named.as("outcome-events"));
+        KStream<String, ViewEvent> audits = builder.stream(
+                        auditTopic, Consumed.with(Serdes.ByteArray(), values).withName("audit-events"))
+                .flatMap(
+                        (key, value) -> value instanceof AuditEvent e
+                                ? List.of(KeyValue.pair(
+                                        recordKey(key), new ViewEvent(null, AuditView.of(recordKey(key), e))))
+                                : List.<KeyValue<String, ViewEvent>>of(),
+                        Named.as("audit-view-events"));
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATUS_STORE), Serdes.String(),
-                Json.serde(CommandStatus.class)));
-        outcomes.selectKey((key, event) -> CommandStatus.key(event.outcome().issuer(), event.outcome().idempotencyKey()),
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STATUS_STORE), Serdes.String(), Json.serde(CommandStatus.class)));
+        outcomes.selectKey(
+                        (key, event) -> CommandStatus.key(
+                                event.outcome().issuer(), event.outcome().idempotencyKey()),
                         Named.as("key-by-command"))
                 .repartition(Repartitioned.with(Serdes.String(), events).withName("by-command"))
                 .process(StatusProcessor::new, Named.as("command-status-fold"), STATUS_STORE);
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.Bytes(),
-                Json.serde(HistoryEntry.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_COUNT_STORE), Serdes.String(),
-                Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_PENDING_STORE), Serdes.String(),
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.Bytes(), Json.serde(HistoryEntry.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(HISTORY_COUNT_STORE), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(HISTORY_PENDING_STORE),
+                Serdes.String(),
                 Json.serde(PendingHalves.class)));
         outcomes.merge(audits, Named.as("all-events"))
                 .flatMap((key, event) -> byUser(event), Named.as("key-by-user"))
                 .repartition(Repartitioned.with(Serdes.String(), events).withName("by-user"))
-                .process(HistoryProcessor::new, Named.as("history-append"), HISTORY_STORE, HISTORY_COUNT_STORE, HISTORY_PENDING_STORE);
+                .process(
+                        HistoryProcessor::new,
+                        Named.as("history-append"),
+                        HISTORY_STORE,
+                        HISTORY_COUNT_STORE,
+                        HISTORY_PENDING_STORE);
         return builder.build();
     }
 

@@ -50,15 +50,31 @@ class HistoryIT {
     private static List<SpecificRecord> tenCommands(String externalId, String username, String roleId) {
         var meta = CommandClient.metaPlaceholder();
         return List.of(
-                UserCreate.newBuilder().setMeta(meta).setExternalId(externalId).setUsername(username).build(),
-                UserUpdate.newBuilder().setMeta(meta).setUser(ref(externalId)).setName("First Name").build(),
+                UserCreate.newBuilder()
+                        .setMeta(meta)
+                        .setExternalId(externalId)
+                        .setUsername(username)
+                        .build(),
+                UserUpdate.newBuilder()
+                        .setMeta(meta)
+                        .setUser(ref(externalId))
+                        .setName("First Name")
+                        .build(),
                 new RoleAssign(meta, ref(externalId), List.of(roleId)),
                 new UserSuspend(meta, ref(externalId), true),
                 new UserSuspend(meta, ref(externalId), false),
-                UserUpdate.newBuilder().setMeta(meta).setUser(ref(externalId)).setName("Second Name").build(),
+                UserUpdate.newBuilder()
+                        .setMeta(meta)
+                        .setUser(ref(externalId))
+                        .setName("Second Name")
+                        .build(),
                 new UserCustomDataMerge(meta, ref(externalId), "{\"plan\": \"gold\"}"),
                 new RoleRevoke(meta, ref(externalId), roleId),
-                UserUpdate.newBuilder().setMeta(meta).setUser(ref(externalId)).setName("Third Name").build(),
+                UserUpdate.newBuilder()
+                        .setMeta(meta)
+                        .setUser(ref(externalId))
+                        .setName("Third Name")
+                        .build(),
                 new UserSuspend(meta, ref(externalId), true));
     }
 
@@ -93,7 +109,7 @@ class HistoryIT {
     @Test
     void tenCommandsOfOneUserComeBackInOrderAcrossRestartsOfTheView() throws Exception {
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        String externalId = "crm+" + id + "@example.com";   // characters a path must encode
+        String externalId = "crm+" + id + "@example.com"; // characters a path must encode
         String otherId = "crm-other-" + id;
         String roleId = stack.logto.createRole("history-role-" + id);
         List<SpecificRecord> mine = tenCommands(externalId, "hist_" + id, roleId);
@@ -109,7 +125,9 @@ class HistoryIT {
             stack.client.execute("other-" + id + "-" + i, others.get(i));
         }
         assertThat(sent).allSatisfy(o -> assertThat(o.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED));
-        assertThat(complete(ViewStack.await(view, history(externalId, ""), r -> complete(r, 5), Duration.ofSeconds(60)), 5)).isTrue();
+        assertThat(complete(
+                        ViewStack.await(view, history(externalId, ""), r -> complete(r, 5), Duration.ofSeconds(60)), 5))
+                .isTrue();
 
         // Restart of the view with its state directory kept; five more commands are sent while it is down.
         stack.stopView(view);
@@ -120,7 +138,8 @@ class HistoryIT {
         assertThat(sent).allSatisfy(o -> assertThat(o.getStatus()).isEqualTo(OutcomeStatus.SUCCEEDED));
         view = stack.startView(stateDir, "history-view");
         stack.awaitViews(1, Duration.ofSeconds(60));
-        HttpResponse<String> all = ViewStack.await(view, history(externalId, ""), r -> complete(r, 10), Duration.ofSeconds(60));
+        HttpResponse<String> all =
+                ViewStack.await(view, history(externalId, ""), r -> complete(r, 10), Duration.ofSeconds(60));
         assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
         assertInOrder(json(all), sent, externalId);
 
@@ -131,10 +150,14 @@ class HistoryIT {
         for (int pages = 0; pages < 5 && cursor != null; pages++) {
             JsonNode page = json(ViewStack.get(view, history(externalId, "?limit=4&cursor=" + cursor)));
             page.get("entries").forEach(e -> paged.add(e.get("commandId").asText()));
-            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asText();
             cursors.add(cursor);
         }
-        assertThat(paged).containsExactlyElementsOf(sent.stream().map(CommandOutcome::getCommandId).toList());
+        assertThat(paged)
+                .containsExactlyElementsOf(
+                        sent.stream().map(CommandOutcome::getCommandId).toList());
         assertThat(cursors).containsExactly("4", "8", null);
         JsonNode newest = json(ViewStack.get(view, history(externalId, "?order=desc&limit=3")));
         assertThat(newest.get("entries").findValuesAsText("seq")).containsExactly("10", "9", "8");
@@ -144,21 +167,27 @@ class HistoryIT {
 
         // The same history under the Logto user id.
         String userId = sent.get(0).getUserId();
-        JsonNode byUserId = json(ViewStack.await(view, history(userId, "?by=userId"), r -> complete(r, 10), Duration.ofSeconds(30)));
+        JsonNode byUserId = json(
+                ViewStack.await(view, history(userId, "?by=userId"), r -> complete(r, 10), Duration.ofSeconds(30)));
         assertThat(byUserId.get("entries").findValuesAsText("commandId"))
-                .containsExactlyElementsOf(sent.stream().map(CommandOutcome::getCommandId).toList());
+                .containsExactlyElementsOf(
+                        sent.stream().map(CommandOutcome::getCommandId).toList());
 
         // Restart onto an empty state directory: the stores are rebuilt from their changelogs, same answer.
         stack.stopView(view);
         view = stack.startView(stack.newDir("view-state-fresh"), "history-view");
         stack.awaitViews(1, Duration.ofSeconds(60));
-        HttpResponse<String> rebuilt = ViewStack.await(view, history(externalId, ""), r -> complete(r, 10), Duration.ofSeconds(60));
+        HttpResponse<String> rebuilt =
+                ViewStack.await(view, history(externalId, ""), r -> complete(r, 10), Duration.ofSeconds(60));
         assertInOrder(json(rebuilt), sent, externalId);
 
         // Negative controls: an unknown user is 404, and a bad query is 400.
-        assertThat(ViewStack.get(view, history("nobody-" + id, "")).statusCode()).isEqualTo(404);
-        assertThat(ViewStack.get(view, history(externalId, "?limit=0")).statusCode()).isEqualTo(400);
-        assertThat(ViewStack.get(view, history(externalId, "?by=email")).statusCode()).isEqualTo(400);
+        assertThat(ViewStack.get(view, history("nobody-" + id, "")).statusCode())
+                .isEqualTo(404);
+        assertThat(ViewStack.get(view, history(externalId, "?limit=0")).statusCode())
+                .isEqualTo(400);
+        assertThat(ViewStack.get(view, history(externalId, "?by=email")).statusCode())
+                .isEqualTo(400);
         stack.stopView(view);
     }
 
@@ -179,7 +208,8 @@ class HistoryIT {
             assertThat(e.get("issuer").asText()).isEqualTo(ViewStack.ISSUER);
             assertThat(e.get("idempotencyKey").asText()).isEqualTo(o.getIdempotencyKey());
             assertThat(e.get("recordKey").asText()).isEqualTo(externalId);
-            assertThat(e.get("source").get("offset").asLong()).isEqualTo(o.getSource().getOffset());
+            assertThat(e.get("source").get("offset").asLong())
+                    .isEqualTo(o.getSource().getOffset());
             assertThat(e.get("outcome").get("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(e.get("outcome").get("userId").asText()).isEqualTo(o.getUserId());
             assertThat(e.get("audit").get("status").asText()).isEqualTo("SUCCEEDED");

@@ -52,8 +52,13 @@ class StatusAcrossInstancesIT {
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         List<CompletableFuture<CommandOutcome>> futures = new ArrayList<>();
         for (int i = 0; i < KEYS; i++) {
-            futures.add(stack.client.submit("create-" + run + "-" + i, UserCreate.newBuilder()
-                    .setMeta(CommandClient.metaPlaceholder()).setExternalId("ext-" + run + "-" + i).setUsername("u_" + run + "_" + i).build(),
+            futures.add(stack.client.submit(
+                    "create-" + run + "-" + i,
+                    UserCreate.newBuilder()
+                            .setMeta(CommandClient.metaPlaceholder())
+                            .setExternalId("ext-" + run + "-" + i)
+                            .setUsername("u_" + run + "_" + i)
+                            .build(),
                     SubmitOptions.defaults().withCorrelationId("corr-" + i)));
         }
         List<CommandOutcome> outcomes = new ArrayList<>();
@@ -67,8 +72,11 @@ class StatusAcrossInstancesIT {
         for (CommandView view : views) {
             for (int i = 0; i < KEYS; i++) {
                 String path = "/commands/" + ViewStack.ISSUER + "/create-" + run + "-" + i;
-                HttpResponse<String> r = ViewStack.await(view, path, x -> x.statusCode() == 200, Duration.ofSeconds(60));
-                assertThat(r.statusCode()).as(view.url() + path + " -> " + r.body()).isEqualTo(200);
+                HttpResponse<String> r =
+                        ViewStack.await(view, path, x -> x.statusCode() == 200, Duration.ofSeconds(60));
+                assertThat(r.statusCode())
+                        .as(view.url() + path + " -> " + r.body())
+                        .isEqualTo(200);
                 JsonNode status = Json.MAPPER.readTree(r.body());
                 CommandOutcome o = outcomes.get(i);
                 assertThat(status.get("issuer").asText()).isEqualTo(ViewStack.ISSUER);
@@ -79,7 +87,9 @@ class StatusAcrossInstancesIT {
                 assertThat(status.get("decision").get("userId").asText()).isEqualTo(o.getUserId());
                 assertThat(status.get("latest").get("correlationId").asText()).isEqualTo("corr-" + i);
                 assertThat(status.get("latest").get("recordKey").asText()).isEqualTo("ext-" + run + "-" + i);
-                answeredBy.computeIfAbsent(view.url(), k -> new HashMap<>()).put(i, r.headers().firstValue(ViewHttp.ANSWERED_BY).orElseThrow());
+                answeredBy
+                        .computeIfAbsent(view.url(), k -> new HashMap<>())
+                        .put(i, r.headers().firstValue(ViewHttp.ANSWERED_BY).orElseThrow());
             }
         }
         for (CommandView view : views) {
@@ -87,23 +97,42 @@ class StatusAcrossInstancesIT {
             Map<Integer, String> answers = answeredBy.get(view.url());
             // Every key has one owner, whichever instance was asked.
             assertThat(answers).isEqualTo(answeredBy.get(views.get(0).url()));
-            List<Integer> ownedElsewhere = answers.entrySet().stream().filter(e -> !e.getValue().equals(self)).map(Map.Entry::getKey).toList();
-            assertThat(ownedElsewhere).as("keys %s answers for through another instance", view.url()).isNotEmpty();
+            List<Integer> ownedElsewhere = answers.entrySet().stream()
+                    .filter(e -> !e.getValue().equals(self))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            assertThat(ownedElsewhere)
+                    .as("keys %s answers for through another instance", view.url())
+                    .isNotEmpty();
 
             // Negative control: asked to read only its own stores, an instance does not know the keys owned by others.
             for (int i = 0; i < KEYS; i++) {
-                HttpResponse<String> local = ViewStack.get(view, "/commands/" + ViewStack.ISSUER + "/create-" + run + "-" + i + "?local=true");
-                assertThat(local.statusCode()).as("local-only %s key %d", view.url(), i).isEqualTo(ownedElsewhere.contains(i) ? 404 : 200);
+                HttpResponse<String> local = ViewStack.get(
+                        view, "/commands/" + ViewStack.ISSUER + "/create-" + run + "-" + i + "?local=true");
+                assertThat(local.statusCode())
+                        .as("local-only %s key %d", view.url(), i)
+                        .isEqualTo(ownedElsewhere.contains(i) ? 404 : 200);
             }
         }
 
         // A history is answered on every instance too.
         for (CommandView view : views) {
-            HttpResponse<String> h = ViewStack.await(view, "/users/ext-" + run + "-3/history",
-                    x -> x.statusCode() == 200 && x.body().contains("\"audit\":{"), Duration.ofSeconds(60));
+            HttpResponse<String> h = ViewStack.await(
+                    view,
+                    "/users/ext-" + run + "-3/history",
+                    x -> x.statusCode() == 200 && x.body().contains("\"audit\":{"),
+                    Duration.ofSeconds(60));
             assertThat(h.statusCode()).as(h.body()).isEqualTo(200);
-            assertThat(Json.MAPPER.readTree(h.body()).get("entries").get(0).get("commandId").asText()).isEqualTo(outcomes.get(3).getCommandId());
+            assertThat(Json.MAPPER
+                            .readTree(h.body())
+                            .get("entries")
+                            .get(0)
+                            .get("commandId")
+                            .asText())
+                    .isEqualTo(outcomes.get(3).getCommandId());
         }
-        assertThat(ViewStack.get(views.get(1), "/commands/" + ViewStack.ISSUER + "/never-sent-" + run).statusCode()).isEqualTo(404);
+        assertThat(ViewStack.get(views.get(1), "/commands/" + ViewStack.ISSUER + "/never-sent-" + run)
+                        .statusCode())
+                .isEqualTo(404);
     }
 }

@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  */
 final class ViewStack implements AutoCloseable {
     static final String ISSUER = "view-it";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final KafkaTestCluster kafka = KafkaTestCluster.shared();
     final String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -48,13 +49,17 @@ final class ViewStack implements AutoCloseable {
     private final List<Path> stateDirs = new ArrayList<>();
 
     ViewStack(int partitions) {
-        topics = new TopicContract("commands-" + suffix, "outcomes-" + suffix, "audit-" + suffix, "dlq-" + suffix,
-                partitions, (short) 1);
+        topics = new TopicContract(
+                "commands-" + suffix, "outcomes-" + suffix, "audit-" + suffix, "dlq-" + suffix, partitions, (short) 1);
         TopicProvisioner.createMissing(kafka.admin(), topics);
-        registry = SchemaRegistryServer.start(RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-" + suffix));
+        registry = SchemaRegistryServer.start(
+                RegistryServerConfig.of(kafka.bootstrapServers()).withTopic("_schemas-" + suffix));
         logto = LogtoSimulator.start(SimulatorConfig.defaults());
         client = CommandClient.create(CommandClientConfig.builder(kafka.bootstrapServers(), registry.url(), ISSUER)
-                .commandTopic(topics.commands()).outcomeTopic(topics.outcomes()).defaultTimeout(Duration.ofSeconds(60)).build());
+                .commandTopic(topics.commands())
+                .outcomeTopic(topics.outcomes())
+                .defaultTimeout(Duration.ofSeconds(60))
+                .build());
     }
 
     /** Starts a processor instance in this stack's group. */
@@ -120,7 +125,10 @@ final class ViewStack implements AutoCloseable {
     /** GET {@code path} on {@code view}. */
     static HttpResponse<String> get(CommandView view, String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(view.url() + path)).timeout(Duration.ofSeconds(20)).build(),
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(view.url() + path))
+                            .timeout(Duration.ofSeconds(20))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException("GET " + path + " on " + view.url() + " failed", e);
@@ -131,7 +139,8 @@ final class ViewStack implements AutoCloseable {
     }
 
     /** GETs {@code path} until {@code done} holds, at most {@code timeout}; returns the last answer. */
-    static HttpResponse<String> await(CommandView view, String path, Predicate<HttpResponse<String>> done, Duration timeout)
+    static HttpResponse<String> await(
+            CommandView view, String path, Predicate<HttpResponse<String>> done, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpResponse<String> last = get(view, path);
@@ -152,7 +161,9 @@ final class ViewStack implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new AssertionError("views not ready with " + instances + " instances within " + timeout + ": "
-                + views.stream().map(v -> v.url() + "=" + v.state() + v.knownInstances()).toList());
+                + views.stream()
+                        .map(v -> v.url() + "=" + v.state() + v.knownInstances())
+                        .toList());
     }
 
     @Override

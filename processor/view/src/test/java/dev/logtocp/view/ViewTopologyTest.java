@@ -41,14 +41,17 @@ class ViewTopologyTest {
         Deserializer<Object> avro = (topic, data) -> {
             Object v = values.get(new String(data, StandardCharsets.UTF_8));
             if (v == null) {
-                throw new dev.logtocp.schema.wire.WireFormatException(dev.logtocp.schema.wire.WireFormatException.Reason.NOT_WIRE_FORMAT, "garbage");
+                throw new dev.logtocp.schema.wire.WireFormatException(
+                        dev.logtocp.schema.wire.WireFormatException.Reason.NOT_WIRE_FORMAT, "garbage");
             }
             return v;
         };
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "view-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("view-topology").toString());
+        props.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Files.createTempDirectory("view-topology").toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, UndecodableRecords.class.getName());
         driver = new TopologyTestDriver(ViewTopology.build("outcomes", "audit", avro), props);
         outcomes = driver.createInputTopic("outcomes", new ByteArraySerializer(), new ByteArraySerializer());
@@ -70,16 +73,37 @@ class ViewTopologyTest {
         return new SourcePosition("commands", 0, offset, Instant.EPOCH);
     }
 
-    private static CommandOutcome outcome(String commandId, String key, OutcomeStatus status, long offset, Map<String, String> details) {
-        return CommandOutcome.newBuilder().setCommandId(commandId).setIdempotencyKey(key).setIssuer("crm")
-                .setCommandType("UserUpdate").setStatus(status).setUserId("user-1").setDetails(details).setAttempts(1)
-                .setReceivedAt(Instant.EPOCH).setCompletedAt(Instant.ofEpochSecond(offset)).setSource(at(offset)).build();
+    private static CommandOutcome outcome(
+            String commandId, String key, OutcomeStatus status, long offset, Map<String, String> details) {
+        return CommandOutcome.newBuilder()
+                .setCommandId(commandId)
+                .setIdempotencyKey(key)
+                .setIssuer("crm")
+                .setCommandType("UserUpdate")
+                .setStatus(status)
+                .setUserId("user-1")
+                .setDetails(details)
+                .setAttempts(1)
+                .setReceivedAt(Instant.EPOCH)
+                .setCompletedAt(Instant.ofEpochSecond(offset))
+                .setSource(at(offset))
+                .build();
     }
 
     private static AuditEvent audit(String commandId, String key, OutcomeStatus status, long offset) {
-        return AuditEvent.newBuilder().setEventId("e-" + commandId + "-" + status).setOccurredAt(Instant.EPOCH).setActor("crm")
-                .setAction("user.update").setCommandType("UserUpdate").setTargetUserId("user-1").setTargetRef("EXTERNAL_ID:ext-1")
-                .setStatus(status).setCommandId(commandId).setIdempotencyKey(key).setSource(at(offset)).build();
+        return AuditEvent.newBuilder()
+                .setEventId("e-" + commandId + "-" + status)
+                .setOccurredAt(Instant.EPOCH)
+                .setActor("crm")
+                .setAction("user.update")
+                .setCommandType("UserUpdate")
+                .setTargetUserId("user-1")
+                .setTargetRef("EXTERNAL_ID:ext-1")
+                .setStatus(status)
+                .setCommandId(commandId)
+                .setIdempotencyKey(key)
+                .setSource(at(offset))
+                .build();
     }
 
     private void sendOutcome(CommandOutcome o) {
@@ -93,7 +117,8 @@ class ViewTopologyTest {
     private List<HistoryEntry> history(String index) {
         KeyValueStore<Bytes, HistoryEntry> store = driver.getKeyValueStore(ViewTopology.HISTORY_STORE);
         List<HistoryEntry> out = new ArrayList<>();
-        try (KeyValueIterator<Bytes, HistoryEntry> it = store.range(HistoryKeys.entry(index, 1), HistoryKeys.entry(index, Long.MAX_VALUE))) {
+        try (KeyValueIterator<Bytes, HistoryEntry> it =
+                store.range(HistoryKeys.entry(index, 1), HistoryKeys.entry(index, Long.MAX_VALUE))) {
             it.forEachRemaining((KeyValue<Bytes, HistoryEntry> kv) -> out.add(kv.value));
         }
         return out;
@@ -105,7 +130,12 @@ class ViewTopologyTest {
         sendOutcome(outcome("c2", "k2", OutcomeStatus.SUCCEEDED, 1, Map.of()));
         sendAudit(audit("c1", "k1", OutcomeStatus.SUCCEEDED, 0));
         // A replay of record 0 (same command, same source) before c2's audit arrives: a second entry for it.
-        sendOutcome(outcome("c1", "k1", OutcomeStatus.DUPLICATE, 0, Map.of("originalStatus", "SUCCEEDED", "originalCommandId", "c1")));
+        sendOutcome(outcome(
+                "c1",
+                "k1",
+                OutcomeStatus.DUPLICATE,
+                0,
+                Map.of("originalStatus", "SUCCEEDED", "originalCommandId", "c1")));
         sendAudit(audit("c2", "k2", OutcomeStatus.SUCCEEDED, 1));
         sendAudit(audit("c1", "k1", OutcomeStatus.DUPLICATE, 0));
 
@@ -114,7 +144,9 @@ class ViewTopologyTest {
         assertThat(byKey).extracting(HistoryEntry::commandId).containsExactly("c1", "c2", "c1");
         assertThat(byKey).extracting(e -> e.outcome().status()).containsExactly("SUCCEEDED", "SUCCEEDED", "DUPLICATE");
         assertThat(byKey).extracting(e -> e.audit().status()).containsExactly("SUCCEEDED", "SUCCEEDED", "DUPLICATE");
-        assertThat(history(HistoryKeys.index("userId", "user-1"))).extracting(HistoryEntry::commandId).containsExactly("c1", "c2", "c1");
+        assertThat(history(HistoryKeys.index("userId", "user-1")))
+                .extracting(HistoryEntry::commandId)
+                .containsExactly("c1", "c2", "c1");
         // Negative control: nothing was filed under another user.
         assertThat(history(HistoryKeys.index("key", "ext-2"))).isEmpty();
     }
@@ -122,7 +154,12 @@ class ViewTopologyTest {
     @Test
     void aDuplicateStandsForTheDecisionAndARejectedReuseDoesNotReplaceIt() {
         sendOutcome(outcome("c1", "k", OutcomeStatus.SUCCEEDED, 0, Map.of()));
-        sendOutcome(outcome("c2", "k", OutcomeStatus.DUPLICATE, 1, Map.of("originalStatus", "SUCCEEDED", "originalCommandId", "c1")));
+        sendOutcome(outcome(
+                "c2",
+                "k",
+                OutcomeStatus.DUPLICATE,
+                1,
+                Map.of("originalStatus", "SUCCEEDED", "originalCommandId", "c1")));
         sendOutcome(outcome("c3", "k", OutcomeStatus.REJECTED, 2, Map.of()));
 
         KeyValueStore<String, CommandStatus> store = driver.getKeyValueStore(ViewTopology.STATUS_STORE);
@@ -135,9 +172,20 @@ class ViewTopologyTest {
 
     @Test
     void aDuplicateWhoseOriginalTheViewNeverSawIsReportedAsThatOriginal() {
-        sendOutcome(outcome("c9", "old", OutcomeStatus.DUPLICATE, 5,
-                Map.of("originalStatus", "FAILED", "originalCommandId", "c0", "originalDecidedAt", "2025-12-01T00:00:00Z")));
-        CommandStatus status = driver.<String, CommandStatus>getKeyValueStore(ViewTopology.STATUS_STORE).get(CommandStatus.key("crm", "old"));
+        sendOutcome(outcome(
+                "c9",
+                "old",
+                OutcomeStatus.DUPLICATE,
+                5,
+                Map.of(
+                        "originalStatus",
+                        "FAILED",
+                        "originalCommandId",
+                        "c0",
+                        "originalDecidedAt",
+                        "2025-12-01T00:00:00Z")));
+        CommandStatus status = driver.<String, CommandStatus>getKeyValueStore(ViewTopology.STATUS_STORE)
+                .get(CommandStatus.key("crm", "old"));
         assertThat(status.status()).isEqualTo("FAILED");
         assertThat(status.decision().commandId()).isEqualTo("c0");
         assertThat(status.decision().completedAt()).isEqualTo("2025-12-01T00:00:00Z");
@@ -148,12 +196,19 @@ class ViewTopologyTest {
     void anUndecodableRecordIsSkippedAndTheViewGoesOn() {
         outcomes.pipeInput("ext-1".getBytes(StandardCharsets.UTF_8), "not-an-outcome".getBytes(StandardCharsets.UTF_8));
         sendOutcome(outcome("c1", "k", OutcomeStatus.SUCCEEDED, 0, Map.of()));
-        assertThat(history(HistoryKeys.index("key", "ext-1"))).extracting(HistoryEntry::commandId).containsExactly("c1");
+        assertThat(history(HistoryKeys.index("key", "ext-1")))
+                .extracting(HistoryEntry::commandId)
+                .containsExactly("c1");
     }
 
     @Test
     void aPasswordResetsEncryptedPasswordNeverReachesTheView() {
-        sendOutcome(outcome("c1", "k", OutcomeStatus.SUCCEEDED, 0, Map.of("encryptedPassword", "c2VjcmV0", "sessionsRevoked", "2")));
+        sendOutcome(outcome(
+                "c1",
+                "k",
+                OutcomeStatus.SUCCEEDED,
+                0,
+                Map.of("encryptedPassword", "c2VjcmV0", "sessionsRevoked", "2")));
         HistoryEntry entry = history(HistoryKeys.index("key", "ext-1")).get(0);
         assertThat(entry.outcome().details()).containsOnlyKeys("sessionsRevoked");
         assertThat(Json.text(entry)).doesNotContain("c2VjcmV0");

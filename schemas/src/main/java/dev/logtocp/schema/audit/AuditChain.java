@@ -32,11 +32,11 @@ public final class AuditChain {
     /** The previous hash of the first event of a partition: 64 zeros. */
     public static final String GENESIS = "0".repeat(64);
 
-    private static final SpecificDatumWriter<AuditEvent> WRITER = new SpecificDatumWriter<>(AuditEvent.getClassSchema());
+    private static final SpecificDatumWriter<AuditEvent> WRITER =
+            new SpecificDatumWriter<>(AuditEvent.getClassSchema());
     private static final HexFormat HEX = HexFormat.of();
 
-    private AuditChain() {
-    }
+    private AuditChain() {}
 
     /** Lowercase hex SHA-256 of the event's Avro binary encoding, {@code previousHash} included. */
     public static String hash(AuditEvent event) {

@@ -12,6 +12,5 @@ public final class DeadLetterHeaders {
     public static final String ERROR_CLASS = "dlq.error.class";
     public static final String REASON = "dlq.error.reason";
 
-    private DeadLetterHeaders() {
-    }
+    private DeadLetterHeaders() {}
 }

@@ -20,8 +20,7 @@ public final class OutcomeHeaders {
     /** {@code CommandMeta.correlationId} of the command; present only when the command had one. */
     public static final String CORRELATION_ID = "lcp-correlation-id";
 
-    private OutcomeHeaders() {
-    }
+    private OutcomeHeaders() {}
 
     /** {@code headers} followed by the outcome's command id and, when set, its correlation id. */
     public static List<Header> appendTo(List<Header> headers, CommandOutcome outcome) {

@@ -58,8 +58,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 .connectTimeout(config.connectTimeout())
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        this.authorization = config.userInfo().map(u ->
-                "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
+        this.authorization = config.userInfo()
+                .map(u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Builds a client from Confluent-named properties; see {@link RegistryClientConfig#fromProperties}. */
@@ -88,8 +88,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         JsonNode answer = send("GET", "/schemas/ids/" + id, null);
         String type = answer.path("schemaType").asText("AVRO");
         if (!"AVRO".equals(type)) {
-            throw new SchemaRegistryException("schema id " + id + " is of type " + type + ", not AVRO", 200,
-                    SchemaRegistryException.NO_RESPONSE, false, null);
+            throw new SchemaRegistryException(
+                    "schema id " + id + " is of type " + type + ", not AVRO",
+                    200,
+                    SchemaRegistryException.NO_RESPONSE,
+                    false,
+                    null);
         }
         Schema schema = parse(requireText(answer, "schema"), "schema id " + id);
         Schema raced = schemasById.putIfAbsent(id, schema);
@@ -184,7 +188,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 }
                 last = e;
                 if (urls.size() > 1) {
-                    LOGGER.atWarn().addKeyValue("url", base).addKeyValue("error", e.getMessage())
+                    LOGGER.atWarn()
+                            .addKeyValue("url", base)
+                            .addKeyValue("error", e.getMessage())
                             .log("schema registry failed; trying the next URL");
                 }
             }
@@ -195,9 +201,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private JsonNode sendOnce(URI base, String method, String path, String body) {
         URI uri = URI.create(base + path);
         String where = method + " " + RegistryClientConfig.withoutUserInfo(uri);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(config.requestTimeout())
-                .header("Accept", ACCEPT);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(config.requestTimeout()).header("Accept", ACCEPT);
         authorization.ifPresent(a -> request.header("Authorization", a));
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -209,27 +214,43 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new SchemaRegistryException(where + " failed: " + e.getClass().getSimpleName(),
-                    SchemaRegistryException.NO_RESPONSE, SchemaRegistryException.NO_RESPONSE, true, e);
+            throw new SchemaRegistryException(
+                    where + " failed: " + e.getClass().getSimpleName(),
+                    SchemaRegistryException.NO_RESPONSE,
+                    SchemaRegistryException.NO_RESPONSE,
+                    true,
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SchemaRegistryException(where + " interrupted", SchemaRegistryException.NO_RESPONSE,
-                    SchemaRegistryException.NO_RESPONSE, true, e);
+            throw new SchemaRegistryException(
+                    where + " interrupted",
+                    SchemaRegistryException.NO_RESPONSE,
+                    SchemaRegistryException.NO_RESPONSE,
+                    true,
+                    e);
         }
         int status = response.statusCode();
         JsonNode json = parseJson(response.body());
         if (status / 100 == 2) {
             if (json == null) {
-                throw new SchemaRegistryException(where + " answered " + status + " with a body that is not JSON",
-                        status, SchemaRegistryException.NO_RESPONSE, false, null);
+                throw new SchemaRegistryException(
+                        where + " answered " + status + " with a body that is not JSON",
+                        status,
+                        SchemaRegistryException.NO_RESPONSE,
+                        false,
+                        null);
             }
             return json;
         }
-        int errorCode = json != null && json.has("error_code") ? json.get("error_code").asInt(status) : status;
-        String message = json != null && json.hasNonNull("message") ? json.get("message").asText() : "";
+        int errorCode =
+                json != null && json.has("error_code") ? json.get("error_code").asInt(status) : status;
+        String message =
+                json != null && json.hasNonNull("message") ? json.get("message").asText() : "";
         throw SchemaRegistryException.fromResponse(
                 where + " answered " + status + " (error_code " + errorCode + ")"
-                        + (message.isEmpty() ? "" : ": " + message), status, errorCode);
+                        + (message.isEmpty() ? "" : ": " + message),
+                status,
+                errorCode);
     }
 
     private static JsonNode parseJson(String body) {
@@ -248,16 +269,24 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             // A fresh parser per schema: parsers remember names and are not thread-safe.
             return new Schema.Parser().parse(text);
         } catch (SchemaParseException e) {
-            throw new SchemaRegistryException("registry returned an unparsable Avro schema for " + what, 200,
-                    SchemaRegistryException.NO_RESPONSE, false, e);
+            throw new SchemaRegistryException(
+                    "registry returned an unparsable Avro schema for " + what,
+                    200,
+                    SchemaRegistryException.NO_RESPONSE,
+                    false,
+                    e);
         }
     }
 
     private static int requireInt(JsonNode node, String field) {
         JsonNode value = node.get(field);
         if (value == null || !value.canConvertToInt()) {
-            throw new SchemaRegistryException("registry answer lacks integer field '" + field + "'", 200,
-                    SchemaRegistryException.NO_RESPONSE, false, null);
+            throw new SchemaRegistryException(
+                    "registry answer lacks integer field '" + field + "'",
+                    200,
+                    SchemaRegistryException.NO_RESPONSE,
+                    false,
+                    null);
         }
         return value.asInt();
     }
@@ -265,8 +294,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static String requireText(JsonNode node, String field) {
         JsonNode value = node.get(field);
         if (value == null || !value.isTextual()) {
-            throw new SchemaRegistryException("registry answer lacks text field '" + field + "'", 200,
-                    SchemaRegistryException.NO_RESPONSE, false, null);
+            throw new SchemaRegistryException(
+                    "registry answer lacks text field '" + field + "'",
+                    200,
+                    SchemaRegistryException.NO_RESPONSE,
+                    false,
+                    null);
         }
         return value.asText();
     }

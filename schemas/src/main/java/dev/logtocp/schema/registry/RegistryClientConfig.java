@@ -24,14 +24,15 @@ import org.apache.kafka.common.config.types.Password;
  * @param connectTimeout TCP connect timeout
  * @param requestTimeout whole-request timeout
  */
-public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Duration connectTimeout,
-                                   Duration requestTimeout) {
+public record RegistryClientConfig(
+        List<URI> urls, Optional<String> userInfo, Duration connectTimeout, Duration requestTimeout) {
 
     public static final String URL = "schema.registry.url";
     public static final String CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     public static final String USER_INFO = "basic.auth.user.info";
     /** Confluent accepts the user info under this prefixed name too. */
     public static final String PREFIXED_USER_INFO = "schema.registry.basic.auth.user.info";
+
     public static final String CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
     public static final String READ_TIMEOUT_MS = "http.read.timeout.ms";
 
@@ -50,8 +51,8 @@ public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Du
 
     /** Plain config for one or more comma-separated URLs, no auth, default timeouts. */
     public static RegistryClientConfig of(String commaSeparatedUrls) {
-        return new RegistryClientConfig(parseUrls(commaSeparatedUrls), Optional.empty(), DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_REQUEST_TIMEOUT);
+        return new RegistryClientConfig(
+                parseUrls(commaSeparatedUrls), Optional.empty(), DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
     }
 
     /**
@@ -72,11 +73,17 @@ public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Du
         String source = string(props, CREDENTIALS_SOURCE).orElse("").toUpperCase(Locale.ROOT);
         Optional<String> userInfo = switch (source) {
             case "" -> string(props, USER_INFO).or(() -> string(props, PREFIXED_USER_INFO));
-            case "USER_INFO" -> Optional.of(string(props, USER_INFO).or(() -> string(props, PREFIXED_USER_INFO))
-                    .orElseThrow(() -> new ConfigException(USER_INFO, "<hidden>",
-                            "required when " + CREDENTIALS_SOURCE + "=USER_INFO")));
-            case "URL" -> urls.stream().map(URI::getRawUserInfo).filter(Objects::nonNull).findFirst()
-                    .map(u -> URLDecoder.decode(u, StandardCharsets.UTF_8));
+            case "USER_INFO" ->
+                Optional.of(string(props, USER_INFO)
+                        .or(() -> string(props, PREFIXED_USER_INFO))
+                        .orElseThrow(() -> new ConfigException(
+                                USER_INFO, "<hidden>", "required when " + CREDENTIALS_SOURCE + "=USER_INFO")));
+            case "URL" ->
+                urls.stream()
+                        .map(URI::getRawUserInfo)
+                        .filter(Objects::nonNull)
+                        .findFirst()
+                        .map(u -> URLDecoder.decode(u, StandardCharsets.UTF_8));
             default -> throw new ConfigException(CREDENTIALS_SOURCE, source, "only USER_INFO and URL are supported");
         };
         userInfo = userInfo.filter(u -> !u.isEmpty());
@@ -85,7 +92,9 @@ public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Du
                 throw new ConfigException(USER_INFO, "<hidden>", "expected user:password");
             }
         });
-        return new RegistryClientConfig(urls.stream().map(RegistryClientConfig::withoutUserInfo).toList(), userInfo,
+        return new RegistryClientConfig(
+                urls.stream().map(RegistryClientConfig::withoutUserInfo).toList(),
+                userInfo,
                 millis(props, CONNECT_TIMEOUT_MS).orElse(DEFAULT_CONNECT_TIMEOUT),
                 millis(props, READ_TIMEOUT_MS).orElse(DEFAULT_REQUEST_TIMEOUT));
     }

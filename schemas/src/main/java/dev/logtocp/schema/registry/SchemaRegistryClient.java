@@ -36,6 +36,5 @@ public interface SchemaRegistryClient extends AutoCloseable {
 
     /** Releases HTTP resources; the default does nothing. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -24,8 +24,7 @@ public final class SchemaRegistryException extends RuntimeException {
     private final int httpStatus;
     private final boolean retryable;
 
-    public SchemaRegistryException(String message, int httpStatus, int errorCode, boolean retryable,
-                                   Throwable cause) {
+    public SchemaRegistryException(String message, int httpStatus, int errorCode, boolean retryable, Throwable cause) {
         super(message, cause);
         this.httpStatus = httpStatus;
         this.errorCode = errorCode;
@@ -55,7 +54,9 @@ public final class SchemaRegistryException extends RuntimeException {
 
     /** True when the registry said the schema / subject / version does not exist. */
     public boolean isNotFound() {
-        return httpStatus == 404 || errorCode == SCHEMA_NOT_FOUND || errorCode == SUBJECT_NOT_FOUND
+        return httpStatus == 404
+                || errorCode == SCHEMA_NOT_FOUND
+                || errorCode == SUBJECT_NOT_FOUND
                 || errorCode == VERSION_NOT_FOUND;
     }
 }

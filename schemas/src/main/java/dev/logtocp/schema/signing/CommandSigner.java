@@ -51,7 +51,10 @@ public final class CommandSigner {
      */
     public static CommandSigner hmacSha256(String keyId, byte[] secret) {
         HmacSecrets.check(secret, "HMAC secret");
-        return new CommandSigner(keyId, SignatureHeaders.ALG_HMAC_SHA256, null,
+        return new CommandSigner(
+                keyId,
+                SignatureHeaders.ALG_HMAC_SHA256,
+                null,
                 new SecretKeySpec(Arrays.copyOf(secret, secret.length), "HmacSHA256"));
     }
 
@@ -95,8 +98,10 @@ public final class CommandSigner {
             return signature.sign();
         } catch (GeneralSecurityException e) {
             // InvalidKeyException for a non-Ed25519 key; the message names the key type, not its bytes.
-            throw new IllegalArgumentException("cannot sign with key " + keyId + " (" + algorithm + "): "
-                    + e.getClass().getSimpleName(), e);
+            throw new IllegalArgumentException(
+                    "cannot sign with key " + keyId + " (" + algorithm + "): "
+                            + e.getClass().getSimpleName(),
+                    e);
         }
     }
 

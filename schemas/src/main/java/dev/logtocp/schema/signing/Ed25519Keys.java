@@ -27,11 +27,10 @@ import java.util.regex.Pattern;
 public final class Ed25519Keys {
 
     private static final String ALGORITHM = "Ed25519";
-    private static final Pattern PEM = Pattern.compile(
-            "-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
 
-    private Ed25519Keys() {
-    }
+    private Ed25519Keys() {}
 
     /** A fresh key pair. */
     public static KeyPair generate() {
@@ -73,7 +72,8 @@ public final class Ed25519Keys {
     /** An Ed25519 private key from {@code -----BEGIN PRIVATE KEY-----} (PKCS#8) PEM text. */
     public static PrivateKey privateKeyFromPem(String pem) {
         try {
-            PrivateKey key = KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(unpem(pem, "PRIVATE KEY")));
+            PrivateKey key = KeyFactory.getInstance(ALGORITHM)
+                    .generatePrivate(new PKCS8EncodedKeySpec(unpem(pem, "PRIVATE KEY")));
             requireEd25519(key, "PKCS#8");
             return key;
         } catch (GeneralSecurityException | ClassCastException e) {
@@ -93,7 +93,10 @@ public final class Ed25519Keys {
 
     /** The JDK names Ed25519 and Ed448 keys both "EdDSA"; the curve is in the parameters. */
     private static void requireEd25519(Key key, String expectedFormat) {
-        boolean ed25519 = key instanceof EdECKey ed && NamedParameterSpec.ED25519.getName().equalsIgnoreCase(ed.getParams().getName());
+        boolean ed25519 = key instanceof EdECKey ed
+                && NamedParameterSpec.ED25519
+                        .getName()
+                        .equalsIgnoreCase(ed.getParams().getName());
         if (!ed25519 || !expectedFormat.equals(key.getFormat())) {
             throw new IllegalArgumentException("not an Ed25519 key in " + expectedFormat + " format");
         }

@@ -18,8 +18,7 @@ public final class HmacSecrets {
     /** HMAC-SHA256 keys shorter than its output size weaken it; refuse them. */
     public static final int MIN_BYTES = 32;
 
-    private HmacSecrets() {
-    }
+    private HmacSecrets() {}
 
     /**
      * The secret held in {@code file}.
@@ -32,7 +31,8 @@ public final class HmacSecrets {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read HMAC secret file " + file + ": " + e.getClass().getSimpleName(), e);
+            throw new UncheckedIOException(
+                    "cannot read HMAC secret file " + file + ": " + e.getClass().getSimpleName(), e);
         }
         int end = bytes.length;
         while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {

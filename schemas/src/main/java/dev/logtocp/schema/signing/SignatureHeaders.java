@@ -21,8 +21,7 @@ public final class SignatureHeaders {
     /** Longest key id accepted; ids travel in every record and end up in outcomes. */
     public static final int MAX_KEY_ID_LENGTH = 128;
 
-    private SignatureHeaders() {
-    }
+    private SignatureHeaders() {}
 
     /** A usable key id: 1 to {@value #MAX_KEY_ID_LENGTH} printable ASCII characters, no spaces. */
     public static boolean isValidKeyId(String keyId) {

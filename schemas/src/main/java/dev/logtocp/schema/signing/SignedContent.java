@@ -23,8 +23,7 @@ public final class SignedContent {
     /** Version prefix of the signed content; changes only with an incompatible new layout. */
     public static final String VERSION = "lcp-sig-v1";
 
-    private SignedContent() {
-    }
+    private SignedContent() {}
 
     /**
      * The bytes to sign or verify for a record value on {@code topic}.

@@ -51,8 +51,7 @@ public final class SigningSerializer implements Serializer<Object> {
     private volatile CommandSigner signer;
 
     /** For Kafka's reflective instantiation; everything comes from {@link #configure}. */
-    public SigningSerializer() {
-    }
+    public SigningSerializer() {}
 
     /** Signs what {@code delegate} produces with {@code signer}. */
     public SigningSerializer(Serializer<Object> delegate, CommandSigner signer) {
@@ -89,10 +88,12 @@ public final class SigningSerializer implements Serializer<Object> {
                     throw new ConfigException(PRIVATE_KEY_FILE + " is required with " + ALGORITHM + "=ed25519");
                 }
                 try {
-                    return CommandSigner.ed25519(keyId, Ed25519Keys.privateKeyFromPem(
-                            Files.readString(Path.of(file), StandardCharsets.US_ASCII)));
+                    return CommandSigner.ed25519(
+                            keyId,
+                            Ed25519Keys.privateKeyFromPem(Files.readString(Path.of(file), StandardCharsets.US_ASCII)));
                 } catch (IOException e) {
-                    throw new ConfigException(PRIVATE_KEY_FILE + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+                    throw new ConfigException(PRIVATE_KEY_FILE + ": cannot read " + file + " ("
+                            + e.getClass().getSimpleName() + ")");
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(PRIVATE_KEY_FILE + ": " + file + ": " + e.getMessage());
                 }
@@ -118,15 +119,23 @@ public final class SigningSerializer implements Serializer<Object> {
             return new WireFormatSerializer();
         }
         try {
-            Class<?> type = Class.forName(className, true, Thread.currentThread().getContextClassLoader() != null
-                    ? Thread.currentThread().getContextClassLoader() : SigningSerializer.class.getClassLoader());
+            Class<?> type = Class.forName(
+                    className,
+                    true,
+                    Thread.currentThread().getContextClassLoader() != null
+                            ? Thread.currentThread().getContextClassLoader()
+                            : SigningSerializer.class.getClassLoader());
             if (!Serializer.class.isAssignableFrom(type)) {
                 throw new ConfigException(DELEGATE + ": " + className + " is not a Kafka Serializer");
             }
             return (Serializer<Object>) type.getDeclaredConstructor().newInstance();
-        } catch (ClassNotFoundException | NoSuchMethodException | InstantiationException | IllegalAccessException
-                 | InvocationTargetException e) {
-            throw new ConfigException(DELEGATE + ": cannot instantiate " + className + " (" + e.getClass().getSimpleName() + ")");
+        } catch (ClassNotFoundException
+                | NoSuchMethodException
+                | InstantiationException
+                | IllegalAccessException
+                | InvocationTargetException e) {
+            throw new ConfigException(DELEGATE + ": cannot instantiate " + className + " ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -142,7 +151,8 @@ public final class SigningSerializer implements Serializer<Object> {
     /** Refused: without headers there is nowhere to put the signature. */
     @Override
     public byte[] serialize(String topic, Object data) {
-        throw new SerializationException("SigningSerializer needs the record headers; call serialize(topic, headers, data)");
+        throw new SerializationException(
+                "SigningSerializer needs the record headers; call serialize(topic, headers, data)");
     }
 
     @Override

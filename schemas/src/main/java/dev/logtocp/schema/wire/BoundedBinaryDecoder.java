@@ -85,7 +85,9 @@ final class BoundedBinaryDecoder extends Decoder {
     @Override
     public float readFloat() throws IOException {
         require(4);
-        int bits = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16
+        int bits = (buf[pos] & 0xFF)
+                | (buf[pos + 1] & 0xFF) << 8
+                | (buf[pos + 2] & 0xFF) << 16
                 | (buf[pos + 3] & 0xFF) << 24;
         pos += 4;
         return Float.intBitsToFloat(bits);

@@ -9,8 +9,8 @@ import org.apache.kafka.common.config.ConfigException;
  * {@code KafkaAvroSerializer}/{@code KafkaAvroDeserializer} can be swapped in with the same properties.
  * Immutable.
  */
-record SerdeConfig(boolean autoRegister, boolean useLatestVersion, SubjectNameStrategy subjectStrategy,
-                   boolean specificReader) {
+record SerdeConfig(
+        boolean autoRegister, boolean useLatestVersion, SubjectNameStrategy subjectStrategy, boolean specificReader) {
 
     static final String AUTO_REGISTER = "auto.register.schemas";
     static final String USE_LATEST_VERSION = "use.latest.version";
@@ -20,8 +20,8 @@ record SerdeConfig(boolean autoRegister, boolean useLatestVersion, SubjectNameSt
         return new SerdeConfig(
                 bool(props, AUTO_REGISTER, true),
                 bool(props, USE_LATEST_VERSION, false),
-                SubjectNameStrategy.parse(props.get(isKey ? SubjectNameStrategy.KEY_CONFIG
-                        : SubjectNameStrategy.VALUE_CONFIG)),
+                SubjectNameStrategy.parse(
+                        props.get(isKey ? SubjectNameStrategy.KEY_CONFIG : SubjectNameStrategy.VALUE_CONFIG)),
                 // Confluent defaults to false; this project reads generated classes unless told otherwise.
                 bool(props, SPECIFIC_READER, true));
     }

@@ -63,14 +63,19 @@ public enum SubjectNameStrategy {
         if (value == null) {
             return TOPIC;
         }
-        String text = value instanceof Class<?> c ? c.getName() : String.valueOf(value).trim();
+        String text = value instanceof Class<?> c
+                ? c.getName()
+                : String.valueOf(value).trim();
         for (SubjectNameStrategy s : values()) {
-            if (s.shortName.equalsIgnoreCase(text) || s.name().equalsIgnoreCase(text)
+            if (s.shortName.equalsIgnoreCase(text)
+                    || s.name().equalsIgnoreCase(text)
                     || s.confluentClass.equals(text)) {
                 return s;
             }
         }
-        throw new ConfigException("subject.name.strategy", text,
+        throw new ConfigException(
+                "subject.name.strategy",
+                text,
                 "expected topic, record, topic-record or a Confluent strategy class name");
     }
 

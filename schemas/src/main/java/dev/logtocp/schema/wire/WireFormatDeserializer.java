@@ -73,7 +73,8 @@ public final class WireFormatDeserializer implements Deserializer<Object> {
             throw new WireFormatException(Reason.NOT_WIRE_FORMAT, "topic " + topic + ": null payload");
         }
         if (data.length < WireFormat.HEADER_SIZE) {
-            throw new WireFormatException(Reason.NOT_WIRE_FORMAT,
+            throw new WireFormatException(
+                    Reason.NOT_WIRE_FORMAT,
                     "topic " + topic + ": " + data.length + " bytes, shorter than the 5-byte header");
         }
         if (data[0] != WireFormat.MAGIC_BYTE) {
@@ -81,8 +82,8 @@ public final class WireFormatDeserializer implements Deserializer<Object> {
         }
         int id = (data[1] & 0xFF) << 24 | (data[2] & 0xFF) << 16 | (data[3] & 0xFF) << 8 | (data[4] & 0xFF);
         DatumReader<Object> reader = readerFor(topic, id);
-        BoundedBinaryDecoder decoder = new BoundedBinaryDecoder(data, WireFormat.HEADER_SIZE,
-                data.length - WireFormat.HEADER_SIZE);
+        BoundedBinaryDecoder decoder =
+                new BoundedBinaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE);
         Object datum;
         try {
             datum = reader.read(null, decoder);
@@ -91,12 +92,16 @@ public final class WireFormatDeserializer implements Deserializer<Object> {
             // out-of-range enum/union indexes, and ClassCastException from schema/class mismatches. Deep
             // recursive schemas can run the stack out on hostile nesting. None of their messages carry
             // payload bytes, but only the type is put into ours to be sure.
-            throw new WireFormatException(Reason.MALFORMED_AVRO, "topic " + topic + ", schema id " + id
-                    + ": body does not decode (" + describe(e) + ")", e);
+            throw new WireFormatException(
+                    Reason.MALFORMED_AVRO,
+                    "topic " + topic + ", schema id " + id + ": body does not decode (" + describe(e) + ")",
+                    e);
         }
         if (decoder.remaining() != 0) {
-            throw new WireFormatException(Reason.MALFORMED_AVRO, "topic " + topic + ", schema id " + id + ": "
-                    + decoder.remaining() + " trailing bytes after the datum");
+            throw new WireFormatException(
+                    Reason.MALFORMED_AVRO,
+                    "topic " + topic + ", schema id " + id + ": " + decoder.remaining()
+                            + " trailing bytes after the datum");
         }
         return datum;
     }
@@ -118,24 +123,33 @@ public final class WireFormatDeserializer implements Deserializer<Object> {
             writer = registry.schemaById(id);
         } catch (SchemaRegistryException e) {
             if (e.isNotFound()) {
-                throw new WireFormatException(Reason.UNKNOWN_SCHEMA_ID,
-                        "topic " + topic + ": schema id " + id + " is not in the registry", e);
+                throw new WireFormatException(
+                        Reason.UNKNOWN_SCHEMA_ID,
+                        "topic " + topic + ": schema id " + id + " is not in the registry",
+                        e);
             }
             // Everything else, including 401/403 and unparsable answers, is a registry/config problem and
             // says nothing about the record: dead-lettering every record would be wrong, so retry.
-            throw new WireFormatException(Reason.REGISTRY_UNAVAILABLE,
-                    "topic " + topic + ": cannot fetch schema id " + id + " (" + e.getMessage() + ")", e);
+            throw new WireFormatException(
+                    Reason.REGISTRY_UNAVAILABLE,
+                    "topic " + topic + ": cannot fetch schema id " + id + " (" + e.getMessage() + ")",
+                    e);
         } catch (RuntimeException e) {
-            throw new WireFormatException(Reason.REGISTRY_UNAVAILABLE,
-                    "topic " + topic + ": cannot fetch schema id " + id + " (" + e.getClass().getSimpleName()
-                            + ")", e);
+            throw new WireFormatException(
+                    Reason.REGISTRY_UNAVAILABLE,
+                    "topic " + topic + ": cannot fetch schema id " + id + " ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
         }
         DatumReader<Object> reader;
         try {
             reader = newReader(writer);
         } catch (AvroRuntimeException e) {
-            throw new WireFormatException(Reason.MALFORMED_AVRO, "topic " + topic + ", schema id " + id
-                    + ": writer schema cannot be read into the local class (" + e.getMessage() + ")", e);
+            throw new WireFormatException(
+                    Reason.MALFORMED_AVRO,
+                    "topic " + topic + ", schema id " + id + ": writer schema cannot be read into the local class ("
+                            + e.getMessage() + ")",
+                    e);
         }
         DatumReader<Object> raced = readers.putIfAbsent(id, reader);
         return raced != null ? raced : reader;

@@ -87,25 +87,28 @@ public final class WireFormatSerializer implements Serializer<Object> {
         Schema writerSchema = schema;
         try {
             if (cfg.useLatestVersion()) {
-                RegisteredSchema latest = registry.latest(subject).orElseThrow(() ->
-                        new SerializationException("use.latest.version is set but subject " + subject
-                                + " has no versions"));
+                RegisteredSchema latest = registry.latest(subject)
+                        .orElseThrow(() -> new SerializationException(
+                                "use.latest.version is set but subject " + subject + " has no versions"));
                 id = latest.id();
                 writerSchema = latest.schema();
             } else if (cfg.autoRegister()) {
                 id = registry.register(subject, schema);
             } else {
-                id = registry.lookup(subject, schema).orElseThrow(() -> new SerializationException(
-                        "schema " + schema.getFullName() + " is not registered under subject " + subject
-                                + " and auto.register.schemas is false"));
+                id = registry.lookup(subject, schema)
+                        .orElseThrow(() -> new SerializationException(
+                                "schema " + schema.getFullName() + " is not registered under subject " + subject
+                                        + " and auto.register.schemas is false"));
             }
         } catch (SchemaRegistryException e) {
             if (e.retryable()) {
-                throw new WireFormatException(WireFormatException.Reason.REGISTRY_UNAVAILABLE,
-                        "topic " + topic + ": registry unavailable for subject " + subject, e);
+                throw new WireFormatException(
+                        WireFormatException.Reason.REGISTRY_UNAVAILABLE,
+                        "topic " + topic + ": registry unavailable for subject " + subject,
+                        e);
             }
-            throw new SerializationException("topic " + topic + ": registry refused subject " + subject + ": "
-                    + e.getMessage(), e);
+            throw new SerializationException(
+                    "topic " + topic + ": registry refused subject " + subject + ": " + e.getMessage(), e);
         }
         return encode(topic, id, writerSchema, data);
     }
@@ -123,8 +126,10 @@ public final class WireFormatSerializer implements Serializer<Object> {
             writerFor(writerSchema, data).write(datum, encoder);
             encoder.flush();
         } catch (IOException | AvroRuntimeException | ClassCastException | NullPointerException e) {
-            throw new SerializationException("topic " + topic + ": cannot encode " + writerSchema.getFullName()
-                    + " with schema id " + id + ": " + e.getMessage(), e);
+            throw new SerializationException(
+                    "topic " + topic + ": cannot encode " + writerSchema.getFullName() + " with schema id " + id + ": "
+                            + e.getMessage(),
+                    e);
         }
         return out.toByteArray();
     }
@@ -158,8 +163,8 @@ public final class WireFormatSerializer implements Serializer<Object> {
         } else if (data instanceof byte[] || data instanceof ByteBuffer) {
             type = Schema.Type.BYTES;
         } else {
-            throw new SerializationException("cannot serialize " + data.getClass().getName()
-                    + ": expected an Avro record or a primitive");
+            throw new SerializationException(
+                    "cannot serialize " + data.getClass().getName() + ": expected an Avro record or a primitive");
         }
         return Schema.create(type);
     }

@@ -41,7 +41,8 @@ class AuditChainTest {
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
         new SpecificDatumWriter<AuditEvent>(AuditEvent.getClassSchema()).write(linked, encoder);
         encoder.flush();
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
+        String expected =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
 
         assertThat(AuditChain.hash(linked)).isEqualTo(expected).hasSize(64).matches("[0-9a-f]{64}");
         assertThat(AuditChain.hash(linked)).isEqualTo(AuditChain.hash(AuditChain.link(event(1), AuditChain.GENESIS)));
@@ -66,10 +67,19 @@ class AuditChainTest {
         AuditEvent base = AuditChain.link(event(3), AuditChain.GENESIS);
         String hash = AuditChain.hash(base);
 
-        assertThat(AuditChain.hash(AuditEvent.newBuilder(base).setActor("support-tool").build())).isNotEqualTo(hash);
-        assertThat(AuditChain.hash(AuditEvent.newBuilder(base).setStatus(OutcomeStatus.FAILED).build())).isNotEqualTo(hash);
-        assertThat(AuditChain.hash(AuditEvent.newBuilder(base).setChangedFields(List.of()).build())).isNotEqualTo(hash);
-        assertThat(AuditChain.hash(AuditEvent.newBuilder(base).setTargetRef(null).build())).isNotEqualTo(hash);
+        assertThat(AuditChain.hash(
+                        AuditEvent.newBuilder(base).setActor("support-tool").build()))
+                .isNotEqualTo(hash);
+        assertThat(AuditChain.hash(AuditEvent.newBuilder(base)
+                        .setStatus(OutcomeStatus.FAILED)
+                        .build()))
+                .isNotEqualTo(hash);
+        assertThat(AuditChain.hash(
+                        AuditEvent.newBuilder(base).setChangedFields(List.of()).build()))
+                .isNotEqualTo(hash);
+        assertThat(AuditChain.hash(
+                        AuditEvent.newBuilder(base).setTargetRef(null).build()))
+                .isNotEqualTo(hash);
     }
 
     @Test

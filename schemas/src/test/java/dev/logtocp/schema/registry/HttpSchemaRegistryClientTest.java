@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /** Drives the HTTP client against a scripted JDK HttpServer standing in for the registry. */
 class HttpSchemaRegistryClientTest {
 
-    private static final Schema SCHEMA = new Schema.Parser().parse(
-            "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\",\"type\":\"int\"}]}");
+    private static final Schema SCHEMA = new Schema.Parser()
+            .parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\",\"type\":\"int\"}]}");
 
     private HttpServer server;
     private final List<String> requests = new CopyOnWriteArrayList<>();
@@ -57,8 +57,10 @@ class HttpSchemaRegistryClientTest {
         } else if (path.equals("/schemas/ids/42")) {
             reply(exchange, 200, "{\"schema\":" + quoted(SCHEMA.toString()) + "}");
         } else if (path.equals("/subjects/known/versions/latest")) {
-            reply(exchange, 200, "{\"subject\":\"known\",\"version\":3,\"id\":42,\"schema\":"
-                    + quoted(SCHEMA.toString()) + "}");
+            reply(
+                    exchange,
+                    200,
+                    "{\"subject\":\"known\",\"version\":3,\"id\":42,\"schema\":" + quoted(SCHEMA.toString()) + "}");
         } else if (path.startsWith("/subjects/") && path.endsWith("/versions/latest")) {
             reply(exchange, 404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
         } else if (path.startsWith("/subjects/")) {
@@ -104,8 +106,7 @@ class HttpSchemaRegistryClientTest {
     @Test
     void unknownIdIsAPermanentSchemaNotFound() {
         try (var client = new HttpSchemaRegistryClient(RegistryClientConfig.of(url()))) {
-            SchemaRegistryException e = catchThrowableOfType(SchemaRegistryException.class,
-                    () -> client.schemaById(7));
+            SchemaRegistryException e = catchThrowableOfType(SchemaRegistryException.class, () -> client.schemaById(7));
             assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND);
             assertThat(e.httpStatus()).isEqualTo(404);
             assertThat(e.retryable()).isFalse();
@@ -129,8 +130,8 @@ class HttpSchemaRegistryClientTest {
     void serverErrorIsRetryableWithTheRegistryErrorCode() {
         failuresLeft.set(1);
         try (var client = new HttpSchemaRegistryClient(RegistryClientConfig.of(url()))) {
-            SchemaRegistryException e = catchThrowableOfType(SchemaRegistryException.class,
-                    () -> client.schemaById(42));
+            SchemaRegistryException e =
+                    catchThrowableOfType(SchemaRegistryException.class, () -> client.schemaById(42));
             assertThat(e.retryable()).isTrue();
             assertThat(e.errorCode()).isEqualTo(50301);
             assertThat(client.schemaById(42)).isEqualTo(SCHEMA);
@@ -148,11 +149,14 @@ class HttpSchemaRegistryClientTest {
     @Test
     void allUrlsDeadIsRetryableAndNamesNoCredentials() throws IOException {
         var client = HttpSchemaRegistryClient.fromProperties(Map.of(
-                "schema.registry.url", "http://127.0.0.1:" + deadPort(),
-                "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "alice:s3cret"));
+                "schema.registry.url",
+                "http://127.0.0.1:" + deadPort(),
+                "basic.auth.credentials.source",
+                "USER_INFO",
+                "basic.auth.user.info",
+                "alice:s3cret"));
         try (client) {
-            SchemaRegistryException e = catchThrowableOfType(SchemaRegistryException.class,
-                    () -> client.schemaById(1));
+            SchemaRegistryException e = catchThrowableOfType(SchemaRegistryException.class, () -> client.schemaById(1));
             assertThat(e.retryable()).isTrue();
             assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.NO_RESPONSE);
             assertThat(e.getMessage()).doesNotContain("s3cret");
@@ -162,8 +166,13 @@ class HttpSchemaRegistryClientTest {
 
     @Test
     void sendsBasicAuthWhenConfigured() {
-        try (var client = HttpSchemaRegistryClient.fromProperties(Map.of("schema.registry.url", url(),
-                "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "alice:s3cret"))) {
+        try (var client = HttpSchemaRegistryClient.fromProperties(Map.of(
+                "schema.registry.url",
+                url(),
+                "basic.auth.credentials.source",
+                "USER_INFO",
+                "basic.auth.user.info",
+                "alice:s3cret"))) {
             client.schemaById(42);
         }
         assertThat(authHeaders).containsExactly("Basic YWxpY2U6czNjcmV0");

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class SubjectAndConfigTest {
 
-    private static final Schema RECORD = new Schema.Parser().parse(
-            "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"a.b\",\"fields\":[]}");
+    private static final Schema RECORD =
+            new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"a.b\",\"fields\":[]}");
 
     @Test
     void strategiesAcceptConfluentClassNamesAndShortNames() {
@@ -57,9 +57,9 @@ class SubjectAndConfigTest {
 
     @Test
     void missingUrlOrUserInfoIsAConfigError() {
-        assertThatThrownBy(() -> RegistryClientConfig.fromProperties(Map.of()))
+        assertThatThrownBy(() -> RegistryClientConfig.fromProperties(Map.of())).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> RegistryClientConfig.fromProperties(
+                        Map.of("schema.registry.url", "http://x", "basic.auth.credentials.source", "USER_INFO")))
                 .isInstanceOf(ConfigException.class);
-        assertThatThrownBy(() -> RegistryClientConfig.fromProperties(Map.of("schema.registry.url", "http://x",
-                "basic.auth.credentials.source", "USER_INFO"))).isInstanceOf(ConfigException.class);
     }
 }

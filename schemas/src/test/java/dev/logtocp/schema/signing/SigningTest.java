@@ -79,7 +79,8 @@ class SigningTest {
 
         assertThat(new String(content, StandardCharsets.UTF_8)).isEqualTo("lcp-sig-v1\nlogto.commands\ndatum");
         assertThat(SignedContent.of("t", wire(1, ""))).isEqualTo("lcp-sig-v1\nt\n".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> SignedContent.of("t", new byte[4])).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> SignedContent.of("t", new byte[4]))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("shorter than the 5-byte wire header");
         assertThatThrownBy(() -> SignedContent.of("t", null)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -94,16 +95,23 @@ class SigningTest {
 
         assertThat(header(headers, SignatureHeaders.KEY_ID)).isEqualTo("support-2026-01");
         assertThat(header(headers, SignatureHeaders.ALGORITHM)).isEqualTo("ed25519");
-        assertThat(Base64.getDecoder().decode(header(headers, SignatureHeaders.SIGNATURE))).hasSize(64);
-        assertThat(verifies("logto.commands", value, headers, PAIR.getPublic(), null)).isTrue();
+        assertThat(Base64.getDecoder().decode(header(headers, SignatureHeaders.SIGNATURE)))
+                .hasSize(64);
+        assertThat(verifies("logto.commands", value, headers, PAIR.getPublic(), null))
+                .isTrue();
 
         for (int i = 5; i < value.length; i++) {
             byte[] tampered = value.clone();
             tampered[i] ^= 0x01;
-            assertThat(verifies("logto.commands", tampered, headers, PAIR.getPublic(), null)).as("byte %d", i).isFalse();
+            assertThat(verifies("logto.commands", tampered, headers, PAIR.getPublic(), null))
+                    .as("byte %d", i)
+                    .isFalse();
         }
-        assertThat(verifies("other.topic", value, headers, PAIR.getPublic(), null)).isFalse();
-        assertThat(verifies("logto.commands", value, headers, Ed25519Keys.generate().getPublic(), null)).isFalse();
+        assertThat(verifies("other.topic", value, headers, PAIR.getPublic(), null))
+                .isFalse();
+        assertThat(verifies(
+                        "logto.commands", value, headers, Ed25519Keys.generate().getPublic(), null))
+                .isFalse();
     }
 
     @Test
@@ -112,9 +120,12 @@ class SigningTest {
         Headers headers = new RecordHeaders();
         signer.sign("t", wire(3, "same datum"), headers);
 
-        assertThat(verifies("t", wire(99, "same datum"), headers, PAIR.getPublic(), null)).isTrue();
-        assertThat(verifies("t", wire(3, "same datum!"), headers, PAIR.getPublic(), null)).isFalse();
-        assertThat(verifies("t", wire(3, "same datu"), headers, PAIR.getPublic(), null)).isFalse();
+        assertThat(verifies("t", wire(99, "same datum"), headers, PAIR.getPublic(), null))
+                .isTrue();
+        assertThat(verifies("t", wire(3, "same datum!"), headers, PAIR.getPublic(), null))
+                .isFalse();
+        assertThat(verifies("t", wire(3, "same datu"), headers, PAIR.getPublic(), null))
+                .isFalse();
     }
 
     @Test
@@ -126,7 +137,8 @@ class SigningTest {
         signer.sign("logto.commands", value, headers);
 
         assertThat(header(headers, SignatureHeaders.ALGORITHM)).isEqualTo("hmac-sha256");
-        assertThat(Base64.getDecoder().decode(header(headers, SignatureHeaders.SIGNATURE))).hasSize(32);
+        assertThat(Base64.getDecoder().decode(header(headers, SignatureHeaders.SIGNATURE)))
+                .hasSize(32);
         assertThat(verifies("logto.commands", value, headers, null, SECRET)).isTrue();
         byte[] tampered = value.clone();
         tampered[value.length - 1] ^= (byte) 0x80;
@@ -134,7 +146,8 @@ class SigningTest {
         assertThat(verifies("logto.commands.dlq", value, headers, null, SECRET)).isFalse();
         byte[] otherSecret = SECRET.clone();
         otherSecret[0] ^= 1;
-        assertThat(verifies("logto.commands", value, headers, null, otherSecret)).isFalse();
+        assertThat(verifies("logto.commands", value, headers, null, otherSecret))
+                .isFalse();
     }
 
     @Test
@@ -157,11 +170,14 @@ class SigningTest {
 
     @Test
     void signerRefusesBadKeysAndIds() {
-        assertThatThrownBy(() -> CommandSigner.hmacSha256("k", new byte[31])).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> CommandSigner.hmacSha256("k", new byte[31]))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("fewer than 32 bytes");
-        assertThatThrownBy(() -> CommandSigner.hmacSha256("has space", SECRET)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CommandSigner.hmacSha256("has space", SECRET))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CommandSigner.hmacSha256("", SECRET)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> CommandSigner.hmacSha256("x".repeat(129), SECRET)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CommandSigner.hmacSha256("x".repeat(129), SECRET))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CommandSigner.ed25519("k", null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> CommandSigner.hmacSha256("k", SECRET).sign("t", new byte[3], new RecordHeaders()))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -170,13 +186,17 @@ class SigningTest {
     @Test
     void hmacSecretFileDropsTrailingNewlines(@TempDir Path tmp) throws Exception {
         Path withNewline = tmp.resolve("a");
-        Files.write(withNewline, (new String(SECRET, StandardCharsets.US_ASCII) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        Files.write(
+                withNewline,
+                (new String(SECRET, StandardCharsets.US_ASCII) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         assertThat(HmacSecrets.read(withNewline)).isEqualTo(SECRET);
 
         Path tooShort = tmp.resolve("b");
         Files.writeString(tooShort, "short\n");
-        assertThatThrownBy(() -> HmacSecrets.read(tooShort)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(tooShort.toString()).hasMessageNotContaining("short\n");
+        assertThatThrownBy(() -> HmacSecrets.read(tooShort))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(tooShort.toString())
+                .hasMessageNotContaining("short\n");
     }
 
     @Test
@@ -186,16 +206,21 @@ class SigningTest {
 
         assertThat(publicPem).startsWith("-----BEGIN PUBLIC KEY-----\n").endsWith("-----END PUBLIC KEY-----\n");
         assertThat(privatePem).startsWith("-----BEGIN PRIVATE KEY-----\n");
-        assertThat(Ed25519Keys.publicKeyFromPem(publicPem).getEncoded()).isEqualTo(PAIR.getPublic().getEncoded());
-        assertThat(Ed25519Keys.privateKeyFromPem(privatePem).getEncoded()).isEqualTo(PAIR.getPrivate().getEncoded());
+        assertThat(Ed25519Keys.publicKeyFromPem(publicPem).getEncoded())
+                .isEqualTo(PAIR.getPublic().getEncoded());
+        assertThat(Ed25519Keys.privateKeyFromPem(privatePem).getEncoded())
+                .isEqualTo(PAIR.getPrivate().getEncoded());
         assertThat(Ed25519Keys.toBase64(PAIR.getPublic())).startsWith("MCowBQYDK2VwAyEA");
-        assertThat(Ed25519Keys.publicKeyFromBase64(Ed25519Keys.toBase64(PAIR.getPublic())).getEncoded())
+        assertThat(Ed25519Keys.publicKeyFromBase64(Ed25519Keys.toBase64(PAIR.getPublic()))
+                        .getEncoded())
                 .isEqualTo(PAIR.getPublic().getEncoded());
 
         assertThatThrownBy(() -> Ed25519Keys.publicKeyFromPem(privatePem)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Ed25519Keys.privateKeyFromPem(publicPem)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Ed25519Keys.publicKeyFromBase64("not base64!")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Ed25519Keys.publicKeyFromBase64("AAAA")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Ed25519Keys.publicKeyFromBase64("not base64!"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Ed25519Keys.publicKeyFromBase64("AAAA"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("not an X.509 Ed25519 public key");
     }
 
@@ -215,9 +240,12 @@ class SigningTest {
 
             assertThat(value).isEqualTo(wire(7, "payload"));
             assertThat(header(headers, SignatureHeaders.KEY_ID)).isEqualTo("support-2026-01");
-            assertThat(verifies("logto.commands", value, headers, PAIR.getPublic(), null)).isTrue();
-            assertThat(serializer.serialize("logto.commands", new RecordHeaders(), null)).isNull();
-            assertThatThrownBy(() -> serializer.serialize("t", "no headers")).isInstanceOf(SerializationException.class);
+            assertThat(verifies("logto.commands", value, headers, PAIR.getPublic(), null))
+                    .isTrue();
+            assertThat(serializer.serialize("logto.commands", new RecordHeaders(), null))
+                    .isNull();
+            assertThatThrownBy(() -> serializer.serialize("t", "no headers"))
+                    .isInstanceOf(SerializationException.class);
         }
     }
 
@@ -226,10 +254,14 @@ class SigningTest {
         Path secretFile = dir.resolve("hmac");
         Files.write(secretFile, SECRET);
         Map<String, Object> props = Map.of(
-                SigningSerializer.KEY_ID, "support-hmac",
-                SigningSerializer.ALGORITHM, "HMAC-SHA256",
-                SigningSerializer.HMAC_SECRET_FILE, secretFile.toString(),
-                SigningSerializer.DELEGATE, FakeWireSerializer.class.getName());
+                SigningSerializer.KEY_ID,
+                "support-hmac",
+                SigningSerializer.ALGORITHM,
+                "HMAC-SHA256",
+                SigningSerializer.HMAC_SECRET_FILE,
+                secretFile.toString(),
+                SigningSerializer.DELEGATE,
+                FakeWireSerializer.class.getName());
 
         try (SigningSerializer serializer = new SigningSerializer()) {
             serializer.configure(props, false);
@@ -244,20 +276,30 @@ class SigningTest {
     @Test
     void signingSerializerRefusesIncompleteProperties() {
         assertThatThrownBy(() -> new SigningSerializer().configure(Map.of(), false))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("signing.key.id is required");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("signing.key.id is required");
         assertThatThrownBy(() -> new SigningSerializer().configure(Map.of(SigningSerializer.KEY_ID, "k"), false))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("signing.private.key.file is required");
-        assertThatThrownBy(() -> new SigningSerializer().configure(Map.of(SigningSerializer.KEY_ID, "k",
-                SigningSerializer.ALGORITHM, "rsa"), false))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("must be ed25519 or hmac-sha256");
-        assertThatThrownBy(() -> new SigningSerializer().configure(Map.of(SigningSerializer.KEY_ID, "k",
-                SigningSerializer.ALGORITHM, "hmac-sha256"), false))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("signing.hmac.secret.file is required");
-        assertThatThrownBy(() -> new SigningSerializer().configure(Map.of(SigningSerializer.KEY_ID, "k",
-                SigningSerializer.DELEGATE, "java.lang.String"), false))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("not a Kafka Serializer");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("signing.private.key.file is required");
+        assertThatThrownBy(() -> new SigningSerializer()
+                        .configure(Map.of(SigningSerializer.KEY_ID, "k", SigningSerializer.ALGORITHM, "rsa"), false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must be ed25519 or hmac-sha256");
+        assertThatThrownBy(() -> new SigningSerializer()
+                        .configure(
+                                Map.of(SigningSerializer.KEY_ID, "k", SigningSerializer.ALGORITHM, "hmac-sha256"),
+                                false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("signing.hmac.secret.file is required");
+        assertThatThrownBy(() -> new SigningSerializer()
+                        .configure(
+                                Map.of(SigningSerializer.KEY_ID, "k", SigningSerializer.DELEGATE, "java.lang.String"),
+                                false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not a Kafka Serializer");
         assertThatThrownBy(() -> new SigningSerializer().configure(Map.of(), true))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("value.serializer");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("value.serializer");
     }
 
     @Test
@@ -275,11 +317,13 @@ class SigningTest {
 
         assertThat(value[0]).isZero();
         assertThat(value[4]).isEqualTo((byte) 12);
-        assertThat(verifies("logto.commands", value, headers, PAIR.getPublic(), null)).isTrue();
+        assertThat(verifies("logto.commands", value, headers, PAIR.getPublic(), null))
+                .isTrue();
         // The same datum under another schema id still verifies: only the datum is signed.
         byte[] reRegistered = value.clone();
         reRegistered[4] = 13;
-        assertThat(verifies("logto.commands", reRegistered, headers, PAIR.getPublic(), null)).isTrue();
+        assertThat(verifies("logto.commands", reRegistered, headers, PAIR.getPublic(), null))
+                .isTrue();
     }
 
     /** Test delegate: magic byte, schema id 7, UTF-8 of the value. Public for reflective instantiation. */

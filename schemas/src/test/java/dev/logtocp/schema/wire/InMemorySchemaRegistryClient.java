@@ -57,8 +57,8 @@ final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
         check();
         Schema schema = byId.get(id);
         if (schema == null) {
-            throw SchemaRegistryException.fromResponse("schema " + id + " not found", 404,
-                    SchemaRegistryException.SCHEMA_NOT_FOUND);
+            throw SchemaRegistryException.fromResponse(
+                    "schema " + id + " not found", 404, SchemaRegistryException.SCHEMA_NOT_FOUND);
         }
         return schema;
     }
@@ -67,7 +67,8 @@ final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
     public synchronized OptionalInt lookup(String subject, Schema schema) {
         check();
         Integer id = idByCanonical.get(SchemaNormalization.toParsingForm(schema));
-        return id != null && versions.getOrDefault(subject, List.of()).contains(id) ? OptionalInt.of(id)
+        return id != null && versions.getOrDefault(subject, List.of()).contains(id)
+                ? OptionalInt.of(id)
                 : OptionalInt.empty();
     }
 

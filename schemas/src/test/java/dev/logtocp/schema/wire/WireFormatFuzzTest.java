@@ -42,7 +42,8 @@ class WireFormatFuzzTest {
         }
 
         assertThat(seen).containsKeys(Reason.NOT_WIRE_FORMAT, Reason.UNKNOWN_SCHEMA_ID, Reason.MALFORMED_AVRO);
-        assertThat(decoded + seen.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(ROUNDS);
+        assertThat(decoded + seen.values().stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(ROUNDS);
     }
 
     private static byte[] randomBytes(Random random) {

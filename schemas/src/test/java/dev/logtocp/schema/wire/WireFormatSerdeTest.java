@@ -35,8 +35,13 @@ class WireFormatSerdeTest {
     private final WireFormatDeserializer deserializer = new WireFormatDeserializer(registry, Map.of(), false);
 
     static WireProbe probe(String id) {
-        return WireProbe.newBuilder().setId(id).setCount(7).setTags(List.of("a", "b")).setNote("secret-note")
-                .setPayload(ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
+        return WireProbe.newBuilder()
+                .setId(id)
+                .setCount(7)
+                .setTags(List.of("a", "b"))
+                .setNote("secret-note")
+                .setPayload(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .build();
     }
 
     static GenericRecord genericRecord() {
@@ -81,22 +86,25 @@ class WireFormatSerdeTest {
 
     @Test
     void subjectStrategyIsTakenFromConfluentPropertyNames() {
-        var record = new WireFormatSerializer(registry, Map.of("value.subject.name.strategy",
-                "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy"), false);
+        var record = new WireFormatSerializer(
+                registry,
+                Map.of("value.subject.name.strategy", "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy"),
+                false);
         var key = new WireFormatSerializer(registry, Map.of("key.subject.name.strategy", "record"), true);
 
         record.serialize("t", probe("x"));
         key.serialize("t", probe("x"));
 
-        assertThat(registry.subjects()).containsExactlyInAnyOrder("t-dev.logtocp.test.WireProbe",
-                "dev.logtocp.test.WireProbe");
+        assertThat(registry.subjects())
+                .containsExactlyInAnyOrder("t-dev.logtocp.test.WireProbe", "dev.logtocp.test.WireProbe");
     }
 
     @Test
     void withoutAutoRegisterAnUnregisteredSchemaIsRefused() {
         var strict = new WireFormatSerializer(registry, Map.of("auto.register.schemas", "false"), false);
 
-        assertThatThrownBy(() -> strict.serialize("t", probe("x"))).isInstanceOf(SerializationException.class)
+        assertThatThrownBy(() -> strict.serialize("t", probe("x")))
+                .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("not registered");
 
         serializer.serialize("t", probe("x"));
@@ -107,8 +115,8 @@ class WireFormatSerdeTest {
     void useLatestVersionWritesWithTheLatestRegisteredId() {
         serializer.serialize("t", genericRecord());
         int latestId = registry.register("t-value", GENERIC_ONLY);
-        var latest = new WireFormatSerializer(registry,
-                Map.of("use.latest.version", "true", "auto.register.schemas", "false"), false);
+        var latest = new WireFormatSerializer(
+                registry, Map.of("use.latest.version", "true", "auto.register.schemas", "false"), false);
 
         byte[] bytes = latest.serialize("t", genericRecord());
 
@@ -118,8 +126,12 @@ class WireFormatSerdeTest {
     @Test
     void primitivesAndNullAreSerializedLikeConfluent() {
         assertThat(serializer.serialize("t", null)).isNull();
-        assertThat(deserializer.deserialize("s", serializer.serialize("s", "hello")).toString()).isEqualTo("hello");
-        assertThat(deserializer.deserialize("l", serializer.serialize("l", 42L))).isEqualTo(42L);
+        assertThat(deserializer
+                        .deserialize("s", serializer.serialize("s", "hello"))
+                        .toString())
+                .isEqualTo("hello");
+        assertThat(deserializer.deserialize("l", serializer.serialize("l", 42L)))
+                .isEqualTo(42L);
     }
 
     @Test
@@ -216,24 +228,28 @@ class WireFormatSerdeTest {
     @Test
     void outOfRangeUnionAndEnumIndexesAreMalformedAvro() {
         serializer.serialize("t", genericRecord());
-        assertReason(withHeader(1, enc -> {
-            enc.writeString("n");
-            enc.writeArrayStart();
-            enc.writeArrayEnd();
-            enc.writeMapStart();
-            enc.writeMapEnd();
-            enc.writeEnum(9);
-            enc.writeIndex(0);
-        }), Reason.MALFORMED_AVRO);
-        assertReason(withHeader(1, enc -> {
-            enc.writeString("n");
-            enc.writeArrayStart();
-            enc.writeArrayEnd();
-            enc.writeMapStart();
-            enc.writeMapEnd();
-            enc.writeEnum(1);
-            enc.writeIndex(7);
-        }), Reason.MALFORMED_AVRO);
+        assertReason(
+                withHeader(1, enc -> {
+                    enc.writeString("n");
+                    enc.writeArrayStart();
+                    enc.writeArrayEnd();
+                    enc.writeMapStart();
+                    enc.writeMapEnd();
+                    enc.writeEnum(9);
+                    enc.writeIndex(0);
+                }),
+                Reason.MALFORMED_AVRO);
+        assertReason(
+                withHeader(1, enc -> {
+                    enc.writeString("n");
+                    enc.writeArrayStart();
+                    enc.writeArrayEnd();
+                    enc.writeMapStart();
+                    enc.writeMapEnd();
+                    enc.writeEnum(1);
+                    enc.writeIndex(7);
+                }),
+                Reason.MALFORMED_AVRO);
     }
 
     @Test
