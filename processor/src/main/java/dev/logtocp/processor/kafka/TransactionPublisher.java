@@ -84,7 +84,14 @@ final class TransactionPublisher implements AutoCloseable {
     void submit(Batch batch) {
         outstanding.incrementAndGet();
         try {
-            waiting.put(batch);
+            // Bounded waits: once the publisher thread has stopped (a Fatal result), nothing will take the batch,
+            // and the caller must get back to reading that result instead of waiting here for ever.
+            while (!waiting.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                if (!running || !thread.isAlive()) {
+                    outstanding.decrementAndGet();
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             outstanding.decrementAndGet();
             Thread.currentThread().interrupt();
@@ -157,8 +164,15 @@ final class TransactionPublisher implements AutoCloseable {
                 producer.abortTransaction();
             } catch (KafkaException abortFailed) {
                 return new Fatal(batch, abortFailed);
+            } catch (RuntimeException abortRefused) {
+                // E.g. IllegalStateException after a timed-out commit: the transaction's state is unknown, so this
+                // producer may publish nothing more; the batch still gets a result.
+                return new Fatal(batch, new KafkaException("the transaction could not be aborted", abortRefused));
             }
             return new Failed(batch, e);
+        } catch (RuntimeException e) {
+            // Not a Kafka error: the transaction's state is unknown. Reported, never left without a result.
+            return new Fatal(batch, new KafkaException("unexpected failure in a transaction", e));
         }
     }
 

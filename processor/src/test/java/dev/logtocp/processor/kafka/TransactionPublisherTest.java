@@ -27,7 +27,6 @@ import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -334,16 +333,14 @@ class TransactionPublisherTest {
         assertThat(producer.begins).hasValue(1);
     }
 
-    // ---- reproducers of bugs found while writing these tests (disabled: not fixed here) ----
+    // ---- bugs found while writing these tests, now fixed ----
 
     /**
-     * After a Fatal result the publisher thread stops, but {@link TransactionPublisher#submit} still waits for it:
-     * with one batch left in the hand-over slot, the next submit blocks for ever. The command loop submits
+     * After a Fatal result the publisher thread stops; {@link TransactionPublisher#submit} used to wait for it: with
+     * one batch left in the hand-over slot, the next submit blocked for ever. The command loop submits
      * ({@code publish}) before it reads results ({@code applyResults}), so after a fencing it can hang in submit
      * instead of stopping with the Fatal cause.
      */
-    @Disabled(
-            "bug, not fixed here: submit blocks for ever once the publisher stopped on a Fatal result (see report of #13)")
     @Test
     void submitAfterTheThreadStoppedOnAFatalErrorDoesNotBlockForEver() throws Exception {
         producer.holdCommits();
@@ -373,8 +370,6 @@ class TransactionPublisherTest {
      * commitTransaction with an IllegalStateException ("the previous call to commitTransaction timed out and must be
      * retried"): the publisher thread then dies, the batch never gets a result and the command loop is not told.
      */
-    @Disabled(
-            "bug, not fixed here: a non-Kafka exception from the producer kills the publisher thread without a result (see report of #13)")
     @Test
     void exceptionOutsideKafkaExceptionStillGivesTheBatchAResult() {
         producer.commitTransactionException = new org.apache.kafka.common.errors.TimeoutException("commit timed out");
