@@ -179,6 +179,7 @@ public final class CommandExecutor {
             if (error instanceof CallFencedException || (!decided && !a.lease().owned())) {
                 // The partition is no longer ours: a retry may not be sent, and an error seen while the instance
                 // closes (its HTTP client going away) says nothing about the command. Its next owner runs it.
+                breaker.onNoVerdict();
                 abandon(a);
             } else if (error instanceof CommandFailure failure) {
                 breaker.onSuccess();
@@ -186,7 +187,8 @@ public final class CommandExecutor {
                 done.tryComplete(
                         failed(failure.code(), failure.getMessage(), failure.httpStatus(), attempt, startedAt));
             } else if (error instanceof LogtoCapacityWaitExpired expired) {
-                // Never sent: nothing to tell the breaker or the budget.
+                // Never sent: nothing to tell the budget; a probe slot it held is freed.
+                breaker.onNoVerdict();
                 done.tryComplete(ExecutionResult.undecided(
                         expired.outcomeCode(), expired.getMessage(), null, attempt, startedAt, clock.instant()));
             } else if (error instanceof LogtoException logtoError && logtoError.retryable()) {
@@ -221,6 +223,7 @@ public final class CommandExecutor {
                         .addKeyValue("error", error.getClass().getName())
                         .log("handler failed unexpectedly");
                 LOGGER.debug("unexpected handler failure", error);
+                breaker.onNoVerdict();
                 done.tryComplete(ExecutionResult.undecided(
                         "internal_error", error.getClass().getSimpleName(), null, attempt, startedAt, clock.instant()));
             }

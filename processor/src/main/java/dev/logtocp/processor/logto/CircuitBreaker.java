@@ -90,6 +90,17 @@ public final class CircuitBreaker {
         }
     }
 
+    /**
+     * A call this breaker let through ended without saying anything about Logto (never sent, abandoned, or a defect
+     * in its handler). If it was the half-open probe, the probe slot is freed so the next caller probes; otherwise
+     * nothing changes. Without this, such a probe would keep the breaker half-open, refusing everyone, for good.
+     */
+    public synchronized void onNoVerdict() {
+        if (state == State.HALF_OPEN) {
+            probeInFlight = false;
+        }
+    }
+
     /** A permanent answer (4xx) proves Logto is up, even though the command failed. */
     public void onPermanentAnswer() {
         onSuccess();

@@ -54,7 +54,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -498,10 +497,9 @@ class CommandExecutorTest {
     /**
      * A half-open breaker lets one probe through and waits for its verdict. When the probe command ends without one
      * (a bug in its handler: internal_error; a call never sent: capacity wait expired; a revoked partition: abandoned),
-     * the executor tells the breaker nothing, the probe stays "in flight" and every later command waits for ever.
+     * the executor used to tell the breaker nothing, the probe stayed "in flight" and every later command waited for
+     * ever; now it frees the probe slot ({@link CircuitBreaker#onNoVerdict}).
      */
-    @Disabled(
-            "bug, not fixed here: a probe that ends without a verdict leaves the breaker HALF_OPEN for good (see report of #13)")
     @ParameterizedTest
     @MethodSource("probeEndingsWithoutAVerdict")
     void probeThatEndsWithoutAVerdictDoesNotLeaveTheBreakerHalfOpenForGood(Throwable ending) throws Exception {

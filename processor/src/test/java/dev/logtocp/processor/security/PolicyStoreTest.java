@@ -93,7 +93,7 @@ class PolicyStoreTest {
             assertThat(logs.list)
                     .filteredOn(e -> e.getLevel().toString().equals("WARN"))
                     .singleElement()
-                    .satisfies(e -> assertThat(e.getFormattedMessage())
+                    .satisfies(e -> assertThat(e.getFormattedMessage() + " " + e.getKeyValuePairs())
                             .contains(
                                     "previous policy stays in force",
                                     "issuers.hr-system.commands[0]: unknown command type UserDelet")
