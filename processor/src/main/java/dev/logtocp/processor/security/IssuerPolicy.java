@@ -1,31 +1,20 @@
 package dev.logtocp.processor.security;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.logtocp.schema.signing.Ed25519Keys;
-import dev.logtocp.schema.signing.HmacSecrets;
 import dev.logtocp.schema.signing.SignatureHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PublicKey;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Who may send which commands, which roles they may hand out or take away, and which keys sign their commands.
@@ -104,8 +93,6 @@ public final class IssuerPolicy {
     /** Matches {@code Validation.ISSUER}, minus the empty name: only such issuers can reach the policy check. */
     private static final Pattern ISSUER_NAME = Pattern.compile("^[A-Za-z0-9._-]{1,128}$");
 
-    private static final Pattern COMMAND_NAME = Pattern.compile("^[A-Z][A-Za-z0-9]{0,63}$");
-    private static final String COMMAND_PACKAGE = "dev.logtocp.commands.";
     private static final String ANY = "*";
     private static final int MAX_IN_REASON = 64;
 
@@ -163,17 +150,17 @@ public final class IssuerPolicy {
             root = new JsonObject(json);
         } catch (DecodeException e) {
             // Jackson's own message may quote the text around the error; only the location is repeated.
-            throw new IssuerPolicyException("", "not a JSON object" + location(e));
+            throw new IssuerPolicyException("", "not a JSON object" + PolicyJson.location(e));
         } catch (ClassCastException | NullPointerException e) {
             throw new IssuerPolicyException("", "not a JSON object");
         }
-        onlyKnownFields(root, "", Set.of("defaultIssuer", "issuers"));
-        DefaultIssuer defaultIssuer = switch (optionalString(root, "defaultIssuer", "", "deny")) {
+        PolicyJson.onlyKnownFields(root, "", Set.of("defaultIssuer", "issuers"));
+        DefaultIssuer defaultIssuer = switch (PolicyJson.optionalString(root, "defaultIssuer", "", "deny")) {
             case "deny" -> DefaultIssuer.DENY;
             case "allow" -> DefaultIssuer.ALLOW;
             default -> throw new IssuerPolicyException("defaultIssuer", "must be \"deny\" or \"allow\"");
         };
-        JsonObject issuersJson = optionalObject(root, "issuers", "");
+        JsonObject issuersJson = PolicyJson.optionalObject(root, "issuers", "");
         Map<String, IssuerRule> issuers = new LinkedHashMap<>();
         Map<String, OrganizationRule> organizationRules = new LinkedHashMap<>();
         Set<Path> files = new LinkedHashSet<>();
@@ -183,7 +170,7 @@ public final class IssuerPolicy {
                 if (!ISSUER_NAME.matcher(name).matches()) {
                     throw new IssuerPolicyException(path, "issuer names are 1 to 128 letters, digits, '.', '_' or '-'");
                 }
-                JsonObject issuerJson = object(issuersJson.getValue(name), path);
+                JsonObject issuerJson = PolicyJson.object(issuersJson.getValue(name), path);
                 issuers.put(name, IssuerRule.parse(name, issuerJson, path, baseDir, files));
                 organizationRules.put(
                         name, OrganizationRule.parse(issuerJson.getValue("organizations"), path + ".organizations"));
@@ -295,16 +282,17 @@ public final class IssuerPolicy {
             Map<String, VerificationKey> keys) {
 
         static IssuerRule parse(String name, JsonObject json, String path, Path baseDir, Set<Path> files) {
-            onlyKnownFields(json, path, Set.of("commands", "roles", "requireSignature", "keys", "organizations"));
-            JsonArray commandsJson = array(json.getValue("commands"), path + ".commands", true);
+            PolicyJson.onlyKnownFields(
+                    json, path, Set.of("commands", "roles", "requireSignature", "keys", "organizations"));
+            JsonArray commandsJson = PolicyJson.array(json.getValue("commands"), path + ".commands", true);
             Set<String> commands = new LinkedHashSet<>();
             boolean anyCommand = false;
             for (int i = 0; i < commandsJson.size(); i++) {
                 String itemPath = path + ".commands[" + i + "]";
-                String command = string(commandsJson.getValue(i), itemPath);
+                String command = PolicyJson.string(commandsJson.getValue(i), itemPath);
                 if (command.equals(ANY)) {
                     anyCommand = true;
-                } else if (!isCommandType(command)) {
+                } else if (!PolicyJson.isCommandType(command)) {
                     throw new IssuerPolicyException(
                             itemPath,
                             "unknown command type " + clip(command)
@@ -315,9 +303,9 @@ public final class IssuerPolicy {
             }
             RoleRule assign = new RoleRule(false, Set.of());
             RoleRule revoke = new RoleRule(false, Set.of());
-            JsonObject roles = optionalObject(json, "roles", path);
+            JsonObject roles = PolicyJson.optionalObject(json, "roles", path);
             if (roles != null) {
-                onlyKnownFields(roles, path + ".roles", Set.of("assign", "revoke"));
+                PolicyJson.onlyKnownFields(roles, path + ".roles", Set.of("assign", "revoke"));
                 assign = roleRule(roles, "assign", path + ".roles");
                 revoke = roleRule(roles, "revoke", path + ".roles");
             }
@@ -327,7 +315,7 @@ public final class IssuerPolicy {
             }
             boolean requireSignature = Boolean.TRUE.equals(requireJson);
             Map<String, VerificationKey> keys = new LinkedHashMap<>();
-            JsonObject keysJson = optionalObject(json, "keys", path);
+            JsonObject keysJson = PolicyJson.optionalObject(json, "keys", path);
             if (keysJson != null) {
                 for (String keyId : keysJson.fieldNames()) {
                     String keyPath = path + ".keys." + keyId;
@@ -340,7 +328,11 @@ public final class IssuerPolicy {
                     keys.put(
                             keyId,
                             VerificationKey.parse(
-                                    keyId, object(keysJson.getValue(keyId), keyPath), keyPath, baseDir, files));
+                                    keyId,
+                                    PolicyJson.object(keysJson.getValue(keyId), keyPath),
+                                    keyPath,
+                                    baseDir,
+                                    files));
                 }
             }
             if (requireSignature && keys.isEmpty()) {
@@ -355,11 +347,11 @@ public final class IssuerPolicy {
             if (value == null) {
                 return new RoleRule(false, Set.of());
             }
-            JsonArray ids = array(value, path + "." + field, false);
+            JsonArray ids = PolicyJson.array(value, path + "." + field, false);
             Set<String> out = new LinkedHashSet<>();
             boolean any = false;
             for (int i = 0; i < ids.size(); i++) {
-                String id = string(ids.getValue(i), path + "." + field + "[" + i + "]");
+                String id = PolicyJson.string(ids.getValue(i), path + "." + field + "[" + i + "]");
                 if (id.equals(ANY)) {
                     any = true;
                 } else {
@@ -368,162 +360,5 @@ public final class IssuerPolicy {
             }
             return new RoleRule(any, Set.copyOf(out));
         }
-    }
-
-    /**
-     * One verification key: an Ed25519 public key or an HMAC secret. {@link #toString} leaves the secret out.
-     */
-    record VerificationKey(String keyId, String algorithm, PublicKey publicKey, byte[] secret) {
-
-        static VerificationKey parse(String keyId, JsonObject json, String path, Path baseDir, Set<Path> files) {
-            for (String field : json.fieldNames()) {
-                // Checked before anything else so that the error for a pasted secret is the helpful one.
-                if (field.toLowerCase(Locale.ROOT).contains("secret") && !field.equals("secretFile")) {
-                    throw new IssuerPolicyException(
-                            path + "." + field,
-                            "inline HMAC secrets are not allowed; put the secret in a file and name it in secretFile");
-                }
-            }
-            onlyKnownFields(json, path, Set.of("alg", "publicKey", "publicKeyFile", "secretFile"));
-            String alg = requiredString(json, "alg", path);
-            switch (alg) {
-                case SignatureHeaders.ALG_ED25519 -> {
-                    if (json.containsKey("secretFile")) {
-                        throw new IssuerPolicyException(
-                                path + ".secretFile",
-                                "is for hmac-sha256 keys; ed25519 keys take publicKey or publicKeyFile");
-                    }
-                    boolean inline = json.containsKey("publicKey");
-                    boolean file = json.containsKey("publicKeyFile");
-                    if (inline == file) {
-                        throw new IssuerPolicyException(
-                                path, "an ed25519 key needs exactly one of publicKey or publicKeyFile");
-                    }
-                    PublicKey key;
-                    if (inline) {
-                        try {
-                            key = Ed25519Keys.publicKeyFromBase64(requiredString(json, "publicKey", path));
-                        } catch (IllegalArgumentException e) {
-                            throw new IssuerPolicyException(
-                                    path + ".publicKey", "is not a base64 X.509 Ed25519 public key");
-                        }
-                    } else {
-                        Path keyFile = baseDir.resolve(requiredString(json, "publicKeyFile", path));
-                        files.add(keyFile);
-                        try {
-                            key = Ed25519Keys.publicKeyFromPem(Files.readString(keyFile, StandardCharsets.US_ASCII));
-                        } catch (IOException e) {
-                            throw new IssuerPolicyException(
-                                    path + ".publicKeyFile",
-                                    "cannot read " + keyFile + " ("
-                                            + e.getClass().getSimpleName() + ")");
-                        } catch (IllegalArgumentException e) {
-                            throw new IssuerPolicyException(
-                                    path + ".publicKeyFile", keyFile + " does not hold a PEM Ed25519 public key");
-                        }
-                    }
-                    return new VerificationKey(keyId, alg, key, null);
-                }
-                case SignatureHeaders.ALG_HMAC_SHA256 -> {
-                    if (json.containsKey("publicKey") || json.containsKey("publicKeyFile")) {
-                        throw new IssuerPolicyException(path, "an hmac-sha256 key takes secretFile, not a public key");
-                    }
-                    Path secretFile = baseDir.resolve(requiredString(json, "secretFile", path));
-                    files.add(secretFile);
-                    try {
-                        return new VerificationKey(keyId, alg, null, HmacSecrets.read(secretFile));
-                    } catch (UncheckedIOException | IllegalArgumentException e) {
-                        throw new IssuerPolicyException(path + ".secretFile", e.getMessage());
-                    }
-                }
-                default -> throw new IssuerPolicyException(path + ".alg", "must be \"ed25519\" or \"hmac-sha256\"");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "VerificationKey[" + keyId + ", " + algorithm + "]";
-        }
-    }
-
-    // ---- JSON helpers: every failure names its path ----
-
-    private static boolean isCommandType(String name) {
-        if (!COMMAND_NAME.matcher(name).matches()) {
-            return false;
-        }
-        try {
-            Class<?> type = Class.forName(COMMAND_PACKAGE + name, false, IssuerPolicy.class.getClassLoader());
-            if (!SpecificRecord.class.isAssignableFrom(type)) {
-                return false;
-            }
-            Schema schema = (Schema) type.getMethod("getClassSchema").invoke(null);
-            // Commands carry the envelope; CommandMeta and UserRef live in the same package but are not commands.
-            return schema.getField("meta") != null;
-        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
-            return false;
-        }
-    }
-
-    private static void onlyKnownFields(JsonObject json, String path, Collection<String> known) {
-        for (String field : json.fieldNames()) {
-            if (!known.contains(field)) {
-                throw new IssuerPolicyException(
-                        path.isEmpty() ? field : path + "." + field,
-                        "unknown field (expected one of " + new ArrayList<>(known) + ")");
-            }
-        }
-    }
-
-    private static JsonObject object(Object value, String path) {
-        if (value instanceof JsonObject object) {
-            return object;
-        }
-        throw new IssuerPolicyException(path, "must be an object");
-    }
-
-    private static JsonObject optionalObject(JsonObject parent, String field, String path) {
-        Object value = parent.getValue(field);
-        return value == null ? null : object(value, path.isEmpty() ? field : path + "." + field);
-    }
-
-    private static JsonArray array(Object value, String path, boolean required) {
-        if (value == null && required) {
-            throw new IssuerPolicyException(path, "is required");
-        }
-        if (value instanceof JsonArray array) {
-            return array;
-        }
-        throw new IssuerPolicyException(path, "must be an array of strings");
-    }
-
-    private static String string(Object value, String path) {
-        if (value instanceof String text && !text.isBlank()) {
-            return text;
-        }
-        throw new IssuerPolicyException(path, "must be a non-empty string");
-    }
-
-    private static String requiredString(JsonObject json, String field, String path) {
-        Object value = json.getValue(field);
-        if (value == null) {
-            throw new IssuerPolicyException(path + "." + field, "is required");
-        }
-        return string(value, path + "." + field);
-    }
-
-    private static String optionalString(JsonObject json, String field, String path, String fallback) {
-        Object value = json.getValue(field);
-        return value == null ? fallback : string(value, path.isEmpty() ? field : path + "." + field);
-    }
-
-    private static String location(DecodeException e) {
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof JsonProcessingException jpe && jpe.getLocation() != null) {
-                JsonLocation at = jpe.getLocation();
-                return " (JSON syntax error at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-            }
-        }
-        return " (JSON syntax error)";
     }
 }

@@ -96,7 +96,7 @@ public final class SignatureVerifier {
         if (!SignatureHeaders.isValidKeyId(keyId)) {
             return new Invalid(SignatureHeaders.KEY_ID + " is not a valid key id");
         }
-        IssuerPolicy.VerificationKey key = policy.get().key(issuer, keyId).orElse(null);
+        VerificationKey key = policy.get().key(issuer, keyId).orElse(null);
         if (key == null) {
             return new UnknownKey(keyId);
         }
@@ -137,7 +137,7 @@ public final class SignatureVerifier {
         }
     }
 
-    private static boolean ed25519Matches(IssuerPolicy.VerificationKey key, byte[] content, byte[] signature) {
+    private static boolean ed25519Matches(VerificationKey key, byte[] content, byte[] signature) {
         try {
             Signature verifier = Signature.getInstance("Ed25519");
             verifier.initVerify(key.publicKey());
