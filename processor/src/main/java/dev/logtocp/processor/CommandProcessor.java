@@ -139,9 +139,7 @@ public final class CommandProcessor implements AutoCloseable {
                 client,
                 references,
                 new RetryPolicy(engine.maxAttempts(), engine.retryBaseDelay(), engine.retryMaxDelay()),
-                breaker,
-                limiter,
-                budget,
+                new CommandExecutor.Protection(breaker, limiter, budget),
                 metrics::retried,
                 clock);
         // One context runs the scheduler, so its per-key state needs no locks; the handlers' HTTP work is spread

@@ -52,6 +52,12 @@ public final class CommandExecutor {
     private final RetryListener retries;
     private final Clock clock;
 
+    /**
+     * What protects Logto from this processor's calls: the circuit breaker (outages), the concurrency limit
+     * (overload) and the retry budget (retry storms).
+     */
+    public record Protection(CircuitBreaker breaker, CallLimiter limiter, RetryBudget budget) {}
+
     /** Told each time a command is scheduled for another attempt (for metrics). */
     @FunctionalInterface
     public interface RetryListener {
@@ -63,18 +69,16 @@ public final class CommandExecutor {
             LogtoClient logto,
             ReferenceMap references,
             RetryPolicy retry,
-            CircuitBreaker breaker,
-            CallLimiter limiter,
-            RetryBudget budget,
+            Protection protection,
             RetryListener retries,
             Clock clock) {
         this.vertx = vertx;
         this.logto = logto;
         this.references = references;
         this.retry = retry;
-        this.breaker = breaker;
-        this.limiter = limiter;
-        this.budget = budget;
+        this.breaker = protection.breaker();
+        this.limiter = protection.limiter();
+        this.budget = protection.budget();
         this.retries = retries;
         this.clock = clock;
     }

@@ -525,9 +525,7 @@ class CommandExecutorTest {
                 logto,
                 new ReferenceMap(),
                 retry,
-                breaker,
-                CallLimiter.fixed(4, Clock.systemUTC()),
-                budget,
+                new CommandExecutor.Protection(breaker, CallLimiter.fixed(4, Clock.systemUTC()), budget),
                 type -> {
                     retriesScheduled.incrementAndGet();
                     firstRetryScheduled.countDown();

@@ -201,9 +201,7 @@ final class LoopFixture implements AutoCloseable {
                 client,
                 references,
                 new RetryPolicy(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(5)),
-                breaker,
-                limiter,
-                RetryBudget.of(1.0, 10_000),
+                new CommandExecutor.Protection(breaker, limiter, RetryBudget.of(1.0, 10_000)),
                 type -> {},
                 clock);
         Context scheduler = vertx.getOrCreateContext();

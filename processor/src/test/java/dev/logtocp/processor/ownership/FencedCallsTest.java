@@ -209,9 +209,10 @@ class FencedCallsTest {
                 client,
                 new ReferenceMap(),
                 new RetryPolicy(5, Duration.ofMillis(400), Duration.ofMillis(400)),
-                new CircuitBreaker(1000, Duration.ofSeconds(1), Duration.ofSeconds(5), Clock.systemUTC()),
-                LIMITER,
-                RetryBudget.of(1.0, 100),
+                new CommandExecutor.Protection(
+                        new CircuitBreaker(1000, Duration.ofSeconds(1), Duration.ofSeconds(5), Clock.systemUTC()),
+                        LIMITER,
+                        RetryBudget.of(1.0, 100)),
                 type -> {},
                 Clock.systemUTC());
         UserCustomDataMerge merge = UserCustomDataMerge.newBuilder()
